@@ -1,0 +1,77 @@
+/** flowtune validate <file|dir|->... [--json] */
+import Table from 'cli-table3';
+import { createColors } from 'picocolors';
+import type { NodeCatalog } from '../../schemas/catalog/catalog';
+import { validateWorkflow, type ValidationIssue, type ValidationPolicy } from '../../schemas/validator';
+import { readWorkflowInputs, type WorkflowInput } from '../inputs';
+import { type CliIO, EXIT_INVALID, EXIT_OK } from '../io';
+
+export interface FileResult {
+  file: string;
+  valid: boolean;
+  errors: ValidationIssue[];
+  warnings: ValidationIssue[];
+}
+
+export interface ValidateReport {
+  results: FileResult[];
+  summary: { files: number; valid: number; invalid: number; byCode: Record<string, number> };
+}
+
+export function validateInputs(inputs: WorkflowInput[], catalog: NodeCatalog, policy: ValidationPolicy): ValidateReport {
+  const results = inputs.map((input): FileResult => {
+    if (input.parseError !== undefined) {
+      return { file: input.file, valid: false, errors: [{ code: 'INVALID_JSON', message: `not valid JSON: ${input.parseError}` }], warnings: [] };
+    }
+    const { valid, errors, warnings } = validateWorkflow(input.value, { catalog, policy });
+    return { file: input.file, valid, errors, warnings };
+  });
+  const byCode: Record<string, number> = {};
+  for (const r of results) for (const issue of [...r.errors, ...r.warnings]) byCode[issue.code] = (byCode[issue.code] ?? 0) + 1;
+  const valid = results.filter((r) => r.valid).length;
+  return { results, summary: { files: results.length, valid, invalid: results.length - valid, byCode } };
+}
+
+function describeIssue(issue: ValidationIssue): string {
+  const where = issue.node !== undefined ? `[${issue.node}] ` : '';
+  const suggestion = issue.suggestion ? ` — ${issue.suggestion}` : '';
+  return `${where}${issue.message}${suggestion}`;
+}
+
+export function formatReport(report: ValidateReport, color: boolean): string {
+  const c = createColors(color);
+  const table = new Table({
+    head: ['File', 'Result', 'Errors', 'Warnings'],
+    style: { head: color ? ['bold'] : [], border: color ? ['grey'] : [] },
+    ...(color ? {} : { chars: { top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+', bottom: '-', 'bottom-mid': '+', 'bottom-left': '+', 'bottom-right': '+', left: '|', 'left-mid': '+', mid: '-', 'mid-mid': '+', right: '|', 'right-mid': '+', middle: '|' } }),
+  });
+  for (const r of report.results) {
+    table.push([r.file, r.valid ? c.green('valid') : c.red('invalid'), String(r.errors.length), String(r.warnings.length)]);
+  }
+  const lines = [table.toString(), ''];
+  for (const r of report.results) {
+    if (r.errors.length === 0 && r.warnings.length === 0) continue;
+    lines.push(c.bold(r.file));
+    for (const e of r.errors) lines.push(`  ${c.red('error  ')} ${c.bold(e.code)} ${describeIssue(e)}`);
+    for (const w of r.warnings) lines.push(`  ${c.yellow('warning')} ${c.bold(w.code)} ${describeIssue(w)}`);
+    lines.push('');
+  }
+  const { files, valid, invalid, byCode } = report.summary;
+  const codes = Object.entries(byCode)
+    .sort((a, b) => b[1] - a[1])
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
+  lines.push(`${files} workflow(s): ${c.green(`${valid} valid`)}, ${invalid > 0 ? c.red(`${invalid} invalid`) : '0 invalid'}${codes ? ` (${codes})` : ''}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export interface ValidateCommandOptions {
+  json?: boolean;
+}
+
+export function runValidate(paths: string[], options: ValidateCommandOptions, catalog: NodeCatalog, policy: ValidationPolicy, io: CliIO): number {
+  const inputs = readWorkflowInputs(paths, io.readStdin);
+  const report = validateInputs(inputs, catalog, policy);
+  io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, io.color));
+  return report.summary.invalid > 0 ? EXIT_INVALID : EXIT_OK;
+}

@@ -1,0 +1,46 @@
+/** Options every command shares: extra catalogs and the validation policy. */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadCatalog } from '../schemas/catalog/load';
+import type { NodeCatalog } from '../schemas/catalog/catalog';
+import { DEFAULT_POLICY, parsePolicy, type ValidationPolicy } from '../schemas/validator/policy';
+
+export interface CommonOptions {
+  catalog: string[];
+  policy?: string;
+  strict?: boolean;
+  allowUnknownCommunity?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function addCatalogOption(command: Command): Command {
+  return command.option('--catalog <file>', 'merge an extra catalog file (repeatable)', collect, []);
+}
+
+export function addPolicyOptions(command: Command): Command {
+  return command
+    .option('--policy <file>', 'policy JSON: {"deny": [...], "allow": [...], "strict": bool, "allowUnknownCommunity": bool}')
+    .option('--strict', 'missing required parameters are errors, not warnings')
+    .option('--allow-unknown-community', 'community node types no catalog knows are warnings, not errors');
+}
+
+export function catalogFrom(options: CommonOptions): NodeCatalog {
+  return loadCatalog(options.catalog ?? []);
+}
+
+export function policyFrom(options: CommonOptions): ValidationPolicy {
+  let policy: ValidationPolicy = { ...DEFAULT_POLICY };
+  if (options.policy) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(options.policy, 'utf8'));
+    } catch (error) {
+      throw new Error(`${options.policy}: cannot read policy (${(error as Error).message})`);
+    }
+    policy = parsePolicy(raw, options.policy);
+  }
+  if (options.strict) policy.strict = true;
+  if (options.allowUnknownCommunity) policy.allowUnknownCommunity = true;
+  return policy;
+}

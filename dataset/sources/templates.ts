@@ -1,0 +1,79 @@
+/**
+ * The n8n.io template collection shipped in the npm package n8n-mcp
+ * (`data/nodes.db`, table `templates`; `workflow_json_compressed` is base64 of gzip).
+ * Read with sql.js (SQLite compiled to WebAssembly: no native build on install).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import initSqlJs from 'sql.js';
+
+export interface TemplateRecord {
+  id: number;
+  workflowId: number;
+  name: string;
+  description: string;
+  views: number;
+  categories: string[];
+  nodesUsed: string[];
+  url?: string;
+  /** The workflow JSON text as stored (decompressed). */
+  workflowJson: string;
+}
+
+/** n8n-mcp's `exports` map hides data/: find its package folder from its entry point. */
+export function templatesDatabasePath(): string {
+  let dir = path.dirname(require.resolve('n8n-mcp'));
+  while (!existsSync(path.join(dir, 'package.json')) || path.basename(dir) !== 'n8n-mcp') {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('cannot locate the n8n-mcp package folder (is n8n-mcp installed?)');
+    dir = parent;
+  }
+  return path.join(dir, 'data', 'nodes.db');
+}
+
+function parseList(text: unknown): string[] {
+  if (typeof text !== 'string' || text === '') return [];
+  try {
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Every template, ordered by id. The whole DB (≈70 MB) is read into memory once. */
+export async function readTemplates(dbPath = templatesDatabasePath()): Promise<TemplateRecord[]> {
+  const SQL = await initSqlJs();
+  const db = new SQL.Database(readFileSync(dbPath));
+  try {
+    const rows: TemplateRecord[] = [];
+    const statement = db.prepare(
+      `SELECT id, workflow_id, name, description, views, categories, nodes_used, url, workflow_json_compressed, workflow_json
+       FROM templates ORDER BY id`,
+    );
+    while (statement.step()) {
+      const row = statement.getAsObject();
+      const compressed = row.workflow_json_compressed;
+      const workflowJson =
+        typeof compressed === 'string' && compressed !== ''
+          ? gunzipSync(Buffer.from(compressed, 'base64')).toString('utf8')
+          : String(row.workflow_json ?? '');
+      rows.push({
+        id: Number(row.id),
+        workflowId: Number(row.workflow_id),
+        name: String(row.name ?? ''),
+        description: String(row.description ?? ''),
+        views: Number(row.views ?? 0),
+        categories: parseList(row.categories),
+        nodesUsed: parseList(row.nodes_used),
+        ...(typeof row.url === 'string' ? { url: row.url } : {}),
+        workflowJson,
+      });
+    }
+    statement.free();
+    return rows;
+  } finally {
+    db.close();
+  }
+}

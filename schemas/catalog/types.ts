@@ -1,0 +1,93 @@
+/**
+ * The node catalog: what flowtune knows about every n8n node type, reduced to what
+ * validation, compaction and hydration need. Generated from n8n's own
+ * `dist/types/nodes.json` files (see build.ts) and committed as JSON.
+ */
+
+/** A displayOptions rule set exactly as n8n writes it (`{ resource: ['message'], '@version': [{ _cnd: { gte: 2 } }] }`). */
+export type DisplayRule = Record<string, unknown[]>;
+
+export interface CatalogProperty {
+  name: string;
+  /** n8n property type: string, number, boolean, options, multiOptions, collection, fixedCollection, resourceLocator, … */
+  type: string;
+  default?: unknown;
+  required?: true;
+  /** Static option values of `options` / `multiOptions` properties. */
+  options?: unknown[];
+  /** Values no option offers any more but other properties still react to (still understood by n8n). */
+  legacyOptions?: unknown[];
+  /** Options come from the service at runtime (loadOptionsMethod): static values are not a closed list. */
+  dynamicOptions?: true;
+  /** Mode names of a resourceLocator (`list`, `id`, `url`, …). */
+  modes?: string[];
+  show?: DisplayRule;
+  hide?: DisplayRule;
+  /** Children of a `collection`. */
+  children?: CatalogProperty[];
+  /** Groups of a `fixedCollection` (each group holds its own properties). */
+  groups?: CatalogGroup[];
+  /** typeOptions.multipleValues: the value (or each group's value) is a list. */
+  multipleValues?: true;
+  /** typeOptions.password: the value is a secret. */
+  secret?: true;
+  /** Opaque value: n8n adds or interprets it itself (pollTimes); no structural checks. */
+  opaque?: true;
+}
+
+export interface CatalogGroup {
+  name: string;
+  children: CatalogProperty[];
+}
+
+/** Connection ports on one side of a node. */
+export interface CatalogPorts {
+  /** One entry per port, in order (e.g. If: ['main', 'main']). Empty when dynamic. */
+  types: string[];
+  /** Ports are computed by an expression from the node's parameters. */
+  dynamic?: true;
+  /** For dynamic ports: every connection type the expression mentions. Empty means unknown (anything goes). */
+  possible?: string[];
+}
+
+/** One node description (several can share a type name, each for some versions). */
+export interface CatalogVariant {
+  versions: number[];
+  inputs: CatalogPorts;
+  outputs: CatalogPorts;
+  credentials: string[];
+  properties: CatalogProperty[];
+  usableAsTool?: true;
+}
+
+export interface CatalogNodeType {
+  /** Full type name as it appears in workflows: `<package>.<name>`. */
+  type: string;
+  displayName: string;
+  package: string;
+  description?: string;
+  /** Every typeVersion, ascending. */
+  versions: number[];
+  defaultVersion: number;
+  trigger: boolean;
+  group: string[];
+  hidden?: true;
+  /** Set on the `<name>Tool` types n8n creates at runtime: the type they are derived from. */
+  toolOf?: string;
+  /** Empty for `toolOf` entries: their variants are derived from the base type when the catalog is loaded. */
+  variants: CatalogVariant[];
+}
+
+export interface CatalogSource {
+  package: string;
+  version: string;
+  nodeTypes: number;
+}
+
+export interface Catalog {
+  formatVersion: 1;
+  sources: CatalogSource[];
+  nodes: CatalogNodeType[];
+}
+
+export const CATALOG_FORMAT_VERSION = 1 as const;

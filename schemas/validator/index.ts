@@ -1,0 +1,175 @@
+/**
+ * validateWorkflow: is this a workflow n8n will accept, built only from node types,
+ * versions, parameters and wiring that exist? A pure function over plain data: no
+ * I/O, never throws, never mutates its input.
+ */
+import { isN8nPackageType, packageOfType, type NodeCatalog } from '../catalog/catalog';
+import { checkWorkflowSchema } from '../schema';
+import { checkConnections, type WiredNode } from './connections';
+import { IssueCollector, pointer, type ValidationIssue, type ValidationResult, type ValidationStats } from './issues';
+import { checkNodeParameters } from './parameters';
+import { DEFAULT_POLICY, type ValidationPolicy } from './policy';
+import { didYouMean, suggestNodeTypes } from './suggest';
+import { unwrapWorkflow } from './unwrap';
+
+export * from './issues';
+export * from './policy';
+export { unwrapWorkflow } from './unwrap';
+
+export interface ValidateOptions {
+  catalog: NodeCatalog;
+  policy?: Partial<ValidationPolicy>;
+}
+
+const STICKY_NOTE = 'n8n-nodes-base.stickyNote';
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const emptyStats = (): ValidationStats => ({ nodes: 0, connections: 0, triggers: 0, nodeTypes: 0, unknownNodeTypes: 0 });
+
+function result(issues: IssueCollector, stats: ValidationStats): ValidationResult {
+  return { valid: issues.errors.length === 0, errors: issues.errors, warnings: issues.warnings, stats };
+}
+
+function parseJson(text: string): { value?: unknown; issue?: ValidationIssue } {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (error) {
+    return { issue: { code: 'INVALID_JSON', message: `not valid JSON: ${(error as Error).message}` } };
+  }
+}
+
+function formatVersions(versions: number[]): string {
+  return versions.join(', ');
+}
+
+export function validateWorkflow(value: unknown, options: ValidateOptions): ValidationResult {
+  const issues = new IssueCollector();
+  const stats = emptyStats();
+  try {
+    validateInto(value, options, issues, stats);
+  } catch (error) {
+    // Defence in depth: a shape the checks did not foresee is reported, never thrown.
+    issues.error({ code: 'SCHEMA', message: `cannot check this value: ${(error as Error)?.message ?? String(error)}` });
+  }
+  return result(issues, stats);
+}
+
+function validateInto(value: unknown, options: ValidateOptions, issues: IssueCollector, stats: ValidationStats): void {
+  const { catalog } = options;
+  const policy: ValidationPolicy = { ...DEFAULT_POLICY, ...options.policy };
+
+  let input = value;
+  if (typeof input === 'string') {
+    const parsed = parseJson(input);
+    if (parsed.issue) return issues.error(parsed.issue);
+    input = parsed.value;
+  }
+  const { workflow } = unwrapWorkflow(input);
+  if (!isObject(workflow)) {
+    issues.error({
+      code: 'SCHEMA',
+      message: `expected a workflow object with "nodes" and "connections", got ${Array.isArray(workflow) ? 'an array' : workflow === null ? 'null' : typeof workflow}`,
+      path: '',
+    });
+    return;
+  }
+  for (const schemaIssue of checkWorkflowSchema(workflow)) issues.error(schemaIssue);
+  if (!Array.isArray(workflow.nodes)) return;
+
+  const wired = new Map<string, WiredNode>();
+  const seenTypes = new Set<string>();
+  const unknownTypes = new Set<string>();
+  const allow = policy.allow ? new Set(policy.allow) : undefined;
+  const deny = new Set(policy.deny);
+
+  workflow.nodes.forEach((node: unknown, i: number) => {
+    if (!isObject(node)) return;
+    stats.nodes++;
+    const nodePath = pointer('nodes', i);
+    const name = typeof node.name === 'string' ? node.name : undefined;
+    const type = typeof node.type === 'string' ? node.type : undefined;
+    const version = typeof node.typeVersion === 'number' ? node.typeVersion : undefined;
+
+    const wiredNode: WiredNode = { name: name ?? '', type, version: version ?? 0, onError: node.onError };
+    if (name !== undefined) {
+      const earlier = wired.get(name);
+      if (earlier) {
+        // Names identify nodes in connections and expressions; sticky notes are in neither.
+        const bothNotes = type === STICKY_NOTE && earlier.type === STICKY_NOTE;
+        issues.add(!bothNotes, { code: 'DUPLICATE_NODE_NAME', message: `more than one node is named "${name}"`, node: name, path: `${nodePath}/name` });
+      }
+      // As in n8n's Workflow class, the last node of a name is the one connections reach.
+      wired.set(name, wiredNode);
+    }
+    if (type === undefined) return;
+    seenTypes.add(type);
+
+    if (deny.has(type) || (allow && !allow.has(type))) {
+      issues.error({
+        code: 'POLICY_DENIED_NODE',
+        message: `node type "${type}" is not allowed by the policy${deny.has(type) ? ' (deny list)' : ' (not on the allow list)'}`,
+        node: name,
+        path: `${nodePath}/type`,
+      });
+    }
+
+    const info = catalog.get(type);
+    if (!info) {
+      unknownTypes.add(type);
+      const pkg = packageOfType(type);
+      const community = pkg !== '' && !isN8nPackageType(type) && !catalog.hasPackage(pkg);
+      const issue: ValidationIssue = {
+        code: 'UNKNOWN_NODE_TYPE',
+        message: community
+          ? `node type "${type}" is from community package "${pkg}", which no loaded catalog describes`
+          : `node type "${type}" does not exist`,
+        node: name,
+        path: `${nodePath}/type`,
+      };
+      const suggestion = didYouMean(suggestNodeTypes(type, catalog));
+      if (suggestion) issue.suggestion = suggestion;
+      issues.add(!(community && policy.allowUnknownCommunity), issue);
+      return;
+    }
+
+    const knownVersion = version !== undefined && info.hasVersion(version);
+    if (version !== undefined && !knownVersion) {
+      issues.error({
+        code: 'UNKNOWN_TYPE_VERSION',
+        message: `"${type}" has no typeVersion ${version} (versions: ${formatVersions(info.entry.versions)})`,
+        node: name,
+        path: `${nodePath}/typeVersion`,
+        suggestion: `use typeVersion ${info.entry.defaultVersion}`,
+      });
+    }
+    if (info.entry.trigger && node.disabled !== true) stats.triggers++;
+    if (knownVersion) wiredNode.info = info;
+
+    if (!knownVersion || !isObject(node.parameters)) return;
+    const index = info.propertiesAt(version as number);
+    if (!index) return;
+    const findings = checkNodeParameters(
+      node.parameters,
+      index,
+      { nodeName: name ?? `#${i}`, version: version as number, tool: info.isTool, path: `${nodePath}/parameters` },
+      `${type} v${version}`,
+    );
+    for (const e of findings.errors) issues.error(e);
+    for (const m of findings.missingRequired) issues.add(policy.strict, m);
+  });
+
+  stats.nodeTypes = seenTypes.size;
+  stats.unknownNodeTypes = unknownTypes.size;
+  stats.connections = checkConnections(workflow.connections, wired, issues);
+
+  if (stats.triggers === 0 && !hasUnknownTriggerLikeType(unknownTypes)) {
+    issues.warning({ code: 'NO_TRIGGER', message: 'no enabled trigger node: nothing starts this workflow', path: pointer('nodes') });
+  }
+}
+
+/** A type missing from the catalog named "…Trigger" may well start the workflow: do not claim otherwise. */
+function hasUnknownTriggerLikeType(types: Set<string>): boolean {
+  for (const t of types) if (/trigger$/i.test(t)) return true;
+  return false;
+}

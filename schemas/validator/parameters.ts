@@ -1,0 +1,259 @@
+/**
+ * Parameter checks for one node against the catalog properties of its type and
+ * version: unknown keys, literal values outside static option lists, required
+ * parameters left empty. Expressions (`=…`) are never judged as literals.
+ */
+import type { PropertyIndex } from '../catalog/catalog';
+import { isDisplayed, type DisplayContext } from '../catalog/display';
+import type { CatalogProperty } from '../catalog/types';
+import { didYouMean, suggestNames } from './suggest';
+import { type ValidationIssue, pointer } from './issues';
+
+type Params = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Params => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isExpression = (v: unknown): boolean => typeof v === 'string' && v.startsWith('=');
+
+export interface ParameterCheckTarget {
+  nodeName: string;
+  version: number;
+  tool: boolean;
+  /** JSON Pointer of the node's `parameters` object. */
+  path: string;
+}
+
+export interface ParameterFindings {
+  errors: ValidationIssue[];
+  missingRequired: ValidationIssue[];
+}
+
+const MAX_LISTED_OPTIONS = 12;
+
+function describeOptions(options: unknown[]): string {
+  const shown = options.slice(0, MAX_LISTED_OPTIONS).map((o) => JSON.stringify(o));
+  return options.length > MAX_LISTED_OPTIONS ? `${shown.join(', ')}, … (${options.length} in all)` : shown.join(', ');
+}
+
+/** The editor adds this choice to `resource` / `operation` of nodes that support custom API calls. */
+const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
+
+/**
+ * n8n compares option values strictly, but stored workflows (and models) write
+ * numbers as strings now and then; n8n itself loads those without complaint.
+ */
+function optionMatches(options: unknown[], value: unknown): boolean {
+  if (options.includes(value)) return true;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    const text = String(value);
+    return options.some((o) => (typeof o === 'number' || typeof o === 'boolean') && String(o) === text);
+  }
+  return false;
+}
+
+/**
+ * Top-level values as n8n sees them when deciding what is displayed: the stored
+ * values, plus the default of the first displayed definition of each missing one.
+ */
+export function resolveDisplayValues(params: Params, index: PropertyIndex, version: number, tool: boolean): Params {
+  let values = params;
+  for (const prop of index.controlling) {
+    if (Object.prototype.hasOwnProperty.call(values, prop.name)) continue;
+    if (!isDisplayed(prop, { version, tool, root: values, level: values })) continue;
+    if (values === params) values = { ...params };
+    values[prop.name] = prop.default;
+  }
+  return values;
+}
+
+class ParameterChecker {
+  readonly errors: ValidationIssue[] = [];
+
+  constructor(
+    private readonly target: ParameterCheckTarget,
+    private readonly root: Params,
+  ) {}
+
+  private ctx(level: Params): DisplayContext {
+    return { version: this.target.version, tool: this.target.tool, root: this.root, level };
+  }
+
+  private issue(code: ValidationIssue['code'], message: string, path: string, suggestion?: string): ValidationIssue {
+    const issue: ValidationIssue = { code, message, node: this.target.nodeName, path };
+    if (suggestion) issue.suggestion = suggestion;
+    return issue;
+  }
+
+  /** Check the keys of one level (the node's parameters, a collection, a fixedCollection group entry). */
+  checkLevel(values: Params, definitions: Map<string, CatalogProperty[]>, path: string, label: string): void {
+    for (const key of Object.keys(values)) {
+      const defs = definitions.get(key);
+      const keyPath = `${path}${pointer(key)}`;
+      if (!defs) {
+        const suggestion = didYouMean(suggestNames(key, definitions.keys()));
+        this.errors.push(
+          this.issue('UNKNOWN_PARAMETER', `"${key}" is not a parameter of ${label}`, keyPath, suggestion),
+        );
+        continue;
+      }
+      this.checkValue(values[key], defs, values, keyPath);
+    }
+  }
+
+  /** A value is fine if any definition of its name accepts it; otherwise report against the displayed one. */
+  private checkValue(value: unknown, defs: CatalogProperty[], level: Params, path: string): void {
+    if (isExpression(value)) return;
+    const ctx = this.ctx(level);
+    const displayed = defs.length > 1 ? defs.filter((d) => isDisplayed(d, ctx)) : defs;
+    const candidates = displayed.length > 0 ? displayed : defs;
+    let firstFindings: ValidationIssue[] | undefined;
+    for (const def of candidates) {
+      const findings = this.valueFindings(value, def, path);
+      if (findings.length === 0) return;
+      firstFindings ??= findings;
+    }
+    if (firstFindings) this.errors.push(...firstFindings);
+  }
+
+  private valueFindings(value: unknown, def: CatalogProperty, path: string): ValidationIssue[] {
+    if (def.opaque || value === null || value === undefined) return [];
+    switch (def.type) {
+      case 'options':
+        return this.optionFindings(value, def, path);
+      case 'multiOptions':
+        return Array.isArray(value)
+          ? value.flatMap((v, i) => this.optionFindings(v, def, `${path}${pointer(i)}`))
+          : this.optionFindings(value, def, path);
+      case 'collection':
+        return this.nested(() => this.checkCollection(value, def, path));
+      case 'fixedCollection':
+        return this.nested(() => this.checkFixedCollection(value, def, path));
+      case 'resourceLocator':
+        return this.resourceLocatorFindings(value, def, path);
+      default:
+        return [];
+    }
+  }
+
+  /** Run a nested check in isolation so a rejected candidate's findings do not leak. */
+  private nested(check: () => void): ValidationIssue[] {
+    const saved = this.errors.length;
+    check();
+    return this.errors.splice(saved);
+  }
+
+  private optionFindings(value: unknown, def: CatalogProperty, path: string): ValidationIssue[] {
+    if (def.dynamicOptions || !def.options || def.options.length === 0 || isExpression(value)) return [];
+    if (optionMatches(def.options, value)) return [];
+    if (def.legacyOptions && optionMatches(def.legacyOptions, value)) return [];
+    if (value === CUSTOM_API_CALL && (def.name === 'resource' || def.name === 'operation')) return [];
+    const textOptions = def.options.filter((o): o is string => typeof o === 'string');
+    const suggestion = typeof value === 'string' ? didYouMean(suggestNames(value, textOptions)) : undefined;
+    return [
+      this.issue(
+        'INVALID_OPTION_VALUE',
+        `${JSON.stringify(value)} is not an option of "${def.name}" (options: ${describeOptions(def.options)})`,
+        path,
+        suggestion,
+      ),
+    ];
+  }
+
+  private resourceLocatorFindings(value: unknown, def: CatalogProperty, path: string): ValidationIssue[] {
+    if (!isObject(value) || !def.modes || def.modes.length === 0) return [];
+    const mode = value.mode;
+    // An empty mode is an untouched locator: the editor falls back to the first mode.
+    if (mode === undefined || mode === '' || isExpression(mode) || def.modes.includes(mode as string)) return [];
+    return [
+      this.issue(
+        'INVALID_OPTION_VALUE',
+        `${JSON.stringify(mode)} is not a mode of "${def.name}" (modes: ${describeOptions(def.modes)})`,
+        `${path}/mode`,
+        typeof mode === 'string' ? didYouMean(suggestNames(mode, def.modes)) : undefined,
+      ),
+    ];
+  }
+
+  private checkCollection(value: unknown, def: CatalogProperty, path: string): void {
+    const children = byName(def.children ?? []);
+    const entries = def.multipleValues && Array.isArray(value) ? value : [value];
+    entries.forEach((entry, i) => {
+      if (!isObject(entry)) return;
+      const entryPath = entries === value ? `${path}${pointer(i)}` : path;
+      this.checkLevel(entry, children, entryPath, `"${def.name}"`);
+    });
+  }
+
+  private checkFixedCollection(value: unknown, def: CatalogProperty, path: string): void {
+    if (!isObject(value)) return;
+    const groups = new Map((def.groups ?? []).map((g) => [g.name, g]));
+    for (const groupName of Object.keys(value)) {
+      const group = groups.get(groupName);
+      const groupPath = `${path}${pointer(groupName)}`;
+      if (!group) {
+        const suggestion = didYouMean(suggestNames(groupName, groups.keys()));
+        this.errors.push(this.issue('UNKNOWN_PARAMETER', `"${groupName}" is not an option of "${def.name}"`, groupPath, suggestion));
+        continue;
+      }
+      const children = byName(group.children);
+      const groupValue = value[groupName];
+      const entries = Array.isArray(groupValue) ? groupValue : [groupValue];
+      entries.forEach((entry, i) => {
+        if (!isObject(entry)) return;
+        this.checkLevel(entry, children, Array.isArray(groupValue) ? `${groupPath}${pointer(i)}` : groupPath, `"${def.name}.${groupName}"`);
+      });
+    }
+  }
+}
+
+const childIndexes = new WeakMap<CatalogProperty[], Map<string, CatalogProperty[]>>();
+
+function byName(props: CatalogProperty[]): Map<string, CatalogProperty[]> {
+  let index = childIndexes.get(props);
+  if (!index) {
+    index = new Map();
+    for (const p of props) index.set(p.name, [...(index.get(p.name) ?? []), p]);
+    childIndexes.set(props, index);
+  }
+  return index;
+}
+
+/** n8n's rule for "required but empty" (only these types are ever flagged). */
+function isEmptyRequiredValue(prop: CatalogProperty, value: unknown): boolean {
+  switch (prop.type) {
+    case 'string':
+    case 'dateTime':
+    case 'options':
+      return value === undefined || value === null || value === '';
+    case 'multiOptions':
+      return Array.isArray(value) && value.length === 0;
+    case 'resourceLocator':
+      if (isObject(value)) return !value.value && value.value !== 0;
+      return value === undefined || value === null || value === '';
+    default:
+      return false;
+  }
+}
+
+export function checkNodeParameters(params: Params, index: PropertyIndex, target: ParameterCheckTarget, label: string): ParameterFindings {
+  const resolved = resolveDisplayValues(params, index, target.version, target.tool);
+  const checker = new ParameterChecker(target, resolved);
+  checker.checkLevel(params, index.byName, target.path, label);
+
+  const missingRequired: ValidationIssue[] = [];
+  const ctx: DisplayContext = { version: target.version, tool: target.tool, root: resolved, level: resolved };
+  const reported = new Set<string>();
+  for (const prop of index.required) {
+    if (reported.has(prop.name)) continue;
+    const value = Object.prototype.hasOwnProperty.call(resolved, prop.name) ? resolved[prop.name] : prop.default;
+    if (!isEmptyRequiredValue(prop, value) || isExpression(value)) continue;
+    if (!isDisplayed(prop, ctx)) continue;
+    reported.add(prop.name);
+    missingRequired.push({
+      code: 'MISSING_REQUIRED_PARAMETER',
+      message: `required parameter "${prop.name}" is empty`,
+      node: target.nodeName,
+      path: `${target.path}${pointer(prop.name)}`,
+    });
+  }
+  return { errors: checker.errors, missingRequired };
+}

@@ -1,0 +1,181 @@
+import { loadCatalog } from '../schemas/catalog/load';
+import { ISSUE_CODES, validateWorkflow, type ValidationResult } from '../schemas/validator';
+import { baseWorkflow, link, node } from './helpers/workflows';
+
+const catalog = loadCatalog();
+const validate = (value: unknown, policy = {}) => validateWorkflow(value, { catalog, policy });
+const codes = (r: ValidationResult) => r.errors.map((e) => e.code);
+const warningCodes = (r: ValidationResult) => r.warnings.map((e) => e.code);
+
+describe('validateWorkflow', () => {
+  it('accepts a minimal valid workflow', () => {
+    const r = validate(baseWorkflow());
+    expect(r).toMatchObject({ valid: true, errors: [], warnings: [] });
+    expect(r.stats).toEqual({ nodes: 2, connections: 1, triggers: 1, nodeTypes: 2, unknownNodeTypes: 0 });
+  });
+
+  it('exposes exactly the documented issue codes', () => {
+    expect(ISSUE_CODES).toEqual([
+      'INVALID_JSON', 'SCHEMA', 'UNKNOWN_NODE_TYPE', 'UNKNOWN_TYPE_VERSION', 'UNKNOWN_PARAMETER', 'INVALID_OPTION_VALUE',
+      'MISSING_REQUIRED_PARAMETER', 'DUPLICATE_NODE_NAME', 'CONNECTION_UNKNOWN_NODE', 'CONNECTION_BAD_OUTPUT_INDEX',
+      'CONNECTION_BAD_TYPE', 'NO_TRIGGER', 'POLICY_DENIED_NODE',
+    ]);
+  });
+
+  it('reports INVALID_JSON for text that is not JSON', () => {
+    const r = validate('{"nodes": [}');
+    expect(codes(r)).toEqual(['INVALID_JSON']);
+  });
+
+  it('parses JSON text and unwraps template records and the n8n.io API shape', () => {
+    const wf = baseWorkflow();
+    expect(validate(JSON.stringify(wf)).valid).toBe(true);
+    expect(validate({ name: 'record', description: 'd', workflow: wf }).valid).toBe(true);
+    expect(validate({ workflow: { name: 'api', workflow: { nodes: wf.nodes, connections: wf.connections } } }).valid).toBe(true);
+  });
+
+  it('reports SCHEMA with a JSON pointer and the node name', () => {
+    const wf = baseWorkflow();
+    (wf.nodes[1] as Record<string, unknown>).position = 'left';
+    const r = validate(wf);
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'SCHEMA', path: '/nodes/1/position', node: 'Set' })]);
+    expect(codes(validate({ nodes: 'x', connections: {} }))).toEqual(['SCHEMA']);
+    expect(codes(validate([]))).toEqual(['SCHEMA']);
+    expect(codes(validate(null))).toEqual(['SCHEMA']);
+  });
+
+  it('reports UNKNOWN_NODE_TYPE with suggestions', () => {
+    const r = validate(baseWorkflow([node('GPT', 'n8n-nodes-base.chatGpt', 1)]));
+    expect(r.errors).toEqual([
+      expect.objectContaining({ code: 'UNKNOWN_NODE_TYPE', node: 'GPT', path: '/nodes/2/type', suggestion: expect.stringContaining('@n8n/n8n-nodes-langchain.openAi') }),
+    ]);
+    const wrongPackage = validate(baseWorkflow([node('Agent', 'n8n-nodes-base.agent', 1.7)]));
+    expect(wrongPackage.errors[0].suggestion).toContain('"@n8n/n8n-nodes-langchain.agent"');
+  });
+
+  it('treats unknown community types as errors unless allowed', () => {
+    const wf = baseWorkflow([node('Evolution', 'n8n-nodes-evolution-api.evolutionApi', 1)]);
+    expect(codes(validate(wf))).toEqual(['UNKNOWN_NODE_TYPE']);
+    const allowed = validate(wf, { allowUnknownCommunity: true });
+    expect(allowed.valid).toBe(true);
+    expect(warningCodes(allowed)).toEqual(['UNKNOWN_NODE_TYPE']);
+    // n8n's own packages never get that leniency.
+    expect(codes(validate(baseWorkflow([node('X', 'n8n-nodes-base.nope', 1)]), { allowUnknownCommunity: true }))).toEqual(['UNKNOWN_NODE_TYPE']);
+  });
+
+  it('reports UNKNOWN_TYPE_VERSION listing the versions', () => {
+    const wf = baseWorkflow();
+    wf.nodes[1].typeVersion = 9;
+    const [issue] = validate(wf).errors;
+    expect(issue).toMatchObject({ code: 'UNKNOWN_TYPE_VERSION', node: 'Set', path: '/nodes/1/typeVersion' });
+    expect(issue.message).toContain('3.4');
+  });
+
+  it('reports UNKNOWN_PARAMETER for keys that are not properties at that version', () => {
+    const r = validate(baseWorkflow([node('HTTP', 'httpRequest', 4.2, { url: 'https://x', requestMethod: 'GET' })]));
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'UNKNOWN_PARAMETER', node: 'HTTP', path: '/nodes/2/parameters/requestMethod' })]);
+    // requestMethod is right for version 1.
+    expect(validate(baseWorkflow([node('HTTP', 'httpRequest', 1, { url: 'https://x', requestMethod: 'GET' })])).valid).toBe(true);
+  });
+
+  it('checks keys inside collections and fixedCollections', () => {
+    const r = validate(baseWorkflow([node('HTTP', 'httpRequest', 4.2, { url: 'https://x', options: { timeoutMs: 5 } })]));
+    expect(r.errors).toEqual([expect.objectContaining({ code: 'UNKNOWN_PARAMETER', path: '/nodes/2/parameters/options/timeoutMs', suggestion: expect.stringContaining('timeout') })]);
+  });
+
+  it('reports INVALID_OPTION_VALUE for literals outside static options, never for expressions', () => {
+    const bad = validate(baseWorkflow([node('HTTP', 'httpRequest', 4.2, { url: 'https://x', method: 'FETCH' })]));
+    expect(bad.errors).toEqual([expect.objectContaining({ code: 'INVALID_OPTION_VALUE', path: '/nodes/2/parameters/method' })]);
+    expect(validate(baseWorkflow([node('HTTP', 'httpRequest', 4.2, { url: 'https://x', method: '={{ $json.method }}' })])).valid).toBe(true);
+  });
+
+  it('judges the option list that is displayed for the other parameters', () => {
+    const slack = (operation: string) => node('Slack', 'slack', 2.3, { resource: 'channel', operation, channelId: { __rl: true, mode: 'id', value: 'C1' } });
+    expect(validate(baseWorkflow([slack('archive')])).valid).toBe(true);
+    // "post" is a message operation, not a channel one.
+    expect(codes(validate(baseWorkflow([slack('post')])))).toEqual(['INVALID_OPTION_VALUE']);
+  });
+
+  it('reports MISSING_REQUIRED_PARAMETER as a warning, an error when strict', () => {
+    const wf = baseWorkflow([node('HTTP', 'httpRequest', 4.2, {})]);
+    const lenient = validate(wf);
+    expect(lenient.valid).toBe(true);
+    expect(lenient.warnings).toEqual([expect.objectContaining({ code: 'MISSING_REQUIRED_PARAMETER', node: 'HTTP', path: '/nodes/2/parameters/url' })]);
+    expect(codes(validate(wf, { strict: true }))).toEqual(['MISSING_REQUIRED_PARAMETER']);
+    expect(validate(baseWorkflow([node('HTTP', 'httpRequest', 4.2, { url: '={{ $json.url }}' })])).warnings).toEqual([]);
+  });
+
+  it('reports DUPLICATE_NODE_NAME (a warning between sticky notes)', () => {
+    const wf = baseWorkflow([node('Set', 'set', 3.4, {})]);
+    expect(codes(validate(wf))).toEqual(['DUPLICATE_NODE_NAME']);
+    const notes = baseWorkflow([node('Note', 'stickyNote', 1, { content: 'a' }), node('Note', 'stickyNote', 1, { content: 'b' })]);
+    const r = validate(notes);
+    expect(r.valid).toBe(true);
+    expect(warningCodes(r)).toEqual(['DUPLICATE_NODE_NAME']);
+  });
+
+  it('reports CONNECTION_UNKNOWN_NODE for both ends', () => {
+    const wf = baseWorkflow([], { Ghost: { main: [[link('Set')]] }, Set: { main: [[link('Nowhere')]] } });
+    const r = validate(wf);
+    expect(r.errors.map((e) => [e.code, e.path])).toEqual([
+      ['CONNECTION_UNKNOWN_NODE', '/connections/Ghost'],
+      ['CONNECTION_UNKNOWN_NODE', '/connections/Set/main/0/0/node'],
+    ]);
+  });
+
+  it('reports CONNECTION_BAD_OUTPUT_INDEX, counting the error output', () => {
+    const wf = baseWorkflow([node('Next', 'noOp', 1)], { Set: { main: [[], [link('Next')]] } });
+    expect(codes(validate(wf))).toEqual(['CONNECTION_BAD_OUTPUT_INDEX']);
+    (wf.nodes[1] as Record<string, unknown>).onError = 'continueErrorOutput';
+    expect(validate(wf).valid).toBe(true);
+    // If has two outputs.
+    const ifWf = baseWorkflow([node('If', 'if', 2.2, { conditions: {}, options: {} }), node('A', 'noOp', 1), node('B', 'noOp', 1)], {
+      Set: { main: [[link('If')]] },
+      If: { main: [[link('A')], [link('B')]] },
+    });
+    expect(validate(ifWf).valid).toBe(true);
+  });
+
+  it('reports CONNECTION_BAD_TYPE for types the source cannot emit or the target cannot accept', () => {
+    const model = node('Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, { model: 'gpt-4o-mini', options: {} });
+    const agent = node('Agent', '@n8n/n8n-nodes-langchain.agent', 1.7, { options: {} });
+    const good = baseWorkflow([model, agent], { Set: { main: [[link('Agent')]] }, Model: { ai_languageModel: [[link('Agent', 'ai_languageModel')]] } });
+    expect(validate(good).valid).toBe(true);
+    const intoSlack = baseWorkflow([model, node('Slack', 'slack', 2.3, {})], { Model: { ai_languageModel: [[link('Slack', 'ai_languageModel')]] } });
+    expect(validate(intoSlack).errors).toEqual([expect.objectContaining({ code: 'CONNECTION_BAD_TYPE', node: 'Slack' })]);
+    const outOfSet = baseWorkflow([agent], { Set: { ai_languageModel: [[link('Agent', 'ai_languageModel')]] } });
+    expect(validate(outOfSet).errors).toEqual([expect.objectContaining({ code: 'CONNECTION_BAD_TYPE', node: 'Set' })]);
+  });
+
+  it('knows the runtime Tool variants', () => {
+    const tool = node('Slack Tool', 'n8n-nodes-base.slackTool', 2.3, { resource: 'message', operation: 'post', select: 'channel', text: 'hi' });
+    const agent = node('Agent', '@n8n/n8n-nodes-langchain.agent', 1.7, { options: {} });
+    const wf = baseWorkflow([tool, agent], { Set: { main: [[link('Agent')]] }, 'Slack Tool': { ai_tool: [[link('Agent', 'ai_tool')]] } });
+    expect(codes(validate(wf))).toEqual([]);
+    // A tool has no main input.
+    const wired = baseWorkflow([tool], { Set: { main: [[link('Slack Tool')]] } });
+    expect(codes(validate(wired))).toEqual(['CONNECTION_BAD_TYPE']);
+  });
+
+  it('warns NO_TRIGGER when nothing starts the workflow', () => {
+    const wf = { nodes: [node('Set', 'set', 3.4, {})], connections: {} };
+    const r = validate(wf);
+    expect(r.valid).toBe(true);
+    expect(warningCodes(r)).toEqual(['NO_TRIGGER']);
+  });
+
+  it('reports POLICY_DENIED_NODE from deny and allow lists', () => {
+    const shell = baseWorkflow([node('Shell', 'executeCommand', 1, { command: 'ls' })], { Set: { main: [[link('Shell')]] } });
+    expect(codes(validate(shell))).toEqual(['POLICY_DENIED_NODE']);
+    expect(validate(shell, { deny: [] }).valid).toBe(true);
+    const allowOnly = validate(baseWorkflow(), { allow: ['n8n-nodes-base.manualTrigger'] });
+    expect(allowOnly.errors).toEqual([expect.objectContaining({ code: 'POLICY_DENIED_NODE', node: 'Set' })]);
+  });
+
+  it('does not mutate its input', () => {
+    const wf = baseWorkflow([node('HTTP', 'httpRequest', 4.2, {})]);
+    const before = JSON.stringify(wf);
+    validate(wf);
+    expect(JSON.stringify(wf)).toBe(before);
+  });
+});
