@@ -18,26 +18,71 @@ export interface DisplayContext {
 
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
-function readPath(source: unknown, path: string): unknown {
+/** One `key: [conditions]` entry of a rule, with its key parsed once. */
+interface CompiledCondition {
+  source: 'version' | 'tool' | 'unknown' | 'root' | 'level';
+  path: string[];
+  conditions: unknown[];
+}
+
+interface CompiledRules {
+  show: CompiledCondition[];
+  hide: CompiledCondition[];
+}
+
+// Display rules are evaluated millions of times over a corpus: parse each rule once.
+const compiled = new WeakMap<object, CompiledRules>();
+
+function compileRule(rule: DisplayRule | undefined): CompiledCondition[] {
+  if (!rule) return [];
+  return Object.keys(rule).map((key): CompiledCondition => {
+    const conditions = rule[key];
+    if (key === '@version') return { source: 'version', path: [], conditions };
+    if (key === '@tool') return { source: 'tool', path: [], conditions };
+    if (key.startsWith('@')) return { source: 'unknown', path: [], conditions };
+    if (key.startsWith('/')) return { source: 'root', path: key.slice(1).split('.'), conditions };
+    return { source: 'level', path: key.split('.'), conditions };
+  });
+}
+
+function rulesOf(prop: Pick<CatalogProperty, 'show' | 'hide'>): CompiledRules {
+  let rules = compiled.get(prop);
+  if (!rules) {
+    rules = { show: compileRule(prop.show), hide: compileRule(prop.hide) };
+    compiled.set(prop, rules);
+  }
+  return rules;
+}
+
+function readPath(source: unknown, path: string[]): unknown {
   let current = source;
-  for (const segment of path.split('.')) {
+  for (const segment of path) {
     if (current === null || typeof current !== 'object' || !hasOwn(current, segment)) return undefined;
     current = (current as Record<string, unknown>)[segment];
   }
   return current;
 }
 
-function conditionValues(key: string, ctx: DisplayContext): unknown[] {
+/** The value a condition looks at, as n8n reads it (resource locators by their value). */
+function conditionValue(condition: CompiledCondition, ctx: DisplayContext): unknown {
   let value: unknown;
-  if (key === '@version') value = ctx.version || 0;
-  else if (key === '@tool') value = ctx.tool;
-  else if (key.startsWith('@')) value = undefined;
-  else if (key.startsWith('/')) value = readPath(ctx.root, key.slice(1));
-  else value = readPath(ctx.level, key);
+  switch (condition.source) {
+    case 'version':
+      return ctx.version || 0;
+    case 'tool':
+      return ctx.tool;
+    case 'unknown':
+      return undefined;
+    case 'root':
+      value = readPath(ctx.root, condition.path);
+      break;
+    default:
+      value = readPath(ctx.level, condition.path);
+  }
   if (value !== null && typeof value === 'object' && (value as { __rl?: unknown }).__rl) {
     value = (value as { value?: unknown }).value;
   }
-  return Array.isArray(value) ? value : [value];
+  return value;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -87,55 +132,137 @@ function passesOperator(op: string, target: unknown, v: unknown): boolean {
   }
 }
 
-function matchesConditions(conditions: unknown[], values: unknown[]): boolean {
-  return conditions.some((condition) => {
-    if (condition !== null && typeof condition === 'object' && hasOwn(condition, '_cnd')) {
-      const cnd = (condition as { _cnd: Record<string, unknown> })._cnd;
-      const op = cnd && typeof cnd === 'object' ? Object.keys(cnd)[0] : undefined;
-      if (!op) return false;
-      if (values.length === 0) return op === 'not';
-      return values.every((v) => passesOperator(op, cnd[op], v));
-    }
-    return values.includes(condition);
-  });
+/** Does one condition entry accept `values` (the looked-at value as a list)? */
+function entryMatches(condition: unknown, values: unknown[]): boolean {
+  if (condition !== null && typeof condition === 'object' && hasOwn(condition, '_cnd')) {
+    const cnd = (condition as { _cnd: Record<string, unknown> })._cnd;
+    const op = cnd && typeof cnd === 'object' ? Object.keys(cnd)[0] : undefined;
+    if (!op) return false;
+    if (values.length === 0) return op === 'not';
+    return values.every((v) => passesOperator(op, cnd[op], v));
+  }
+  return values.includes(condition);
+}
+
+function matchesConditions(conditions: unknown[], value: unknown): boolean {
+  const values = Array.isArray(value) ? value : [value];
+  for (const condition of conditions) if (entryMatches(condition, values)) return true;
+  return false;
 }
 
 const isExpression = (v: unknown): boolean => typeof v === 'string' && v.startsWith('=');
 
-function ruleHides(hide: DisplayRule | undefined, ctx: DisplayContext, keys?: (k: string) => boolean): boolean {
-  if (!hide) return false;
-  for (const key of Object.keys(hide)) {
-    if (keys && !keys(key)) continue;
-    const values = conditionValues(key, ctx);
-    if (values.length > 0 && matchesConditions(hide[key], values)) return true;
+function hides(conditions: CompiledCondition[], ctx: DisplayContext, nodeKeysOnly: boolean): boolean {
+  for (const condition of conditions) {
+    if (nodeKeysOnly && condition.source !== 'version' && condition.source !== 'tool') continue;
+    const value = conditionValue(condition, ctx);
+    // An empty list never hides.
+    if (Array.isArray(value) && value.length === 0) continue;
+    if (matchesConditions(condition.conditions, value)) return true;
   }
   return false;
 }
 
 /** Is the property displayed for these parameter values? */
 export function isDisplayed(prop: Pick<CatalogProperty, 'show' | 'hide'>, ctx: DisplayContext): boolean {
-  if (prop.show) {
-    for (const key of Object.keys(prop.show)) {
-      const values = conditionValues(key, ctx);
-      if (values.some(isExpression)) return true;
-      if (!matchesConditions(prop.show[key], values)) return false;
-    }
+  if (!prop.show && !prop.hide) return true;
+  const rules = rulesOf(prop);
+  for (const condition of rules.show) {
+    const value = conditionValue(condition, ctx);
+    if (isExpression(value) || (Array.isArray(value) && value.some(isExpression))) return true;
+    if (!matchesConditions(condition.conditions, value)) return false;
   }
-  return !ruleHides(prop.hide, ctx);
+  return !hides(rules.hide, ctx, false);
 }
-
-const isNodeKey = (key: string) => key === '@version' || key === '@tool';
 
 /**
  * Does the property exist at all for this version / tool-ness? Only the conditions on
  * the node itself count; conditions on other parameters decide visibility, not existence.
  */
 export function existsForNode(prop: Pick<CatalogProperty, 'show' | 'hide'>, version: number, tool: boolean): boolean {
+  if (!prop.show && !prop.hide) return true;
   const ctx: DisplayContext = { version, tool, root: {}, level: {} };
-  if (prop.show) {
-    for (const key of Object.keys(prop.show)) {
-      if (isNodeKey(key) && !matchesConditions(prop.show[key], conditionValues(key, ctx))) return false;
-    }
+  const rules = rulesOf(prop);
+  for (const condition of rules.show) {
+    if (condition.source !== 'version' && condition.source !== 'tool') continue;
+    if (!matchesConditions(condition.conditions, conditionValue(condition, ctx))) return false;
   }
-  return !ruleHides(prop.hide, ctx, isNodeKey);
+  return !hides(rules.hide, ctx, true);
 }
+
+/** Parameters a set of properties' rules read: the only inputs their display depends on. */
+interface SubsetMemo {
+  controllers: CompiledCondition[];
+  cache: Map<string, CatalogProperty[]>;
+}
+
+const subsetMemos = new WeakMap<CatalogProperty[], SubsetMemo>();
+const MAX_MEMOISED_COMBINATIONS = 512;
+
+function memoFor(props: CatalogProperty[]): SubsetMemo {
+  let memo = subsetMemos.get(props);
+  if (!memo) {
+    const seen = new Set<string>();
+    const controllers: CompiledCondition[] = [];
+    for (const prop of props) {
+      const rules = rulesOf(prop);
+      for (const condition of [...rules.show, ...rules.hide]) {
+        if (condition.source !== 'root' && condition.source !== 'level') continue;
+        const id = `${condition.source}:${condition.path.join('.')}`;
+        if (seen.has(id)) continue;
+        seen.add(id);
+        controllers.push(condition);
+      }
+    }
+    memo = { controllers, cache: new Map() };
+    subsetMemos.set(props, memo);
+  }
+  return memo;
+}
+
+/**
+ * A key for the values display depends on; undefined when one is an expression or a
+ * structured value (those are evaluated directly, never memoised).
+ */
+export function displayKey(controllers: CompiledCondition[], ctx: DisplayContext): string | undefined {
+  let key = `${ctx.version}|${ctx.tool ? 1 : 0}|`;
+  for (const condition of controllers) {
+    const v = conditionValue(condition, ctx);
+    if (typeof v === 'string') {
+      if (v.startsWith('=')) return undefined;
+      key += `s${v.length}:${v}`;
+    } else if (typeof v === 'number' || typeof v === 'boolean') key += `${typeof v === 'number' ? 'n' : 'b'}${String(v)};`;
+    else if (v === undefined) key += 'u;';
+    else if (v === null) key += 'z;';
+    else return undefined;
+  }
+  return key;
+}
+
+/**
+ * The properties of `props` displayed for these values. Workflows of one node type
+ * mostly share a few resource / operation combinations, so answers are memoised per
+ * combination of the values the rules read.
+ */
+export function displayedSubset(props: CatalogProperty[], ctx: DisplayContext): CatalogProperty[] {
+  if (props.length === 0) return props;
+  const memo = memoFor(props);
+  const key = displayKey(memo.controllers, ctx);
+  const cached = key === undefined ? undefined : memo.cache.get(key);
+  if (cached) return cached;
+  const displayed = props.filter((prop) => isDisplayed(prop, ctx));
+  if (key !== undefined && memo.cache.size < MAX_MEMOISED_COMBINATIONS) memo.cache.set(key, displayed);
+  return displayed;
+}
+
+/** The controller conditions of a property list (for callers that memoise their own derivations). */
+export function controllersOf(props: CatalogProperty[]): CompiledCondition[] {
+  return memoFor(props).controllers;
+}
+
+/** Conditions that read these parameters of the current level (to key memos on their values). */
+export function levelValueConditions(names: string[]): CompiledCondition[] {
+  return names.map((name) => ({ source: 'level', path: [name], conditions: [] }));
+}
+
+export type { CompiledCondition };

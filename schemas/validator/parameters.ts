@@ -4,7 +4,15 @@
  * parameters left empty. Expressions (`=…`) are never judged as literals.
  */
 import type { PropertyIndex } from '../catalog/catalog';
-import { isDisplayed, type DisplayContext } from '../catalog/display';
+import {
+  controllersOf,
+  displayKey,
+  displayedSubset,
+  isDisplayed,
+  levelValueConditions,
+  type CompiledCondition,
+  type DisplayContext,
+} from '../catalog/display';
 import type { CatalogProperty } from '../catalog/types';
 import { didYouMean, suggestNames } from './suggest';
 import { type ValidationIssue, pointer } from './issues';
@@ -54,7 +62,7 @@ function optionMatches(options: unknown[], value: unknown): boolean {
  * Top-level values as n8n sees them when deciding what is displayed: the stored
  * values, plus the default of the first displayed definition of each missing one.
  */
-export function resolveDisplayValues(params: Params, index: PropertyIndex, version: number, tool: boolean): Params {
+function defaultsFor(params: Params, index: PropertyIndex, version: number, tool: boolean): Params | undefined {
   let values = params;
   for (const prop of index.controlling) {
     if (Object.prototype.hasOwnProperty.call(values, prop.name)) continue;
@@ -62,7 +70,37 @@ export function resolveDisplayValues(params: Params, index: PropertyIndex, versi
     if (values === params) values = { ...params };
     values[prop.name] = prop.default;
   }
-  return values;
+  if (values === params) return undefined;
+  const added: Params = {};
+  for (const key of Object.keys(values)) if (!Object.prototype.hasOwnProperty.call(params, key)) added[key] = values[key];
+  return added;
+}
+
+interface DefaultsMemo {
+  /** The controlling parameters themselves and what their own display rules read. */
+  inputs: CompiledCondition[];
+  added: Map<string, Params | undefined>;
+}
+
+const defaultMemos = new WeakMap<PropertyIndex, DefaultsMemo>();
+
+export function resolveDisplayValues(params: Params, index: PropertyIndex, version: number, tool: boolean): Params {
+  if (index.controlling.length === 0) return params;
+  let memo = defaultMemos.get(index);
+  if (!memo) {
+    const names = [...new Set(index.controlling.map((p) => p.name))];
+    memo = { inputs: [...levelValueConditions(names), ...controllersOf(index.controlling)], added: new Map() };
+    defaultMemos.set(index, memo);
+  }
+  // Which defaults apply depends only on the given values of those inputs.
+  const key = displayKey(memo.inputs, { version, tool, root: params, level: params });
+  let added: Params | undefined;
+  if (key !== undefined && memo.added.has(key)) added = memo.added.get(key);
+  else {
+    added = defaultsFor(params, index, version, tool);
+    if (key !== undefined && memo.added.size < 512) memo.added.set(key, added);
+  }
+  return added ? { ...params, ...added } : params;
 }
 
 class ParameterChecker {
@@ -103,7 +141,7 @@ class ParameterChecker {
   private checkValue(value: unknown, defs: CatalogProperty[], level: Params, path: string): void {
     if (isExpression(value)) return;
     const ctx = this.ctx(level);
-    const displayed = defs.length > 1 ? defs.filter((d) => isDisplayed(d, ctx)) : defs;
+    const displayed = defs.length > 1 ? displayedSubset(defs, ctx) : defs;
     const candidates = displayed.length > 0 ? displayed : defs;
     let firstFindings: ValidationIssue[] | undefined;
     for (const def of candidates) {
@@ -241,13 +279,12 @@ export function checkNodeParameters(params: Params, index: PropertyIndex, target
 
   const missingRequired: ValidationIssue[] = [];
   const ctx: DisplayContext = { version: target.version, tool: target.tool, root: resolved, level: resolved };
-  const reported = new Set<string>();
-  for (const prop of index.required) {
-    if (reported.has(prop.name)) continue;
+  let reported: Set<string> | undefined;
+  for (const prop of displayedSubset(index.required, ctx)) {
     const value = Object.prototype.hasOwnProperty.call(resolved, prop.name) ? resolved[prop.name] : prop.default;
     if (!isEmptyRequiredValue(prop, value) || isExpression(value)) continue;
-    if (!isDisplayed(prop, ctx)) continue;
-    reported.add(prop.name);
+    if (reported?.has(prop.name)) continue;
+    (reported ??= new Set()).add(prop.name);
     missingRequired.push({
       code: 'MISSING_REQUIRED_PARAMETER',
       message: `required parameter "${prop.name}" is empty`,
