@@ -18,6 +18,10 @@ function describe(error: ErrorObject): string {
   if (error.keyword === 'enum') {
     return `${where} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   }
+  if (error.keyword === 'type') {
+    const type = (error.params as { type: string | string[] }).type;
+    return `${where} must be ${(Array.isArray(type) ? type : String(type).split(',')).join(' or ')}`;
+  }
   return `${where} ${error.message ?? 'is invalid'}`;
 }
 

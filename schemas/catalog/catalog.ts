@@ -38,12 +38,14 @@ export const REQUIRED_CHECKED_TYPES = new Set(['string', 'dateTime', 'options', 
 export class NodeTypeInfo {
   readonly isTool: boolean;
   private readonly indexes = new Map<number, PropertyIndex>();
+  private readonly byVersion = new Map<number, CatalogVariant>();
 
   constructor(
     readonly entry: CatalogNodeType,
     readonly variants: CatalogVariant[],
   ) {
     this.isTool = entry.type.endsWith('Tool');
+    for (const variant of variants) for (const v of variant.versions) if (!this.byVersion.has(v)) this.byVersion.set(v, variant);
   }
 
   get type(): string {
@@ -55,7 +57,7 @@ export class NodeTypeInfo {
   }
 
   variantFor(version: number): CatalogVariant | undefined {
-    return this.variants.find((v) => v.versions.includes(version));
+    return this.byVersion.get(version);
   }
 
   /** Properties that exist at `version` (their `@version` / `@tool` conditions pass). */

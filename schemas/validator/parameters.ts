@@ -125,23 +125,22 @@ class ParameterChecker {
   checkLevel(values: Params, definitions: Map<string, CatalogProperty[]>, path: string, label: string): void {
     for (const key of Object.keys(values)) {
       const defs = definitions.get(key);
-      const keyPath = `${path}${pointer(key)}`;
       if (!defs) {
         const suggestion = didYouMean(suggestNames(key, definitions.keys()));
         this.errors.push(
-          this.issue('UNKNOWN_PARAMETER', `"${key}" is not a parameter of ${label}`, keyPath, suggestion),
+          this.issue('UNKNOWN_PARAMETER', `"${key}" is not a parameter of ${label}`, `${path}${pointer(key)}`, suggestion),
         );
         continue;
       }
-      this.checkValue(values[key], defs, values, keyPath);
+      const value = values[key];
+      if (value === null || value === undefined || isExpression(value) || !defs.some(hasValueChecks)) continue;
+      this.checkValue(value, defs, values, `${path}${pointer(key)}`);
     }
   }
 
   /** A value is fine if any definition of its name accepts it; otherwise report against the displayed one. */
   private checkValue(value: unknown, defs: CatalogProperty[], level: Params, path: string): void {
-    if (isExpression(value)) return;
-    const ctx = this.ctx(level);
-    const displayed = defs.length > 1 ? displayedSubset(defs, ctx) : defs;
+    const displayed = defs.length > 1 ? displayedSubset(defs, this.ctx(level)) : defs;
     const candidates = displayed.length > 0 ? displayed : defs;
     let firstFindings: ValidationIssue[] | undefined;
     for (const def of candidates) {
@@ -241,6 +240,13 @@ class ParameterChecker {
       });
     }
   }
+}
+
+/** Types whose values the validator inspects; anything else (strings, numbers, code…) is free-form. */
+const CHECKED_TYPES = new Set(['options', 'multiOptions', 'collection', 'fixedCollection', 'resourceLocator']);
+
+function hasValueChecks(def: CatalogProperty): boolean {
+  return !def.opaque && CHECKED_TYPES.has(def.type);
 }
 
 const childIndexes = new WeakMap<CatalogProperty[], Map<string, CatalogProperty[]>>();
