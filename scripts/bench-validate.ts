@@ -1,0 +1,186 @@
+/**
+ * npm run bench:validate — parse + validate the 2,352 n8n.io templates shipped in
+ * n8n-mcp, print workflows/second and peak memory, drive n8n-mcp's own workflow
+ * validator over the same templates in the same run, and write the figures to
+ * BENCHMARKS.md (between the bench:validate markers).
+ *
+ *   node dist/scripts/bench-validate.js [--runs 7] [--mcp-limit N] [--no-mcp] [--no-write]
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readTemplates, templatesDatabasePath, type TemplateRecord } from '../dataset/sources/templates';
+import { loadCatalog } from '../schemas/catalog/load';
+import { packageRoot } from '../schemas/paths';
+import { validateWorkflow } from '../schemas/validator';
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '7' },
+    'mcp-limit': { type: 'string' },
+    'no-mcp': { type: 'boolean', default: false },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+
+let peakRss = 0;
+const sampleRss = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+};
+setInterval(sampleRss, 20).unref();
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MB`;
+
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+function timed(run: () => void): Timing {
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  run();
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1e3 };
+}
+
+function benchFlowtune(templates: TemplateRecord[], runs: number) {
+  const catalog = loadCatalog();
+  const parseAndValidate = () => {
+    for (const t of templates) validateWorkflow(JSON.parse(t.workflowJson), { catalog });
+  };
+  const parsed = templates.map((t) => JSON.parse(t.workflowJson) as unknown);
+  const validateOnly = () => {
+    for (const w of parsed) validateWorkflow(w, { catalog });
+  };
+  const parseOnly = () => {
+    for (const t of templates) JSON.parse(t.workflowJson);
+  };
+  // First pass: JIT warm-up and the catalog's lazily built indexes.
+  const cold = timed(parseAndValidate);
+  const sample = (fn: () => void) => {
+    const list: Timing[] = [];
+    for (let i = 0; i < runs; i++) {
+      (global as { gc?: () => void }).gc?.();
+      list.push(timed(fn));
+    }
+    return { wallMs: median(list.map((t) => t.wallMs)), cpuMs: median(list.map((t) => t.cpuMs)) };
+  };
+  return { cold, parseAndValidate: sample(parseAndValidate), validateOnly: sample(validateOnly), parseOnly: sample(parseOnly) };
+}
+
+interface McpValidator {
+  validateWorkflow(workflow: unknown, options: Record<string, unknown>): Promise<{ valid: boolean }>;
+}
+
+/**
+ * n8n-mcp's own validator, constructed the way its server does. Its `exports` map only
+ * exposes the entry point, so dist files are required by path. Never close its sql.js
+ * adapter: closing writes the in-memory database back over data/nodes.db.
+ */
+async function benchN8nMcp(templates: TemplateRecord[]) {
+  process.env.DISABLE_CONSOLE_OUTPUT = 'true';
+  process.env.LOG_LEVEL = 'error';
+  process.env.N8N_MCP_TELEMETRY_DISABLED = 'true';
+  const pkg = path.resolve(path.dirname(require.resolve('n8n-mcp')), '..');
+  const version = (JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { createSQLJSAdapter } = require(path.join(pkg, 'dist/database/database-adapter'));
+  const { NodeRepository } = require(path.join(pkg, 'dist/database/node-repository'));
+  const { EnhancedConfigValidator } = require(path.join(pkg, 'dist/services/enhanced-config-validator'));
+  const { WorkflowValidator } = require(path.join(pkg, 'dist/services/workflow-validator'));
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const adapter = await createSQLJSAdapter(templatesDatabasePath());
+  try {
+    const repository = new NodeRepository(adapter);
+    EnhancedConfigValidator.initializeSimilarityServices(repository);
+    const validator: McpValidator = new WorkflowValidator(repository, EnhancedConfigValidator);
+    const options = { validateNodes: true, validateConnections: true, validateExpressions: true, profile: 'runtime' };
+    let valid = 0;
+    const cpu0 = process.cpuUsage();
+    const t0 = process.hrtime.bigint();
+    for (const t of templates) {
+      const result = await validator.validateWorkflow(JSON.parse(t.workflowJson), options);
+      if (result.valid) valid++;
+    }
+    const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const cpu = process.cpuUsage(cpu0);
+    return { version, count: templates.length, valid, wallMs, cpuMs: (cpu.user + cpu.system) / 1e3 };
+  } finally {
+    if (adapter.saveTimer) clearTimeout(adapter.saveTimer);
+    adapter.db?.close();
+  }
+}
+
+function writeBenchmarks(section: string): string {
+  const file = path.join(packageRoot(), 'BENCHMARKS.md');
+  const start = '<!-- bench:validate:start -->';
+  const end = '<!-- bench:validate:end -->';
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    text = `# Benchmarks\n\n${start}\n${end}\n`;
+  }
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < 0) throw new Error(`${file}: markers ${start} / ${end} not found`);
+  const next = `${text.slice(0, from + start.length)}\n${section}\n${text.slice(to)}`;
+  writeFileSync(`${file}.tmp`, next);
+  renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+async function main(): Promise<void> {
+  const runs = Math.max(1, Number(args.runs));
+  const templates = await readTemplates();
+  const perSecond = (ms: number, n = templates.length) => Math.round((n / ms) * 1000);
+  sampleRss();
+  const flowtune = benchFlowtune(templates, runs);
+  const flowtunePeak = peakRss;
+  const pv = flowtune.parseAndValidate;
+  const lines = [
+    `templates: ${templates.length} (n8n-mcp data/nodes.db), runs: ${runs} (median), node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, load average ${os.loadavg()[0].toFixed(2)}`,
+    `flowtune parse + validate: ${perSecond(pv.wallMs)} workflows/s wall (${pv.wallMs.toFixed(0)} ms), ${perSecond(pv.cpuMs)} workflows per CPU-second`,
+    `flowtune validate only (pre-parsed): ${perSecond(flowtune.validateOnly.wallMs)} workflows/s wall, ${perSecond(flowtune.validateOnly.cpuMs)} per CPU-second`,
+    `JSON.parse alone: ${perSecond(flowtune.parseOnly.wallMs)} workflows/s wall (${flowtune.parseOnly.wallMs.toFixed(0)} ms)`,
+    `first (cold) pass: ${perSecond(flowtune.cold.wallMs)} workflows/s`,
+    `peak RSS (templates in memory + catalog + validation): ${mb(flowtunePeak)}`,
+  ];
+  let ratio = '';
+  if (!args['no-mcp']) {
+    const limit = args['mcp-limit'] ? Number(args['mcp-limit']) : templates.length;
+    process.stderr.write(`running n8n-mcp's validator over ${limit} templates (slow)…\n`);
+    const mcp = await benchN8nMcp(templates.slice(0, limit));
+    const mcpRate = (mcp.count / mcp.wallMs) * 1000;
+    ratio = `${(perSecond(pv.wallMs) / mcpRate).toFixed(0)}×`;
+    lines.push(
+      `n8n-mcp@${mcp.version} WorkflowValidator (runtime profile, in-process, same templates): ${mcpRate.toFixed(1)} workflows/s wall over ${mcp.count} templates, ${((mcp.count / mcp.cpuMs) * 1000).toFixed(1)} per CPU-second`,
+      `speed-up (parse + validate, wall): ${ratio}`,
+      `peak RSS of the whole run: ${mb(peakRss)}`,
+    );
+  }
+  for (const line of lines) process.stdout.write(`${line}\n`);
+  if (!args['no-write']) {
+    const date = new Date().toISOString().slice(0, 10);
+    const table = [
+      `Measured ${date} by \`npm run bench:validate\`.`,
+      '',
+      '| measure | figure |',
+      '|---|---|',
+      ...lines.map((line) => {
+        const i = line.indexOf(': ');
+        return `| ${line.slice(0, i)} | ${line.slice(i + 2)} |`;
+      }),
+    ].join('\n');
+    process.stdout.write(`updated ${writeBenchmarks(table)}\n`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
