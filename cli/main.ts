@@ -31,17 +31,17 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   });
 
   const catalog = program.command('catalog').description('node catalogs');
-  catalog
+  const build = catalog
     .command('build')
     .description('build a catalog from npm packages (n8n versions, community nodes) or from a running n8n')
     .option('--package <spec>', 'npm package name[@version] (repeatable)', collect, [])
     .option('--n8n-url <url>', 'read the exact node set of a running n8n (owner login needed)')
     .option('--n8n-email <email>', 'owner e-mail for --n8n-url (or N8N_EMAIL)')
     .option('--n8n-password <password>', 'owner password for --n8n-url (or N8N_PASSWORD)')
-    .requiredOption('--out <file>', 'catalog file to write')
-    .action(async (options) => {
-      setExit(await runCatalogBuild(options, io));
-    });
+    .requiredOption('--out <file>', 'catalog file to write');
+  addCatalogOption(build).action(async (options) => {
+    setExit(await runCatalogBuild(options, io));
+  });
 
   const demo = program.command('demo').description('validate the bundled example workflows (a valid one and typical hallucinations)');
   addPolicyOptions(addCatalogOption(demo)).action((options: CommonOptions) => {

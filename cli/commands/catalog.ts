@@ -1,7 +1,9 @@
 /** flowtune catalog build --package <spec>... | --n8n-url <url>  --out <file> */
 import { renameSync, writeFileSync } from 'node:fs';
 import { buildCatalog, serializeCatalog, type PackageDescriptions } from '../../schemas/catalog/build';
+import { mergeCatalogs } from '../../schemas/catalog/catalog';
 import { fetchN8nDescriptions, fetchPackageDescriptions } from '../../schemas/catalog/fetch';
+import { readCatalogFile } from '../../schemas/catalog/load';
 import { type CliIO, EXIT_OK } from '../io';
 
 export interface CatalogBuildOptions {
@@ -10,6 +12,8 @@ export interface CatalogBuildOptions {
   n8nEmail?: string;
   n8nPassword?: string;
   out: string;
+  /** Extra catalog files merged into the output. */
+  catalog?: string[];
 }
 
 export class UsageError extends Error {
@@ -33,7 +37,8 @@ export async function runCatalogBuild(options: CatalogBuildOptions, io: CliIO, e
     io.stderr(`reading node descriptions served by ${options.n8nUrl}\n`);
     sources.push(...(await fetchN8nDescriptions(options.n8nUrl, { email, password })));
   }
-  const catalog = buildCatalog(sources);
+  const built = buildCatalog(sources);
+  const catalog = options.catalog?.length ? mergeCatalogs([built, ...options.catalog.map(readCatalogFile)]) : built;
   // Write beside the target, then rename: an interrupted build never leaves half a catalog.
   const temp = `${options.out}.${process.pid}.tmp`;
   writeFileSync(temp, serializeCatalog(catalog));
