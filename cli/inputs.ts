@@ -6,6 +6,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 
 export interface WorkflowInput {
   /** File name, `name[i]` for array elements, `-` for stdin. */
@@ -23,23 +24,48 @@ export class InputError extends Error {
   }
 }
 
-/** "Unexpected token } in JSON at position 42" → line and column, for humans. */
-export function describeJsonError(text: string, error: Error): string {
-  const match = /position (\d+)/.exec(error.message);
-  if (!match) return error.message;
-  const position = Number(match[1]);
-  const before = text.slice(0, position);
+const PARSE_ERROR_TEXT: Record<string, string> = {
+  InvalidSymbol: 'unexpected character',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'property name expected',
+  ValueExpected: 'value expected',
+  ColonExpected: 'colon expected',
+  CommaExpected: 'comma expected',
+  CloseBraceExpected: 'closing brace expected',
+  CloseBracketExpected: 'closing bracket expected',
+  EndOfFileExpected: 'end of file expected',
+  InvalidCommentToken: 'comments are not allowed in JSON',
+  UnexpectedEndOfComment: 'unexpected end of comment',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unexpected end of number',
+  InvalidUnicode: 'invalid unicode escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'invalid character in string',
+};
+
+/**
+ * Where and why text is not JSON, for humans: "line 3, column 13: value expected".
+ * V8's own messages often carry no position (and quote the file's text), so the
+ * text is re-scanned with a parser that reports offsets.
+ */
+export function describeJsonError(text: string): string {
+  const errors: ParseError[] = [];
+  parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return text.trim() === '' ? 'line 1, column 1: the file is empty' : 'not valid JSON';
+  const before = text.slice(0, first.offset);
   const line = before.split('\n').length;
-  const column = position - before.lastIndexOf('\n');
-  return `line ${line}, column ${column}: ${error.message.replace(/ in JSON at position \d+.*$/, '')}`;
+  const column = first.offset - before.lastIndexOf('\n');
+  const code = printParseErrorCode(first.error);
+  return `line ${line}, column ${column}: ${PARSE_ERROR_TEXT[code] ?? code}`;
 }
 
 export function parseWorkflowText(file: string, text: string): WorkflowInput[] {
   let value: unknown;
   try {
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    return [{ file, value: text, parseError: describeJsonError(text, error as Error) }];
+  } catch {
+    return [{ file, value: text, parseError: describeJsonError(text) }];
   }
   if (Array.isArray(value)) return value.map((item, i) => ({ file: `${file}[${i}]`, value: item }));
   return [{ file, value }];

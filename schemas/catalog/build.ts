@@ -176,10 +176,10 @@ function addLegacyOptions(properties: CatalogProperty[]): void {
       }
     }
   });
-  for (const p of properties) {
+  walk(properties, (p) => {
     const legacy = referenced.get(p.name);
     if (p.options && !p.dynamicOptions && legacy && legacy.size > 0) p.legacyOptions = [...legacy];
-  }
+  });
 }
 
 function compactVariant(desc: RawNodeDescription): CatalogVariant {

@@ -28,6 +28,8 @@ export interface PropertyIndex {
    * that have a default: the only defaults display decisions can depend on.
    */
   controlling: CatalogProperty[];
+  /** The same, by name (definitions in order). */
+  controllingByName: Map<string, CatalogProperty[]>;
   /** Required properties of the types n8n flags when empty. */
   required: CatalogProperty[];
 }
@@ -90,8 +92,10 @@ export function indexProperties(properties: CatalogProperty[], version: number, 
   const controlling = list.filter(
     (p) => controllingNames.has(p.name) && p.default !== undefined && p.type !== 'collection' && p.type !== 'fixedCollection',
   );
+  const controllingByName = new Map<string, CatalogProperty[]>();
+  for (const p of controlling) controllingByName.set(p.name, [...(controllingByName.get(p.name) ?? []), p]);
   const required = list.filter((p) => p.required && REQUIRED_CHECKED_TYPES.has(p.type));
-  return { list, byName, controlling, required };
+  return { list, byName, controlling, controllingByName, required };
 }
 
 /** The properties n8n adds when it turns a `usableAsTool` description into `<name>Tool`. */

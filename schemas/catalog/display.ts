@@ -12,6 +12,11 @@ export interface DisplayContext {
   tool: boolean;
   /** The node's top-level parameters (defaults filled in). */
   root: Record<string, unknown>;
+  /**
+   * Value n8n would use for a top-level parameter the node does not set (its default,
+   * when displayed). Consulted only for the top level, only when a rule reads it.
+   */
+  defaultOf?: (name: string) => unknown;
   /** The parameters at the level of the property being judged (== root at the top level). */
   level: Record<string, unknown>;
 }
@@ -54,6 +59,13 @@ function rulesOf(prop: Pick<CatalogProperty, 'show' | 'hide'>): CompiledRules {
   return rules;
 }
 
+function readRoot(ctx: DisplayContext, path: string[]): unknown {
+  const [first] = path;
+  const root: unknown = ctx.root;
+  const top = root !== null && typeof root === 'object' && hasOwn(root, first) ? (root as Record<string, unknown>)[first] : ctx.defaultOf?.(first);
+  return path.length === 1 ? top : readPath(top, path.slice(1));
+}
+
 function readPath(source: unknown, path: string[]): unknown {
   let current = source;
   for (const segment of path) {
@@ -74,10 +86,10 @@ function conditionValue(condition: CompiledCondition, ctx: DisplayContext): unkn
     case 'unknown':
       return undefined;
     case 'root':
-      value = readPath(ctx.root, condition.path);
+      value = readRoot(ctx, condition.path);
       break;
     default:
-      value = readPath(ctx.level, condition.path);
+      value = ctx.level === ctx.root ? readRoot(ctx, condition.path) : readPath(ctx.level, condition.path);
   }
   if (value !== null && typeof value === 'object' && (value as { __rl?: unknown }).__rl) {
     value = (value as { value?: unknown }).value;
@@ -96,6 +108,9 @@ function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 function passesOperator(op: string, target: unknown, v: unknown): boolean {
+  // Relational operators on objects would call their (possibly hostile) toString.
+  const comparable = (x: unknown) => x === null || typeof x !== 'object';
+  if ((op === 'gte' || op === 'lte' || op === 'gt' || op === 'lt') && !(comparable(v) && comparable(target))) return false;
   switch (op) {
     case 'eq':
       return deepEqual(v, target);
@@ -110,8 +125,9 @@ function passesOperator(op: string, target: unknown, v: unknown): boolean {
     case 'lt':
       return (v as number) < (target as number);
     case 'between': {
-      const range = target as { from?: number; to?: number } | null;
-      return !!range && (v as number) >= (range.from as number) && (v as number) <= (range.to as number);
+      const range = target as { from?: unknown; to?: unknown } | null;
+      if (!range || typeof range !== 'object' || !comparable(v) || !comparable(range.from) || !comparable(range.to)) return false;
+      return (v as number) >= (range.from as number) && (v as number) <= (range.to as number);
     }
     case 'includes':
       return typeof v === 'string' && typeof target === 'string' && v.includes(target);
@@ -224,7 +240,7 @@ function memoFor(props: CatalogProperty[]): SubsetMemo {
  * A key for the values display depends on; undefined when one is an expression or a
  * structured value (those are evaluated directly, never memoised).
  */
-export function displayKey(controllers: CompiledCondition[], ctx: DisplayContext): string | undefined {
+function displayKey(controllers: CompiledCondition[], ctx: DisplayContext): string | undefined {
   let key = `${ctx.version}|${ctx.tool ? 1 : 0}|`;
   for (const condition of controllers) {
     const v = conditionValue(condition, ctx);
@@ -255,14 +271,3 @@ export function displayedSubset(props: CatalogProperty[], ctx: DisplayContext): 
   return displayed;
 }
 
-/** The controller conditions of a property list (for callers that memoise their own derivations). */
-export function controllersOf(props: CatalogProperty[]): CompiledCondition[] {
-  return memoFor(props).controllers;
-}
-
-/** Conditions that read these parameters of the current level (to key memos on their values). */
-export function levelValueConditions(names: string[]): CompiledCondition[] {
-  return names.map((name) => ({ source: 'level', path: [name], conditions: [] }));
-}
-
-export type { CompiledCondition };

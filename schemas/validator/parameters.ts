@@ -4,15 +4,7 @@
  * parameters left empty. Expressions (`=…`) are never judged as literals.
  */
 import type { PropertyIndex } from '../catalog/catalog';
-import {
-  controllersOf,
-  displayKey,
-  displayedSubset,
-  isDisplayed,
-  levelValueConditions,
-  type CompiledCondition,
-  type DisplayContext,
-} from '../catalog/display';
+import { displayedSubset, isDisplayed, type DisplayContext } from '../catalog/display';
 import type { CatalogProperty } from '../catalog/types';
 import { didYouMean, suggestNames } from './suggest';
 import { type ValidationIssue, pointer } from './issues';
@@ -59,48 +51,31 @@ function optionMatches(options: unknown[], value: unknown): boolean {
 }
 
 /**
- * Top-level values as n8n sees them when deciding what is displayed: the stored
- * values, plus the default of the first displayed definition of each missing one.
+ * Defaults of unset top-level parameters, as n8n fills them before judging display:
+ * the default of the first displayed definition. Resolved lazily, only for the
+ * parameters a display rule actually reads, and memoised per node.
  */
-function defaultsFor(params: Params, index: PropertyIndex, version: number, tool: boolean): Params | undefined {
-  let values = params;
-  for (const prop of index.controlling) {
-    if (Object.prototype.hasOwnProperty.call(values, prop.name)) continue;
-    if (!isDisplayed(prop, { version, tool, root: values, level: values })) continue;
-    if (values === params) values = { ...params };
-    values[prop.name] = prop.default;
-  }
-  if (values === params) return undefined;
-  const added: Params = {};
-  for (const key of Object.keys(values)) if (!Object.prototype.hasOwnProperty.call(params, key)) added[key] = values[key];
-  return added;
-}
-
-interface DefaultsMemo {
-  /** The controlling parameters themselves and what their own display rules read. */
-  inputs: CompiledCondition[];
-  added: Map<string, Params | undefined>;
-}
-
-const defaultMemos = new WeakMap<PropertyIndex, DefaultsMemo>();
-
-export function resolveDisplayValues(params: Params, index: PropertyIndex, version: number, tool: boolean): Params {
-  if (index.controlling.length === 0) return params;
-  let memo = defaultMemos.get(index);
-  if (!memo) {
-    const names = [...new Set(index.controlling.map((p) => p.name))];
-    memo = { inputs: [...levelValueConditions(names), ...controllersOf(index.controlling)], added: new Map() };
-    defaultMemos.set(index, memo);
-  }
-  // Which defaults apply depends only on the given values of those inputs.
-  const key = displayKey(memo.inputs, { version, tool, root: params, level: params });
-  let added: Params | undefined;
-  if (key !== undefined && memo.added.has(key)) added = memo.added.get(key);
-  else {
-    added = defaultsFor(params, index, version, tool);
-    if (key !== undefined && memo.added.size < 512) memo.added.set(key, added);
-  }
-  return added ? { ...params, ...added } : params;
+export function defaultResolver(params: Params, index: PropertyIndex, version: number, tool: boolean): (name: string) => unknown {
+  const resolved = new Map<string, unknown>();
+  const resolving = new Set<string>();
+  const ctx: DisplayContext = { version, tool, root: params, level: params };
+  const defaultOf = (name: string): unknown => {
+    if (resolved.has(name)) return resolved.get(name);
+    if (resolving.has(name)) return undefined; // rules that read each other: no default
+    resolving.add(name);
+    let value: unknown;
+    for (const def of index.controllingByName.get(name) ?? []) {
+      if (isDisplayed(def, ctx)) {
+        value = def.default;
+        break;
+      }
+    }
+    resolving.delete(name);
+    resolved.set(name, value);
+    return value;
+  };
+  ctx.defaultOf = defaultOf;
+  return defaultOf;
 }
 
 class ParameterChecker {
@@ -109,10 +84,11 @@ class ParameterChecker {
   constructor(
     private readonly target: ParameterCheckTarget,
     private readonly root: Params,
+    private readonly defaultOf: (name: string) => unknown,
   ) {}
 
   private ctx(level: Params): DisplayContext {
-    return { version: this.target.version, tool: this.target.tool, root: this.root, level };
+    return { version: this.target.version, tool: this.target.tool, root: this.root, level, defaultOf: this.defaultOf };
   }
 
   private issue(code: ValidationIssue['code'], message: string, path: string, suggestion?: string): ValidationIssue {
@@ -279,15 +255,15 @@ function isEmptyRequiredValue(prop: CatalogProperty, value: unknown): boolean {
 }
 
 export function checkNodeParameters(params: Params, index: PropertyIndex, target: ParameterCheckTarget, label: string): ParameterFindings {
-  const resolved = resolveDisplayValues(params, index, target.version, target.tool);
-  const checker = new ParameterChecker(target, resolved);
+  const defaultOf = defaultResolver(params, index, target.version, target.tool);
+  const checker = new ParameterChecker(target, params, defaultOf);
   checker.checkLevel(params, index.byName, target.path, label);
 
   const missingRequired: ValidationIssue[] = [];
-  const ctx: DisplayContext = { version: target.version, tool: target.tool, root: resolved, level: resolved };
+  const ctx: DisplayContext = { version: target.version, tool: target.tool, root: params, level: params, defaultOf };
   let reported: Set<string> | undefined;
   for (const prop of displayedSubset(index.required, ctx)) {
-    const value = Object.prototype.hasOwnProperty.call(resolved, prop.name) ? resolved[prop.name] : prop.default;
+    const value = Object.prototype.hasOwnProperty.call(params, prop.name) ? params[prop.name] : prop.default;
     if (!isEmptyRequiredValue(prop, value) || isExpression(value)) continue;
     if (reported?.has(prop.name)) continue;
     (reported ??= new Set()).add(prop.name);
