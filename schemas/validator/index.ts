@@ -86,7 +86,7 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
   workflow.nodes.forEach((node: unknown, i: number) => {
     if (!isObject(node)) return;
     stats.nodes++;
-    const nodePath = pointer('nodes', i);
+    const nodePath = `/nodes/${i}`;
     const name = typeof node.name === 'string' ? node.name : undefined;
     const type = typeof node.type === 'string' ? node.type : undefined;
     const version = typeof node.typeVersion === 'number' ? node.typeVersion : undefined;
@@ -152,8 +152,7 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
     const findings = checkNodeParameters(
       node.parameters,
       index,
-      { nodeName: name ?? `#${i}`, version: version as number, tool: info.isTool, path: `${nodePath}/parameters` },
-      `${type} v${version}`,
+      { nodeName: name ?? `#${i}`, type, version: version as number, tool: info.isTool, path: `${nodePath}/parameters` },
     );
     for (const e of findings.errors) issues.error(e);
     for (const m of findings.missingRequired) issues.add(policy.strict, m);

@@ -16,6 +16,7 @@ export const isExpression = (v: unknown): boolean => typeof v === 'string' && v.
 
 export interface ParameterCheckTarget {
   nodeName: string;
+  type: string;
   version: number;
   tool: boolean;
   /** JSON Pointer of the node's `parameters` object. */
@@ -98,18 +99,23 @@ class ParameterChecker {
   }
 
   /** Check the keys of one level (the node's parameters, a collection, a fixedCollection group entry). */
-  checkLevel(values: Params, definitions: Map<string, CatalogProperty[]>, path: string, label: string): void {
+  checkLevel(values: Params, definitions: Map<string, CatalogProperty[]>, path: string, parent?: string): void {
     for (const key of Object.keys(values)) {
       const defs = definitions.get(key);
       if (!defs) {
         const suggestion = didYouMean(suggestNames(key, definitions.keys()));
         this.errors.push(
-          this.issue('UNKNOWN_PARAMETER', `"${key}" is not a parameter of ${label}`, `${path}${pointer(key)}`, suggestion),
+          this.issue(
+            'UNKNOWN_PARAMETER',
+            `"${key}" is not a parameter of ${parent ?? `${this.target.type} v${this.target.version}`}`,
+            `${path}${pointer(key)}`,
+            suggestion,
+          ),
         );
         continue;
       }
       const value = values[key];
-      if (value === null || value === undefined || isExpression(value) || !defs.some(hasValueChecks)) continue;
+      if (value === null || value === undefined || isExpression(value) || !needsValueCheck(defs)) continue;
       this.checkValue(value, defs, values, `${path}${pointer(key)}`);
     }
   }
@@ -221,8 +227,16 @@ class ParameterChecker {
 /** Types whose values the validator inspects; anything else (strings, numbers, code…) is free-form. */
 const CHECKED_TYPES = new Set(['options', 'multiOptions', 'collection', 'fixedCollection', 'resourceLocator']);
 
-function hasValueChecks(def: CatalogProperty): boolean {
-  return !def.opaque && CHECKED_TYPES.has(def.type);
+const valueChecked = new WeakMap<CatalogProperty[], boolean>();
+
+/** Does any definition of a name constrain its value? Memoised per definition list. */
+function needsValueCheck(defs: CatalogProperty[]): boolean {
+  let needed = valueChecked.get(defs);
+  if (needed === undefined) {
+    needed = defs.some((def) => !def.opaque && CHECKED_TYPES.has(def.type));
+    valueChecked.set(defs, needed);
+  }
+  return needed;
 }
 
 const childIndexes = new WeakMap<CatalogProperty[], Map<string, CatalogProperty[]>>();
@@ -254,10 +268,10 @@ function isEmptyRequiredValue(prop: CatalogProperty, value: unknown): boolean {
   }
 }
 
-export function checkNodeParameters(params: Params, index: PropertyIndex, target: ParameterCheckTarget, label: string): ParameterFindings {
+export function checkNodeParameters(params: Params, index: PropertyIndex, target: ParameterCheckTarget): ParameterFindings {
   const defaultOf = defaultResolver(params, index, target.version, target.tool);
   const checker = new ParameterChecker(target, params, defaultOf);
-  checker.checkLevel(params, index.byName, target.path, label);
+  checker.checkLevel(params, index.byName, target.path);
 
   const missingRequired: ValidationIssue[] = [];
   const ctx: DisplayContext = { version: target.version, tool: target.tool, root: params, level: params, defaultOf };
