@@ -43,7 +43,7 @@ export async function runCatalogBuild(options: CatalogBuildOptions, io: CliIO, e
   const temp = `${options.out}.${process.pid}.tmp`;
   writeFileSync(temp, serializeCatalog(catalog));
   renameSync(temp, options.out);
-  const described = catalog.sources.map((s) => `${s.package}@${s.version} (${s.nodeTypes} types)`).join(', ');
+  const described = catalog.sources.map((s) => `${s.package} ${s.version} (${s.nodeTypes} types)`).join('; ');
   io.stdout(`wrote ${options.out}: ${catalog.nodes.length} node types from ${described}\n`);
   return EXIT_OK;
 }
