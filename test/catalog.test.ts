@@ -1178,16 +1178,12 @@ module.exports = { Versioned, NeedsArguments };
 
   it('builds a catalog from both packages and validate --catalog knows their types', async () => {
     const out = path.join(mkdtempSync(path.join(tmp, 'pkg-out-')), 'community.json');
-    const started = Date.now();
     const run = await cli(['catalog', 'build', '--package', typedDir, '--package', classDir, '--out', out]);
-    const elapsed = Date.now() - started;
     expect(run.stderr).not.toMatch(/flowtune: /);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(out);
-    expect(run.stdout).toContain('n8n-nodes-typed@1.2.3');
-    expect(run.stdout).toContain('n8n-nodes-classy@0.3.1');
-    // The build is offline and quick (npm pack + one npm install of a dependency-free tarball).
-    expect(elapsed).toBeLessThan(45_000);
+    expect(run.stdout).toContain('n8n-nodes-typed 1.2.3 (2 types)');
+    expect(run.stdout).toContain('n8n-nodes-classy 0.3.1 (3 types)');
 
     const text = readFileSync(out, 'utf8');
     const written = readCatalogFile(out);
