@@ -6,7 +6,7 @@
 import { isN8nPackageType, packageOfType, type NodeCatalog } from '../catalog/catalog';
 import { checkWorkflowSchema } from '../schema';
 import { checkConnections, type WiredNode } from './connections';
-import { IssueCollector, pointer, type ValidationIssue, type ValidationResult, type ValidationStats } from './issues';
+import { describeError, IssueCollector, pointer, type ValidationIssue, type ValidationResult, type ValidationStats } from './issues';
 import { checkNodeParameters } from './parameters';
 import { DEFAULT_POLICY, type ValidationPolicy } from './policy';
 import { didYouMean, suggestNodeTypes } from './suggest';
@@ -50,7 +50,7 @@ export function validateWorkflow(value: unknown, options: ValidateOptions): Vali
     validateInto(value, options, issues, stats);
   } catch (error) {
     // Defence in depth: a shape the checks did not foresee is reported, never thrown.
-    issues.error({ code: 'SCHEMA', message: `cannot check this value: ${(error as Error)?.message ?? String(error)}` });
+    issues.error({ code: 'SCHEMA', message: `cannot check this value: ${describeError(error)}` });
   }
   return result(issues, stats);
 }

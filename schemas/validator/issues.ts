@@ -69,3 +69,30 @@ export function pointer(...segments: Array<string | number>): string {
   }
   return out;
 }
+
+const MAX_SHOWN_LENGTH = 80;
+
+/**
+ * A value as it appears in a message: short, and safe for anything (deep nesting,
+ * huge strings, BigInt, hostile objects) — messages never re-throw or balloon.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = value.length > MAX_SHOWN_LENGTH ? `${value.slice(0, MAX_SHOWN_LENGTH)}…` : value;
+    return JSON.stringify(shown);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/** Text of a caught error, whatever was thrown. */
+export function describeError(error: unknown): string {
+  try {
+    if (error instanceof Error) return error.message;
+    return String(error);
+  } catch {
+    return 'unprintable error';
+  }
+}

@@ -7,7 +7,7 @@ import type { PropertyIndex } from '../catalog/catalog';
 import { displayedSubset, isDisplayed, type DisplayContext } from '../catalog/display';
 import type { CatalogProperty } from '../catalog/types';
 import { didYouMean, suggestNames } from './suggest';
-import { type ValidationIssue, pointer } from './issues';
+import { describeValue, type ValidationIssue, pointer } from './issues';
 
 type Params = Record<string, unknown>;
 
@@ -31,7 +31,7 @@ export interface ParameterFindings {
 const MAX_LISTED_OPTIONS = 12;
 
 function describeOptions(options: unknown[]): string {
-  const shown = options.slice(0, MAX_LISTED_OPTIONS).map((o) => JSON.stringify(o));
+  const shown = options.slice(0, MAX_LISTED_OPTIONS).map(describeValue);
   return options.length > MAX_LISTED_OPTIONS ? `${shown.join(', ')}, … (${options.length} in all)` : shown.join(', ');
 }
 
@@ -170,7 +170,7 @@ class ParameterChecker {
     return [
       this.issue(
         'INVALID_OPTION_VALUE',
-        `${JSON.stringify(value)} is not an option of "${def.name}" (options: ${describeOptions(def.options)})`,
+        `${describeValue(value)} is not an option of "${def.name}" (options: ${describeOptions(def.options)})`,
         path,
         suggestion,
       ),
@@ -185,7 +185,7 @@ class ParameterChecker {
     return [
       this.issue(
         'INVALID_OPTION_VALUE',
-        `${JSON.stringify(mode)} is not a mode of "${def.name}" (modes: ${describeOptions(def.modes)})`,
+        `${describeValue(mode)} is not a mode of "${def.name}" (modes: ${describeOptions(def.modes)})`,
         `${path}/mode`,
         typeof mode === 'string' ? didYouMean(suggestNames(mode, def.modes)) : undefined,
       ),

@@ -6,7 +6,7 @@ import type { NodeCatalog } from '../catalog/catalog';
  * Names language models and old exports use for nodes that exist under another name
  * (removed legacy nodes included). Keys are lower-case short names.
  */
-const NODE_ALIASES: Record<string, string[]> = {
+const NODE_ALIASES = new Map<string, string[]>(Object.entries({
   function: ['n8n-nodes-base.code'],
   functionitem: ['n8n-nodes-base.code'],
   cron: ['n8n-nodes-base.scheduleTrigger'],
@@ -21,7 +21,7 @@ const NODE_ALIASES: Record<string, string[]> = {
   http: ['n8n-nodes-base.httpRequest'],
   webhooktrigger: ['n8n-nodes-base.webhook'],
   schedule: ['n8n-nodes-base.scheduleTrigger'],
-};
+}));
 
 const MAX_NAME_LENGTH = 200;
 
@@ -75,7 +75,7 @@ function computeNodeTypeSuggestions(type: string, catalog: NodeCatalog, limit: n
     if (t !== type && catalog.has(t) && !found.includes(t)) found.push(t);
   };
   (catalog.byShortName.get(short) ?? []).forEach(add);
-  (NODE_ALIASES[short] ?? []).forEach(add);
+  (NODE_ALIASES.get(short) ?? []).forEach(add);
   for (const shortName of rankByDistance(short, catalog.byShortName.keys(), limit)) {
     (catalog.byShortName.get(shortName) ?? []).forEach(add);
   }
