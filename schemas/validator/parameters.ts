@@ -51,6 +51,14 @@ function optionMatches(options: unknown[], value: unknown): boolean {
   return false;
 }
 
+/** Does an options property take this literal (or expression)? */
+function optionAccepts(def: CatalogProperty, value: unknown): boolean {
+  if (def.dynamicOptions || !def.options || def.options.length === 0 || isExpression(value)) return true;
+  if (optionMatches(def.options, value)) return true;
+  if (def.legacyOptions && optionMatches(def.legacyOptions, value)) return true;
+  return value === CUSTOM_API_CALL && (def.name === 'resource' || def.name === 'operation');
+}
+
 /**
  * Defaults of unset top-level parameters, as n8n fills them before judging display:
  * the default of the first displayed definition. Resolved lazily, only for the
@@ -122,6 +130,16 @@ class ParameterChecker {
 
   /** A value is fine if any definition of its name accepts it; otherwise report against the displayed one. */
   private checkValue(value: unknown, defs: CatalogProperty[], level: Params, path: string): void {
+    if (defs.length > 1 && typeof value !== 'object' && defs.every((d) => d.type === 'options')) {
+      // Fast path for option lists defined once per resource/operation: judge display
+      // only for the definitions that would accept the value.
+      const accepting = defs.filter((d) => optionAccepts(d, value));
+      if (accepting.length === defs.length) return;
+      if (accepting.length > 0) {
+        const ctx = this.ctx(level);
+        if (accepting.some((d) => isDisplayed(d, ctx)) || !defs.some((d) => isDisplayed(d, ctx))) return;
+      }
+    }
     const displayed = defs.length > 1 ? displayedSubset(defs, this.ctx(level)) : defs;
     const candidates = displayed.length > 0 ? displayed : defs;
     let firstFindings: ValidationIssue[] | undefined;
@@ -161,10 +179,7 @@ class ParameterChecker {
   }
 
   private optionFindings(value: unknown, def: CatalogProperty, path: string): ValidationIssue[] {
-    if (def.dynamicOptions || !def.options || def.options.length === 0 || isExpression(value)) return [];
-    if (optionMatches(def.options, value)) return [];
-    if (def.legacyOptions && optionMatches(def.legacyOptions, value)) return [];
-    if (value === CUSTOM_API_CALL && (def.name === 'resource' || def.name === 'operation')) return [];
+    if (optionAccepts(def, value) || !def.options) return [];
     const textOptions = def.options.filter((o): o is string => typeof o === 'string');
     const suggestion = typeof value === 'string' ? didYouMean(suggestNames(value, textOptions)) : undefined;
     return [
