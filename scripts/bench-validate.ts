@@ -4,7 +4,7 @@
  * validator over the same templates in the same run, and write the figures to
  * BENCHMARKS.md (between the bench:validate markers).
  *
- *   node dist/scripts/bench-validate.js [--runs 7] [--mcp-limit N] [--no-mcp] [--no-write]
+ *   node dist/scripts/bench-validate.js [--runs 9] [--mcp-limit N] [--no-mcp] [--no-write]
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -17,7 +17,7 @@ import { validateWorkflow } from '../schemas/validator';
 
 const { values: args } = parseArgs({
   options: {
-    runs: { type: 'string', default: '7' },
+    runs: { type: 'string', default: '9' },
     'mcp-limit': { type: 'string' },
     'no-mcp': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
@@ -61,15 +61,25 @@ function benchFlowtune(templates: TemplateRecord[], runs: number) {
   };
   // First pass: JIT warm-up and the catalog's lazily built indexes.
   const cold = timed(parseAndValidate);
-  const sample = (fn: () => void) => {
-    const list: Timing[] = [];
-    for (let i = 0; i < runs; i++) {
-      (global as { gc?: () => void }).gc?.();
-      list.push(timed(fn));
-    }
-    return { wallMs: median(list.map((t) => t.wallMs)), cpuMs: median(list.map((t) => t.cpuMs)) };
+  // Interleave the three measures so drift in machine speed hits them alike.
+  const samples = { parseAndValidate: [] as Timing[], validateOnly: [] as Timing[], parseOnly: [] as Timing[] };
+  for (let i = 0; i < runs; i++) {
+    samples.parseAndValidate.push(timed(parseAndValidate));
+    samples.validateOnly.push(timed(validateOnly));
+    samples.parseOnly.push(timed(parseOnly));
+  }
+  const summary = (list: Timing[]) => ({
+    wallMs: median(list.map((t) => t.wallMs)),
+    cpuMs: median(list.map((t) => t.cpuMs)),
+    bestMs: Math.min(...list.map((t) => t.wallMs)),
+    worstMs: Math.max(...list.map((t) => t.wallMs)),
+  });
+  return {
+    cold,
+    parseAndValidate: summary(samples.parseAndValidate),
+    validateOnly: summary(samples.validateOnly),
+    parseOnly: summary(samples.parseOnly),
   };
-  return { cold, parseAndValidate: sample(parseAndValidate), validateOnly: sample(validateOnly), parseOnly: sample(parseOnly) };
 }
 
 interface McpValidator {
@@ -144,9 +154,9 @@ async function main(): Promise<void> {
   const pv = flowtune.parseAndValidate;
   const lines = [
     `templates: ${templates.length} (n8n-mcp data/nodes.db), runs: ${runs} (median), node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'} × ${os.cpus().length}, load average ${os.loadavg()[0].toFixed(2)}`,
-    `flowtune parse + validate: ${perSecond(pv.wallMs)} workflows/s wall (${pv.wallMs.toFixed(0)} ms), ${perSecond(pv.cpuMs)} workflows per CPU-second`,
-    `flowtune validate only (pre-parsed): ${perSecond(flowtune.validateOnly.wallMs)} workflows/s wall, ${perSecond(flowtune.validateOnly.cpuMs)} per CPU-second`,
-    `JSON.parse alone: ${perSecond(flowtune.parseOnly.wallMs)} workflows/s wall (${flowtune.parseOnly.wallMs.toFixed(0)} ms)`,
+    `flowtune parse + validate: ${perSecond(pv.wallMs)} workflows/s wall, median (${pv.wallMs.toFixed(0)} ms; runs ranged ${perSecond(pv.worstMs)}–${perSecond(pv.bestMs)}/s), ${perSecond(pv.cpuMs)} per CPU-second`,
+    `flowtune validate only (pre-parsed): ${perSecond(flowtune.validateOnly.wallMs)} workflows/s wall, median (runs ranged ${perSecond(flowtune.validateOnly.worstMs)}–${perSecond(flowtune.validateOnly.bestMs)}/s)`,
+    `JSON.parse alone: ${perSecond(flowtune.parseOnly.wallMs)} workflows/s wall, median (${flowtune.parseOnly.wallMs.toFixed(0)} ms)`,
     `first (cold) pass: ${perSecond(flowtune.cold.wallMs)} workflows/s`,
     `peak RSS (templates in memory + catalog + validation): ${mb(flowtunePeak)}`,
   ];
