@@ -65,15 +65,21 @@ function optionAccepts(def: CatalogProperty, value: unknown): boolean {
  * parameters a display rule actually reads, and memoised per node.
  */
 export function defaultResolver(params: Params, index: PropertyIndex, version: number, tool: boolean): (name: string) => unknown {
-  const resolved = new Map<string, unknown>();
-  const resolving = new Set<string>();
-  const ctx: DisplayContext = { version, tool, root: params, level: params };
+  // Allocated on first use: most nodes set every parameter their rules read.
+  let resolved: Map<string, unknown> | undefined;
+  let resolving: Set<string> | undefined;
+  let ctx: DisplayContext | undefined;
   const defaultOf = (name: string): unknown => {
-    if (resolved.has(name)) return resolved.get(name);
+    if (resolved?.has(name)) return resolved.get(name);
+    const defs = index.controllingByName.get(name);
+    if (!defs) return undefined;
+    resolved ??= new Map();
+    resolving ??= new Set();
+    ctx ??= { version, tool, root: params, level: params, defaultOf };
     if (resolving.has(name)) return undefined; // rules that read each other: no default
     resolving.add(name);
     let value: unknown;
-    for (const def of index.controllingByName.get(name) ?? []) {
+    for (const def of defs) {
       if (isDisplayed(def, ctx)) {
         value = def.default;
         break;
@@ -83,7 +89,6 @@ export function defaultResolver(params: Params, index: PropertyIndex, version: n
     resolved.set(name, value);
     return value;
   };
-  ctx.defaultOf = defaultOf;
   return defaultOf;
 }
 
