@@ -5,7 +5,10 @@ import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { packageRoot } from '../schemas/paths';
 import { runCatalogBuild, UsageError } from './commands/catalog';
+import { datasetBuildOptions, runDatasetBuild, type DatasetBuildCommandOptions } from './commands/dataset';
+import { runDatasetCheck, type DatasetCheckCommandOptions } from './commands/dataset-check';
 import { runDemo } from './commands/demo';
+import { FORMATS } from '../dataset/formats';
 import { runValidate } from './commands/validate';
 import { InputError } from './inputs';
 import { type CliIO, EXIT_USAGE, processIO } from './io';
@@ -42,6 +45,42 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   addCatalogOption(build).action(async (options) => {
     setExit(await runCatalogBuild(options, io));
   });
+
+  const dataset = program.command('dataset').description('training data: build pairs from workflows, check JSONL files');
+  const datasetBuild = dataset
+    .command('build')
+    .description('turn workflows into clean, secret-free (request → workflow) training pairs')
+    .option('--from <source>', 'templates (default), dir:<path>, jsonl:<path> or n8n:<baseUrl> (repeatable)', collect, [])
+    .option('--out <dir>', 'output folder', 'flowtune-dataset')
+    .option('--target <kind>', 'compact (minimal JSON) or full (importable workflow)', 'compact')
+    .option('--format <list>', `comma-separated: ${FORMATS.join(', ')}, or all`, 'all')
+    .option('--validation-split <fraction>', 'share of examples for validation', '0.1')
+    .option('--seed <n>', 'seed of the split and the augmentation', '42')
+    .option('--model <id>', 'base model: tokenizer, per-example limit and price', 'gpt-4o-mini-2024-07-18')
+    .option('--min-nodes <n>', 'fewest nodes (sticky notes not counted)', '2')
+    .option('--max-nodes <n>', 'most nodes', '100')
+    .option('--min-views <n>', 'fewest n8n.io views (templates only)', '0')
+    .option('--max-per-structure <n>', 'examples allowed to share node types and typed edges', '3')
+    .option('--near-duplicate <jaccard>', 'request similarity above which a request is a near duplicate', '0.8')
+    .option('--augment <n>', 'extra seeded phrasings per request (0-4)', '0')
+    .option('--prices <file>', 'price table JSON overriding the built-in one')
+    .option('--n8n-api-key <key>', 'API key for n8n:<baseUrl> sources (or N8N_API_KEY)')
+    .option('--json', 'print the report as JSON');
+  addPolicyOptions(addCatalogOption(datasetBuild)).action(async (options: CommonOptions & DatasetBuildCommandOptions) => {
+    const build = datasetBuildOptions(options, catalogFrom(options), policyFrom(options));
+    setExit(await runDatasetBuild(build, { ...io, progress: io.color }, options.json));
+  });
+
+  dataset
+    .command('check')
+    .description('check an OpenAI chat fine-tuning JSONL file: cookbook format checks, token counts, cost estimate (exit 0 no errors, 1 format errors, 2 I/O error)')
+    .argument('<file>', 'JSONL file, or - for stdin')
+    .option('--model <id>', 'base or fine-tuned model id: tokenizer, per-example limit and price', 'gpt-4o-mini-2024-07-18')
+    .option('--json', 'print the report as JSON')
+    .option('--prices <file>', 'price table JSON laid over the built-in one (model id → USD per 1M training tokens)')
+    .action((file: string, options: DatasetCheckCommandOptions) => {
+      setExit(runDatasetCheck(file, options, io));
+    });
 
   const demo = program.command('demo').description('validate the bundled example workflows (a valid one and typical hallucinations)');
   addPolicyOptions(addCatalogOption(demo)).action((options: CommonOptions) => {

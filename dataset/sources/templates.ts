@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import initSqlJs from 'sql.js';
+import type { SourceRecord } from '../types';
 
 export interface TemplateRecord {
   id: number;
@@ -42,12 +43,14 @@ function parseList(text: unknown): string[] {
   }
 }
 
-/** Every template, ordered by id. The whole DB (≈70 MB) is read into memory once. */
-export async function readTemplates(dbPath = templatesDatabasePath()): Promise<TemplateRecord[]> {
+/**
+ * Every template, ordered by id, one at a time: rows are decompressed as they are
+ * read. (sql.js holds the ≈70 MB database itself in memory.)
+ */
+export async function* streamTemplates(dbPath = templatesDatabasePath()): AsyncGenerator<TemplateRecord> {
   const SQL = await initSqlJs();
   const db = new SQL.Database(readFileSync(dbPath));
   try {
-    const rows: TemplateRecord[] = [];
     const statement = db.prepare(
       `SELECT id, workflow_id, name, description, views, categories, nodes_used, url, workflow_json_compressed, workflow_json
        FROM templates ORDER BY id`,
@@ -59,7 +62,7 @@ export async function readTemplates(dbPath = templatesDatabasePath()): Promise<T
         typeof compressed === 'string' && compressed !== ''
           ? gunzipSync(Buffer.from(compressed, 'base64')).toString('utf8')
           : String(row.workflow_json ?? '');
-      rows.push({
+      yield {
         id: Number(row.id),
         workflowId: Number(row.workflow_id),
         name: String(row.name ?? ''),
@@ -69,11 +72,32 @@ export async function readTemplates(dbPath = templatesDatabasePath()): Promise<T
         nodesUsed: parseList(row.nodes_used),
         ...(typeof row.url === 'string' ? { url: row.url } : {}),
         workflowJson,
-      });
+      };
     }
     statement.free();
-    return rows;
   } finally {
     db.close();
+  }
+}
+
+/** Every template, ordered by id, in one array. */
+export async function readTemplates(dbPath = templatesDatabasePath()): Promise<TemplateRecord[]> {
+  const rows: TemplateRecord[] = [];
+  for await (const row of streamTemplates(dbPath)) rows.push(row);
+  return rows;
+}
+
+/** The `templates` source: template records with their n8n.io provenance. */
+export async function* readTemplateSource(dbPath = templatesDatabasePath()): AsyncGenerator<SourceRecord> {
+  for await (const t of streamTemplates(dbPath)) {
+    const provenance = { source: 'templates' as const, ref: `template ${t.id}`, url: t.url ?? `https://n8n.io/workflows/${t.workflowId}` };
+    let workflow: unknown;
+    try {
+      workflow = JSON.parse(t.workflowJson);
+    } catch {
+      yield { provenance, name: t.name, error: 'stored workflow JSON does not parse' };
+      continue;
+    }
+    yield { provenance, name: t.name, description: t.description, views: t.views, workflow };
   }
 }

@@ -28,6 +28,8 @@ export interface RawNodeDescription {
   credentials?: Array<{ name?: string }>;
   properties?: RawProperty[];
   usableAsTool?: unknown;
+  /** Webhook descriptions (only whether there are any is kept). */
+  webhooks?: unknown;
   polling?: boolean;
   hidden?: boolean;
   supportsCORS?: boolean;
@@ -193,6 +195,7 @@ function compactVariant(desc: RawNodeDescription): CatalogVariant {
     properties,
   };
   if (desc.usableAsTool) variant.usableAsTool = true;
+  if (Array.isArray(desc.webhooks) && desc.webhooks.length > 0) variant.webhook = true;
   return variant;
 }
 

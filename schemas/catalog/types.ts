@@ -58,6 +58,11 @@ export interface CatalogVariant {
   credentials: string[];
   properties: CatalogProperty[];
   usableAsTool?: true;
+  /**
+   * The description declares `webhooks` (webhook and chat/form triggers, service triggers that
+   * register a webhook, send-and-wait operations): the editor gives such nodes a `webhookId`.
+   */
+  webhook?: true;
 }
 
 export interface CatalogNodeType {

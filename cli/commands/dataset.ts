@@ -1,0 +1,92 @@
+/** flowtune dataset build — workflows → clean, secret-free training pairs. */
+import * as path from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { NodeCatalog } from '../../schemas/catalog/catalog';
+import type { ValidationPolicy } from '../../schemas/validator';
+import { buildDataset, type BuildOptions } from '../../dataset/build';
+import { FORMATS, type OutputFormat } from '../../dataset/formats';
+import { renderSummary } from '../../dataset/report';
+import { parseSourceSpec } from '../../dataset/sources';
+import { type CliIO, EXIT_OK } from '../io';
+import { UsageError } from './catalog';
+
+export interface DatasetBuildCommandOptions {
+  from: string[];
+  out: string;
+  target: string;
+  format: string;
+  validationSplit: string;
+  seed: string;
+  model: string;
+  minNodes: string;
+  maxNodes: string;
+  minViews: string;
+  maxPerStructure: string;
+  nearDuplicate: string;
+  augment: string;
+  prices?: string;
+  n8nApiKey?: string;
+  json?: boolean;
+}
+
+function number(value: string, flag: string, { min, max, integer }: { min: number; max: number; integer?: boolean }): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
+}
+
+function parseFormats(value: string): Set<OutputFormat> {
+  if (value === 'all') return new Set(FORMATS);
+  const formats = value.split(',').map((f) => f.trim());
+  for (const f of formats) if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`unknown --format "${f}": use ${FORMATS.join(', ')} or all`);
+  return new Set(formats as OutputFormat[]);
+}
+
+export function datasetBuildOptions(
+  options: DatasetBuildCommandOptions,
+  catalog: NodeCatalog,
+  policy: ValidationPolicy,
+  env: NodeJS.ProcessEnv = process.env,
+): BuildOptions {
+  if (options.target !== 'compact' && options.target !== 'full') throw new UsageError(`--target must be compact or full (got "${options.target}")`);
+  const from = options.from.length > 0 ? options.from : ['templates'];
+  return {
+    sources: from.map(parseSourceSpec),
+    outDir: path.resolve(options.out),
+    catalog,
+    policy,
+    target: options.target,
+    formats: parseFormats(options.format),
+    validationSplit: number(options.validationSplit, '--validation-split', { min: 0, max: 0.9 }),
+    seed: number(options.seed, '--seed', { min: 0, max: 2 ** 31, integer: true }),
+    model: options.model,
+    minNodes: number(options.minNodes, '--min-nodes', { min: 0, max: 10_000, integer: true }),
+    maxNodes: number(options.maxNodes, '--max-nodes', { min: 1, max: 100_000, integer: true }),
+    minViews: number(options.minViews, '--min-views', { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }),
+    maxPerStructure: number(options.maxPerStructure, '--max-per-structure', { min: 1, max: 1_000_000, integer: true }),
+    nearDuplicateThreshold: number(options.nearDuplicate, '--near-duplicate', { min: 0.1, max: 1 }),
+    augment: number(options.augment, '--augment', { min: 0, max: 4, integer: true }),
+    ...(options.prices ? { prices: options.prices } : {}),
+    ...(options.n8nApiKey ?? env.N8N_API_KEY ? { n8nApiKey: options.n8nApiKey ?? env.N8N_API_KEY } : {}),
+  };
+}
+
+export async function runDatasetBuild(options: BuildOptions, io: CliIO & { progress?: boolean }, json = false): Promise<number> {
+  const bar = io.progress
+    ? new SingleBar({ format: 'building dataset | {read} read | {accepted} accepted | {ref}', hideCursor: true, clearOnComplete: true, stream: process.stderr })
+    : undefined;
+  bar?.start(0, 0, { read: 0, accepted: 0, ref: '' });
+  try {
+    const report = await buildDataset({
+      ...options,
+      onProgress: bar ? (e) => bar.update(e.read, { read: e.read, accepted: e.accepted, ref: e.ref.slice(-50) }) : undefined,
+    });
+    bar?.stop();
+    io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderSummary(report)}wrote ${report.files.join(', ')} to ${options.outDir}\n`);
+    return EXIT_OK;
+  } finally {
+    bar?.stop();
+  }
+}

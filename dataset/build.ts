@@ -1,0 +1,276 @@
+/**
+ * The dataset build: sources → clean → redact → validate → filter → request → target
+ * → dedupe → token limit → split → formats, with every rejection counted by reason.
+ * Records stream through one at a time; accepted examples wait in a spool file
+ * (not in memory) until the split is known, then the outputs are written and
+ * renamed into place together.
+ */
+import { createReadStream, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import type { NodeCatalog } from '../schemas/catalog/catalog';
+import { unwrapWorkflow, validateWorkflow, type ValidationPolicy } from '../schemas/validator';
+import { cleanWorkflow } from './clean';
+import { compactWorkflow, hydrateWorkflow } from './compact';
+import { estimateTrainingCost } from './cost';
+import { NearDuplicateIndex, sha1, structureKey } from './dedupe';
+import { alpacaRecord, llamaFactoryDatasetInfo, openAiChatLine, outputFileName, shareGptLine, type OutputFormat, type Split, type TrainingPair } from './formats';
+import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from './prompt';
+import { Redactor, redactText, redactWorkflowStrings, type RedactionCounts } from './redact';
+import { renderReportMarkdown, type DatasetReport, type RejectReason, summarizeTokens } from './report';
+import { requestFromDescription, requestVariants, syntheticRequest } from './requests';
+import { readSources, type SourceOptions, type SourceSpec } from './sources';
+import { splitValidation, triggerKind } from './split';
+import { countChatTokens, exampleTokenLimit } from './tokens';
+import type { Provenance, Workflow } from './types';
+import { OutputFiles } from './writer';
+
+export interface BuildOptions extends SourceOptions {
+  sources: SourceSpec[];
+  outDir: string;
+  catalog: NodeCatalog;
+  policy?: Partial<ValidationPolicy>;
+  target: TargetFormat;
+  formats: Set<OutputFormat>;
+  validationSplit: number;
+  seed: number;
+  /** Base model whose tokenizer and per-example limit apply. */
+  model: string;
+  minNodes: number;
+  maxNodes: number;
+  minViews: number;
+  /** How many examples may share one structure (node types + typed edges). */
+  maxPerStructure: number;
+  /** Jaccard similarity of requests above which a later one is a near duplicate. */
+  nearDuplicateThreshold: number;
+  /** Extra seeded phrasings per example (0 = none). */
+  augment: number;
+  /** Price table file overriding the built-in one. */
+  prices?: string;
+  /** Count tokens (limit filter, token statistics, cost). Off only to time the rest (bench). */
+  countTokens?: boolean;
+  onProgress?: (event: { read: number; accepted: number; ref: string }) => void;
+}
+
+interface SpooledExample {
+  request: string;
+  variants: string[];
+  target: string;
+  stratum: string;
+  group: string;
+  tokens: number;
+  rawTokens: number;
+  provenance: Provenance;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Seeded, deterministic pick in [0, n) for one example (augmentation). */
+function picker(seed: number, key: string): (n: number) => number {
+  let counter = 0;
+  return (n) => parseInt(sha1(`${seed}:${key}:${counter++}`).slice(0, 8), 16) % n;
+}
+
+function emptyReport(options: BuildOptions): DatasetReport {
+  return {
+    systemPromptVersion: SYSTEM_PROMPT_VERSION,
+    target: options.target,
+    model: options.model,
+    seed: options.seed,
+    validationSplit: options.validationSplit,
+    sources: options.sources.map((s) => (s.kind === 'templates' ? 'templates' : s.kind === 'n8n' ? `n8n:${s.baseUrl}` : `${s.kind}:${s.path}`)),
+    counts: { read: 0, accepted: 0, train: 0, validation: 0, augmented: 0 },
+    rejected: {},
+    invalidCodes: {},
+    requests: { description: 0, stickyNote: 0, synthetic: 0 },
+    redactions: {},
+    tokens: { target: summarizeTokens([]), raw: summarizeTokens([]), limit: exampleTokenLimit(options.model), overLimit: 0 },
+    cost: null,
+    triggerKinds: {},
+    nodeTypes: {},
+    rejections: [],
+    files: [],
+  };
+}
+
+export async function buildDataset(options: BuildOptions): Promise<DatasetReport> {
+  const report = emptyReport(options);
+  const out = new OutputFiles(options.outDir);
+  const spool = path.join(options.outDir, `.spool.${process.pid}.tmp`);
+  const spoolFiles = new OutputFiles(path.dirname(spool));
+  const system = systemPrompt(options.target);
+  const reject = (reason: RejectReason, provenance: Provenance, detail?: string) => {
+    report.rejected[reason] = (report.rejected[reason] ?? 0) + 1;
+    // Keep a bounded sample of rejections with their provenance for the report.
+    if (report.rejections.length < 200) report.rejections.push({ reason, ref: provenance.ref, ...(detail ? { detail } : {}) });
+  };
+  const addCounts = (counts: RedactionCounts) => {
+    for (const [kind, n] of Object.entries(counts)) report.redactions[kind] = (report.redactions[kind] ?? 0) + (n ?? 0);
+  };
+
+  const seenTargets = new Set<string>();
+  const perStructure = new Map<string, number>();
+  const nearDuplicates = new NearDuplicateIndex(options.nearDuplicateThreshold);
+  const splitItems: Array<{ stratum: string; group: string }> = [];
+  const spoolName = path.basename(spool);
+
+  try {
+    for await (const record of readSources(options.sources, options)) {
+      report.counts.read++;
+      options.onProgress?.({ read: report.counts.read, accepted: report.counts.accepted, ref: record.provenance.ref });
+      if (record.error !== undefined || record.workflow === undefined) {
+        reject('unreadable', record.provenance, record.error);
+        continue;
+      }
+      const { workflow: unwrapped } = unwrapWorkflow(record.workflow);
+      if (!isObject(unwrapped) || !Array.isArray(unwrapped.nodes)) {
+        reject('wrong_shape', record.provenance, 'no "nodes" list');
+        continue;
+      }
+
+      // Clean, then redact everything that may reach an output: workflow, sticky notes, description.
+      const cleaned = cleanWorkflow(unwrapped, record.name);
+      const redactor = new Redactor();
+      const redacted = redactWorkflowStrings(cleaned.workflow, { catalog: options.catalog, redactor });
+      const workflow = redacted.workflow as Workflow;
+      const stickyNotes = cleaned.stickyNotes.map((t) => redactText(t, redactor));
+      const description = record.description === undefined ? undefined : redactText(record.description, redactor);
+      const name = record.name === undefined ? undefined : redactText(record.name, redactor);
+
+      const validation = validateWorkflow(workflow, { catalog: options.catalog, policy: options.policy });
+      if (!validation.valid) {
+        for (const e of validation.errors) report.invalidCodes[e.code] = (report.invalidCodes[e.code] ?? 0) + 1;
+        reject('invalid', record.provenance, [...new Set(validation.errors.map((e) => e.code))].join(', '));
+        continue;
+      }
+      if (workflow.nodes.length < options.minNodes) {
+        reject('too_few_nodes', record.provenance, `${workflow.nodes.length} node(s)`);
+        continue;
+      }
+      if (workflow.nodes.length > options.maxNodes) {
+        reject('too_many_nodes', record.provenance, `${workflow.nodes.length} nodes`);
+        continue;
+      }
+      if (record.views !== undefined && record.views < options.minViews) {
+        reject('below_min_views', record.provenance, `${record.views} views`);
+        continue;
+      }
+
+      const fromDescription = requestFromDescription(description, name);
+      const fromSticky = fromDescription ? undefined : requestFromDescription(stickyNotes.join('\n\n'), name);
+      const request = fromDescription ?? fromSticky ?? syntheticRequest({ ...workflow, name: name ?? workflow.name }, options.catalog);
+
+      const compact = compactWorkflow(workflow, { catalog: options.catalog });
+      const targetValue = options.target === 'compact' ? compact : hydrateWorkflow(compact, { catalog: options.catalog });
+      const target = JSON.stringify(targetValue);
+
+      const exactKey = sha1(target);
+      if (seenTargets.has(exactKey)) {
+        reject('exact_duplicate', record.provenance);
+        continue;
+      }
+      const group = structureKey(workflow);
+      const sameStructure = perStructure.get(group) ?? 0;
+      if (sameStructure >= options.maxPerStructure) {
+        reject('structural_duplicate', record.provenance, `${sameStructure} example(s) share its node types and edges`);
+        continue;
+      }
+      if (nearDuplicates.addIfNew(request.text) >= 0) {
+        reject('near_duplicate_request', record.provenance);
+        continue;
+      }
+
+      const messages = [
+        { role: 'system', content: system },
+        { role: 'user', content: request.text },
+        { role: 'assistant', content: target },
+      ];
+      const counting = options.countTokens !== false;
+      const tokens = counting ? countChatTokens(messages, options.model) : 0;
+      if (tokens > report.tokens.limit) {
+        report.tokens.overLimit++;
+        reject('too_many_tokens', record.provenance, `${tokens} tokens > ${report.tokens.limit}`);
+        continue;
+      }
+
+      seenTargets.add(exactKey);
+      perStructure.set(group, sameStructure + 1);
+      report.counts.accepted++;
+      if (fromDescription) report.requests.description++;
+      else if (fromSticky) report.requests.stickyNote++;
+      else report.requests.synthetic++;
+      addCounts(redacted.counts);
+      const stratum = triggerKind(workflow, options.catalog);
+      report.triggerKinds[stratum] = (report.triggerKinds[stratum] ?? 0) + 1;
+      for (const node of workflow.nodes) report.nodeTypes[node.type] = (report.nodeTypes[node.type] ?? 0) + 1;
+      const rawTokens = counting
+        ? countChatTokens(
+            [{ role: 'system', content: system }, { role: 'user', content: request.text }, { role: 'assistant', content: JSON.stringify(unwrapped) }],
+            options.model,
+          )
+        : 0;
+      const variants = options.augment > 0 ? requestVariants(request.text, options.augment, picker(options.seed, exactKey)) : [];
+      const spooled: SpooledExample = { request: request.text, variants, target, stratum, group, tokens, rawTokens, provenance: record.provenance };
+      splitItems.push({ stratum, group });
+      await spoolFiles.write(spoolName, `${JSON.stringify(spooled)}\n`);
+    }
+    await spoolFiles.touch(spoolName);
+    await spoolFiles.commit();
+
+    const validation = splitValidation(splitItems, options.validationSplit, options.seed);
+    const targetTokens: number[] = [];
+    const rawTokens: number[] = [];
+    const trainTokens: number[] = [];
+    const lineWriters: Array<[Exclude<OutputFormat, 'llama-factory'>, (pair: TrainingPair) => string]> = [];
+    if (options.formats.has('openai')) lineWriters.push(['openai', openAiChatLine]);
+    if (options.formats.has('sharegpt')) lineWriters.push(['sharegpt', shareGptLine]);
+    const alpacaCount: Record<Split, number> = { train: 0, validation: 0 };
+    for (const split of ['train', 'validation'] as const) {
+      for (const [format] of lineWriters) await out.touch(outputFileName(format, split));
+      if (options.formats.has('alpaca')) await out.write(outputFileName('alpaca', split), '[');
+    }
+
+    let index = 0;
+    for await (const line of createInterface({ input: createReadStream(spool, 'utf8'), crlfDelay: Infinity })) {
+      if (line === '') continue;
+      const example = JSON.parse(line) as SpooledExample;
+      const split: Split = validation.has(index++) ? 'validation' : 'train';
+      targetTokens.push(example.tokens);
+      rawTokens.push(example.rawTokens);
+      // Variants of a request stay on their original's side of the split.
+      for (const request of [example.request, ...example.variants]) {
+        const pair: TrainingPair = { system, request, target: example.target };
+        for (const [format, render] of lineWriters) await out.write(outputFileName(format, split), `${render(pair)}\n`);
+        if (options.formats.has('alpaca')) {
+          await out.write(outputFileName('alpaca', split), `${alpacaCount[split]++ === 0 ? '\n' : ',\n'}${alpacaRecord(pair)}`);
+        }
+        report.counts[split]++;
+        if (split === 'train') trainTokens.push(example.tokens);
+        if (request !== example.request) report.counts.augmented++;
+      }
+    }
+    if (options.formats.has('alpaca')) {
+      for (const split of ['train', 'validation'] as const) await out.write(outputFileName('alpaca', split), alpacaCount[split] > 0 ? '\n]\n' : ']\n');
+    }
+    if (options.formats.has('llama-factory')) {
+      await out.write('dataset_info.json', `${JSON.stringify(llamaFactoryDatasetInfo(options.formats), null, 2)}\n`);
+    }
+    await out.write('system_prompt.txt', `${system}\n`);
+
+    report.tokens.target = summarizeTokens(targetTokens);
+    report.tokens.raw = summarizeTokens(rawTokens);
+    report.cost = estimateTrainingCost({ tokensPerExample: trainTokens, model: options.model, ...(options.prices ? { prices: options.prices } : {}) });
+    report.nodeTypes = Object.fromEntries(Object.entries(report.nodeTypes).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+    report.files = [...out.names(), 'report.json', 'REPORT.md'].sort();
+    await out.write('report.json', `${JSON.stringify(report, null, 2)}\n`);
+    await out.write('REPORT.md', renderReportMarkdown(report));
+    await out.commit();
+    return report;
+  } catch (error) {
+    await out.abort();
+    await spoolFiles.abort();
+    throw error;
+  } finally {
+    rmSync(spool, { force: true });
+  }
+}

@@ -1,0 +1,523 @@
+/**
+ * The target representation of the dataset builder.
+ *
+ * `compactWorkflow` turns a (cleaned) workflow into deterministic minimal JSON — what a
+ * model learns to write: no ids, positions, webhookIds, notes or credential values;
+ * parameters equal to the default n8n would use dropped; typeVersion dropped when it
+ * is the type's default version; stable key and node order.
+ *
+ * `hydrateWorkflow` is its inverse: an importable workflow with deterministic ids and
+ * webhookIds, typeVersions, the defaults of the parameters display rules read, an
+ * auto-layout, placeholder credentials and `executionOrder: 'v1'`.
+ *
+ * Both are pure (no I/O), never mutate their input and share no objects with it.
+ *
+ * Decisions:
+ * - Top-level parameters are dropped when they deep-equal the default of the first
+ *   definition of their name that is displayed for the node's values (n8n fills
+ *   defaults in property order, judging display with the values so far — the
+ *   validator's `defaultResolver`). A drop is kept only if the same default is still
+ *   resolved once the other dropped parameters are gone, so nothing changes meaning.
+ *   Nested values (inside collections, fixedCollections, …) are kept as they are.
+ * - Hydrate re-adds the defaults of the parameters display rules read (resource,
+ *   operation, mode, authentication, …) — the ones that say which branch of a node's
+ *   form is in use — and not every optional parameter; n8n fills the others in when it
+ *   loads the workflow, to exactly the values compact dropped.
+ * - Key order: nodes `name, type, typeVersion, parameters, credentials`, then settings;
+ *   parameters in catalog property order (unknown keys after, sorted), nested objects
+ *   with sorted keys (arrays keep their order).
+ * - Node order: canonical, from the graph (layout.ts `analyzeGraph`): column by column
+ *   from the triggers, each node followed by its AI sub-nodes, disconnected nodes last.
+ * - Connections: sources in node order, `main` first then other types alphabetically,
+ *   empty outputs trimmed at the end and kept (as `[]`) in the middle, entries
+ *   `{node, type, index}` in their given order.
+ * - Node settings kept only when they change behaviour: `disabled: true`, `onError`
+ *   other than `stopWorkflow` (legacy `continueOnFail: true` becomes
+ *   `onError: 'continueRegularOutput'`), `retryOnFail: true` with `maxTries` /
+ *   `waitBetweenTries` when not n8n's 3 / 1000, `alwaysOutputData: true`,
+ *   `executeOnce: true`.
+ * - Workflow settings: only `timezone`, `executionTimeout` (not -1), `executionOrder`
+ *   (not 'v1') and `callerPolicy` (not 'workflowsFromSameOwner'); instance-bound,
+ *   bookkeeping and unknown settings are dropped (n8n's public API rejects settings
+ *   keys its schema does not list). Hydrate writes `executionOrder: 'v1'` plus those.
+ */
+import { createHash } from 'node:crypto';
+import type { NodeCatalog, NodeTypeInfo, PropertyIndex } from '../schemas/catalog/catalog';
+import { isDisplayed, type DisplayContext } from '../schemas/catalog/display';
+import type { CatalogProperty } from '../schemas/catalog/types';
+import { defaultResolver } from '../schemas/validator/parameters';
+import { analyzeGraph, compareConnectionTypes, layoutWorkflow, type GraphNode } from './layout';
+
+export const STICKY_NOTE_TYPE = 'n8n-nodes-base.stickyNote';
+
+type Params = Record<string, unknown>;
+
+/** A workflow as read (export, template, cleaned record): only the fields compaction reads. */
+export interface WorkflowInput {
+  name?: unknown;
+  nodes?: unknown;
+  connections?: unknown;
+  settings?: unknown;
+}
+
+export interface ConnectionEntry {
+  node: string;
+  type: string;
+  index: number;
+}
+
+/** `{ [source]: { [connectionType]: outputs[] } }`, each output a list of entries. */
+export type Connections = Record<string, Record<string, ConnectionEntry[][]>>;
+
+/**
+ * Compact connections: an entry that enters input 0 with the connection type of its
+ * list is just the target's name (`{"A": {"main": [["B"]]}}`) — a fifth of a compact
+ * workflow's tokens are connections, and almost all entries are of that kind.
+ */
+export type CompactConnections = Record<string, Record<string, Array<Array<string | ConnectionEntry>>>>;
+
+function shortenConnections(connections: Connections): CompactConnections {
+  const out: CompactConnections = {};
+  for (const [source, byType] of Object.entries(connections)) {
+    out[source] = {};
+    for (const [type, outputs] of Object.entries(byType)) {
+      out[source][type] = outputs.map((targets) => targets.map((t) => (t.type === type && t.index === 0 ? t.node : t)));
+    }
+  }
+  return out;
+}
+
+/** Resource-locator keys that only cache what the editor displayed; n8n fetches them again. */
+const LOCATOR_CACHE_KEYS = new Set(['cachedResultName', 'cachedResultUrl']);
+
+function withoutLocatorCaches(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutLocatorCaches);
+  if (!isObject(value)) return value;
+  const out: Params = {};
+  const locator = value.__rl === true;
+  for (const key of Object.keys(value)) if (!(locator && LOCATOR_CACHE_KEYS.has(key))) out[key] = withoutLocatorCaches(value[key]);
+  return out;
+}
+
+/** Node settings that change behaviour (kept by compact, copied by hydrate). */
+export interface NodeSettings {
+  disabled?: true;
+  onError?: string;
+  retryOnFail?: true;
+  maxTries?: number;
+  waitBetweenTries?: number;
+  alwaysOutputData?: true;
+  executeOnce?: true;
+}
+
+export interface CompactNode extends NodeSettings {
+  name: string;
+  type: string;
+  /** Absent when it is the catalog's default version of the type. */
+  typeVersion?: number;
+  /** Absent when every parameter is at its default. */
+  parameters?: Params;
+  /** Credential type names, sorted. */
+  credentials?: string[];
+}
+
+export interface CompactWorkflow {
+  name?: string;
+  nodes: CompactNode[];
+  connections: CompactConnections;
+  /** Only settings that change behaviour and are not n8n's defaults. */
+  settings?: Params;
+}
+
+export interface NodeCredentialRef {
+  id: string;
+  name: string;
+}
+
+export interface FullNode extends NodeSettings {
+  id: string;
+  name: string;
+  type: string;
+  typeVersion: number;
+  position: [number, number];
+  parameters: Params;
+  credentials?: Record<string, NodeCredentialRef>;
+  webhookId?: string;
+}
+
+/** What n8n's public API (`POST /api/v1/workflows`) and the editor's import take. */
+export interface FullWorkflow {
+  name: string;
+  nodes: FullNode[];
+  connections: Connections;
+  settings: Params;
+}
+
+export interface CompactOptions {
+  catalog: NodeCatalog;
+}
+
+export interface HydrateOptions {
+  catalog: NodeCatalog;
+  /**
+   * The credential object hydrate writes for a credential type. Default: `{ id: '',
+   * name: '<type> placeholder' }` — an empty id makes n8n look the credential up by
+   * name and type on import and otherwise leaves it for the user to pick.
+   */
+  credential?: (type: string, node: CompactNode) => NodeCredentialRef;
+}
+
+/** Name of hydrated workflows whose compact form has none (n8n's name for a new workflow). */
+export const DEFAULT_WORKFLOW_NAME = 'My workflow';
+
+const DEFAULT_MAX_TRIES = 3;
+const DEFAULT_WAIT_BETWEEN_TRIES = 1000;
+
+/**
+ * Workflow settings a target keeps — behaviour, portable, and accepted by n8n's public
+ * API, whose settings schema rejects keys it does not list (`binaryMode`,
+ * `timeSavedMode`, …) — with the n8n defaults they are dropped at. Everything else is
+ * bound to one instance (errorWorkflow, callerIds, availableInMCP) or bookkeeping
+ * (saveData…, saveManualExecutions, saveExecutionProgress, timeSaved…): dropped.
+ */
+const KEPT_SETTINGS: Record<string, unknown> = {
+  executionOrder: 'v1',
+  timezone: undefined,
+  executionTimeout: -1,
+  callerPolicy: 'workflowsFromSameOwner',
+};
+
+const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const isObject = (v: unknown): v is Params => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => hasOwn(b, k) && deepEqual((a as Params)[k], (b as Params)[k]));
+}
+
+/** A copy of a JSON value with object keys sorted (arrays keep their order). */
+export function canonicalJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonicalJson);
+  if (!isObject(value)) return value;
+  const out: Params = {};
+  for (const key of Object.keys(value).sort()) {
+    const v = value[key];
+    if (v !== undefined) out[key] = canonicalJson(v);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Parameters
+
+interface ParamContext {
+  index: PropertyIndex;
+  version: number;
+  tool: boolean;
+}
+
+function paramContext(info: NodeTypeInfo | undefined, version: unknown): ParamContext | undefined {
+  if (!info || typeof version !== 'number') return undefined;
+  const index = info.propertiesAt(version);
+  return index ? { index, version, tool: info.isTool } : undefined;
+}
+
+/**
+ * The value n8n uses for top-level parameter `name` when the node does not set it,
+ * given the node's other values `root`: the default of its first displayed definition
+ * (for parameters display rules read, exactly the validator's resolution).
+ */
+function defaultFor(name: string, root: Params, pc: ParamContext, resolve: (name: string) => unknown): unknown {
+  if (pc.index.controllingByName.has(name)) return resolve(name);
+  const defs = pc.index.byName.get(name);
+  if (!defs) return undefined;
+  const ctx: DisplayContext = { version: pc.version, tool: pc.tool, root, level: root, defaultOf: resolve };
+  return defs.find((d) => isDisplayed(d, ctx))?.default;
+}
+
+function isAtDefault(name: string, value: unknown, root: Params, pc: ParamContext, resolve: (name: string) => unknown): boolean {
+  const d = defaultFor(name, root, pc, resolve);
+  return d !== undefined && deepEqual(value, d);
+}
+
+function without(params: Params, dropped: Set<string>): Params {
+  const out: Params = {};
+  for (const key of Object.keys(params)) if (!dropped.has(key)) out[key] = params[key];
+  return out;
+}
+
+/** Names of the top-level parameters compact drops (their value is the default n8n would use). */
+function droppableParameters(params: Params, pc: ParamContext): Set<string> {
+  const resolveFull = defaultResolver(params, pc.index, pc.version, pc.tool);
+  const dropped = new Set(Object.keys(params).filter((k) => isAtDefault(k, params[k], params, pc, resolveFull)));
+  // A drop must survive the other drops: the default resolved without them must be the
+  // same value. When some do not, keep the first of them (in property order: n8n fills
+  // defaults in that order, earlier parameters steer later ones) and check again.
+  for (;;) {
+    const view = without(params, dropped);
+    const resolve = defaultResolver(view, pc.index, pc.version, pc.tool);
+    const failing = [...dropped].filter((key) => !isAtDefault(key, params[key], view, pc, resolve));
+    if (failing.length === 0) return dropped;
+    const rank = (key: string) => pc.index.list.findIndex((p) => p.name === key);
+    dropped.delete(failing.reduce((first, key) => (rank(key) < rank(first) ? key : first)));
+  }
+}
+
+/** Keys in catalog property order, unknown keys after (sorted); values with sorted nested keys. */
+function orderParameters(params: Params, index: PropertyIndex | undefined): Params {
+  const rank = new Map<string, number>();
+  index?.list.forEach((p, i) => {
+    if (!rank.has(p.name)) rank.set(p.name, i);
+  });
+  const keys = Object.keys(params).sort((a, b) => {
+    const ra = rank.get(a);
+    const rb = rank.get(b);
+    if (ra !== undefined && rb !== undefined) return ra - rb;
+    if (ra !== undefined) return -1;
+    if (rb !== undefined) return 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  const out: Params = {};
+  for (const key of keys) if (params[key] !== undefined) out[key] = canonicalJson(params[key]);
+  return out;
+}
+
+function compactParameters(params: unknown, pc: ParamContext | undefined): Params {
+  if (!isObject(params)) return {};
+  if (!pc) return orderParameters(params, undefined);
+  return orderParameters(without(params, droppableParameters(params, pc)), pc.index);
+}
+
+/**
+ * A few option lists default to a value they do not offer (Slack `select: ''`, "pick
+ * one"): n8n leaves those empty for the user; writing them out would be an invalid option.
+ */
+function acceptsOwnDefault(defs: CatalogProperty[], value: unknown): boolean {
+  const def = defs.find((d) => deepEqual(d.default, value)) ?? defs[0];
+  if ((def.type !== 'options' && def.type !== 'multiOptions') || def.dynamicOptions || !def.options || def.options.length === 0) return true;
+  const offered = [...def.options, ...(def.legacyOptions ?? [])];
+  const values = def.type === 'multiOptions' && Array.isArray(value) ? value : [value];
+  return values.every((v) => offered.some((o) => deepEqual(o, v)));
+}
+
+/** Compact parameters plus the defaults of the parameters display rules read. */
+function hydrateParameters(params: Params, pc: ParamContext | undefined): Params {
+  if (!pc) return orderParameters(params, undefined);
+  const resolve = defaultResolver(params, pc.index, pc.version, pc.tool);
+  const out: Params = { ...params };
+  for (const name of pc.index.controllingByName.keys()) {
+    if (hasOwn(params, name)) continue;
+    const value = resolve(name);
+    if (value !== undefined && acceptsOwnDefault(pc.index.controllingByName.get(name)!, value)) out[name] = value;
+  }
+  return orderParameters(out, pc.index);
+}
+
+// ---------------------------------------------------------------------------------------
+// Nodes, connections, settings
+
+function compactSettingsOf(node: Params): NodeSettings {
+  const out: NodeSettings = {};
+  if (node.disabled === true) out.disabled = true;
+  if (typeof node.onError === 'string') {
+    if (node.onError !== 'stopWorkflow') out.onError = node.onError;
+  } else if (node.continueOnFail === true) {
+    // n8n reads the legacy flag only when onError is not set.
+    out.onError = 'continueRegularOutput';
+  }
+  if (node.retryOnFail === true) {
+    out.retryOnFail = true;
+    if (typeof node.maxTries === 'number' && node.maxTries !== DEFAULT_MAX_TRIES) out.maxTries = node.maxTries;
+    if (typeof node.waitBetweenTries === 'number' && node.waitBetweenTries !== DEFAULT_WAIT_BETWEEN_TRIES) {
+      out.waitBetweenTries = node.waitBetweenTries;
+    }
+  }
+  if (node.alwaysOutputData === true) out.alwaysOutputData = true;
+  if (node.executeOnce === true) out.executeOnce = true;
+  return out;
+}
+
+function copySettings(from: NodeSettings, to: NodeSettings): void {
+  if (from.disabled === true) to.disabled = true;
+  if (typeof from.onError === 'string') to.onError = from.onError;
+  if (from.retryOnFail === true) {
+    to.retryOnFail = true;
+    if (typeof from.maxTries === 'number') to.maxTries = from.maxTries;
+    if (typeof from.waitBetweenTries === 'number') to.waitBetweenTries = from.waitBetweenTries;
+  }
+  if (from.alwaysOutputData === true) to.alwaysOutputData = true;
+  if (from.executeOnce === true) to.executeOnce = true;
+}
+
+function isTrigger(type: string, catalog: NodeCatalog): boolean {
+  const info = catalog.get(type);
+  return info ? info.entry.trigger : /trigger$/i.test(type);
+}
+
+/** Connections in canonical form, sources in `order` (unknown sources after, by name). */
+function canonicalConnections(connections: unknown, order: string[]): Connections {
+  const out: Connections = {};
+  if (!isObject(connections)) return out;
+  const rank = new Map(order.map((name, i) => [name, i]));
+  const sources = Object.keys(connections).sort((a, b) => {
+    const ra = rank.get(a) ?? Infinity;
+    const rb = rank.get(b) ?? Infinity;
+    if (ra !== rb) return ra < rb ? -1 : 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  for (const source of sources) {
+    const byType = connections[source];
+    if (!isObject(byType)) continue;
+    const types: Record<string, ConnectionEntry[][]> = {};
+    for (const type of Object.keys(byType).sort(compareConnectionTypes)) {
+      const outputs = byType[type];
+      if (!Array.isArray(outputs)) continue;
+      const list: ConnectionEntry[][] = outputs.map((targets) =>
+        Array.isArray(targets)
+          ? targets
+              .map((t): unknown => (typeof t === 'string' ? { node: t, type, index: 0 } : t))
+              .filter((t): t is Params => isObject(t) && typeof t.node === 'string')
+              .map((t) => ({
+                node: t.node as string,
+                type: typeof t.type === 'string' ? t.type : type,
+                index: typeof t.index === 'number' ? t.index : 0,
+              }))
+          : [],
+      );
+      while (list.length > 0 && list[list.length - 1].length === 0) list.pop();
+      if (list.length > 0) types[type] = list;
+    }
+    if (Object.keys(types).length > 0) out[source] = types;
+  }
+  return out;
+}
+
+function compactWorkflowSettings(settings: unknown): Params | undefined {
+  if (!isObject(settings)) return undefined;
+  const out: Params = {};
+  for (const key of Object.keys(settings).sort()) {
+    const value = settings[key];
+    if (!hasOwn(KEPT_SETTINGS, key) || value === undefined || value === null || deepEqual(value, KEPT_SETTINGS[key])) continue;
+    out[key] = canonicalJson(value);
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+export function compactWorkflow(workflow: WorkflowInput, options: CompactOptions): CompactWorkflow {
+  const { catalog } = options;
+  const source = (Array.isArray(workflow.nodes) ? workflow.nodes : []).filter(
+    (n): n is Params => isObject(n) && n.type !== STICKY_NOTE_TYPE,
+  );
+  const nodes = source.map((node): CompactNode => {
+    const type = typeof node.type === 'string' ? node.type : '';
+    const info = catalog.get(type);
+    const out: CompactNode = { name: typeof node.name === 'string' ? node.name : '', type };
+    if (node.typeVersion !== undefined && !(info && node.typeVersion === info.entry.defaultVersion)) {
+      out.typeVersion = node.typeVersion as number;
+    }
+    const parameters = withoutLocatorCaches(
+      compactParameters(node.parameters, paramContext(info, node.typeVersion ?? info?.entry.defaultVersion)),
+    ) as Params;
+    if (Object.keys(parameters).length > 0) out.parameters = parameters;
+    if (isObject(node.credentials)) {
+      const types = Object.keys(node.credentials).sort();
+      if (types.length > 0) out.credentials = types;
+    }
+    copySettings(compactSettingsOf(node), out);
+    return out;
+  });
+
+  const graphNodes: GraphNode[] = nodes.map((n) => ({ name: n.name, trigger: isTrigger(n.type, catalog) }));
+  const { order } = analyzeGraph(graphNodes, workflow.connections);
+  const ordered = order.map((i) => nodes[i]);
+
+  const result: CompactWorkflow = {} as CompactWorkflow;
+  // n8n's name for a new workflow is a default like any other: hydrate restores it.
+  if (typeof workflow.name === 'string' && workflow.name !== '' && workflow.name !== DEFAULT_WORKFLOW_NAME) result.name = workflow.name;
+  result.nodes = ordered;
+  result.connections = shortenConnections(
+    canonicalConnections(
+      workflow.connections,
+      ordered.map((n) => n.name),
+    ),
+  );
+  const settings = compactWorkflowSettings(workflow.settings);
+  if (settings) result.settings = settings;
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Hydration
+
+/** RFC 4122 name-based (SHA-1, version 5) UUID in flowtune's namespace: same name, same id. */
+const FLOWTUNE_NAMESPACE = Buffer.from('5c0f1b0e4d2a4e7fa3a96f3c0b8e2d71', 'hex');
+
+export function deterministicUuid(name: string): string {
+  const hash = createHash('sha1').update(FLOWTUNE_NAMESPACE).update(name, 'utf8').digest();
+  const bytes = hash.subarray(0, 16);
+  bytes[6] = (bytes[6] & 0x0f) | 0x50;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Does the node's description declare webhooks (so the editor would give it a webhookId)? */
+function hasWebhooks(info: NodeTypeInfo | undefined, version: number, catalog: NodeCatalog): boolean {
+  if (!info) return false;
+  if (info.variantFor(version)?.webhook) return true;
+  // `<name>Tool` variants are derived at load time from their base type's description.
+  const base = info.entry.toolOf ? catalog.get(info.entry.toolOf) : undefined;
+  return base?.variantFor(version)?.webhook === true;
+}
+
+const placeholderCredential = (type: string): NodeCredentialRef => ({ id: '', name: `${type} placeholder` });
+
+export function hydrateWorkflow(compact: CompactWorkflow, options: HydrateOptions): FullWorkflow {
+  const { catalog } = options;
+  const credential = options.credential ?? placeholderCredential;
+  const named = typeof compact.name === 'string' && compact.name !== '' && compact.name !== DEFAULT_WORKFLOW_NAME;
+  const name = named ? (compact.name as string) : DEFAULT_WORKFLOW_NAME;
+  const idSeed = named ? name : '';
+  const source = Array.isArray(compact.nodes) ? compact.nodes.filter(isObject) : [];
+  const connections = canonicalConnections(
+    compact.connections,
+    source.map((n) => n.name),
+  );
+  const positions = layoutWorkflow(
+    source.map((n) => ({ name: n.name, trigger: isTrigger(n.type, catalog) })),
+    connections,
+  );
+
+  const nodes = source.map((node, i): FullNode => {
+    const info = catalog.get(node.type);
+    const typeVersion = typeof node.typeVersion === 'number' ? node.typeVersion : (info?.entry.defaultVersion ?? 1);
+    const out: FullNode = {
+      id: deterministicUuid(`${idSeed}\u0000node\u0000${node.name}`),
+      name: node.name,
+      type: node.type,
+      typeVersion,
+      position: positions[i],
+      parameters: hydrateParameters(isObject(node.parameters) ? node.parameters : {}, paramContext(info, typeVersion)),
+    };
+    if (Array.isArray(node.credentials) && node.credentials.length > 0) {
+      const refs: Record<string, NodeCredentialRef> = {};
+      for (const type of [...node.credentials].sort()) refs[type] = { ...credential(type, node) };
+      out.credentials = refs;
+    }
+    if (hasWebhooks(info, typeVersion, catalog)) out.webhookId = deterministicUuid(`${idSeed}\u0000webhook\u0000${node.name}`);
+    copySettings(node, out);
+    return out;
+  });
+
+  const settings: Params = { executionOrder: 'v1', ...compactWorkflowSettings(compact.settings) };
+  return { name, nodes, connections, settings };
+}

@@ -1,0 +1,98 @@
+/**
+ * Duplicate detection: exact (same target), structural (same node types and typed
+ * edges — the same workflow with other parameters), and near-duplicate requests
+ * (MinHash over word shingles with LSH banding; Jaccard verified on candidates).
+ */
+import { createHash } from 'node:crypto';
+import type { Workflow } from './types';
+
+export function sha1(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+/** Node types (as a multiset) and typed edges between node types. */
+export function structureKey(workflow: Workflow): string {
+  const typeOf = new Map(workflow.nodes.map((n) => [n.name, n.type]));
+  const types = workflow.nodes.map((n) => n.type).sort();
+  const edges: string[] = [];
+  for (const [source, byType] of Object.entries(workflow.connections ?? {})) {
+    if (byType === null || typeof byType !== 'object') continue;
+    for (const [connectionType, outputs] of Object.entries(byType as Record<string, unknown>)) {
+      if (!Array.isArray(outputs)) continue;
+      outputs.forEach((targets, index) => {
+        if (!Array.isArray(targets)) return;
+        for (const t of targets as Array<{ node?: string }>) {
+          edges.push(`${typeOf.get(source) ?? '?'}#${index}-${connectionType}->${typeOf.get(t?.node ?? '') ?? '?'}`);
+        }
+      });
+    }
+  }
+  return sha1(JSON.stringify([types, edges.sort()]));
+}
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const SHINGLE = 3;
+const PERMUTATIONS = 64;
+const BANDS = 16;
+const ROWS = PERMUTATIONS / BANDS;
+
+/** 32-bit FNV-1a: fast, deterministic, good enough for MinHash. */
+function fnv1a(text: string, seed: number): number {
+  let hash = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+export function shingles(text: string): Set<string> {
+  const words = text.toLowerCase().match(WORD) ?? [];
+  const set = new Set<string>();
+  if (words.length < SHINGLE) set.add(words.join(' '));
+  for (let i = 0; i + SHINGLE <= words.length; i++) set.add(words.slice(i, i + SHINGLE).join(' '));
+  return set;
+}
+
+export function jaccard(a: Set<string>, b: Set<string>): number {
+  let shared = 0;
+  for (const x of a) if (b.has(x)) shared++;
+  return shared / (a.size + b.size - shared || 1);
+}
+
+/** Remembers accepted requests and answers "is this one a near duplicate of one of them?". */
+export class NearDuplicateIndex {
+  private readonly buckets = new Map<string, number[]>();
+  private readonly kept: Array<Set<string>> = [];
+
+  constructor(private readonly threshold = 0.8) {}
+
+  private signature(set: Set<string>): number[] {
+    const signature = new Array<number>(PERMUTATIONS).fill(0xffffffff);
+    for (const shingle of set) {
+      for (let p = 0; p < PERMUTATIONS; p++) {
+        const h = fnv1a(shingle, p * 0x9e3779b1);
+        if (h < signature[p]) signature[p] = h;
+      }
+    }
+    return signature;
+  }
+
+  /** The index of an earlier near-duplicate, or -1 (and then this request is remembered). */
+  addIfNew(text: string): number {
+    const set = shingles(text);
+    const signature = this.signature(set);
+    const bands: string[] = [];
+    for (let b = 0; b < BANDS; b++) bands.push(`${b}:${signature.slice(b * ROWS, (b + 1) * ROWS).join(',')}`);
+    const candidates = new Set<number>();
+    for (const band of bands) for (const i of this.buckets.get(band) ?? []) candidates.add(i);
+    for (const i of [...candidates].sort((x, y) => x - y)) if (jaccard(set, this.kept[i]) >= this.threshold) return i;
+    const index = this.kept.push(set) - 1;
+    for (const band of bands) {
+      const bucket = this.buckets.get(band);
+      if (bucket) bucket.push(index);
+      else this.buckets.set(band, [index]);
+    }
+    return -1;
+  }
+}

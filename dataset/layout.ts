@@ -1,0 +1,317 @@
+/**
+ * Graph analysis and auto-layout for workflows without positions (hydrated compact
+ * targets). Pure and deterministic: the same nodes and connections always give the
+ * same order and the same positions.
+ *
+ * - Main nodes are layered left to right along `main` connections from the nodes no
+ *   `main` connection reaches (triggers): longest-path layering, back edges of loops
+ *   (found by a depth-first search from those roots) ignored.
+ * - Within a layer, a node follows the earliest (source position, output index, entry
+ *   index) that reaches it, so the targets of one output sit top to bottom in the
+ *   order of the connection entries (If: true branch above false branch).
+ * - AI sub-nodes — nodes connected only through `ai_*` connections into another node
+ *   (chat models, memories, tools, embeddings, …) — sit in a row below their parent,
+ *   recursively (a vector-store tool's embeddings below the tool).
+ * - Nodes with no `main` connection at all that are not triggers go in a last column.
+ * - Positions are integer multiples of 20 (n8n's canvas grid).
+ *
+ * A maintained layered-layout library (@dagrejs/dagre, elkjs) was considered: dagre's
+ * rankers float a source towards its successors (a second trigger would not stay in
+ * the first column) and it has no rank constraints, and neither knows n8n's sub-node
+ * rows, so the layering, sub-node placement and grid snapping would all be written
+ * here anyway. This file is that small layered layout, with no dependency.
+ */
+
+/** n8n's canvas grid. */
+export const GRID = 20;
+/** Footprint of one node (n8n's default node is 100 × 100). */
+export const NODE_SIZE = 100;
+/** Horizontal space between two columns (a plain chain steps 220, n8n's push offset). */
+export const COLUMN_GAP = 120;
+/** Vertical space between two blocks of one column. */
+export const ROW_GAP = 100;
+/** Distance from a parent down to its row of sub-nodes. */
+export const SUB_ROW_OFFSET = 200;
+/** Horizontal space between two sub-nodes of one row. */
+export const SUB_GAP = 60;
+
+export interface GraphNode {
+  name: string;
+  /** Starts executions (catalog `trigger`): stays in the first column even when nothing follows it. */
+  trigger?: boolean;
+}
+
+/** One connection, as read from a workflow's `connections`. */
+export interface GraphEdge {
+  from: number;
+  to: number;
+  /** Connection type (`main`, `ai_languageModel`, …). */
+  type: string;
+  output: number;
+  entry: number;
+}
+
+export interface WorkflowGraph {
+  /** Every connection between two nodes of the list, in canonical order. */
+  edges: GraphEdge[];
+  /** Sub-node → the node it is drawn below (undefined for main nodes). */
+  parent: Array<number | undefined>;
+  /** Sub-nodes of each node, in input order. */
+  children: number[][];
+  /** Layer (column) of each main node; undefined for sub-nodes and disconnected nodes. */
+  layer: Array<number | undefined>;
+  /** Main nodes per layer, top to bottom. */
+  layers: number[][];
+  /** Main nodes that are neither triggers nor joined to anything by `main` connections. */
+  disconnected: number[];
+  /**
+   * Canonical order of all nodes: layer by layer, top to bottom, each main node followed
+   * by its sub-nodes (depth first), then the disconnected nodes with theirs.
+   */
+  order: number[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** `main` first, then the other connection types alphabetically: independent of key order. */
+export function compareConnectionTypes(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === 'main') return -1;
+  if (b === 'main') return 1;
+  return a < b ? -1 : 1;
+}
+
+/** Connections between nodes of the list (as in n8n, the last node of a name is the one reached). */
+export function readEdges(nodes: GraphNode[], connections: unknown): GraphEdge[] {
+  const byName = new Map<string, number>();
+  nodes.forEach((n, i) => byName.set(n.name, i));
+  const edges: GraphEdge[] = [];
+  if (!isObject(connections)) return edges;
+  // Sources in node order, so that edge order does not depend on the key order of `connections`.
+  const sources = Object.keys(connections)
+    .filter((name) => byName.has(name))
+    .sort((a, b) => byName.get(a)! - byName.get(b)!);
+  for (const sourceName of sources) {
+    const byType = connections[sourceName];
+    if (!isObject(byType)) continue;
+    const from = byName.get(sourceName)!;
+    for (const type of Object.keys(byType).sort(compareConnectionTypes)) {
+      const outputs = byType[type];
+      if (!Array.isArray(outputs)) continue;
+      outputs.forEach((targets, output) => {
+        if (!Array.isArray(targets)) return;
+        targets.forEach((target, entry) => {
+          if (!isObject(target) || typeof target.node !== 'string') return;
+          const to = byName.get(target.node);
+          if (to !== undefined) edges.push({ from, to, type, output, entry });
+        });
+      });
+    }
+  }
+  return edges;
+}
+
+/** Sub-nodes and their parents: a node whose only connections are its own `ai_*` outputs into other nodes. */
+function findParents(count: number, edges: GraphEdge[]): Array<number | undefined> {
+  const hasMain = new Array<boolean>(count).fill(false);
+  const firstAiTarget = new Array<number | undefined>(count).fill(undefined);
+  for (const e of edges) {
+    if (e.type === 'main') {
+      hasMain[e.from] = true;
+      hasMain[e.to] = true;
+    } else if (e.from !== e.to && firstAiTarget[e.from] === undefined) {
+      firstAiTarget[e.from] = e.to;
+    }
+  }
+  const parent = firstAiTarget.map((target, i) => (hasMain[i] ? undefined : target));
+  // A ring of sub-nodes has no anchor: its first member becomes a main node.
+  for (let i = 0; i < count; i++) {
+    const seen = new Set<number>();
+    let current: number | undefined = i;
+    while (current !== undefined && !seen.has(current)) {
+      seen.add(current);
+      current = parent[current];
+    }
+    if (current !== undefined) parent[Math.min(...[...seen].filter((n) => isOnCycle(n, parent)))] = undefined;
+  }
+  return parent;
+}
+
+function isOnCycle(node: number, parent: Array<number | undefined>): boolean {
+  const seen = new Set<number>();
+  let current = parent[node];
+  while (current !== undefined && !seen.has(current)) {
+    if (current === node) return true;
+    seen.add(current);
+    current = parent[current];
+  }
+  return false;
+}
+
+export function analyzeGraph(nodes: GraphNode[], connections: unknown): WorkflowGraph {
+  const count = nodes.length;
+  const edges = readEdges(nodes, connections);
+  const parent = findParents(count, edges);
+  const children: number[][] = nodes.map(() => []);
+  parent.forEach((p, i) => {
+    if (p !== undefined) children[p].push(i);
+  });
+
+  const isMain = (i: number) => parent[i] === undefined;
+  const mainOut: GraphEdge[][] = nodes.map(() => []);
+  const mainIn: GraphEdge[][] = nodes.map(() => []);
+  for (const e of edges) {
+    if (e.type !== 'main' || !isMain(e.from) || !isMain(e.to)) continue;
+    mainOut[e.from].push(e);
+    mainIn[e.to].push(e);
+  }
+  const wired = (i: number) => mainOut[i].length > 0 || mainIn[i].length > 0;
+  const disconnected: number[] = [];
+  const graphNodes: number[] = [];
+  for (let i = 0; i < count; i++) {
+    if (!isMain(i)) continue;
+    if (wired(i) || nodes[i].trigger) graphNodes.push(i);
+    else disconnected.push(i);
+  }
+
+  // Back edges of loops, found depth first from the roots (in input order), then from
+  // whatever a loop keeps unreachable (by name, so the result does not depend on order).
+  const back = new Set<GraphEdge>();
+  const state = new Array<0 | 1 | 2>(count).fill(0);
+  const visit = (start: number) => {
+    const stack: Array<{ node: number; next: number }> = [{ node: start, next: 0 }];
+    state[start] = 1;
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      const out = mainOut[top.node];
+      if (top.next >= out.length) {
+        state[top.node] = 2;
+        stack.pop();
+        continue;
+      }
+      const e = out[top.next++];
+      if (state[e.to] === 1) back.add(e);
+      else if (state[e.to] === 0) {
+        state[e.to] = 1;
+        stack.push({ node: e.to, next: 0 });
+      }
+    }
+  };
+  const roots = graphNodes.filter((i) => mainIn[i].every((e) => e.from === i));
+  for (const r of roots) if (state[r] === 0) visit(r);
+  const rest = graphNodes.filter((i) => state[i] === 0).sort((a, b) => compareNames(nodes[a].name, nodes[b].name) || a - b);
+  for (const r of rest) if (state[r] === 0) visit(r);
+
+  // Longest path over the forward edges (Kahn's order).
+  const layer = new Array<number | undefined>(count).fill(undefined);
+  const pending = new Array<number>(count).fill(0);
+  for (const i of graphNodes) pending[i] = mainIn[i].filter((e) => !back.has(e)).length;
+  const queue = graphNodes.filter((i) => pending[i] === 0);
+  for (const i of queue) layer[i] = 0;
+  for (let q = 0; q < queue.length; q++) {
+    const u = queue[q];
+    for (const e of mainOut[u]) {
+      if (back.has(e)) continue;
+      layer[e.to] = Math.max(layer[e.to] ?? 0, layer[u]! + 1);
+      if (--pending[e.to] === 0) queue.push(e.to);
+    }
+  }
+
+  // Order within layers: follow the earliest (source slot, output, entry) that reaches a node.
+  const depth = graphNodes.reduce((max, i) => Math.max(max, layer[i] ?? 0), -1);
+  const layers: number[][] = Array.from({ length: depth + 1 }, () => []);
+  for (const i of graphNodes) layers[layer[i] ?? 0].push(i);
+  const slot = new Array<number>(count).fill(-1);
+  let nextSlot = 0;
+  layers.forEach((members, l) => {
+    if (l > 0) {
+      const key = new Map<number, [number, number, number]>();
+      for (const v of members) {
+        let best: [number, number, number] = [Infinity, Infinity, Infinity];
+        for (const e of mainIn[v]) {
+          if (back.has(e) || slot[e.from] < 0) continue;
+          const k: [number, number, number] = [slot[e.from], e.output, e.entry];
+          if (compareTuples(k, best) < 0) best = k;
+        }
+        key.set(v, best);
+      }
+      members.sort((a, b) => compareTuples(key.get(a)!, key.get(b)!) || a - b);
+    }
+    for (const v of members) slot[v] = nextSlot++;
+  });
+
+  const order: number[] = [];
+  const emit = (i: number) => {
+    order.push(i);
+    for (const c of children[i]) emit(c);
+  };
+  for (const members of layers) for (const i of members) emit(i);
+  for (const i of disconnected) emit(i);
+  return { edges, parent, children, layer, layers, disconnected, order };
+}
+
+function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareTuples(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return 0;
+}
+
+const snap = (v: number): number => Math.round(v / GRID) * GRID + 0;
+
+interface Block {
+  width: number;
+  height: number;
+}
+
+/**
+ * Canvas positions `[x, y]` (one per input node) for a workflow laid out left to
+ * right: first column at x = 0, the main row of each column centred on y = 0.
+ */
+export function layoutWorkflow(nodes: GraphNode[], connections: unknown, graph = analyzeGraph(nodes, connections)): Array<[number, number]> {
+  const positions: Array<[number, number]> = nodes.map(() => [0, 0]);
+  const blocks = new Map<number, Block>();
+  const blockOf = (i: number): Block => {
+    const cached = blocks.get(i);
+    if (cached) return cached;
+    const kids = graph.children[i].map(blockOf);
+    let block: Block = { width: NODE_SIZE, height: NODE_SIZE };
+    if (kids.length > 0) {
+      const row = kids.reduce((sum, k) => sum + k.width, 0) + SUB_GAP * (kids.length - 1);
+      block = { width: Math.max(NODE_SIZE, row), height: SUB_ROW_OFFSET + Math.max(...kids.map((k) => k.height)) };
+    }
+    blocks.set(i, block);
+    return block;
+  };
+  const place = (i: number, x: number, y: number) => {
+    const block = blockOf(i);
+    positions[i] = [x + snap((block.width - NODE_SIZE) / 2), y];
+    const kids = graph.children[i];
+    if (kids.length === 0) return;
+    const row = kids.reduce((sum, k) => sum + blockOf(k).width, 0) + SUB_GAP * (kids.length - 1);
+    let childX = x + snap((block.width - row) / 2);
+    for (const k of kids) {
+      place(k, childX, y + SUB_ROW_OFFSET);
+      childX += blockOf(k).width + SUB_GAP;
+    }
+  };
+
+  const columns = graph.disconnected.length > 0 ? [...graph.layers, graph.disconnected] : graph.layers;
+  let columnX = 0;
+  for (const members of columns) {
+    if (members.length === 0) continue;
+    const width = Math.max(...members.map((i) => blockOf(i).width));
+    const tops: number[] = [];
+    let y = 0;
+    for (const i of members) {
+      tops.push(y);
+      y += blockOf(i).height + ROW_GAP;
+    }
+    const shift = snap((tops[0] + tops[tops.length - 1]) / 2);
+    members.forEach((i, k) => place(i, columnX + snap((width - blockOf(i).width) / 2), tops[k] - shift));
+    columnX += width + COLUMN_GAP;
+  }
+  return positions;
+}

@@ -1,0 +1,1228 @@
+/**
+ * Secret and personal-data redaction for the dataset builder.
+ *
+ * Pure functions: no I/O, inputs are never mutated, nothing throws. Every string a workflow
+ * holds is scanned (node parameters at any depth, notes, sticky note content, node names,
+ * connections, pinData, credentials blocks, the workflow name and description — everything),
+ * and each secret is replaced by a stable placeholder: the same value always gets the same
+ * placeholder within one {@link Redactor} (one per workflow), numbered per label by first
+ * appearance in a deterministic traversal (workflow `name`, then the other keys in order,
+ * depth first): `<OPENAI_API_KEY_1>`, `<EMAIL_2>`, `<SECRET_1>`, `<USER_1>:<PASSWORD_1>@`.
+ * Text around a secret is kept (`Bearer <BEARER_TOKEN_1>`, `Basic <BASIC_AUTH_1>`,
+ * `https://hooks.slack.com/services/<SLACK_WEBHOOK_1>`). Placeholders match no pattern, so
+ * redacting twice changes nothing.
+ *
+ * Three mechanisms:
+ * 1. Patterns, anywhere in any string (inside expressions, code, JSON-in-strings, URLs):
+ *    provider keys with a recognisable shape, JWTs, PEM private keys, `Bearer …`, `Basic …`,
+ *    `scheme://user:pass@`, secret-named assignments in code/JSON/prose (`"api_key": "…"`,
+ *    `const PASSWORD = '…'`, `x-api-key: …`), secret-named URL query parameters, emails, phones.
+ * 2. Secret-named parameters: the value of a key that looks secret (password, secret, token,
+ *    apiKey, authorization, …; see {@link isSecretName}), of a `{name|key, value}` pair whose
+ *    `name` looks secret (n8n header/query/body parameter lists, Set assignments), and of a
+ *    catalog property with `secret: true` is replaced whole (kind `secret_parameter`), an
+ *    auth scheme word in front kept (`Token <SECRET_1>`). n8n expressions are kept: only the
+ *    literal parts that look like credentials are replaced (`={{ $json.token }}` stays,
+ *    `={{ $json.pw || 'devops123' }}` becomes `={{ $json.pw || '<SECRET_1>' }}`).
+ * 3. Obvious placeholders are left alone everywhere (`YOUR_API_KEY`, `sk-YOUR_OPENAI_KEY_HERE`,
+ *    `<token>`, `xxxx`, `AKIAIOSFODNN7EXAMPLE`, env-var names like `NEWS_API_KEY`): they are not
+ *    secrets and keeping them teaches models to write placeholders.
+ *
+ * Emails: every address is redacted except placeholder ones — example/test domains
+ * (`example.*`, `*.example`, `*.test`, `*.invalid`, `*.local`, `email.com`, `domain.com`,
+ * `yourdomain.com`, `company.com`, `test.com`, …), placeholder local parts (`your@…`,
+ * `you@…`, `your.email@gmail.com`, `test@…`, `john.doe@…`, `user@…`, `xxx@…`, …), role
+ * addresses no person reads (`noreply@`, `no-reply@`, `donotreply@`, `mailer-daemon@`,
+ * `git@github.com`-style) and identifiers that only look like addresses (Teams
+ * `…@thread.skype`, `name@2x.png`). Role addresses of real organisations (`hello@acme.io`,
+ * `support@…`) ARE redacted: in templates they are the author's contact details.
+ *
+ * Phones: `+` (or `%2B`) followed by 8–15 digits with spaces, dots, dashes or parentheses
+ * (`+1 (415) 555-2671`, `+49 151 1234 5678`, `+923036991118`), NANP numbers written with
+ * separators (`(415) 555-2671`, `415-555-2671`), `tel:` URIs, `wa.me/<digits>` and
+ * `?phone=<digits>` links. Bare digit runs are never phones (ids, timestamps, amounts); a `+`
+ * glued to a letter/digit before it is arithmetic or URL-encoding (`x+1234567890`,
+ * `Screenshot+2025-08-02`), never a phone; dates, decimal coordinates (`+40.712776`), time-zone
+ * offsets and round numbers (`+86400000`) are not phones. Placeholder numbers are kept:
+ * sequential (`+1234567890`), repeated digits (`+11111111111`) and the fictional NANP 555
+ * exchange (`+1 555 000 0000`, `(212) 555-0199`).
+ */
+import type { NodeCatalog } from '../schemas/catalog/catalog';
+import type { CatalogProperty } from '../schemas/catalog/types';
+
+export type RedactionKind =
+  | 'openai_key'
+  | 'anthropic_key'
+  | 'aws_access_key'
+  | 'aws_secret_key'
+  | 'github_token'
+  | 'gitlab_token'
+  | 'slack_token'
+  | 'slack_webhook'
+  | 'discord_webhook'
+  | 'telegram_bot_token'
+  | 'stripe_key'
+  | 'google_api_key'
+  | 'google_oauth_secret'
+  | 'google_oauth_token'
+  | 'huggingface_token'
+  | 'sendgrid_key'
+  | 'facebook_token'
+  /** Other providers with a recognisable key shape (Brevo, RapidAPI, Notion, Airtable, Shopify, Groq, …). */
+  | 'provider_key'
+  | 'jwt'
+  | 'private_key'
+  | 'bearer_token'
+  | 'basic_auth'
+  | 'url_credentials'
+  | 'secret_parameter'
+  /** A secret-named key with a literal value inside text: code, JSON bodies, prose (`"api_key": "…"`). */
+  | 'secret_assignment'
+  /** A secret-named URL query parameter with a literal value (`?api_key=…`, `&token=…`). */
+  | 'secret_query_param'
+  | 'email'
+  | 'phone';
+
+export const REDACTION_KINDS: readonly RedactionKind[] = [
+  'openai_key',
+  'anthropic_key',
+  'aws_access_key',
+  'aws_secret_key',
+  'github_token',
+  'gitlab_token',
+  'slack_token',
+  'slack_webhook',
+  'discord_webhook',
+  'telegram_bot_token',
+  'stripe_key',
+  'google_api_key',
+  'google_oauth_secret',
+  'google_oauth_token',
+  'huggingface_token',
+  'sendgrid_key',
+  'facebook_token',
+  'provider_key',
+  'jwt',
+  'private_key',
+  'bearer_token',
+  'basic_auth',
+  'url_credentials',
+  'secret_parameter',
+  'secret_assignment',
+  'secret_query_param',
+  'email',
+  'phone',
+];
+
+export type RedactionCounts = Partial<Record<RedactionKind, number>>;
+
+// ---------------------------------------------------------------------------------------------
+// Placeholders
+
+/** Every label a placeholder can carry (`<LABEL_n>`). */
+export const PLACEHOLDER_LABELS = [
+  'OPENAI_API_KEY',
+  'OPENROUTER_API_KEY',
+  'ANTHROPIC_API_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'GITHUB_TOKEN',
+  'GITLAB_TOKEN',
+  'SLACK_TOKEN',
+  'SLACK_WEBHOOK',
+  'DISCORD_WEBHOOK',
+  'TELEGRAM_BOT_TOKEN',
+  'STRIPE_KEY',
+  'GOOGLE_API_KEY',
+  'GOOGLE_OAUTH_SECRET',
+  'GOOGLE_OAUTH_TOKEN',
+  'HUGGINGFACE_TOKEN',
+  'SENDGRID_API_KEY',
+  'FACEBOOK_ACCESS_TOKEN',
+  'BREVO_API_KEY',
+  'RAPIDAPI_KEY',
+  'NOTION_TOKEN',
+  'AIRTABLE_TOKEN',
+  'SHOPIFY_TOKEN',
+  'GROQ_API_KEY',
+  'REPLICATE_API_TOKEN',
+  'PERPLEXITY_API_KEY',
+  'XAI_API_KEY',
+  'MAILCHIMP_API_KEY',
+  'NPM_TOKEN',
+  'SUPABASE_SECRET_KEY',
+  'JWT',
+  'PRIVATE_KEY',
+  'BEARER_TOKEN',
+  'BASIC_AUTH',
+  'USER',
+  'PASSWORD',
+  'SECRET',
+  'EMAIL',
+  'PHONE',
+] as const;
+
+export type PlaceholderLabel = (typeof PLACEHOLDER_LABELS)[number];
+
+/** Recognises one redaction placeholder (`<EMAIL_1>`). Not global: copy with the `g` flag to find all. */
+export const PLACEHOLDER_PATTERN = new RegExp(`<(?:${PLACEHOLDER_LABELS.join('|')})_[1-9][0-9]*>`);
+const PLACEHOLDER_GLOBAL = new RegExp(PLACEHOLDER_PATTERN.source, 'g');
+
+/**
+ * Per-workflow redaction state: value → placeholder (same secret, same placeholder; numbered
+ * per label in order of first appearance) and the running count of redactions by kind.
+ */
+export class Redactor {
+  private readonly placeholders = new Map<string, string>();
+  private readonly nextNumber = new Map<string, number>();
+  private readonly tally: RedactionCounts = {};
+
+  /** The placeholder for `value` (allocated on first sight) and one more redaction of `kind`. */
+  replace(kind: RedactionKind, label: PlaceholderLabel, value: string): string {
+    this.count(kind);
+    return this.placeholderFor(label, value);
+  }
+
+  /** Count one redaction of `kind`. */
+  count(kind: RedactionKind): void {
+    this.tally[kind] = (this.tally[kind] ?? 0) + 1;
+  }
+
+  /** The placeholder for `value` under `label`, allocated on first sight (no count). */
+  placeholderFor(label: PlaceholderLabel, value: string): string {
+    const key = mapKey(label, value);
+    const known = this.placeholders.get(key);
+    if (known !== undefined) return known;
+    const n = (this.nextNumber.get(label) ?? 0) + 1;
+    this.nextNumber.set(label, n);
+    const placeholder = `<${label}_${n}>`;
+    this.placeholders.set(key, placeholder);
+    return placeholder;
+  }
+
+  /** Redactions so far, by kind (a copy). */
+  get counts(): RedactionCounts {
+    return { ...this.tally };
+  }
+
+  /** Distinct values redacted so far. */
+  get size(): number {
+    return this.placeholders.size;
+  }
+}
+
+/** Emails compare case-insensitively, phones by digits; anything else exactly. URL users and passwords get their own namespaces. */
+function mapKey(label: PlaceholderLabel, value: string): string {
+  if (label === 'EMAIL') return `e\0${value.toLowerCase()}`;
+  if (label === 'PHONE') return `p\0${value.replace(/\D/g, '')}`;
+  if (label === 'USER' || label === 'PASSWORD') return `${label}\0${value}`;
+  return `v\0${value}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Value classifiers
+
+const MARKER_WORDS = new Set([
+  'your',
+  'yours',
+  'here',
+  'placeholder',
+  'insert',
+  'paste',
+  'replace',
+  'enter',
+  'example',
+  'sample',
+  'dummy',
+  'changeme',
+  'redacted',
+  'fake',
+  'mock',
+]);
+const MARKER_SUBSTRING = /your|here|placeholder|insert|paste|replace|example|changeme/i;
+const CREDENTIAL_WORDS = new Set(['key', 'keys', 'token', 'secret', 'password', 'pass', 'pwd', 'api', 'apikey', 'auth', 'access', 'credential', 'credentials', 'bearer']);
+
+/**
+ * An obvious placeholder rather than a secret: `YOUR_API_KEY`, `<token>`, `[key]`, `xxxx`,
+ * `sk-****`, `AKIAIOSFODNN7EXAMPLE`, `shpat_abc123…`, env-var names (`NEWS_API_KEY`), `1234567890`.
+ */
+export function isPlaceholderValue(value: string): boolean {
+  const s = value.trim();
+  if (s === '') return true;
+  if (s.includes('EXAMPLE')) return true;
+  if (/[xX]{4,}|\*{3,}|\.{3}|…|•{3,}/.test(s)) return true;
+  if (/^[<[{(].*[>\]})]$/s.test(s)) return true;
+  if (/<[^<>]*>/.test(s) && !PLACEHOLDER_PATTERN.test(s)) return true;
+  const words = s.toLowerCase().split(/[^a-z0-9]+/);
+  for (const w of words) if (MARKER_WORDS.has(w)) return true;
+  if (!/\d/.test(s) && MARKER_SUBSTRING.test(s)) return true;
+  if (/^[A-Za-z]+(?:[_-][A-Za-z]+)+$/.test(s) && words.some((w) => CREDENTIAL_WORDS.has(w))) return true;
+  if (/^(?:0?1234567890?|12345678|0{6,}|(.)\1{5,})$/.test(s)) return true;
+  return false;
+}
+
+/**
+ * Placeholder check for pattern matches (provider keys, JWTs): narrower than
+ * {@link isPlaceholderValue} so a random key almost never passes for a placeholder by chance.
+ */
+export function isPlaceholderKey(s: string): boolean {
+  if (s.includes('EXAMPLE') || /[xX]{6,}|\*{3,}|\.{3}/.test(s)) return true;
+  for (const w of s.toLowerCase().split(/[^a-z0-9]+/)) if (MARKER_WORDS.has(w)) return true;
+  return !/\d/.test(s) && MARKER_SUBSTRING.test(s);
+}
+
+/** Random-looking: letters and digits mixed, or a long mixed-case run; no whitespace. */
+function looksRandom(s: string): boolean {
+  if (s.length < 8 || /\s/.test(s)) return false;
+  const digit = /\d/.test(s);
+  const letter = /[A-Za-z]/.test(s);
+  if (digit && letter) return true;
+  return s.length >= 16 && /[a-z]/.test(s) && /[A-Z]/.test(s);
+}
+
+/** Literal values a secret-named key can hold that are not secrets. */
+const NON_SECRET_WORDS = new Set([
+  'true',
+  'false',
+  'null',
+  'none',
+  'undefined',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'string',
+  'number',
+  'boolean',
+  'object',
+  'array',
+  'text',
+  'password',
+  'secret',
+  'token',
+  'required',
+  'optional',
+  'hidden',
+  'header',
+  'query',
+  'body',
+  'bearer',
+  'basic',
+  'token',
+  'oauth',
+  'oauth2',
+  'apikey',
+  'api_key',
+  'digest',
+  'jwt',
+]);
+
+/** Auth scheme words kept in front of a redacted credential (`Token <SECRET_1>`). */
+const SCHEME_PREFIX =
+  /^(\s*(?:Bearer|Basic|Token|Bot|Key|ApiKey|Api-Key|OAuth|Digest|JWT|SSWS|Klaviyo-API-Key|GenieKey|DeepL-Auth-Key|Client-ID|Zoho-oauthtoken|Splunk)\s+)(\S[\s\S]*)$/i;
+
+/** Normalised key name → secret? (`x-api-key`, `X-Shopify-Access-Token`, `client_secret`, `dbPass`, …) */
+const SECRET_NAME_EXACT = new Set(['token', 'auth', 'xauth', 'pass', 'pwd', 'secret', 'cookie', 'credential', 'credentials', 'jwt', 'bearer', 'sig']);
+const SECRET_NAME_SUFFIX =
+  /(?:password|passwd|passphrase|pwd|apikey|apisecret|accesskey|accesskeyid|secretkey|privatekey|signingkey|encryptionkey|masterkey|servicekey|servicerolekey|licensekey|subscriptionkey|authkey|authorization|cookie|credential|credentials|token|dbpass|userpass|smtppass|mailpass|ftppass|adminpass|rootpass|proxypass|httppass)$/;
+const NOT_SECRET_TOKEN_PREFIX = /(?:^|page|next|prev|previous|continuation|cursor|sync|cancel|cancellation|from|to|max|min|num|count|total|input|output|prompt|completion|reasoning|cached|stop|eos|bos|pad|sep|cls|unk|mask|special|chunk)token$/;
+const NOT_SECRET_SUFFIX =
+  /(?:name|names|id|ids|type|types|mode|field|fields|length|hint|url|uri|path|file|filename|format|policy|policies|options|option|required|protected|reset|ref|arn|count|expires|expiresin|expiry|expiration|ttl|usage|limit|location|prefix|source|label|placeholder|description|strategy|method|version)$/;
+
+/**
+ * Does a key name look like it holds a secret? Case and separators are ignored:
+ * `password`, `dbPass`, `client_secret`, `apiKey`, `x-api-key`, `X-Shopify-Access-Token`,
+ * `Authorization`, `Proxy-Authorization`, `privateKey`, `token`, `accessToken`, `Cookie`.
+ * Not: `authentication`, `author`, `maxTokens`, `pageToken`, `nextToken`, `sessionKey`,
+ * `keyName`, `passwordLength`, `secretName`, `tokenUrl`, `key`.
+ */
+export function isSecretName(name: string): boolean {
+  const cached = secretNameCache.get(name);
+  if (cached !== undefined) return cached;
+  const result = computeIsSecretName(name);
+  if (secretNameCache.size < 100_000) secretNameCache.set(name, result);
+  return result;
+}
+
+const secretNameCache = new Map<string, boolean>();
+
+function computeIsSecretName(name: string): boolean {
+  let n = name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (n.length < 3 || n.length > 80) return false;
+  if (SECRET_NAME_EXACT.has(n)) return true;
+  if (n.endsWith('accesskeyid')) return true;
+  if (NOT_SECRET_SUFFIX.test(n)) return false;
+  // Plurals: apiKeys, secrets, passwords, credentials, accessTokens (maxTokens/inputTokens are counts).
+  if (/(?:keys|secrets|passwords|tokens)$/.test(n)) n = n.slice(0, -1);
+  if (n.includes('secret') || n.includes('password') || n.includes('passwd')) return true;
+  if (n.endsWith('token')) return n === 'token' || !NOT_SECRET_TOKEN_PREFIX.test(n);
+  return SECRET_NAME_SUFFIX.test(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patterns
+
+interface PatternRule {
+  kind: RedactionKind;
+  label: PlaceholderLabel;
+  /** One of these must occur in the string's long runs (cheap gate before the regex runs; empty: always run). */
+  hints: Array<string | RegExp>;
+  /** Global regex; the secret is capture group `group` (0 = the whole match). */
+  regex: RegExp;
+  group?: number;
+  /** Extra check on the secret (placeholders are always rejected). */
+  accept?: (secret: string) => boolean;
+}
+
+const hasDigitAndLetter = (s: string) => /\d/.test(s) && /[A-Za-z]/.test(s);
+const mixedCase = (s: string) => /[a-z]/.test(s) && /[A-Z]/.test(s);
+/** OpenAI-style key bodies; kebab-case slugs (`sk-learn-tutorial-2023-part-one`) are not keys. */
+const openAiBody = (s: string) => hasDigitAndLetter(s) && !/^sk-[a-z0-9]+(?:[-_][a-z0-9]+){2,}$/.test(s);
+
+// Boundaries: a key never continues a longer token (base64 blobs, identifiers).
+const B = '(?<![A-Za-z0-9_\\-+/])';
+const E = '(?![A-Za-z0-9_\\-])';
+
+function rule(kind: RedactionKind, label: PlaceholderLabel, hints: Array<string | RegExp>, source: string, accept?: (s: string) => boolean, group = 0): PatternRule {
+  return { kind, label, hints, regex: new RegExp(source, 'g'), group, accept };
+}
+
+/** Provider keys, in order (more specific shapes first). */
+const PROVIDER_RULES: PatternRule[] = [
+  rule('anthropic_key', 'ANTHROPIC_API_KEY', ['sk-ant-'], `${B}sk-ant-[A-Za-z0-9_-]{32,}${E}`, hasDigitAndLetter),
+  rule('provider_key', 'OPENROUTER_API_KEY', ['sk-or-'], `${B}sk-or-v1-[a-f0-9]{64}${E}`),
+  rule('openai_key', 'OPENAI_API_KEY', ['sk-'], `${B}sk-(?!ant-|or-v1-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}${E}`, openAiBody),
+  rule('aws_access_key', 'AWS_ACCESS_KEY_ID', ['AKIA', 'ASIA', 'ABIA', 'ACCA'], `(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])`),
+  rule('github_token', 'GITHUB_TOKEN', ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'], `${B}(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})${E}`, hasDigitAndLetter),
+  rule('gitlab_token', 'GITLAB_TOKEN', ['glpat-'], `${B}glpat-[A-Za-z0-9_-]{20,}${E}`, hasDigitAndLetter),
+  rule('slack_token', 'SLACK_TOKEN', ['xox', 'xapp-'], `${B}(?:xox[abposre]-[A-Za-z0-9-]{10,}|xapp-\\d-[A-Za-z0-9-]{10,})${E}`, (s) => /\d/.test(s)),
+  rule('stripe_key', 'STRIPE_KEY', ['k_live_', 'k_test_', 'whsec_'], `${B}(?:(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}|whsec_[A-Za-z0-9+/=]{24,})${E}`, hasDigitAndLetter),
+  rule('google_api_key', 'GOOGLE_API_KEY', ['AIza'], `${B}AIza[0-9A-Za-z_-]{35}${E}`),
+  rule('google_oauth_secret', 'GOOGLE_OAUTH_SECRET', ['GOCSPX-'], `${B}GOCSPX-[A-Za-z0-9_-]{28}${E}`),
+  rule('google_oauth_token', 'GOOGLE_OAUTH_TOKEN', ['ya29.', '1//0'], `${B}(?:ya29\\.[A-Za-z0-9_-]{20,}|1//0[A-Za-z0-9_-]{40,})${E}`, hasDigitAndLetter),
+  rule('huggingface_token', 'HUGGINGFACE_TOKEN', ['hf_'], `${B}hf_[A-Za-z0-9]{30,}${E}`, mixedCase),
+  rule('sendgrid_key', 'SENDGRID_API_KEY', ['SG.'], `${B}SG\\.[A-Za-z0-9_-]{16,32}\\.[A-Za-z0-9_-]{16,64}${E}`, hasDigitAndLetter),
+  rule('facebook_token', 'FACEBOOK_ACCESS_TOKEN', ['EAA'], `(?<![A-Za-z0-9])EAA[A-Za-z0-9]{30,}(?![A-Za-z0-9])`, (s) => hasDigitAndLetter(s) && mixedCase(s)),
+  rule('provider_key', 'BREVO_API_KEY', ['xkeysib-', 'xsmtpsib-'], `${B}x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}${E}`),
+  rule('provider_key', 'RAPIDAPI_KEY', ['jsn'], `${B}[a-f0-9]{10}msh[a-f0-9]{15}p1[a-f0-9]{4,8}jsn[a-f0-9]{12}${E}`),
+  rule('provider_key', 'NOTION_TOKEN', ['secret_', 'ntn_'], `${B}(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{40,50})${E}`, hasDigitAndLetter),
+  rule('provider_key', 'AIRTABLE_TOKEN', [/pat[A-Za-z0-9]{14}\./], `${B}pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}${E}`),
+  rule('provider_key', 'SHOPIFY_TOKEN', ['shpat_', 'shpss_', 'shpca_', 'shppa_'], `${B}shp(?:at|ss|ca|pa)_[a-fA-F0-9]{32}${E}`),
+  rule('provider_key', 'GROQ_API_KEY', ['gsk_'], `${B}gsk_[A-Za-z0-9]{40,}${E}`, hasDigitAndLetter),
+  rule('provider_key', 'REPLICATE_API_TOKEN', ['r8_'], `${B}r8_[A-Za-z0-9]{30,}${E}`, hasDigitAndLetter),
+  rule('provider_key', 'PERPLEXITY_API_KEY', ['pplx-'], `${B}pplx-[A-Za-z0-9]{40,}${E}`, hasDigitAndLetter),
+  rule('provider_key', 'XAI_API_KEY', ['xai-'], `${B}xai-[A-Za-z0-9]{50,}${E}`, hasDigitAndLetter),
+  rule('provider_key', 'MAILCHIMP_API_KEY', [/[0-9a-f]{32}-us/], `(?<![A-Za-z0-9])[0-9a-f]{32}-us[0-9]{1,2}(?![A-Za-z0-9])`),
+  rule('provider_key', 'NPM_TOKEN', ['npm_'], `${B}npm_[A-Za-z0-9]{36}${E}`, hasDigitAndLetter),
+  rule('provider_key', 'SUPABASE_SECRET_KEY', ['sb_secret_'], `${B}sb_secret_[A-Za-z0-9_-]{20,}${E}`),
+  rule('jwt', 'JWT', ['eyJ'], `${B}eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}${E}`),
+];
+
+const TELEGRAM_RULE = rule('telegram_bot_token', 'TELEGRAM_BOT_TOKEN', [], `(?<![0-9])[0-9]{8,10}:[A-Za-z0-9_-]{35}${E}`, (s) =>
+  hasDigitAndLetter(s.slice(s.indexOf(':') + 1)),
+);
+
+/** Webhook URLs: the host and path prefix stay, the secret path goes. */
+const WEBHOOK_RULES: PatternRule[] = [
+  rule(
+    'slack_webhook',
+    'SLACK_WEBHOOK',
+    ['hooks.slack.com/'],
+    `(hooks\\.slack\\.com/(?:services|workflows|triggers)/)([A-Za-z0-9_-]+/[A-Za-z0-9_/-]{8,})`,
+    hasDigitAndLetter,
+    2,
+  ),
+  rule(
+    'discord_webhook',
+    'DISCORD_WEBHOOK',
+    ['/api/webhooks/'],
+    `(discord(?:app)?\\.com/api/webhooks/)([0-9]{5,25}/[A-Za-z0-9_-]{20,})`,
+    hasDigitAndLetter,
+    2,
+  ),
+];
+
+const AWS_SECRET_RULE = rule(
+  'aws_secret_key',
+  'AWS_SECRET_ACCESS_KEY',
+  [],
+  `((?:aws_?)?secret_?(?:access_?)?key(?:_?id)?\\\\?["']?\\s{0,3}[:=]\\s{0,3}\\\\?["']?)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
+  hasDigitAndLetter,
+  2,
+);
+AWS_SECRET_RULE.regex = new RegExp(AWS_SECRET_RULE.regex.source, 'gi');
+
+const BEARER = /\b(bearer)(\s+|%20|\+)([A-Za-z0-9\-._~+/]{8,}=*)(?![A-Za-z0-9\-._~+/=])/gi;
+const BASIC = /\b(basic)(\s+|%20)([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/gi;
+const URL_CREDENTIALS = /(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/)([^\s:/?#@"'`<>{}()\\[\]|,;]{0,128}):([^\s/?#@"'`<>{}\\|]{1,256})@(?=[A-Za-z0-9[])/g;
+
+// ---------------------------------------------------------------------------------------------
+// Text redaction
+
+function hinted(r: PatternRule, runs: string): boolean {
+  if (r.hints.length === 0) return true;
+  for (const h of r.hints) if (typeof h === 'string' ? runs.includes(h) : h.test(runs)) return true;
+  return false;
+}
+
+function applyRule(text: string, r: PatternRule, redactor: Redactor): string {
+  r.regex.lastIndex = 0;
+  const group = r.group ?? 0;
+  return text.replace(r.regex, (...args: unknown[]) => {
+    const match = args[0] as string;
+    const secret = (args[group] as string | undefined) ?? '';
+    if (secret === '' || isPlaceholderKey(secret) || (r.accept && !r.accept(secret))) return match;
+    const placeholder = redactor.replace(r.kind, r.label, secret);
+    if (group === 0) return placeholder;
+    // Rebuild: groups before the secret, the placeholder (groups after the secret do not exist in these rules).
+    let out = '';
+    for (let g = 1; g < group; g++) out += (args[g] as string | undefined) ?? '';
+    return out + placeholder;
+  });
+}
+
+function redactPrivateKeys(text: string, redactor: Redactor): string {
+  if (!text.includes('-----BEGIN')) return text;
+  const begin = /-----BEGIN ((?:[A-Z0-9]+ ){0,4})PRIVATE KEY(?: BLOCK)?-----/g;
+  let out = '';
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = begin.exec(text)) !== null) {
+    const start = m.index;
+    const bodyStart = start + m[0].length;
+    const endMarker = /-----END (?:[A-Z0-9]+ ){0,4}PRIVATE KEY(?: BLOCK)?-----/g;
+    endMarker.lastIndex = bodyStart;
+    const end = endMarker.exec(text);
+    let stop: number;
+    let body: string;
+    if (end && end.index - bodyStart < 20000) {
+      stop = end.index + end[0].length;
+      body = text.slice(bodyStart, end.index);
+    } else {
+      // Truncated block: the key material runs on (base64, whitespace, literal "\n", PEM headers).
+      const run = /[A-Za-z0-9+/=\s\\:,-]*/y;
+      run.lastIndex = bodyStart;
+      run.exec(text);
+      stop = run.lastIndex;
+      body = text.slice(bodyStart, stop);
+    }
+    // Key material is base64 lines: a placeholder body has brackets, ellipses or words between spaces.
+    const compact = body.replace(/\\[nrt]|\s/g, '');
+    const spaced = body.replace(/\\[nrt]/g, ' ').toLowerCase();
+    const placeholder = /[[\]<>{}…]|\.{3}/.test(body) || /(?:^|\s)(?:your|insert|paste|here|placeholder|replace|key)(?=\s|$)/.test(spaced);
+    if (compact.length < 64 || placeholder) {
+      begin.lastIndex = bodyStart;
+      continue;
+    }
+    out += text.slice(last, start) + redactor.replace('private_key', 'PRIVATE_KEY', text.slice(start, stop));
+    last = stop;
+    begin.lastIndex = stop;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+function redactBearer(text: string, redactor: Redactor): string {
+  BEARER.lastIndex = 0;
+  return text.replace(BEARER, (match: string, word: string, space: string, token: string) => {
+    if (isPlaceholderValue(token) || !looksRandom(token)) return match;
+    return word + space + redactor.replace('bearer_token', 'BEARER_TOKEN', token);
+  });
+}
+
+/** `Basic <base64 of user:password>`: only when the value really decodes to `something:something`. */
+function isBasicCredential(b64: string): boolean {
+  if (b64.length % 4 === 1) return false;
+  let decoded: string;
+  try {
+    decoded = Buffer.from(b64, 'base64').toString('latin1');
+  } catch {
+    return false;
+  }
+  return decoded.length >= 3 && /^[\x20-\x7e]+$/.test(decoded) && decoded.indexOf(':') > 0;
+}
+
+function redactBasic(text: string, redactor: Redactor): string {
+  BASIC.lastIndex = 0;
+  return text.replace(BASIC, (match: string, word: string, space: string, value: string) => {
+    if (!isBasicCredential(value)) return match;
+    return word + space + redactor.replace('basic_auth', 'BASIC_AUTH', value);
+  });
+}
+
+function redactUrlCredentials(text: string, redactor: Redactor): string {
+  URL_CREDENTIALS.lastIndex = 0;
+  return text.replace(URL_CREDENTIALS, (match: string, scheme: string, user: string, password: string) => {
+    if (/[$%]\{|\{\{/.test(password) || isPlaceholderValue(password) || PLACEHOLDER_PATTERN.test(password)) return match;
+    redactor.count('url_credentials');
+    const u = user === '' || isPlaceholderValue(user) || PLACEHOLDER_PATTERN.test(user) ? user : redactor.placeholderFor('USER', user);
+    return `${scheme}${u}:${redactor.placeholderFor('PASSWORD', password)}@`;
+  });
+}
+
+const CREDENTIAL_KEYWORDS = /pass|secret|token|key|auth|pwd|cookie|credential|\bsig\b/gi;
+const NAME_CHAR = /[A-Za-z0-9_$.-]/;
+const ASSIGN_TAIL = /\\?["'\]]?\\?["']?\s{0,5}(?::(?!:)|=(?![=>~]))\s{0,5}/y;
+const QUERY_VALUE = /[^&#\s"'`<>{}\\|]*/y;
+const UNQUOTED_VALUE = /[A-Za-z0-9_\-./+=~%:]*/y;
+
+/**
+ * Redact a literal credential value: `null` when it stays (empty, placeholder, data reference,
+ * non-secret word), else the replacement text (an auth scheme word in front is kept).
+ */
+function credentialReplacement(value: string, kind: RedactionKind, redactor: Redactor): string | null {
+  const trimmed = value.trim();
+  if (trimmed === '') return null;
+  if (/\{\{|\$\{|^\$(?:json|env|node|vars|input|\()|^=/.test(trimmed)) return null;
+  const scheme = SCHEME_PREFIX.exec(trimmed);
+  const rest = scheme ? scheme[2] : trimmed;
+  // Only placeholders (and punctuation) left: the patterns already did the job.
+  if (rest.replace(PLACEHOLDER_GLOBAL, '').replace(/[^A-Za-z0-9]/g, '') === '') return null;
+  if (isPlaceholderValue(rest) || NON_SECRET_WORDS.has(rest.toLowerCase())) return null;
+  if (rest.length < 3 && !/\d/.test(rest)) return null;
+  const leading = value.slice(0, value.indexOf(trimmed[0]));
+  const trailing = value.slice(leading.length + trimmed.length);
+  return leading + (scheme ? scheme[1] : '') + redactor.replace(kind, 'SECRET', rest) + trailing;
+}
+
+/**
+ * Secret-named keys with literal values inside text: `"api_key": "…"`, `apiKey: '…'`,
+ * `const PASSWORD = "…"`, `headers['X-API-Key'] = '…'`, `\"token\": \"…\"` (JSON in a code
+ * string), `x-api-key: abc123…` (curl/prose, random-looking values only), `?api_key=…&token=…`.
+ */
+function redactAssignments(text: string, redactor: Redactor): string {
+  CREDENTIAL_KEYWORDS.lastIndex = 0;
+  let out = '';
+  let last = 0;
+  let m: RegExpExecArray | null;
+  while ((m = CREDENTIAL_KEYWORDS.exec(text)) !== null) {
+    // Expand to the whole name.
+    let start = m.index;
+    let end = m.index + m[0].length;
+    while (start > last && start > m.index - 80 && NAME_CHAR.test(text[start - 1])) start--;
+    while (end < text.length && end < m.index + 80 && NAME_CHAR.test(text[end])) end++;
+    CREDENTIAL_KEYWORDS.lastIndex = end;
+    const name = text.slice(start, end);
+    const before = start > 0 ? text[start - 1] : '';
+    const query = (before === '?' || before === '&') && text[end] === '=';
+    if (query ? !(isSecretName(name) || /^(?:key|api[-_]?key|access[-_]?token|sig|signature)$/i.test(name)) : !isSecretName(name)) continue;
+    let valueStart: number;
+    let valueEnd: number;
+    let quoted = false;
+    if (query) {
+      valueStart = end + 1;
+      QUERY_VALUE.lastIndex = valueStart;
+      QUERY_VALUE.exec(text);
+      valueEnd = QUERY_VALUE.lastIndex;
+    } else {
+      ASSIGN_TAIL.lastIndex = end;
+      if (!ASSIGN_TAIL.exec(text)) continue;
+      let p = ASSIGN_TAIL.lastIndex;
+      let escaped = false;
+      if (text[p] === '\\' && (text[p + 1] === '"' || text[p + 1] === "'")) {
+        escaped = true;
+        p++;
+      }
+      const q = text[p];
+      if (q === '"' || q === "'" || q === '`') {
+        quoted = true;
+        valueStart = p + 1;
+        const close = findClosingQuote(text, valueStart, q, escaped);
+        if (close < 0) continue;
+        valueEnd = close;
+      } else {
+        valueStart = p;
+        UNQUOTED_VALUE.lastIndex = p;
+        UNQUOTED_VALUE.exec(text);
+        valueEnd = UNQUOTED_VALUE.lastIndex;
+        // Strip trailing punctuation of prose and a trailing backslash.
+        while (valueEnd > valueStart && /[.,:;]/.test(text[valueEnd - 1])) valueEnd--;
+      }
+    }
+    const value = text.slice(valueStart, valueEnd);
+    if (value === '' || PLACEHOLDER_PATTERN.test(value)) continue;
+    if (!quoted) {
+      if (/^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) continue; // code reference: process.env.KEY
+      if (!query && !looksRandom(value)) continue;
+      if (query && (value.length < 4 || isPlaceholderValue(value) || NON_SECRET_WORDS.has(value.toLowerCase()))) continue;
+    } else if (value.length > 1000 || value.includes('\n')) continue;
+    const replacement = credentialReplacement(value, query ? 'secret_query_param' : 'secret_assignment', redactor);
+    if (replacement === null) continue;
+    out += text.slice(last, valueStart) + replacement;
+    last = valueEnd;
+    CREDENTIAL_KEYWORDS.lastIndex = valueEnd;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+function findClosingQuote(text: string, from: number, quote: string, escaped: boolean): number {
+  const limit = Math.min(text.length, from + 1200);
+  for (let i = from; i < limit; i++) {
+    const c = text[i];
+    if (c === '\n') return -1;
+    if (escaped) {
+      if (c === '\\' && text[i + 1] === quote) return i;
+      continue;
+    }
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === quote) return i;
+  }
+  return -1;
+}
+
+// Emails ------------------------------------------------------------------------------------
+
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const DOMAIN_CHAR = /[A-Za-z0-9.-]/;
+const FILE_TLDS = new Set(
+  'png jpg jpeg gif svg webp bmp ico tif tiff pdf js mjs cjs ts tsx jsx json css scss less html htm md txt csv xml yml yaml py rb go rs java kt php sh bat zip gz tgz tar rar mp3 mp4 m4a wav mov avi webm ogg min map lock toml ini cfg conf log vue svelte node'.split(
+    ' ',
+  ),
+);
+const PLACEHOLDER_DOMAINS = new Set([
+  'email.com',
+  'domain.com',
+  'yourdomain.com',
+  'mydomain.com',
+  'company.com',
+  'mycompany.com',
+  'yourcompany.com',
+  'test.com',
+  'acme.com',
+  'acme.org',
+  'acme.inc',
+  'foo.com',
+  'bar.com',
+  'foobar.com',
+  'placeholder.com',
+  'website.com',
+  'yoursite.com',
+  'mysite.com',
+  'site.com',
+  'somewhere.com',
+  'thread.skype',
+  'thread.v2',
+]);
+const PLACEHOLDER_LOCALS =
+  /^(?:you|your|yours|yourname|your[._-]?name|your[._-]?e?mail(?:[._-]?address)?|your[._-]?address|e?mail|email[._-]?address|address|adresse|example(?:[._-]?email)?|sample|test(?:ing)?(?:[._-]?user)?\d*|user(?:name)?\d*|name|first[._-]?(?:name[._-]?)?last(?:[._-]?name)?|firstname|lastname|john(?:[._-]?doe)?|jane(?:[._-]?doe)?|john[._-]?smith|jane[._-]?smith|j[._-]?smith|j[._-]?doe|someone|somebody|anyone|person|recipient|sender|foo|bar|foobar|x+|no[._-]?reply|do[._-]?not[._-]?reply|donotreply|mailer[._-]?daemon|postmaster|git)$/i;
+
+function isPlaceholderEmail(local: string, domain: string): boolean {
+  const d = domain.toLowerCase();
+  if (PLACEHOLDER_DOMAINS.has(d)) return true;
+  if (/^(?:[a-z0-9-]+\.)*(?:example|sample)[a-z0-9-]*\.[a-z.]+$/.test(d)) return true;
+  if (/\.(?:example|test|invalid|localhost|local|internal)$/.test(d)) return true;
+  if (/^your[a-z0-9-]*\./.test(d)) return true;
+  return PLACEHOLDER_LOCALS.test(local);
+}
+
+function redactEmails(text: string, redactor: Redactor): string {
+  let at = text.indexOf('@');
+  if (at < 0) return text;
+  let out = '';
+  let last = 0;
+  while (at >= 0) {
+    let s = at;
+    while (s > last && at - s < 64 && LOCAL_CHAR.test(text[s - 1])) s--;
+    // A literal "\n" (escape sequence inside code) before the address is not part of it.
+    if (s > 0 && text[s - 1] === '\\' && /[nrt]/.test(text[s])) s++;
+    while (s < at && /[.%+-]/.test(text[s])) s++;
+    let e = at + 1;
+    while (e < text.length && e - at < 255 && DOMAIN_CHAR.test(text[e])) e++;
+    while (e > at + 1 && /[.-]/.test(text[e - 1])) e--;
+    const local = text.slice(s, at);
+    const domain = text.slice(at + 1, e);
+    const tld = /\.([A-Za-z]{2,24})$/.exec(domain);
+    const next = text[e] ?? '';
+    const valid =
+      local.length > 0 &&
+      !local.includes('..') &&
+      tld !== null &&
+      !/^[0-9]/.test(tld[1]) &&
+      !FILE_TLDS.has(tld[1].toLowerCase()) &&
+      !/^[.-]/.test(domain) &&
+      !domain.includes('..') &&
+      !/[A-Za-z0-9_]/.test(next) &&
+      !/^\d+(?:\.\d+)?x\./i.test(domain);
+    if (valid && !isPlaceholderEmail(local, domain)) {
+      out += text.slice(last, s) + redactor.replace('email', 'EMAIL', `${local}@${domain}`);
+      last = e;
+      at = text.indexOf('@', e);
+    } else {
+      at = text.indexOf('@', at + 1);
+    }
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+// Phones ------------------------------------------------------------------------------------
+
+const INTL_PHONE = /(?:(?<=\\[nrt])|(?<![A-Za-z0-9_+./\-\\]))(?:\+|%2B)[1-9][0-9 ().\-\u00a0]{6,22}[0-9](?![A-Za-z0-9_]|[.\-][0-9])/g;
+const NANP_PHONE = /(?:(?<=\\[nrt])|(?<![A-Za-z0-9_+.\-/\\]))(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[-.])[2-9][0-9]{2}[-.][0-9]{4}(?![A-Za-z0-9_]|[.\-][0-9])/g;
+const TEL_PHONE = /(tel:|wa\.me\/|[?&](?:phone|phone_number|phoneNumber|mobile|msisdn|whatsapp)=)((?:\+|%2B)?[0-9][0-9().\-]{5,20}[0-9])(?![0-9])/gi;
+
+/** Fictional/placeholder numbers: sequences, repeated digits, NANP 555 exchange, all zeros. */
+function isPlaceholderPhone(digits: string): boolean {
+  if (/0123456789|123456789|987654321|(\d)\1{6,}/.test(digits)) return true;
+  if (/^1?[2-9]\d{2}555\d{4}$/.test(digits)) return true;
+  return /^\d{1,3}0{7,}$/.test(digits);
+}
+
+function isPhoneCandidate(raw: string): boolean {
+  const body = raw.replace(/^(?:\+|%2B)/i, '');
+  const digits = body.replace(/\D/g, '');
+  if (digits.length < 8 || digits.length > 15) return false;
+  if (/[ .\-\u00a0]{2,}|\(\)|[.\-][ \u00a0(]|\)[.\-]/.test(body)) return false;
+  const opens = (body.match(/\(/g) ?? []).length;
+  const closes = (body.match(/\)/g) ?? []).length;
+  if (opens !== closes || opens > 1) return false;
+  const dots = (body.match(/\./g) ?? []).length;
+  if (dots === 1) return false; // decimal number / coordinate
+  if (/^\d{4}[-./]\d{1,2}[-./]\d{1,2}/.test(body)) return false; // date
+  if (/^\d+$/.test(body) && /0{5,}$/.test(body)) return false; // round number (+86400000)
+  return !isPlaceholderPhone(digits);
+}
+
+function redactPhones(text: string, redactor: Redactor, flags: number, digits: number): string {
+  let result = text;
+  if (flags & F_PLUS && digits >= 8) {
+    INTL_PHONE.lastIndex = 0;
+    result = result.replace(INTL_PHONE, (match: string) => (isPhoneCandidate(match) ? redactor.replace('phone', 'PHONE', match) : match));
+  }
+  if (flags & F_TEL) {
+    TEL_PHONE.lastIndex = 0;
+    result = result.replace(TEL_PHONE, (match: string, prefix: string, number: string) => {
+      const digits = number.replace(/\D/g, '');
+      if (digits.length < 7 || digits.length > 15 || isPlaceholderPhone(digits)) return match;
+      return prefix + redactor.replace('phone', 'PHONE', number);
+    });
+  }
+  if (digits >= 10 && /[0-9]{3}[-.][0-9]{4}/.test(result)) {
+    NANP_PHONE.lastIndex = 0;
+    result = result.replace(NANP_PHONE, (match: string) => {
+      const digits = match.replace(/\D/g, '');
+      if (isPlaceholderPhone(digits) || /^(\d{3})[-.]\1[-.]/.test(match)) return match;
+      return redactor.replace('phone', 'PHONE', match);
+    });
+  }
+  return result;
+}
+
+// One pass over the characters decides which rules can possibly match (regexes are the cost).
+const F_AT = 1;
+const F_PLUS = 2;
+const F_URL = 4;
+const F_PEM = 8;
+const F_KEYWORD = 16;
+const F_BEARER = 32;
+const F_BASIC = 64;
+const F_TEL = 128;
+const F_TELEGRAM = 256;
+const F_SECRET = 512;
+
+/** Filled by {@link scan}: total digits, and [start, end) of long runs. */
+let scanDigits = 0;
+const scanRuns: number[] = [];
+
+// Character classes for the scan (ASCII only; everything else is "other").
+const C_DIGIT = 1;
+const C_HEXISH = 2; // digits, a-f, '-': runs of only these are UUIDs/hashes
+const C_RUN = 4; // [A-Za-z0-9_-]
+const C_LETTER = 8;
+const C_KEYWORD_START = 16; // first letters of the keywords
+const C_SPECIAL = 32; // @ + : % -
+const CHAR_CLASS = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) t[c] = C_DIGIT | C_HEXISH | C_RUN;
+  for (let c = 65; c <= 90; c++) t[c] = C_LETTER | C_RUN;
+  for (let c = 97; c <= 122; c++) t[c] = C_LETTER | C_RUN | (c <= 102 ? C_HEXISH : 0);
+  for (const ch of 'pstkacbmwPSTKACBMW') t[ch.charCodeAt(0)] |= C_KEYWORD_START;
+  t[95] = C_RUN;
+  t[45] = C_RUN | C_HEXISH | C_SPECIAL;
+  for (const ch of '@+:%') t[ch.charCodeAt(0)] = C_SPECIAL;
+  return t;
+})();
+
+/**
+ * Feature flags of a string, in one pass. Every provider key, JWT and webhook secret holds a run of
+ * at least 16 characters of `[A-Za-z0-9_-]` that is not only lowercase hex and dashes (UUIDs, hashes
+ * never match a provider shape); those runs are collected so the rules' hints are looked up in
+ * them only. Keyword flags come from the first letters (pas, pwd, sec, sig, tok, key, aut, coo,
+ * cre, bea, basi, tel, pho, mob, msi, wa., wha), case-insensitively.
+ */
+function scan(s: string): number {
+  let flags = 0;
+  let digits = 0;
+  let digitRun = 0;
+  let runStart = -1;
+  let hexOnly = true;
+  scanRuns.length = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    const k = c < 128 ? CHAR_CLASS[c] : 0;
+    if (k & C_RUN) {
+      if (runStart < 0) {
+        runStart = i;
+        hexOnly = true;
+      }
+      if ((k & C_HEXISH) === 0) hexOnly = false;
+    } else if (runStart >= 0) {
+      if (i - runStart >= 16 && !hexOnly) scanRuns.push(runStart, i);
+      runStart = -1;
+    }
+    if (k & C_DIGIT) {
+      digits++;
+      digitRun++;
+      continue;
+    }
+    if (k & C_KEYWORD_START && i + 2 < n) {
+      const a = s.charCodeAt(i + 1) | 32;
+      const b = s.charCodeAt(i + 2) | 32;
+      switch (c | 32) {
+        case 112: // p
+          if ((a === 97 && b === 115) || (a === 119 && b === 100)) flags |= F_KEYWORD;
+          else if (a === 104 && b === 111) flags |= F_TEL;
+          break;
+        case 115: // s
+          if (a === 101 && b === 99) flags |= F_KEYWORD | F_SECRET;
+          else if (a === 105 && b === 103) flags |= F_KEYWORD;
+          break;
+        case 116: // t
+          if (a === 111 && b === 107) flags |= F_KEYWORD;
+          else if (a === 101 && b === 108) flags |= F_TEL;
+          break;
+        case 107: // k
+          if (a === 101 && b === 121) flags |= F_KEYWORD;
+          break;
+        case 97: // a
+          if (a === 117 && b === 116) flags |= F_KEYWORD;
+          break;
+        case 99: // c
+          if ((a === 111 && b === 111) || (a === 114 && b === 101)) flags |= F_KEYWORD;
+          break;
+        case 98: // b
+          if (a === 101 && b === 97) flags |= F_BEARER;
+          else if (a === 97 && b === 115 && (s.charCodeAt(i + 3) | 32) === 105) flags |= F_BASIC;
+          break;
+        case 109: // m
+          if ((a === 111 && b === 98) || (a === 115 && b === 105)) flags |= F_TEL;
+          break;
+        case 119: // w
+          if ((a === 97 && b === 46) || (a === 104 && b === 97)) flags |= F_TEL;
+          break;
+      }
+    } else if (k & C_SPECIAL) {
+      if (c === 64) flags |= F_AT;
+      else if (c === 43) flags |= F_PLUS;
+      else if (c === 58) {
+        if (digitRun >= 8) flags |= F_TELEGRAM;
+        if (s.charCodeAt(i + 1) === 47 && s.charCodeAt(i + 2) === 47) flags |= F_URL;
+      } else if (c === 37) {
+        if (s.charCodeAt(i + 1) === 50 && (s.charCodeAt(i + 2) | 32) === 98) flags |= F_PLUS;
+      } else if (c === 45 && s.charCodeAt(i + 1) === 45 && s.startsWith('----BEGIN', i + 1)) flags |= F_PEM;
+    }
+    digitRun = 0;
+  }
+  if (runStart >= 0 && n - runStart >= 16 && !hexOnly) scanRuns.push(runStart, n);
+  scanDigits = digits;
+  return flags;
+}
+
+/**
+ * Strings known to hold nothing to redact (whether a string changes depends on the string only,
+ * never on the redactor's state). Node types, option values, keys and other short strings repeat
+ * across workflows: they are scanned once per process.
+ */
+const CLEAN = new Set<string>();
+/** Bounds of the cache: entries and total characters held. */
+const CLEAN_MAX_SIZE = 500_000;
+const CLEAN_MAX_CHARS = 32_000_000;
+let cleanChars = 0;
+
+/**
+ * Redact every pattern kind inside one string: provider keys, JWTs, PEM private keys, webhook
+ * URLs, `Bearer`/`Basic` values, URL credentials, secret-named assignments and query parameters,
+ * emails and phones. Works inside n8n expressions, code, JSON-in-strings, URLs. Never throws.
+ */
+export function redactText(text: string, redactor: Redactor): string {
+  if (typeof text !== 'string' || text.length < 6) return text;
+  if (CLEAN.has(text)) return text;
+  try {
+    const flags = scan(text);
+    const digits = scanDigits;
+    let s = text;
+    if (flags & F_PEM) s = redactPrivateKeys(s, redactor);
+    if (scanRuns.length > 0) {
+      let runs = '';
+      // Each run with 8 characters of left context (prefixes like `SG.`, `ya29.`, `1//0`).
+      for (let i = 0; i < scanRuns.length; i += 2) runs += ' ' + text.slice(Math.max(0, scanRuns[i] - 8), scanRuns[i + 1]);
+      if (flags & F_URL) for (const r of WEBHOOK_RULES) if (hinted(r, s)) s = applyRule(s, r, redactor);
+      for (const r of PROVIDER_RULES) if (hinted(r, runs)) s = applyRule(s, r, redactor);
+      if (flags & F_TELEGRAM) s = applyRule(s, TELEGRAM_RULE, redactor);
+    }
+    if (flags & F_SECRET) s = applyRule(s, AWS_SECRET_RULE, redactor);
+    if ((flags & (F_URL | F_AT)) === (F_URL | F_AT)) s = redactUrlCredentials(s, redactor);
+    if (flags & F_BEARER) s = redactBearer(s, redactor);
+    if (flags & F_BASIC) s = redactBasic(s, redactor);
+    if (flags & F_KEYWORD) s = redactAssignments(s, redactor);
+    if (flags & F_AT) s = redactEmails(s, redactor);
+    if (digits >= 7) s = redactPhones(s, redactor, flags, digits);
+    if (s === text && CLEAN.size < CLEAN_MAX_SIZE && cleanChars + text.length <= CLEAN_MAX_CHARS) {
+      CLEAN.add(text);
+      cleanChars += text.length;
+    }
+    return s;
+  } catch {
+    // Unreachable in practice (plain string operations); never hand back an unscanned string.
+    return redactor.replace('secret_parameter', 'SECRET', text);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secret-named values
+
+const TYPE_WORDS = new Set(['string', 'number', 'boolean', 'object', 'array', 'json', 'date', 'any']);
+
+/** A string literal in an expression looks like a credential (not a node name, field name or type word). */
+function literalLooksSecret(s: string): boolean {
+  if (s.length < 4 || /\s/.test(s) || TYPE_WORDS.has(s.toLowerCase()) || NON_SECRET_WORDS.has(s.toLowerCase())) return false;
+  if (isPlaceholderValue(s) || PLACEHOLDER_PATTERN.test(s)) return false;
+  return /\d/.test(s) || /[!@#%^&*+=~]/.test(s) || (s.length >= 8 && mixedCase(s));
+}
+
+/**
+ * A secret-named value that is an n8n expression (`=…{{ … }}`, or holds `{{ … }}`): data
+ * references stay; literal text outside `{{ }}` and string literals inside that look like
+ * credentials are replaced (`={{ $json.pw || 'devops123' }}` → `={{ $json.pw || '<SECRET_1>' }}`).
+ */
+function redactSecretExpression(value: string, redactor: Redactor): string {
+  const text = redactText(value, redactor);
+  let out = '';
+  let i = 0;
+  const prefix = text.startsWith('=') ? 1 : 0;
+  out += text.slice(0, prefix);
+  i = prefix;
+  while (i < text.length) {
+    const open = text.indexOf('{{', i);
+    const literalEnd = open < 0 ? text.length : open;
+    out += redactLooseLiteral(text.slice(i, literalEnd), redactor);
+    if (open < 0) break;
+    const close = text.indexOf('}}', open + 2);
+    const codeEnd = close < 0 ? text.length : close + 2;
+    out += redactCodeLiterals(text.slice(open, codeEnd), redactor);
+    i = codeEnd;
+  }
+  return out;
+}
+
+/** Literal text of an expression: whitespace-separated tokens that look like credentials. */
+function redactLooseLiteral(segment: string, redactor: Redactor): string {
+  if (segment.trim() === '') return segment;
+  return segment.replace(/[^\s]+/g, (token: string) => {
+    const core = token.replace(/^["'`([]+|["'`)\].,;:]+$/g, '');
+    if (core === '' || /^[A-Za-z0-9_.-]+=$/.test(core) || /=$/.test(core) || PLACEHOLDER_PATTERN.test(core)) return token;
+    if (isPlaceholderValue(core) || !(looksRandom(core) || (core.length >= 6 && /\d/.test(core) && /[A-Za-z]/.test(core)))) return token;
+    return token.replace(core, redactor.replace('secret_parameter', 'SECRET', core));
+  });
+}
+
+/** String literals inside `{{ … }}` that are not references (`$('Node')`, `json['field']`, `$fromAI('x', …)`). */
+function redactCodeLiterals(code: string, redactor: Redactor): string {
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < code.length; i++) {
+    const q = code[i];
+    if (q !== '"' && q !== "'" && q !== '`') continue;
+    let j = i + 1;
+    while (j < code.length && code[j] !== q) j += code[j] === '\\' ? 2 : 1;
+    if (j >= code.length) break;
+    const literal = code.slice(i + 1, j);
+    const before = code.slice(0, i).trimEnd();
+    const reference = /(?:\$[A-Za-z_]*\(|\[)$/.test(before) || /\$fromAI\([^)]*$/.test(before) || /\$node\[?$/.test(before);
+    if (!reference && literalLooksSecret(literal)) {
+      out += code.slice(last, i + 1) + redactor.replace('secret_parameter', 'SECRET', literal);
+      last = j;
+    }
+    i = j;
+  }
+  return last === 0 ? code : out + code.slice(last);
+}
+
+/** The value of a secret-named key or a `secret: true` property. */
+function redactSecretValue(value: string, redactor: Redactor): string {
+  if (value.trim() === '') return value;
+  if (value.startsWith('=') || value.includes('{{')) return redactSecretExpression(value, redactor);
+  const scanned = redactText(value, redactor);
+  if (isPlaceholderValue(value) && scanned === value) return value;
+  return credentialReplacement(scanned, 'secret_parameter', redactor) ?? scanned;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workflow walk
+
+/** Property types whose values are never free text (the key-name heuristic does not apply). */
+const NON_TEXT_TYPES = new Set(['options', 'multiOptions', 'boolean', 'number', 'credentialsSelect', 'dateTime', 'color', 'notice', 'credentials', 'hidden']);
+
+interface WalkContext {
+  /** String values here (and strings directly in arrays here) are secrets. */
+  secret: boolean;
+  /** Catalog properties that apply to the keys of an object value here. */
+  props?: CatalogProperty[];
+}
+
+const NO_CONTEXT: WalkContext = { secret: false };
+
+const childCache = new WeakMap<CatalogProperty[], CatalogProperty[] | null>();
+
+/** Catalog properties that describe the keys of `defs`' value (memoised: `defs` come from a stable index). */
+function childProps(defs: CatalogProperty[]): CatalogProperty[] | undefined {
+  const cached = childCache.get(defs);
+  if (cached !== undefined) return cached ?? undefined;
+  const computed = computeChildProps(defs);
+  childCache.set(defs, computed ?? null);
+  return computed;
+}
+
+function computeChildProps(defs: CatalogProperty[]): CatalogProperty[] | undefined {
+  const out: CatalogProperty[] = [];
+  for (const def of defs) {
+    if (def.children) out.push(...def.children);
+    if (def.groups) for (const g of def.groups) out.push({ name: g.name, type: 'collection', children: g.children });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+const byNameCache = new WeakMap<CatalogProperty[], Map<string, CatalogProperty[]>>();
+
+function propsNamed(props: CatalogProperty[] | undefined, name: string): CatalogProperty[] {
+  if (!props) return [];
+  let index = byNameCache.get(props);
+  if (!index) {
+    index = new Map();
+    for (const p of props) index.set(p.name, [...(index.get(p.name) ?? []), p]);
+    byNameCache.set(props, index);
+  }
+  return index.get(name) ?? [];
+}
+
+class Walker {
+  /** Objects on the current path (cycle guard: cycles are not JSON and are dropped). */
+  private readonly path: object[] = [];
+
+  constructor(private readonly redactor: Redactor) {}
+
+  value(v: unknown, ctx: WalkContext): unknown {
+    if (typeof v === 'string') return ctx.secret ? redactSecretValue(v, this.redactor) : redactText(v, this.redactor);
+    if (v === null || typeof v !== 'object') return v;
+    if (this.path.includes(v)) return null;
+    this.path.push(v);
+    const out = Array.isArray(v) ? v.map((x) => this.value(x, ctx)) : this.object(v as Record<string, unknown>, ctx.props);
+    this.path.pop();
+    return out;
+  }
+
+  object(obj: Record<string, unknown>, props: CatalogProperty[] | undefined): Record<string, unknown> {
+    // `{name: 'Authorization', value: '…'}` (header/query/body parameter lists, Set assignments).
+    const pairName = typeof obj.name === 'string' ? obj.name : typeof obj.key === 'string' ? obj.key : undefined;
+    const secretPair = pairName !== undefined && 'value' in obj && isSecretName(pairName);
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(obj)) {
+      const defs = propsNamed(props, key);
+      const catalogSecret = defs.some((p) => p.secret === true);
+      const veto = defs.length > 0 && defs.every((p) => NON_TEXT_TYPES.has(p.type));
+      const secret = catalogSecret || (!veto && isSecretName(key)) || (secretPair && key === 'value');
+      const newKey = redactText(key, this.redactor);
+      out[newKey] = this.value(obj[key], { secret, props: defs.length > 0 ? childProps(defs) : undefined });
+    }
+    return out;
+  }
+
+  node(node: unknown, catalog: NodeCatalog | undefined): unknown {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return this.value(node, NO_CONTEXT);
+    const n = node as Record<string, unknown>;
+    let props: CatalogProperty[] | undefined;
+    if (catalog && typeof n.type === 'string' && typeof n.typeVersion === 'number') {
+      props = catalog.get(n.type)?.propertiesAt(n.typeVersion)?.list;
+    }
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(n)) {
+      const newKey = redactText(key, this.redactor);
+      out[newKey] = key === 'parameters' && n.parameters !== null && typeof n.parameters === 'object' && !Array.isArray(n.parameters)
+        ? this.object(n.parameters as Record<string, unknown>, props)
+        : this.value(n[key], NO_CONTEXT);
+    }
+    return out;
+  }
+}
+
+export interface RedactOptions {
+  /** Node catalog: values of properties marked `secret: true` are redacted whole. */
+  catalog?: NodeCatalog;
+  /** Redaction state to use (a fresh one per workflow when omitted). */
+  redactor?: Redactor;
+}
+
+export interface RedactResult<T> {
+  workflow: T;
+  /** Redactions made by this call, by kind (kinds with zero are absent). */
+  counts: RedactionCounts;
+  /** Set only if redaction failed unexpectedly: `workflow` is then `{}` (nothing unscanned is returned). */
+  error?: string;
+}
+
+/**
+ * Redact every string in a workflow (and keys: node names in `connections`/`pinData` stay
+ * consistent with the nodes). Node `parameters` additionally get the secret-name and catalog
+ * `secret: true` rules; so do pinData, credentials blocks and everything else for key names.
+ * Never throws, never mutates `workflow`.
+ */
+export function redactWorkflowStrings<T>(workflow: T, options: RedactOptions = {}): RedactResult<T> {
+  const redactor = options.redactor ?? new Redactor();
+  const before = redactor.counts;
+  try {
+    const walker = new Walker(redactor);
+    let result: unknown;
+    if (workflow !== null && typeof workflow === 'object' && !Array.isArray(workflow)) {
+      const wf = workflow as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      const computed = new Map<string, [string, unknown]>();
+      const order = ['name', 'description', ...Object.keys(wf).filter((k) => k !== 'name' && k !== 'description')].filter((k) => k in wf);
+      for (const key of order) {
+        const value = wf[key];
+        const newValue =
+          key === 'nodes' && Array.isArray(value)
+            ? value.map((node) => walker.node(node, options.catalog))
+            : walker.value(value, { secret: isSecretName(key) && typeof value === 'string' });
+        computed.set(key, [redactText(key, redactor), newValue]);
+      }
+      for (const key of Object.keys(wf)) {
+        const [newKey, newValue] = computed.get(key) as [string, unknown];
+        out[newKey] = newValue;
+      }
+      result = out;
+    } else {
+      result = walker.value(workflow, NO_CONTEXT);
+    }
+    return { workflow: result as T, counts: diffCounts(redactor.counts, before) };
+  } catch (error) {
+    return { workflow: {} as T, counts: diffCounts(redactor.counts, before), error: String(error) };
+  }
+}
+
+function diffCounts(after: RedactionCounts, before: RedactionCounts): RedactionCounts {
+  const out: RedactionCounts = {};
+  for (const kind of REDACTION_KINDS) {
+    const d = (after[kind] ?? 0) - (before[kind] ?? 0);
+    if (d > 0) out[kind] = d;
+  }
+  return out;
+}
+
+/** Sum counts (e.g. over a corpus). */
+export function addCounts(total: RedactionCounts, more: RedactionCounts): RedactionCounts {
+  const out: RedactionCounts = { ...total };
+  for (const kind of REDACTION_KINDS) if (more[kind]) out[kind] = (out[kind] ?? 0) + (more[kind] ?? 0);
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * `dir:<path>`: every `*.json` below a folder, read one file at a time (a 100,000-file
+ * folder is never loaded at once). A file may hold a bare export, an array
+ * (`n8n export:workflow --all`), a template record or the n8n.io API shape; a file
+ * that cannot be read becomes a record with an error, never an exception.
+ */
+import { opendir, readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { describeJsonError } from '../../schemas/json-text';
+import type { SourceRecord } from '../types';
+import { recordsFromValue } from './records';
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  const entries: Array<{ name: string; dir: boolean }> = [];
+  for await (const entry of await opendir(dir)) entries.push({ name: entry.name, dir: entry.isDirectory() });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (entry.dir) yield* walk(full);
+    else if (entry.name.toLowerCase().endsWith('.json')) yield full;
+  }
+}
+
+/** Strict UTF-8: a file with invalid bytes is reported, not silently mangled. */
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export async function* readDirectory(root: string): AsyncGenerator<SourceRecord> {
+  for await (const file of walk(root)) {
+    const ref = path.relative(root, file) || path.basename(file);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      yield { provenance: { source: 'dir', ref }, error: `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+      continue;
+    }
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      yield { provenance: { source: 'dir', ref }, error: 'not valid UTF-8' };
+      continue;
+    }
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.trim() === '') {
+      yield { provenance: { source: 'dir', ref }, error: 'empty file' };
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      yield { provenance: { source: 'dir', ref }, error: `not valid JSON: ${describeJsonError(text)}` };
+      continue;
+    }
+    yield* recordsFromValue(value, { source: 'dir', ref });
+  }
+}

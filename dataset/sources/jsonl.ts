@@ -1,0 +1,36 @@
+/** `jsonl:<path>`: one workflow or record per line, streamed. */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { describeJsonError } from '../../schemas/json-text';
+import type { SourceRecord } from '../types';
+import { recordFromObject } from './records';
+
+export async function* readJsonl(file: string): AsyncGenerator<SourceRecord> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  const opened = new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+  try {
+    await opened;
+  } catch (error) {
+    yield { provenance: { source: 'jsonl', ref: file }, error: `cannot read (${(error as NodeJS.ErrnoException).code ?? error})` };
+    return;
+  }
+  let line = 0;
+  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+    line++;
+    if (text.trim() === '') continue;
+    const provenance = { source: 'jsonl' as const, ref: `${file}:${line}` };
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      yield { provenance, error: `not valid JSON: ${describeJsonError(text).replace(/^line 1, /, '')}` };
+      continue;
+    }
+    yield value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? recordFromObject(value as Record<string, unknown>, provenance)
+      : { provenance, error: 'line is not a JSON object' };
+  }
+}

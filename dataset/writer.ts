@@ -1,0 +1,67 @@
+/**
+ * Output files written beside their final names and renamed only when the whole run
+ * succeeded: an interrupted or failed build never leaves half a dataset, and never
+ * destroys the previous one.
+ */
+import { createWriteStream, mkdirSync, renameSync, rmSync, type WriteStream } from 'node:fs';
+import * as path from 'node:path';
+
+export class OutputFiles {
+  private readonly streams = new Map<string, WriteStream>();
+  private readonly token = `${process.pid}-${Date.now().toString(36)}`;
+
+  constructor(readonly dir: string) {
+    mkdirSync(dir, { recursive: true });
+  }
+
+  private temp(name: string): string {
+    return path.join(this.dir, `.${name}.${this.token}.tmp`);
+  }
+
+  /** Append text to a file of this run (created on first write). */
+  async write(name: string, text: string): Promise<void> {
+    let stream = this.streams.get(name);
+    if (!stream) {
+      stream = createWriteStream(this.temp(name), { encoding: 'utf8' });
+      this.streams.set(name, stream);
+    }
+    if (!stream.write(text)) await new Promise<void>((resolve) => stream!.once('drain', () => resolve()));
+  }
+
+  /** Make sure a file exists even when nothing was written to it. */
+  async touch(name: string): Promise<void> {
+    await this.write(name, '');
+  }
+
+  private async closeAll(): Promise<void> {
+    await Promise.all(
+      [...this.streams.values()].map(
+        (s) =>
+          new Promise<void>((resolve, reject) => {
+            s.once('error', reject);
+            s.end(() => resolve());
+          }),
+      ),
+    );
+  }
+
+  /** Names of the files this run has written so far. */
+  names(): string[] {
+    return [...this.streams.keys()].sort();
+  }
+
+  /** Rename every temp file to its final name. */
+  async commit(): Promise<string[]> {
+    await this.closeAll();
+    const names = [...this.streams.keys()].sort();
+    for (const name of names) renameSync(this.temp(name), path.join(this.dir, name));
+    this.streams.clear();
+    return names;
+  }
+
+  async abort(): Promise<void> {
+    await this.closeAll().catch(() => undefined);
+    for (const name of this.streams.keys()) rmSync(this.temp(name), { force: true });
+    this.streams.clear();
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * npm run bench:dataset — build the dataset from the 2,352 n8n.io templates and
+ * compare with plain JSON.parse + JSON.stringify of the same bytes. Token counting
+ * is timed separately. Figures go to BENCHMARKS.md (bench:dataset markers).
+ */
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildDataset, type BuildOptions } from '../dataset/build';
+import { FORMATS } from '../dataset/formats';
+import { readTemplates } from '../dataset/sources/templates';
+import { countChatTokens } from '../dataset/tokens';
+import { loadCatalog } from '../schemas/catalog/load';
+import { packageRoot } from '../schemas/paths';
+
+let peakRss = 0;
+setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 20).unref();
+
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
+
+async function main(): Promise<void> {
+  const model = 'gpt-4o-mini-2024-07-18';
+  const templates = await readTemplates();
+  const bytes = templates.reduce((n, t) => n + Buffer.byteLength(t.workflowJson), 0);
+
+  // Baseline: the least any tool must do with these bytes.
+  let t0 = process.hrtime.bigint();
+  for (const t of templates) JSON.stringify(JSON.parse(t.workflowJson));
+  const baselineMs = ms(t0);
+
+  const out = mkdtempSync(path.join(os.tmpdir(), 'flowtune-bench-dataset-'));
+  const options: BuildOptions = {
+    sources: [{ kind: 'templates' }],
+    outDir: out,
+    catalog: loadCatalog(),
+    target: 'compact',
+    formats: new Set(FORMATS),
+    validationSplit: 0.1,
+    seed: 42,
+    model,
+    minNodes: 2,
+    maxNodes: 100,
+    minViews: 0,
+    maxPerStructure: 3,
+    nearDuplicateThreshold: 0.8,
+    augment: 0,
+  };
+  // Warm-up run (JIT, catalog indexes, sql.js), then the measured runs.
+  await buildDataset({ ...options, countTokens: false });
+  t0 = process.hrtime.bigint();
+  const withoutTokens = await buildDataset({ ...options, countTokens: false });
+  const pipelineMs = ms(t0);
+  t0 = process.hrtime.bigint();
+  const full = await buildDataset(options);
+  const fullMs = ms(t0);
+
+  // Token counting alone, over the examples the build wrote.
+  const lines = readFileSync(path.join(out, 'train.jsonl'), 'utf8').trim().split('\n');
+  const examples = lines.map((l) => (JSON.parse(l) as { messages: Array<{ role: string; content: string }> }).messages);
+  t0 = process.hrtime.bigint();
+  for (const messages of examples) countChatTokens(messages, model);
+  const tokenMs = ms(t0);
+  rmSync(out, { recursive: true, force: true });
+
+  const n = templates.length;
+  const saving = 1 - full.tokens.target.mean / full.tokens.raw.mean;
+  const rows: Array<[string, string]> = [
+    ['input', `${n} templates, ${(bytes / 1e6).toFixed(1)} MB of workflow JSON (n8n-mcp data/nodes.db); node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`],
+    ['JSON.parse + JSON.stringify of the same bytes', `${fmt(baselineMs)} ms`],
+    ['dataset build without token counting (read, clean, redact, validate, filter, compact, dedupe, split, write 3 formats)', `${fmt(pipelineMs)} ms = ${fmt((n / pipelineMs) * 1000)} workflows/s = ${(pipelineMs / baselineMs).toFixed(1)}× the baseline`],
+    ['dataset build with token counting', `${fmt(fullMs)} ms = ${fmt((n / fullMs) * 1000)} workflows/s`],
+    ['token counting alone (o200k_base, train examples)', `${fmt(tokenMs)} ms for ${examples.length} examples`],
+    ['accepted / train / validation', `${full.counts.accepted} / ${full.counts.train} / ${full.counts.validation} (without tokens: ${withoutTokens.counts.accepted} accepted)`],
+    ['tokens per example, raw export vs compact target (mean)', `${fmt(full.tokens.raw.mean)} → ${fmt(full.tokens.target.mean)} = ${(saving * 100).toFixed(0)}% fewer`],
+    ['peak RSS', `${fmt(peakRss / 1048576)} MB`],
+  ];
+  for (const [k, v] of rows) process.stdout.write(`${k}: ${v}\n`);
+
+  if (!process.argv.includes('--no-write')) {
+    const file = path.join(packageRoot(), 'BENCHMARKS.md');
+    const start = '<!-- bench:dataset:start -->';
+    const end = '<!-- bench:dataset:end -->';
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes(start)) throw new Error(`${file}: marker ${start} not found`);
+    const section = [`Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:dataset\`.`, '', '| measure | figure |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+    const next = `${text.slice(0, text.indexOf(start) + start.length)}\n${section}\n${text.slice(text.indexOf(end))}`;
+    writeFileSync(`${file}.tmp`, next);
+    renameSync(`${file}.tmp`, file);
+    process.stdout.write(`updated ${file}\n`);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

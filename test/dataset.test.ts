@@ -1,0 +1,280 @@
+/**
+ * The dataset builder end to end on generated inputs: sources and broken files,
+ * cleaning, requests, duplicates, the split, formats, determinism and leaks.
+ */
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { loadCatalog } from '../schemas/catalog/load';
+import { buildDataset, type BuildOptions } from '../dataset/build';
+import { cleanWorkflow } from '../dataset/clean';
+import { NearDuplicateIndex, structureKey } from '../dataset/dedupe';
+import { FORMATS } from '../dataset/formats';
+import { requestFromDescription, syntheticRequest } from '../dataset/requests';
+import { readDirectory } from '../dataset/sources/directory';
+import { readJsonl } from '../dataset/sources/jsonl';
+import { parseSourceSpec } from '../dataset/sources';
+import { splitValidation } from '../dataset/split';
+import { validateWorkflow } from '../schemas/validator';
+import { link, node } from './helpers/workflows';
+
+const catalog = loadCatalog();
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'flowtune-dataset-'));
+
+/** A valid workflow whose shape varies with `i` (so structural dedupe keeps them apart). */
+function workflow(i: number, extra: Record<string, unknown> = {}) {
+  const middle = ['set', 'noOp', 'wait', 'dateTime', 'crypto'][i % 5];
+  const nodes = [
+    node('Webhook', 'webhook', 2, { path: `hook-${i}`, options: {} }, { webhookId: `wh-${i}`, id: `id-${i}-a` }),
+    node('Step', middle, middle === 'set' ? 3.4 : middle === 'wait' ? 1.1 : middle === 'dateTime' ? 2 : 1, {}, { id: `id-${i}-b` }),
+  ];
+  for (let k = 0; k < i % 4; k++) nodes.push(node(`Extra ${k}`, 'noOp', 1));
+  const connections: Record<string, unknown> = { Webhook: { main: [[link('Step')]] } };
+  let previous = 'Step';
+  for (let k = 0; k < i % 4; k++) {
+    connections[previous] = { main: [[link(`Extra ${k}`)]] };
+    previous = `Extra ${k}`;
+  }
+  return { name: `Workflow ${i}`, nodes, connections, ...extra };
+}
+
+function baseOptions(outDir: string, sources: BuildOptions['sources']): BuildOptions {
+  return {
+    sources,
+    outDir,
+    catalog,
+    target: 'compact',
+    formats: new Set(FORMATS),
+    validationSplit: 0.2,
+    seed: 7,
+    model: 'gpt-4o-mini-2024-07-18',
+    minNodes: 2,
+    maxNodes: 100,
+    minViews: 0,
+    maxPerStructure: 3,
+    nearDuplicateThreshold: 0.8,
+    augment: 0,
+  };
+}
+
+async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+describe('sources', () => {
+  it('parses --from specs', () => {
+    expect(parseSourceSpec('templates')).toEqual({ kind: 'templates' });
+    expect(parseSourceSpec('dir:./x')).toEqual({ kind: 'dir', path: './x' });
+    expect(parseSourceSpec('jsonl:a.jsonl')).toEqual({ kind: 'jsonl', path: 'a.jsonl' });
+    expect(parseSourceSpec('n8n:http://localhost:5678')).toEqual({ kind: 'n8n', baseUrl: 'http://localhost:5678' });
+    expect(() => parseSourceSpec('ftp:x')).toThrow(/unknown source/);
+  });
+
+  it('reads directories recursively and reports broken files without stopping', async () => {
+    const dir = tmp();
+    mkdirSync(path.join(dir, 'sub'));
+    writeFileSync(path.join(dir, 'a.json'), JSON.stringify(workflow(1)));
+    writeFileSync(path.join(dir, 'sub', 'b.json'), JSON.stringify([workflow(2), workflow(3)]));
+    writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ name: 'rec', description: 'desc', workflow: workflow(4) }));
+    writeFileSync(path.join(dir, 'd.json'), JSON.stringify({ workflow: { name: 'api', description: 'api desc', workflow: workflow(5) } }));
+    writeFileSync(path.join(dir, 'concatenated.json'), `${JSON.stringify(workflow(6))}${JSON.stringify(workflow(7))}`);
+    writeFileSync(path.join(dir, 'empty.json'), '');
+    writeFileSync(path.join(dir, 'bad-utf8.json'), Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
+    writeFileSync(path.join(dir, 'notes.txt'), 'ignored');
+    const records = await collect(readDirectory(dir));
+    const byRef = Object.fromEntries(records.map((r) => [r.provenance.ref, r]));
+    expect(Object.keys(byRef).sort()).toEqual(['a.json', 'bad-utf8.json', 'c.json', 'concatenated.json', 'd.json', 'empty.json', 'sub/b.json[0]', 'sub/b.json[1]']);
+    expect(byRef['concatenated.json'].error).toMatch(/not valid JSON: line 1, column \d+/);
+    expect(byRef['empty.json'].error).toBe('empty file');
+    expect(byRef['bad-utf8.json'].error).toBe('not valid UTF-8');
+    expect(byRef['c.json']).toMatchObject({ name: 'rec', description: 'desc' });
+    expect(byRef['d.json']).toMatchObject({ name: 'api', description: 'api desc' });
+  });
+
+  it('streams JSONL with line numbers', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'w.jsonl');
+    writeFileSync(file, `${JSON.stringify(workflow(1))}\n\n{broken\n${JSON.stringify({ name: 'r', workflow: workflow(2) })}\n[1]\n`);
+    const records = await collect(readJsonl(file));
+    expect(records.map((r) => [r.provenance.ref.split(':').pop(), r.error === undefined])).toEqual([
+      ['1', true],
+      ['3', false],
+      ['4', true],
+      ['5', false],
+    ]);
+  });
+});
+
+describe('cleaning', () => {
+  it('drops instance data, keeps credential types, moves sticky notes out', () => {
+    const raw = {
+      ...workflow(1),
+      id: 'wf1',
+      meta: { instanceId: 'abc' },
+      pinData: { Webhook: [{ json: { email: 'x@y.z' } }] },
+      versionId: 'v',
+      staticData: { a: 1 },
+      active: true,
+      tags: [{ name: 't' }],
+    };
+    raw.nodes.push(node('Note', 'stickyNote', 1, { content: '## How it works\nIt forwards webhooks.' }));
+    (raw.nodes[1] as Record<string, unknown>).credentials = { httpHeaderAuth: { id: '12', name: 'My secret header' } };
+    const { workflow: cleaned, stickyNotes, dropped } = cleanWorkflow(raw);
+    expect(Object.keys(cleaned).sort()).toEqual(['connections', 'name', 'nodes']);
+    expect(cleaned.nodes.map((n) => n.name)).toEqual(['Webhook', 'Step', 'Extra 0']);
+    expect(cleaned.nodes[0]).not.toHaveProperty('id');
+    expect(cleaned.nodes[0]).not.toHaveProperty('webhookId');
+    expect(cleaned.nodes[1].credentials).toEqual({ httpHeaderAuth: {} });
+    expect(stickyNotes).toEqual(['## How it works\nIt forwards webhooks.']);
+    expect(dropped).toEqual(expect.arrayContaining(['active', 'credentials', 'id', 'meta', 'node.id', 'node.webhookId', 'pinData', 'staticData', 'stickyNotes', 'tags', 'versionId']));
+    expect(JSON.stringify(cleaned)).not.toContain('My secret header');
+  });
+});
+
+describe('requests', () => {
+  it('keeps the first meaningful paragraph, without markdown, setup or credentials', () => {
+    const description = [
+      '## 🧩 What this workflow does',
+      '',
+      'This workflow watches a **GitHub** repository for new issues and posts them to [Slack](https://slack.com) with labels.',
+      '',
+      '## Setup',
+      '',
+      '1. Add your GitHub credential and API key.',
+    ].join('\n');
+    expect(requestFromDescription(description, 'GitHub to Slack')).toEqual({
+      text: 'Create an n8n workflow that watches a GitHub repository for new issues and posts them to Slack with labels.',
+      synthetic: false,
+    });
+    expect(requestFromDescription('## Setup\n\nAdd your credentials and API key here, then run it.', 'x')).toBeUndefined();
+    expect(requestFromDescription('x'.repeat(2000), 'n')!.text.length).toBeLessThanOrEqual(601);
+  });
+
+  it('builds a synthetic request from the name and nodes', () => {
+    const r = syntheticRequest(workflow(1) as never, catalog);
+    expect(r.synthetic).toBe(true);
+    expect(r.text).toContain('Workflow 1');
+    expect(r.text).toContain('Start with a Webhook');
+  });
+});
+
+describe('duplicates and split', () => {
+  it('structure keys ignore names and parameters, not types or edges', () => {
+    const a = workflow(1);
+    const b = { ...workflow(1), name: 'other' };
+    b.nodes = b.nodes.map((n) => ({ ...n, name: `${n.name}!`, parameters: { path: 'x' } }));
+    b.connections = Object.fromEntries(
+      Object.entries(b.connections).map(([k, v]) => [`${k}!`, { main: [[{ ...(v as { main: Array<Array<{ node: string }>> }).main[0][0], node: `${(v as { main: Array<Array<{ node: string }>> }).main[0][0].node}!` }]] }]),
+    );
+    expect(structureKey(a as never)).toBe(structureKey(b as never));
+    expect(structureKey(a as never)).not.toBe(structureKey(workflow(2) as never));
+  });
+
+  it('finds near-duplicate requests', () => {
+    const index = new NearDuplicateIndex(0.8);
+    expect(index.addIfNew('Create a workflow that posts new GitHub issues to a Slack channel every morning')).toBe(-1);
+    expect(index.addIfNew('Create a workflow that posts new GitHub issues to a Slack channel every morning!')).toBe(0);
+    expect(index.addIfNew('Summarise my unread Gmail messages with OpenAI and send them to Telegram')).toBe(-1);
+  });
+
+  it('splits by stratum, keeps groups together and is seeded', () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({ stratum: i % 2 ? 'schedule' : 'webhook', group: `g${Math.floor(i / 4)}` }));
+    const v = splitValidation(items, 0.1, 1);
+    expect(v.size).toBeGreaterThanOrEqual(16);
+    expect(v.size).toBeLessThanOrEqual(24);
+    for (const stratum of ['schedule', 'webhook']) {
+      const n = [...v].filter((i) => items[i].stratum === stratum).length;
+      expect(n).toBeGreaterThanOrEqual(8);
+    }
+    const groupSides = new Map<string, Set<boolean>>();
+    items.forEach((item, i) => groupSides.set(item.group, (groupSides.get(item.group) ?? new Set()).add(v.has(i))));
+    for (const sides of groupSides.values()) expect(sides.size).toBe(1);
+    expect([...splitValidation(items, 0.1, 1)]).toEqual([...v]);
+    expect([...splitValidation(items, 0.1, 2)]).not.toEqual([...v]);
+  });
+});
+
+describe('buildDataset', () => {
+  function writeCorpus(dir: string, count: number) {
+    for (let i = 0; i < count; i++) {
+      const description = `This workflow receives webhook number ${i} about topic ${['orders', 'tickets', 'leads', 'invoices', 'alerts'][i % 5]} ${i * 7919} and handles it in ${i % 4} extra steps.`;
+      writeFileSync(path.join(dir, `w${String(i).padStart(3, '0')}.json`), JSON.stringify({ name: `Flow ${i}`, description, workflow: workflow(i) }));
+    }
+    writeFileSync(path.join(dir, 'broken.json'), '{"nodes": [');
+    writeFileSync(path.join(dir, 'nodeless.json'), JSON.stringify({ name: 'no nodes' }));
+    const invalid = workflow(99);
+    invalid.nodes[1].type = 'n8n-nodes-base.chatGpt';
+    writeFileSync(path.join(dir, 'invalid.json'), JSON.stringify(invalid));
+  }
+
+  it('writes every format, a report, and rejects with reasons', async () => {
+    const input = tmp();
+    const out = path.join(tmp(), 'out');
+    writeCorpus(input, 40);
+    const report = await buildDataset(baseOptions(out, [{ kind: 'dir', path: input }]));
+    expect(report.counts.read).toBe(43);
+    expect(report.rejected).toMatchObject({ unreadable: 1, wrong_shape: 1, invalid: 1 });
+    expect(report.invalidCodes).toMatchObject({ UNKNOWN_NODE_TYPE: 1 });
+    expect(report.counts.accepted + Object.values(report.rejected).reduce((a, b) => a + (b ?? 0), 0)).toBe(43);
+    expect(report.counts.train + report.counts.validation).toBe(report.counts.accepted);
+    expect(readdirSync(out).sort()).toEqual([
+      'REPORT.md',
+      'dataset_info.json',
+      'report.json',
+      'system_prompt.txt',
+      'train.alpaca.json',
+      'train.jsonl',
+      'train.sharegpt.jsonl',
+      'validation.alpaca.json',
+      'validation.jsonl',
+      'validation.sharegpt.jsonl',
+    ]);
+    const train = readFileSync(path.join(out, 'train.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(train).toHaveLength(report.counts.train);
+    for (const example of train) {
+      expect(example.messages.map((m: { role: string }) => m.role)).toEqual(['system', 'user', 'assistant']);
+      const target = JSON.parse(example.messages[2].content);
+      expect(target.nodes[0]).not.toHaveProperty('position');
+    }
+    expect(JSON.parse(readFileSync(path.join(out, 'train.alpaca.json'), 'utf8'))).toHaveLength(report.counts.train);
+    expect(JSON.parse(readFileSync(path.join(out, 'dataset_info.json'), 'utf8'))).toHaveProperty('flowtune_train_alpaca.formatting', 'alpaca');
+    expect(readFileSync(path.join(out, 'REPORT.md'), 'utf8')).toContain('## Stages');
+    expect(report.tokens.target.mean).toBeGreaterThan(0);
+  });
+
+  it('writes full importable targets that validate', async () => {
+    const input = tmp();
+    const out = path.join(tmp(), 'out');
+    writeCorpus(input, 10);
+    await buildDataset({ ...baseOptions(out, [{ kind: 'dir', path: input }]), target: 'full', formats: new Set(['openai']) });
+    const lines = readFileSync(path.join(out, 'train.jsonl'), 'utf8').trim().split('\n');
+    for (const line of lines) {
+      const target = JSON.parse(JSON.parse(line).messages[2].content);
+      expect(validateWorkflow(target, { catalog }).errors).toEqual([]);
+      expect(target.nodes[0].position).toHaveLength(2);
+    }
+  });
+
+  it('gives byte-identical outputs for the same inputs and seed', async () => {
+    const input = tmp();
+    writeCorpus(input, 30);
+    const a = path.join(tmp(), 'a');
+    const b = path.join(tmp(), 'b');
+    await buildDataset({ ...baseOptions(a, [{ kind: 'dir', path: input }]), augment: 2 });
+    await buildDataset({ ...baseOptions(b, [{ kind: 'dir', path: input }]), augment: 2 });
+    for (const file of readdirSync(a)) expect(readFileSync(path.join(b, file), 'utf8')).toBe(readFileSync(path.join(a, file), 'utf8'));
+  });
+
+  it('keeps the previous dataset when a build fails', async () => {
+    const input = tmp();
+    const out = path.join(tmp(), 'out');
+    writeCorpus(input, 5);
+    await buildDataset(baseOptions(out, [{ kind: 'dir', path: input }]));
+    const before = readFileSync(path.join(out, 'train.jsonl'), 'utf8');
+    await expect(buildDataset(baseOptions(out, [{ kind: 'dir', path: input }, { kind: 'dir', path: path.join(input, 'missing') }]))).rejects.toThrow();
+    expect(readFileSync(path.join(out, 'train.jsonl'), 'utf8')).toBe(before);
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
