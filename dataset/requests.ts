@@ -20,7 +20,8 @@ export function stripMarkdown(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/```[\s\S]*?```/g, '\n')
-    .replace(/<[^>]+>/g, ' ')
+    // HTML tags only: redaction placeholders such as <EMAIL_1> are text.
+    .replace(/<\/?[a-zA-Z][a-zA-Z0-9-]*(\s[^>]*)?\/?>/g, ' ')
     .replace(/!\[[^\]]*\]\([^)]*\)/g, '')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
     .replace(/https?:\/\/\S+/g, '')

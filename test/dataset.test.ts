@@ -267,6 +267,65 @@ describe('buildDataset', () => {
     for (const file of readdirSync(a)) expect(readFileSync(path.join(b, file), 'utf8')).toBe(readFileSync(path.join(a, file), 'utf8'));
   });
 
+  it('leaks no planted secret into any output file', async () => {
+    // Deterministic fake secrets of every family, planted in every place a workflow carries text.
+    let state = 12345;
+    const random = (alphabet: string, n: number) =>
+      Array.from({ length: n }, () => alphabet[(state = (state * 1103515245 + 12345) % 2 ** 31) % alphabet.length]).join('');
+    const b62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    const secretsOf = () => ({
+      openai: `sk-proj-${random(b62, 48)}`,
+      aws: `AKIA${random('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16)}`,
+      github: `ghp_${random(b62, 36)}`,
+      slack: `xoxb-${random('0123456789', 12)}-${random('0123456789', 13)}-${random(b62, 24)}`,
+      stripe: `sk_live_${random(b62, 32)}`,
+      google: `AIza${random(b62, 35)}`,
+      jwt: `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: random(b62, 10) })).toString('base64url')}.${random(b62, 43)}`,
+      password: `Pw-${random(b62, 14)}`,
+      email: `${random('abcdefghijklmnopqrstuvwxyz', 8)}.${random('abcdefghijklmnopqrstuvwxyz', 6)}@gmail.com`,
+      phone: `+44 7${random('0123456789', 3)} ${random('0123456789', 6)}`,
+    });
+    const input = tmp();
+    const planted: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const s = secretsOf();
+      planted.push(...Object.values(s));
+      const w = workflow(i);
+      w.nodes.push(
+        node('Call API', 'httpRequest', 4.2, {
+          url: `https://admin:${s.password}@api.example.org/v1?key=${s.google}`,
+          sendHeaders: true,
+          headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${s.openai}` }, { name: 'X-Stripe', value: s.stripe }] },
+          options: {},
+        }, { notes: `ask ${s.email} or call ${s.phone}`, credentials: { httpHeaderAuth: { id: '9', name: s.github } } }),
+        node('Code', 'code', 2, { jsCode: `const aws = '${s.aws}';\nconst slack = "${s.slack}";\nreturn [{ json: { token: '${s.jwt}' } }];` }),
+        node('Note', 'stickyNote', 1, { content: `Set up: paste ${s.openai} and mail ${s.email}` }),
+      );
+      w.connections[w.nodes[w.nodes.length - 4].name] = { main: [[link('Call API')]] };
+      w.connections['Call API'] = { main: [[link('Code')]] };
+      const record = {
+        name: `Flow ${i}`,
+        description: `This workflow calls the ${['billing', 'shipping', 'crm', 'weather', 'news', 'search'][i % 6]} API number ${i * 7919} for ${s.email} (phone ${s.phone}) with key ${s.github}, then stores batch ${i}.`,
+        workflow: { ...w, pinData: { Webhook: [{ json: { email: s.email, token: s.jwt } }] } },
+      };
+      writeFileSync(path.join(input, `w${i}.json`), JSON.stringify(record));
+    }
+    for (const target of ['compact', 'full'] as const) {
+      const out = path.join(tmp(), target);
+      const report = await buildDataset({ ...baseOptions(out, [{ kind: 'dir', path: input }]), target, augment: 1 });
+      expect(report.counts.accepted).toBeGreaterThan(20);
+      for (const file of readdirSync(out)) {
+        const text = readFileSync(path.join(out, file), 'utf8');
+        const leaks = planted.filter((secret) => text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1)));
+        expect({ file, leaks }).toEqual({ file, leaks: [] });
+      }
+      expect(Object.keys(report.redactions).length).toBeGreaterThan(5);
+      // The secrets were in accepted examples (replaced, not filtered away).
+      const train = readFileSync(path.join(out, 'train.jsonl'), 'utf8');
+      for (const placeholder of ['<OPENAI_API_KEY_1>', '<EMAIL_1>', '<PASSWORD_1>', '<AWS_ACCESS_KEY_ID_1>']) expect(train).toContain(placeholder);
+    }
+  });
+
   it('keeps the previous dataset when a build fails', async () => {
     const input = tmp();
     const out = path.join(tmp(), 'out');
