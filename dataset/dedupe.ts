@@ -46,6 +46,10 @@ function fnv1a(text: string, seed: number): number {
   return hash;
 }
 
+/** Fixed odd multipliers and offsets of the permutations (deterministic across runs). */
+const PERMUTATION_A = Array.from({ length: PERMUTATIONS }, (_, p) => (fnv1a(`a${p}`, 17) | 1) >>> 0);
+const PERMUTATION_B = Array.from({ length: PERMUTATIONS }, (_, p) => fnv1a(`b${p}`, 23));
+
 export function shingles(text: string): Set<string> {
   const words = text.toLowerCase().match(WORD) ?? [];
   const set = new Set<string>();
@@ -67,12 +71,17 @@ export class NearDuplicateIndex {
 
   constructor(private readonly threshold = 0.8) {}
 
+  /**
+   * One hash per shingle, then PERMUTATIONS cheap universal-hash permutations of it
+   * (h·a + b, 32-bit): the classic MinHash construction, without rehashing strings.
+   */
   private signature(set: Set<string>): number[] {
     const signature = new Array<number>(PERMUTATIONS).fill(0xffffffff);
     for (const shingle of set) {
+      const h = fnv1a(shingle, 0);
       for (let p = 0; p < PERMUTATIONS; p++) {
-        const h = fnv1a(shingle, p * 0x9e3779b1);
-        if (h < signature[p]) signature[p] = h;
+        const v = (Math.imul(h, PERMUTATION_A[p]) + PERMUTATION_B[p]) >>> 0;
+        if (v < signature[p]) signature[p] = v;
       }
     }
     return signature;

@@ -40,8 +40,11 @@ const OFF_TOPIC = /\b(set ?up|setup|install|credential|api key|api token|sign up
 /** Lines that are section titles ("What this workflow does:", "🧩 Use case"). */
 const HEADING = /^[^\p{L}\p{N}]*[\p{L}\p{N}][^.!?]{0,60}:?\s*$/u;
 
+/** The request comes from the start of a description: long ones are not read to the end. */
+const MAX_DESCRIPTION_READ = 6000;
+
 function firstMeaningfulParagraph(description: string): string | undefined {
-  const paragraphs = stripMarkdown(description)
+  const paragraphs = stripMarkdown(description.slice(0, MAX_DESCRIPTION_READ))
     .split(/\n\s*\n/)
     .map((p) => p.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !(HEADING.test(l) && l.length < 60 && !/[.!?]$/.test(l))).join(' ').trim())
     .filter((p) => p.length >= MIN_PARAGRAPH_LENGTH);

@@ -6,8 +6,13 @@
 import { createWriteStream, mkdirSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
 
+/** Text is handed to the streams in chunks of about this size (one line per write is slow). */
+const CHUNK = 1 << 20;
+
 export class OutputFiles {
   private readonly streams = new Map<string, WriteStream>();
+  private readonly pending = new Map<string, string[]>();
+  private readonly pendingSize = new Map<string, number>();
   private readonly token = `${process.pid}-${Date.now().toString(36)}`;
 
   constructor(readonly dir: string) {
@@ -20,12 +25,21 @@ export class OutputFiles {
 
   /** Append text to a file of this run (created on first write). */
   async write(name: string, text: string): Promise<void> {
-    let stream = this.streams.get(name);
-    if (!stream) {
-      stream = createWriteStream(this.temp(name), { encoding: 'utf8' });
-      this.streams.set(name, stream);
-    }
-    if (!stream.write(text)) await new Promise<void>((resolve) => stream!.once('drain', () => resolve()));
+    if (!this.streams.has(name)) this.streams.set(name, createWriteStream(this.temp(name), { encoding: 'utf8' }));
+    const parts = this.pending.get(name) ?? this.pending.set(name, []).get(name)!;
+    parts.push(text);
+    const size = (this.pendingSize.get(name) ?? 0) + text.length;
+    this.pendingSize.set(name, size);
+    if (size >= CHUNK) await this.flush(name);
+  }
+
+  private async flush(name: string): Promise<void> {
+    const parts = this.pending.get(name);
+    const stream = this.streams.get(name);
+    if (!parts || parts.length === 0 || !stream) return;
+    this.pending.set(name, []);
+    this.pendingSize.set(name, 0);
+    if (!stream.write(parts.join(''))) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
   }
 
   /** Make sure a file exists even when nothing was written to it. */
@@ -34,6 +48,7 @@ export class OutputFiles {
   }
 
   private async closeAll(): Promise<void> {
+    for (const name of this.streams.keys()) await this.flush(name);
     await Promise.all(
       [...this.streams.values()].map(
         (s) =>

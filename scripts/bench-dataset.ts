@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { buildDataset, type BuildOptions } from '../dataset/build';
 import { FORMATS } from '../dataset/formats';
 import { readTemplates } from '../dataset/sources/templates';
-import { countChatTokens } from '../dataset/tokens';
+import { countChatTokens, countTokens } from '../dataset/tokens';
 import { loadCatalog } from '../schemas/catalog/load';
 import { packageRoot } from '../schemas/paths';
 
@@ -65,6 +65,25 @@ async function main(): Promise<void> {
   const tokenMs = ms(t0);
   rmSync(out, { recursive: true, force: true });
 
+  // Workflow JSON alone: the template as stored (minified), as n8n's editor exports it
+  // (pretty-printed), and the compact target written for it.
+  const byName = new Map<string, string>();
+  for (const t of templates) {
+    const name = (JSON.parse(t.workflowJson) as { name?: string }).name ?? t.name;
+    if (!byName.has(name)) byName.set(name, t.workflowJson);
+  }
+  let minified = 0;
+  let pretty = 0;
+  let compact = 0;
+  for (const messages of examples) {
+    const target = messages[2].content;
+    const raw = byName.get((JSON.parse(target) as { name?: string }).name ?? '');
+    if (!raw) continue;
+    minified += countTokens(raw, model);
+    pretty += countTokens(JSON.stringify(JSON.parse(raw), null, 2), model);
+    compact += countTokens(target, model);
+  }
+
   const n = templates.length;
   const saving = 1 - full.tokens.target.mean / full.tokens.raw.mean;
   const rows: Array<[string, string]> = [
@@ -74,7 +93,9 @@ async function main(): Promise<void> {
     ['dataset build with token counting', `${fmt(fullMs)} ms = ${fmt((n / fullMs) * 1000)} workflows/s`],
     ['token counting alone (o200k_base, train examples)', `${fmt(tokenMs)} ms for ${examples.length} examples`],
     ['accepted / train / validation', `${full.counts.accepted} / ${full.counts.train} / ${full.counts.validation} (without tokens: ${withoutTokens.counts.accepted} accepted)`],
-    ['tokens per example, raw export vs compact target (mean)', `${fmt(full.tokens.raw.mean)} → ${fmt(full.tokens.target.mean)} = ${(saving * 100).toFixed(0)}% fewer`],
+    ['tokens per chat example (system + request + answer), raw template vs compact target (mean)', `${fmt(full.tokens.raw.mean)} → ${fmt(full.tokens.target.mean)} = ${(saving * 100).toFixed(0)}% fewer`],
+    ['tokens of the workflow JSON alone: compact target vs the template as stored (minified)', `${fmt(minified)} → ${fmt(compact)} = ${((1 - compact / minified) * 100).toFixed(0)}% fewer`],
+    ['tokens of the workflow JSON alone: compact target vs an n8n editor export (pretty-printed)', `${fmt(pretty)} → ${fmt(compact)} = ${((1 - compact / pretty) * 100).toFixed(0)}% fewer`],
     ['peak RSS', `${fmt(peakRss / 1048576)} MB`],
   ];
   for (const [k, v] of rows) process.stdout.write(`${k}: ${v}\n`);
