@@ -8,6 +8,7 @@ import { runCatalogBuild, UsageError } from './commands/catalog';
 import { datasetBuildOptions, runDatasetBuild, type DatasetBuildCommandOptions } from './commands/dataset';
 import { runDatasetCheck, type DatasetCheckCommandOptions } from './commands/dataset-check';
 import { runDemo } from './commands/demo';
+import { DEFAULT_BUILD_SETTINGS } from '../dataset/build';
 import { FORMATS } from '../dataset/formats';
 import { runValidate } from './commands/validate';
 import { InputError } from './inputs';
@@ -52,17 +53,17 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .description('turn workflows into clean, secret-free (request → workflow) training pairs')
     .option('--from <source>', 'templates (default), dir:<path>, jsonl:<path> or n8n:<baseUrl> (repeatable)', collect, [])
     .option('--out <dir>', 'output folder', 'flowtune-dataset')
-    .option('--target <kind>', 'compact (minimal JSON) or full (importable workflow)', 'compact')
+    .option('--target <kind>', 'compact (minimal JSON) or full (importable workflow)', DEFAULT_BUILD_SETTINGS.target)
     .option('--format <list>', `comma-separated: ${FORMATS.join(', ')}, or all`, 'all')
-    .option('--validation-split <fraction>', 'share of examples for validation', '0.1')
-    .option('--seed <n>', 'seed of the split and the augmentation', '42')
-    .option('--model <id>', 'base model: tokenizer, per-example limit and price', 'gpt-4o-mini-2024-07-18')
-    .option('--min-nodes <n>', 'fewest nodes (sticky notes not counted)', '2')
-    .option('--max-nodes <n>', 'most nodes', '100')
-    .option('--min-views <n>', 'fewest n8n.io views (templates only)', '0')
-    .option('--max-per-structure <n>', 'examples allowed to share node types and typed edges', '3')
-    .option('--near-duplicate <jaccard>', 'request similarity above which a request is a near duplicate', '0.8')
-    .option('--augment <n>', 'extra seeded phrasings per request (0-4)', '0')
+    .option('--validation-split <fraction>', 'share of examples for validation', String(DEFAULT_BUILD_SETTINGS.validationSplit))
+    .option('--seed <n>', 'seed of the split and the augmentation', String(DEFAULT_BUILD_SETTINGS.seed))
+    .option('--model <id>', 'base model: tokenizer, per-example limit and price', DEFAULT_BUILD_SETTINGS.model)
+    .option('--min-nodes <n>', 'fewest nodes (sticky notes not counted)', String(DEFAULT_BUILD_SETTINGS.minNodes))
+    .option('--max-nodes <n>', 'most nodes', String(DEFAULT_BUILD_SETTINGS.maxNodes))
+    .option('--min-views <n>', 'fewest n8n.io views (templates only)', String(DEFAULT_BUILD_SETTINGS.minViews))
+    .option('--max-per-structure <n>', 'examples allowed to share node types and typed edges', String(DEFAULT_BUILD_SETTINGS.maxPerStructure))
+    .option('--near-duplicate <jaccard>', 'request similarity above which a request is a near duplicate', String(DEFAULT_BUILD_SETTINGS.nearDuplicateThreshold))
+    .option('--augment <n>', 'extra seeded phrasings per request (0-4)', String(DEFAULT_BUILD_SETTINGS.augment))
     .option('--prices <file>', 'price table JSON overriding the built-in one')
     .option('--n8n-api-key <key>', 'API key for n8n:<baseUrl> sources (or N8N_API_KEY)')
     .option('--json', 'print the report as JSON');

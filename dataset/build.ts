@@ -52,6 +52,20 @@ export interface BuildOptions extends SourceOptions {
   onProgress?: (event: { read: number; accepted: number; ref: string }) => void;
 }
 
+/** Defaults of the build settings: the CLI, the bench and the tests start from these. */
+export const DEFAULT_BUILD_SETTINGS = {
+  target: 'compact' as TargetFormat,
+  validationSplit: 0.1,
+  seed: 42,
+  model: 'gpt-4o-mini-2024-07-18',
+  minNodes: 2,
+  maxNodes: 100,
+  minViews: 0,
+  maxPerStructure: 3,
+  nearDuplicateThreshold: 0.8,
+  augment: 0,
+} satisfies Partial<BuildOptions>;
+
 interface SpooledExample {
   request: string;
   variants: string[];

@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildDataset, type BuildOptions } from '../dataset/build';
+import { buildDataset, DEFAULT_BUILD_SETTINGS, type BuildOptions } from '../dataset/build';
 import { FORMATS } from '../dataset/formats';
 import { readTemplates } from '../dataset/sources/templates';
 import { countChatTokens, countTokens } from '../dataset/tokens';
@@ -22,7 +22,7 @@ const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
 async function main(): Promise<void> {
-  const model = 'gpt-4o-mini-2024-07-18';
+  const model = DEFAULT_BUILD_SETTINGS.model;
   const templates = await readTemplates();
   const bytes = templates.reduce((n, t) => n + Buffer.byteLength(t.workflowJson), 0);
 
@@ -33,20 +33,12 @@ async function main(): Promise<void> {
 
   const out = mkdtempSync(path.join(os.tmpdir(), 'flowtune-bench-dataset-'));
   const options: BuildOptions = {
+    ...DEFAULT_BUILD_SETTINGS,
     sources: [{ kind: 'templates' }],
     outDir: out,
     catalog: loadCatalog(),
-    target: 'compact',
     formats: new Set(FORMATS),
-    validationSplit: 0.1,
-    seed: 42,
     model,
-    minNodes: 2,
-    maxNodes: 100,
-    minViews: 0,
-    maxPerStructure: 3,
-    nearDuplicateThreshold: 0.8,
-    augment: 0,
   };
   // Warm-up run (JIT, catalog indexes, sql.js), then the measured runs.
   await buildDataset({ ...options, countTokens: false });

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadCatalog } from '../schemas/catalog/load';
-import { buildDataset, type BuildOptions } from '../dataset/build';
+import { buildDataset, DEFAULT_BUILD_SETTINGS, type BuildOptions } from '../dataset/build';
 import { cleanWorkflow } from '../dataset/clean';
 import { NearDuplicateIndex, structureKey } from '../dataset/dedupe';
 import { FORMATS } from '../dataset/formats';
@@ -39,22 +39,7 @@ function workflow(i: number, extra: Record<string, unknown> = {}) {
 }
 
 function baseOptions(outDir: string, sources: BuildOptions['sources']): BuildOptions {
-  return {
-    sources,
-    outDir,
-    catalog,
-    target: 'compact',
-    formats: new Set(FORMATS),
-    validationSplit: 0.2,
-    seed: 7,
-    model: 'gpt-4o-mini-2024-07-18',
-    minNodes: 2,
-    maxNodes: 100,
-    minViews: 0,
-    maxPerStructure: 3,
-    nearDuplicateThreshold: 0.8,
-    augment: 0,
-  };
+  return { ...DEFAULT_BUILD_SETTINGS, sources, outDir, catalog, formats: new Set(FORMATS), validationSplit: 0.2, seed: 7 };
 }
 
 async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
