@@ -58,16 +58,23 @@ export function shingles(text: string): Set<string> {
   return set;
 }
 
-export function jaccard(a: Set<string>, b: Set<string>): number {
-  let shared = 0;
-  for (const x of a) if (b.has(x)) shared++;
-  return shared / (a.size + b.size - shared || 1);
+/** Share of equal MinHash slots: an unbiased estimate of the Jaccard similarity of the shingle sets. */
+function estimatedJaccard(a: Uint32Array, b: Uint32Array): number {
+  let equal = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) equal++;
+  return equal / a.length;
 }
 
-/** Remembers accepted requests and answers "is this one a near duplicate of one of them?". */
+
+/**
+ * Remembers accepted requests and answers "is this one a near duplicate of one of
+ * them?". Only MinHash signatures are kept (64 numbers a request, whatever its
+ * length), so memory stays small on very large corpora; the similarity of two
+ * candidates is estimated from their signatures.
+ */
 export class NearDuplicateIndex {
   private readonly buckets = new Map<string, number[]>();
-  private readonly kept: Array<Set<string>> = [];
+  private readonly kept: Uint32Array[] = [];
 
   constructor(private readonly threshold = 0.8) {}
 
@@ -75,8 +82,8 @@ export class NearDuplicateIndex {
    * One hash per shingle, then PERMUTATIONS cheap universal-hash permutations of it
    * (h·a + b, 32-bit): the classic MinHash construction, without rehashing strings.
    */
-  private signature(set: Set<string>): number[] {
-    const signature = new Array<number>(PERMUTATIONS).fill(0xffffffff);
+  private signature(set: Set<string>): Uint32Array {
+    const signature = new Uint32Array(PERMUTATIONS).fill(0xffffffff);
     for (const shingle of set) {
       const h = fnv1a(shingle, 0);
       for (let p = 0; p < PERMUTATIONS; p++) {
@@ -89,14 +96,13 @@ export class NearDuplicateIndex {
 
   /** The index of an earlier near-duplicate, or -1 (and then this request is remembered). */
   addIfNew(text: string): number {
-    const set = shingles(text);
-    const signature = this.signature(set);
+    const signature = this.signature(shingles(text));
     const bands: string[] = [];
     for (let b = 0; b < BANDS; b++) bands.push(`${b}:${signature.slice(b * ROWS, (b + 1) * ROWS).join(',')}`);
     const candidates = new Set<number>();
     for (const band of bands) for (const i of this.buckets.get(band) ?? []) candidates.add(i);
-    for (const i of [...candidates].sort((x, y) => x - y)) if (jaccard(set, this.kept[i]) >= this.threshold) return i;
-    const index = this.kept.push(set) - 1;
+    for (const i of [...candidates].sort((x, y) => x - y)) if (estimatedJaccard(signature, this.kept[i]) >= this.threshold) return i;
+    const index = this.kept.push(signature) - 1;
     for (const band of bands) {
       const bucket = this.buckets.get(band);
       if (bucket) bucket.push(index);
