@@ -47,7 +47,8 @@ function firstMeaningfulParagraph(description: string): string | undefined {
   const paragraphs = stripMarkdown(description.slice(0, MAX_DESCRIPTION_READ))
     .split(/\n\s*\n/)
     .map((p) => p.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !(HEADING.test(l) && l.length < 60 && !/[.!?]$/.test(l))).join(' ').trim())
-    .filter((p) => p.length >= MIN_PARAGRAPH_LENGTH);
+    // Long enough, and words rather than a row of emoji, dashes or numbers.
+    .filter((p) => p.length >= MIN_PARAGRAPH_LENGTH && (p.match(/\p{L}/gu)?.length ?? 0) >= MIN_PARAGRAPH_LENGTH / 2);
   return paragraphs.find((p) => !OFF_TOPIC.test(p)) ?? undefined;
 }
 
@@ -71,7 +72,8 @@ export function requestFromDescription(description: string | undefined, name: st
   if (!description) return undefined;
   const paragraph = firstMeaningfulParagraph(description);
   if (!paragraph) return undefined;
-  let text = phraseAsRequest(paragraph);
+  let text = phraseAsRequest(paragraph).trim();
+  if (text === '') return undefined;
   if (text.length < 80 && name && !text.toLowerCase().includes(name.toLowerCase())) text = `${name}: ${text}`;
   return { text: capLength(text), synthetic: false };
 }

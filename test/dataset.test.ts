@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadCatalog } from '../schemas/catalog/load';
 import { buildDataset, DEFAULT_BUILD_SETTINGS, type BuildOptions } from '../dataset/build';
+import { checkJsonl } from '../dataset/check';
 import { cleanWorkflow } from '../dataset/clean';
 import { NearDuplicateIndex, structureKey } from '../dataset/dedupe';
 import { FORMATS } from '../dataset/formats';
@@ -135,6 +136,8 @@ describe('requests', () => {
     });
     expect(requestFromDescription('## Setup\n\nAdd your credentials and API key here, then run it.', 'x')).toBeUndefined();
     expect(requestFromDescription('x'.repeat(2000), 'n')!.text.length).toBeLessThanOrEqual(601);
+    // A paragraph of symbols is no request.
+    expect(requestFromDescription('🚀🚀🚀 ✅✅✅ ⭐⭐⭐ — 1234567890 — 🔥🔥🔥🔥🔥 ✨✨✨✨ 2024-01-01 ==== ----', 'n')).toBeUndefined();
   });
 
   it('builds a synthetic request from the name and nodes', () => {
@@ -226,6 +229,10 @@ describe('buildDataset', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'train.alpaca.json'), 'utf8'))).toHaveLength(report.counts.train);
     expect(JSON.parse(readFileSync(path.join(out, 'dataset_info.json'), 'utf8'))).toHaveProperty('flowtune_train_alpaca.formatting', 'alpaca');
     expect(readFileSync(path.join(out, 'REPORT.md'), 'utf8')).toContain('## Stages');
+    // What the builder writes passes the cookbook checks it offers users.
+    for (const file of ['train.jsonl', 'validation.jsonl']) {
+      expect(checkJsonl(readFileSync(path.join(out, file), 'utf8'), 'gpt-4o-mini-2024-07-18').errors).toEqual([]);
+    }
     expect(report.tokens.target.mean).toBeGreaterThan(0);
   });
 
