@@ -1223,6 +1223,12 @@ function keyFacts(key: string): KeyFacts {
   return facts;
 }
 
+/** Set an own property (also `__proto__`, which JSON.parse makes an ordinary key). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 /** Deeper than any workflow; also ends cycles (not JSON) instead of overflowing the stack. */
 const MAX_DEPTH = 256;
 
@@ -1264,7 +1270,7 @@ class Walker {
       const info = props === undefined ? null : keyInfo(props, key);
       const facts = keyFacts(key);
       const secret = info?.secret === true || ((info === null || !info.veto) && facts.secret) || (secretPair && key === 'value');
-      out[facts.clean ? key : redactText(key, this.redactor)] = this.value(obj[key], secret, info === null ? undefined : info.children);
+      setOwn(out, facts.clean ? key : redactText(key, this.redactor), this.value(obj[key], secret, info === null ? undefined : info.children));
     }
     return out;
   }
@@ -1279,10 +1285,13 @@ class Walker {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(n)) {
       const value = n[key];
-      out[keyFacts(key).clean ? key : redactText(key, this.redactor)] =
+      setOwn(
+        out,
+        keyFacts(key).clean ? key : redactText(key, this.redactor),
         key === 'parameters' && value !== null && typeof value === 'object' && !Array.isArray(value)
           ? this.object(value as Record<string, unknown>, props)
-          : this.value(value, false, undefined);
+          : this.value(value, false, undefined),
+      );
     }
     return out;
   }
@@ -1330,7 +1339,7 @@ export function redactWorkflowStrings<T>(workflow: T, options: RedactOptions = {
       }
       for (const key of Object.keys(wf)) {
         const [newKey, newValue] = computed.get(key) as [string, unknown];
-        out[newKey] = newValue;
+        setOwn(out, newKey, newValue);
       }
       result = out;
     } else {
@@ -1359,7 +1368,7 @@ function redactKnownPhoneDigits(value: unknown, redactor: Redactor): unknown {
   if (Array.isArray(value)) return value.map((v) => redactKnownPhoneDigits(v, redactor));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = redactKnownPhoneDigits(v, redactor);
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, redactKnownPhoneDigits(v, redactor));
     return out;
   }
   return value;

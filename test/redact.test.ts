@@ -530,6 +530,11 @@ describe('redactWorkflowStrings', () => {
       expect(() => redactWorkflowStrings(odd, { catalog })).not.toThrow();
     }
     expect(redactWorkflowStrings('write to jane.roe@fastmail.io').workflow).toBe('write to <EMAIL_1>');
+    // `__proto__` from JSON.parse is an ordinary key: kept as data, never a prototype.
+    const proto = JSON.parse('{"name":"p","nodes":[],"pinData":{"__proto__":{"email":"jane.roe@fastmail.io"}}}');
+    const out = redactWorkflowStrings(proto).workflow as { pinData: Record<string, unknown> };
+    expect(Object.keys(out.pinData)).toEqual(['__proto__']);
+    expect(JSON.stringify(out)).toContain('"__proto__":{"email":"<EMAIL_1>"}');
   });
 
   it('counts only this call when a redactor is shared, placeholders stay stable', () => {
