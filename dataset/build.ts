@@ -73,7 +73,8 @@ interface SpooledExample {
   stratum: string;
   group: string;
   tokens: number;
-  rawTokens: number;
+  /** Characters of the workflow as read, and of its target (the report's size comparison). */
+  rawChars: number;
   provenance: Provenance;
 }
 
@@ -98,7 +99,8 @@ function emptyReport(options: BuildOptions): DatasetReport {
     invalidCodes: {},
     requests: { description: 0, stickyNote: 0, synthetic: 0 },
     redactions: {},
-    tokens: { target: summarizeTokens([]), raw: summarizeTokens([]), limit: exampleTokenLimit(options.model), overLimit: 0 },
+    tokens: { target: summarizeTokens([]), limit: exampleTokenLimit(options.model), overLimit: 0 },
+    size: { rawChars: 0, targetChars: 0 },
     cost: null,
     triggerKinds: {},
     nodeTypes: {},
@@ -217,14 +219,10 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       const stratum = triggerKind(workflow, options.catalog);
       report.triggerKinds[stratum] = (report.triggerKinds[stratum] ?? 0) + 1;
       for (const node of workflow.nodes) report.nodeTypes[node.type] = (report.nodeTypes[node.type] ?? 0) + 1;
-      const rawTokens = counting
-        ? countChatTokens(
-            [{ role: 'system', content: system }, { role: 'user', content: request.text }, { role: 'assistant', content: JSON.stringify(unwrapped) }],
-            options.model,
-          )
-        : 0;
+      // Token-counting the raw export too would double the tokenizer's work: compare sizes in characters.
+      const rawChars = JSON.stringify(unwrapped).length;
       const variants = options.augment > 0 ? requestVariants(request.text, options.augment, picker(options.seed, exactKey)) : [];
-      const spooled: SpooledExample = { request: request.text, variants, target, stratum, group, tokens, rawTokens, provenance: record.provenance };
+      const spooled: SpooledExample = { request: request.text, variants, target, stratum, group, tokens, rawChars, provenance: record.provenance };
       splitItems.push({ stratum, group });
       await spoolFiles.write(spoolName, `${JSON.stringify(spooled)}\n`);
     }
@@ -233,7 +231,6 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
 
     const validation = splitValidation(splitItems, options.validationSplit, options.seed);
     const targetTokens: number[] = [];
-    const rawTokens: number[] = [];
     const trainTokens: number[] = [];
     const lineWriters: Array<[Exclude<OutputFormat, 'llama-factory'>, (pair: TrainingPair) => string]> = [];
     if (options.formats.has('openai')) lineWriters.push(['openai', openAiChatLine]);
@@ -250,7 +247,8 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       const example = JSON.parse(line) as SpooledExample;
       const split: Split = validation.has(index++) ? 'validation' : 'train';
       targetTokens.push(example.tokens);
-      rawTokens.push(example.rawTokens);
+      report.size.rawChars += example.rawChars;
+      report.size.targetChars += example.target.length;
       // Variants of a request stay on their original's side of the split.
       for (const request of [example.request, ...example.variants]) {
         const pair: TrainingPair = { system, request, target: example.target };
@@ -272,7 +270,6 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     await out.write('system_prompt.txt', `${system}\n`);
 
     report.tokens.target = summarizeTokens(targetTokens);
-    report.tokens.raw = summarizeTokens(rawTokens);
     report.cost = estimateTrainingCost({ tokensPerExample: trainTokens, model: options.model, ...(options.prices ? { prices: options.prices } : {}) });
     report.nodeTypes = Object.fromEntries(Object.entries(report.nodeTypes).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
     report.files = [...out.names(), 'report.json', 'REPORT.md'].sort();

@@ -43,7 +43,9 @@ export interface DatasetReport {
   invalidCodes: Record<string, number>;
   requests: { description: number; stickyNote: number; synthetic: number };
   redactions: Record<string, number>;
-  tokens: { target: TokenSummary; raw: TokenSummary; limit: number; overLimit: number };
+  tokens: { target: TokenSummary; limit: number; overLimit: number };
+  /** Characters of the accepted workflows as read vs their targets. */
+  size: { rawChars: number; targetChars: number };
   cost: CostEstimate | null;
   triggerKinds: Record<string, number>;
   nodeTypes: Record<string, number>;
@@ -64,14 +66,15 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 
 export function renderSummary(report: DatasetReport): string {
   const rejected = Object.values(report.rejected).reduce((a, b) => a + (b ?? 0), 0);
-  const saving = report.tokens.raw.total > 0 ? Math.round((1 - report.tokens.target.total / report.tokens.raw.total) * 100) : 0;
+  const saving = report.size.rawChars > 0 ? Math.round((1 - report.size.targetChars / report.size.rawChars) * 100) : 0;
   const lines = [
     `read ${fmt(report.counts.read)} workflow(s): ${fmt(report.counts.accepted)} accepted, ${fmt(rejected)} rejected`,
     `train ${fmt(report.counts.train)} / validation ${fmt(report.counts.validation)} example(s)${report.counts.augmented ? ` (${fmt(report.counts.augmented)} augmented phrasings)` : ''}`,
     `rejected: ${Object.entries(report.rejected).map(([k, v]) => `${k} ${fmt(v ?? 0)}`).join(', ') || 'none'}`,
     `requests: ${fmt(report.requests.description)} from descriptions, ${fmt(report.requests.stickyNote)} from sticky notes, ${fmt(report.requests.synthetic)} synthetic`,
     `redactions: ${Object.entries(report.redactions).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') || 'none'}`,
-    `tokens per example (${report.model}): mean ${fmt(report.tokens.target.mean)}, p90 ${fmt(report.tokens.target.p90)}, max ${fmt(report.tokens.target.max)} (raw export: mean ${fmt(report.tokens.raw.mean)}; ${saving}% fewer); limit ${fmt(report.tokens.limit)}, ${report.tokens.overLimit} over`,
+    `tokens per example (${report.model}): mean ${fmt(report.tokens.target.mean)}, p90 ${fmt(report.tokens.target.p90)}, max ${fmt(report.tokens.target.max)}; limit ${fmt(report.tokens.limit)}, ${report.tokens.overLimit} over`,
+    `targets are ${saving}% smaller than the workflows as read (${fmt(report.size.targetChars)} vs ${fmt(report.size.rawChars)} characters)`,
   ];
   if (report.cost) {
     lines.push(
@@ -122,7 +125,6 @@ export function renderReportMarkdown(report: DatasetReport): string {
         ['examples', t.target.examples],
         ['total (target)', t.target.total],
         ['mean / p50 / p90 / max (target)', `${fmt(t.target.mean)} / ${fmt(t.target.p50)} / ${fmt(t.target.p90)} / ${fmt(t.target.max)}`],
-        ['mean / p90 / max (raw export)', `${fmt(t.raw.mean)} / ${fmt(t.raw.p90)} / ${fmt(t.raw.max)}`],
         ['per-example limit', t.limit],
         ['over the limit (rejected)', t.overLimit],
       ],
