@@ -14,7 +14,7 @@ import { cleanWorkflow } from './clean';
 import { compactWorkflow, hydrateWorkflow } from './compact';
 import { estimateTrainingCost } from './cost';
 import { NearDuplicateIndex, sha1, structureKey } from './dedupe';
-import { alpacaRecord, llamaFactoryDatasetInfo, openAiChatLine, outputFileName, shareGptLine, type OutputFormat, type Split, type TrainingPair } from './formats';
+import { alpacaRecord, llamaFactoryDatasetInfo, openAiChatLine, outputFileName, shareGptLine, type EncodedPair, type OutputFormat, type Split } from './formats';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from './prompt';
 import { Redactor, redactText, redactWorkflowStrings, type RedactionCounts } from './redact';
 import { renderReportMarkdown, type DatasetReport, type RejectReason, summarizeTokens } from './report';
@@ -230,9 +230,10 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     await spoolFiles.commit();
 
     const validation = splitValidation(splitItems, options.validationSplit, options.seed);
+    const encodedSystem = JSON.stringify(system);
     const targetTokens: number[] = [];
     const trainTokens: number[] = [];
-    const lineWriters: Array<[Exclude<OutputFormat, 'llama-factory'>, (pair: TrainingPair) => string]> = [];
+    const lineWriters: Array<[Exclude<OutputFormat, 'llama-factory'>, (pair: EncodedPair) => string]> = [];
     if (options.formats.has('openai')) lineWriters.push(['openai', openAiChatLine]);
     if (options.formats.has('sharegpt')) lineWriters.push(['sharegpt', shareGptLine]);
     const alpacaCount: Record<Split, number> = { train: 0, validation: 0 };
@@ -250,8 +251,9 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       report.size.rawChars += example.rawChars;
       report.size.targetChars += example.target.length;
       // Variants of a request stay on their original's side of the split.
+      const encodedTarget = JSON.stringify(example.target);
       for (const request of [example.request, ...example.variants]) {
-        const pair: TrainingPair = { system, request, target: example.target };
+        const pair: EncodedPair = { system: encodedSystem, request: JSON.stringify(request), target: encodedTarget };
         for (const [format, render] of lineWriters) await out.write(outputFileName(format, split), `${render(pair)}\n`);
         if (options.formats.has('alpaca')) {
           await out.write(outputFileName('alpaca', split), `${alpacaCount[split]++ === 0 ? '\n' : ',\n'}${alpacaRecord(pair)}`);
