@@ -43,13 +43,28 @@ const HEADING = /^[^\p{L}\p{N}]*[\p{L}\p{N}][^.!?]{0,60}:?\s*$/u;
 /** The request comes from the start of a description: long ones are not read to the end. */
 const MAX_DESCRIPTION_READ = 6000;
 
+function meaningful(paragraph: string): string | undefined {
+  const text = paragraph
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !(HEADING.test(l) && l.length < 60 && !/[.!?]$/.test(l)))
+    .join(' ')
+    .trim();
+  // Long enough, words rather than a row of emoji, dashes or numbers, and not about setup.
+  if (text.length < MIN_PARAGRAPH_LENGTH || (text.match(/\p{L}/gu)?.length ?? 0) < MIN_PARAGRAPH_LENGTH / 2) return undefined;
+  return OFF_TOPIC.test(text) ? undefined : text;
+}
+
+/** Paragraph by paragraph, stopping at the first meaningful one: most descriptions are read only in part. */
 function firstMeaningfulParagraph(description: string): string | undefined {
-  const paragraphs = stripMarkdown(description.slice(0, MAX_DESCRIPTION_READ))
-    .split(/\n\s*\n/)
-    .map((p) => p.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !(HEADING.test(l) && l.length < 60 && !/[.!?]$/.test(l))).join(' ').trim())
-    // Long enough, and words rather than a row of emoji, dashes or numbers.
-    .filter((p) => p.length >= MIN_PARAGRAPH_LENGTH && (p.match(/\p{L}/gu)?.length ?? 0) >= MIN_PARAGRAPH_LENGTH / 2);
-  return paragraphs.find((p) => !OFF_TOPIC.test(p)) ?? undefined;
+  const text = description.slice(0, MAX_DESCRIPTION_READ).replace(/\r\n?/g, '\n').replace(/```[\s\S]*?```/g, '\n');
+  for (const raw of text.split(/\n[ \t]*\n/)) {
+    for (const paragraph of stripMarkdown(raw).split(/\n[ \t]*\n/)) {
+      const found = meaningful(paragraph);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 /** Cut at a sentence end before `max` characters when there is one. */
