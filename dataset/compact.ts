@@ -87,17 +87,12 @@ function shortenConnections(connections: Connections): CompactConnections {
   return out;
 }
 
-/** Resource-locator keys that only cache what the editor displayed; n8n fetches them again. */
+/**
+ * Resource-locator keys that only cache what the editor displayed; n8n fetches them
+ * again. Dropped wherever parameters are copied into canonical form.
+ */
 const LOCATOR_CACHE_KEYS = new Set(['cachedResultName', 'cachedResultUrl']);
 
-function withoutLocatorCaches(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutLocatorCaches);
-  if (!isObject(value)) return value;
-  const out: Params = {};
-  const locator = value.__rl === true;
-  for (const key of Object.keys(value)) if (!(locator && LOCATOR_CACHE_KEYS.has(key))) out[key] = withoutLocatorCaches(value[key]);
-  return out;
-}
 
 /** Node settings that change behaviour (kept by compact, copied by hydrate). */
 export interface NodeSettings {
@@ -209,9 +204,10 @@ export function canonicalJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonicalJson);
   if (!isObject(value)) return value;
   const out: Params = {};
+  const locator = value.__rl === true;
   for (const key of Object.keys(value).sort()) {
     const v = value[key];
-    if (v !== undefined) out[key] = canonicalJson(v);
+    if (v !== undefined && !(locator && LOCATOR_CACHE_KEYS.has(key))) out[key] = canonicalJson(v);
   }
   return out;
 }
@@ -424,9 +420,7 @@ export function compactWorkflow(workflow: WorkflowInput, options: CompactOptions
     if (node.typeVersion !== undefined && !(info && node.typeVersion === info.entry.defaultVersion)) {
       out.typeVersion = node.typeVersion as number;
     }
-    const parameters = withoutLocatorCaches(
-      compactParameters(node.parameters, paramContext(info, node.typeVersion ?? info?.entry.defaultVersion)),
-    ) as Params;
+    const parameters = compactParameters(node.parameters, paramContext(info, node.typeVersion ?? info?.entry.defaultVersion));
     if (Object.keys(parameters).length > 0) out.parameters = parameters;
     if (isObject(node.credentials)) {
       const types = Object.keys(node.credentials).sort();
