@@ -42,6 +42,7 @@
  *   keys its schema does not list). Hydrate writes `executionOrder: 'v1'` plus those.
  */
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { NodeCatalog, NodeTypeInfo, PropertyIndex } from '../schemas/catalog/catalog';
 import { isDisplayed, type DisplayContext } from '../schemas/catalog/display';
 import type { CatalogProperty } from '../schemas/catalog/types';
@@ -185,19 +186,6 @@ const KEPT_SETTINGS: Record<string, unknown> = {
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 const isObject = (v: unknown): v is Params => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
-  }
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => hasOwn(b, k) && deepEqual((a as Params)[k], (b as Params)[k]));
-}
 
 /** A copy of a JSON value with object keys sorted (arrays keep their order). */
 export function canonicalJson(value: unknown): unknown {
@@ -242,7 +230,7 @@ function defaultFor(name: string, root: Params, pc: ParamContext, resolve: (name
 
 function isAtDefault(name: string, value: unknown, root: Params, pc: ParamContext, resolve: (name: string) => unknown): boolean {
   const d = defaultFor(name, root, pc, resolve);
-  return d !== undefined && deepEqual(value, d);
+  return d !== undefined && isDeepStrictEqual(value, d);
 }
 
 function without(params: Params, dropped: Set<string>): Params {
@@ -298,11 +286,11 @@ function compactParameters(params: unknown, pc: ParamContext | undefined): Param
  * one"): n8n leaves those empty for the user; writing them out would be an invalid option.
  */
 function acceptsOwnDefault(defs: CatalogProperty[], value: unknown): boolean {
-  const def = defs.find((d) => deepEqual(d.default, value)) ?? defs[0];
+  const def = defs.find((d) => isDeepStrictEqual(d.default, value)) ?? defs[0];
   if ((def.type !== 'options' && def.type !== 'multiOptions') || def.dynamicOptions || !def.options || def.options.length === 0) return true;
   const offered = [...def.options, ...(def.legacyOptions ?? [])];
   const values = def.type === 'multiOptions' && Array.isArray(value) ? value : [value];
-  return values.every((v) => offered.some((o) => deepEqual(o, v)));
+  return values.every((v) => offered.some((o) => isDeepStrictEqual(o, v)));
 }
 
 /** Compact parameters plus the defaults of the parameters display rules read. */
@@ -402,7 +390,7 @@ function compactWorkflowSettings(settings: unknown): Params | undefined {
   const out: Params = {};
   for (const key of Object.keys(settings).sort()) {
     const value = settings[key];
-    if (!hasOwn(KEPT_SETTINGS, key) || value === undefined || value === null || deepEqual(value, KEPT_SETTINGS[key])) continue;
+    if (!hasOwn(KEPT_SETTINGS, key) || value === undefined || value === null || isDeepStrictEqual(value, KEPT_SETTINGS[key])) continue;
     out[key] = canonicalJson(value);
   }
   return Object.keys(out).length > 0 ? out : undefined;

@@ -5,6 +5,7 @@
  * and an expression in a controlling parameter shows the field (its value is unknown).
  * Never throws: conditions on values of the wrong type simply do not match.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { CatalogProperty, DisplayRule } from './types';
 
 export interface DisplayContext {
@@ -97,15 +98,6 @@ function conditionValue(condition: CompiledCondition, ctx: DisplayContext): unkn
   return value;
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
 
 function passesOperator(op: string, target: unknown, v: unknown): boolean {
   // Relational operators on objects would call their (possibly hostile) toString.
@@ -113,9 +105,9 @@ function passesOperator(op: string, target: unknown, v: unknown): boolean {
   if ((op === 'gte' || op === 'lte' || op === 'gt' || op === 'lt') && !(comparable(v) && comparable(target))) return false;
   switch (op) {
     case 'eq':
-      return deepEqual(v, target);
+      return isDeepStrictEqual(v, target);
     case 'not':
-      return !deepEqual(v, target);
+      return !isDeepStrictEqual(v, target);
     case 'gte':
       return (v as number) >= (target as number);
     case 'lte':
