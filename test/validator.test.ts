@@ -168,6 +168,11 @@ describe('validateWorkflow', () => {
     const shell = baseWorkflow([node('Shell', 'executeCommand', 1, { command: 'ls' })], { Set: { main: [[link('Shell')]] } });
     expect(codes(validate(shell))).toEqual(['POLICY_DENIED_NODE']);
     expect(validate(shell, { deny: [] }).valid).toBe(true);
+    // The runtime Tool variant of a denied type is denied too.
+    const agent = node('Agent', '@n8n/n8n-nodes-langchain.agent', 1.7, { options: {} });
+    const shellTool = node('Shell Tool', 'n8n-nodes-base.executeCommandTool', 1, { command: 'ls' });
+    const viaAgent = baseWorkflow([agent, shellTool], { Set: { main: [[link('Agent')]] }, 'Shell Tool': { ai_tool: [[link('Agent', 'ai_tool')]] } });
+    expect(validate(viaAgent).errors).toEqual([expect.objectContaining({ code: 'POLICY_DENIED_NODE', node: 'Shell Tool' })]);
     const allowOnly = validate(baseWorkflow(), { allow: ['n8n-nodes-base.manualTrigger'] });
     expect(allowOnly.errors).toEqual([expect.objectContaining({ code: 'POLICY_DENIED_NODE', node: 'Set' })]);
   });

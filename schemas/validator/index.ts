@@ -105,16 +105,20 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
     if (type === undefined) return;
     seenTypes.add(type);
 
-    if (deny.has(type) || (allow && !allow.has(type))) {
+    const info = catalog.get(type);
+    // A policy on a node type covers its runtime Tool variant: denying Execute Command
+    // must also keep an AI agent from running shell commands through executeCommandTool.
+    const listed = (list: Set<string>) => list.has(type) || (info?.entry.toolOf !== undefined && list.has(info.entry.toolOf));
+    const denied = listed(deny);
+    if (denied || (allow && !listed(allow))) {
       issues.error({
         code: 'POLICY_DENIED_NODE',
-        message: `node type "${type}" is not allowed by the policy${deny.has(type) ? ' (deny list)' : ' (not on the allow list)'}`,
+        message: `node type "${type}" is not allowed by the policy${denied ? ' (deny list)' : ' (not on the allow list)'}`,
         node: name,
         path: `${nodePath}/type`,
       });
     }
 
-    const info = catalog.get(type);
     if (!info) {
       unknownTypes.add(type);
       const pkg = packageOfType(type);

@@ -1,8 +1,8 @@
 /** What a workflow may contain beyond "exists in n8n": deny lists and strictness. */
 export interface ValidationPolicy {
-  /** Node types that are never accepted (e.g. shell access). */
+  /** Node types that are never accepted (e.g. shell access); a listed type's `<name>Tool` variant too. */
   deny: string[];
-  /** When set, only these node types are accepted. */
+  /** When set, only these node types (and their `<name>Tool` variants) are accepted. */
   allow?: string[];
   /** MISSING_REQUIRED_PARAMETER becomes an error instead of a warning. */
   strict: boolean;
