@@ -14,6 +14,7 @@ import { FORMATS } from '../dataset/formats';
 import { requestFromDescription, syntheticRequest } from '../dataset/requests';
 import { readDirectory } from '../dataset/sources/directory';
 import { readJsonl } from '../dataset/sources/jsonl';
+import { readN8nWorkflows } from '../dataset/sources/n8n';
 import { parseSourceSpec } from '../dataset/sources';
 import { splitValidation } from '../dataset/split';
 import { validateWorkflow } from '../schemas/validator';
@@ -90,6 +91,55 @@ describe('sources', () => {
       ['4', true],
       ['5', false],
     ]);
+  });
+});
+
+describe('n8n public API source', () => {
+  /** A fake n8n public API: two pages of workflows behind X-N8N-API-KEY. */
+  async function fakeN8n(): Promise<{ url: string; close: () => Promise<void>; requests: string[] }> {
+    const http = await import('node:http');
+    const requests: string[] = [];
+    const all = Array.from({ length: 3 }, (_, i) => ({ id: `wf${i}`, active: false, ...workflow(i) }));
+    const server = http.createServer((req, res) => {
+      requests.push(req.url ?? '');
+      if (req.headers['x-n8n-api-key'] !== 'secret-key') {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'unauthorized' }));
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname !== '/api/v1/workflows') return void res.writeHead(404).end();
+      const cursor = url.searchParams.get('cursor');
+      const page = cursor === 'page2' ? { data: all.slice(2), nextCursor: null } : { data: all.slice(0, 2), nextCursor: 'page2' };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(page));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+
+  it('pages through every workflow with the API key and keeps provenance', async () => {
+    const n8n = await fakeN8n();
+    try {
+      const records = await collect(readN8nWorkflows(n8n.url, 'secret-key'));
+      expect(records.map((r) => r.provenance.ref)).toEqual([`${n8n.url}#wf0`, `${n8n.url}#wf1`, `${n8n.url}#wf2`]);
+      expect(records[0]).toMatchObject({ name: 'Workflow 0', provenance: { source: 'n8n', url: `${n8n.url}/workflow/wf0` } });
+      expect(n8n.requests).toEqual(['/api/v1/workflows?limit=250', '/api/v1/workflows?limit=250&cursor=page2']);
+      const out = path.join(tmp(), 'out');
+      const report = await buildDataset({ ...baseOptions(out, [{ kind: 'n8n', baseUrl: n8n.url }]), n8nApiKey: 'secret-key' });
+      expect(report.counts.read).toBe(3);
+    } finally {
+      await n8n.close();
+    }
+  });
+
+  it('explains a refused key and an unreachable host', async () => {
+    const n8n = await fakeN8n();
+    try {
+      await expect(collect(readN8nWorkflows(n8n.url, 'wrong'))).rejects.toThrow(/refused the API key \(HTTP 401\)/);
+    } finally {
+      await n8n.close();
+    }
+    await expect(collect(readN8nWorkflows('http://127.0.0.1:9', 'k'))).rejects.toThrow(/cannot reach n8n at http:\/\/127.0.0.1:9/);
   });
 });
 
