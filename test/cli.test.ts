@@ -717,3 +717,38 @@ describe('the compiled binary', () => {
     expect(usage.stderr).toContain('missing.json');
   });
 });
+
+describe('flowtune dataset build (CLI)', () => {
+  it('builds from a folder and prints the summary', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowtune-cli-dataset-'));
+    const wf = (i: number) => ({
+      name: `Flow ${i}`,
+      nodes: [
+        { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+        { name: `Wait ${i}`, type: 'n8n-nodes-base.wait', typeVersion: 1.1, position: [200, 0], parameters: { amount: i + 1 } },
+      ],
+      connections: { Start: { main: [[{ node: `Wait ${i}`, type: 'main', index: 0 }]] } },
+    });
+    for (let i = 0; i < 3; i++) writeFileSync(path.join(dir, `w${i}.json`), JSON.stringify(wf(i)));
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'flowtune-cli-dataset-out-')), 'out');
+    const run = await cli(['dataset', 'build', '--from', `dir:${dir}`, '--out', out, '--format', 'openai', '--max-per-structure', '5']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^read 3 workflow\(s\): 3 accepted, 0 rejected/);
+    expect(run.stdout).toContain('train.jsonl');
+    const json = await cli(['dataset', 'build', '--from', `dir:${dir}`, '--out', out, '--format', 'openai', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ counts: { read: 3 }, target: 'compact' });
+  });
+
+  it.each([
+    [['--target', 'tiny'], /--target must be compact or full/],
+    [['--format', 'csv'], /unknown --format "csv"/],
+    [['--validation-split', '2'], /--validation-split must be a number from 0 to 0.9/],
+    [['--from', 'ftp:x'], /unknown source "ftp:x"/],
+    [['--from', 'n8n:http://127.0.0.1:9'], /needs an API key/],
+  ])('exits 2 on %j', async (args, message) => {
+    const run = await cli(['dataset', 'build', '--out', path.join(tmpdir(), 'never-written'), ...(args as string[])], '');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message as RegExp);
+  });
+});
