@@ -1249,8 +1249,13 @@ class Walker {
     let out: unknown;
     if (Array.isArray(v)) {
       const list = new Array<unknown>(v.length);
-      for (let i = 0; i < v.length; i++) list[i] = this.value(v[i], secret, props);
-      out = list;
+      let changed = false;
+      for (let i = 0; i < v.length; i++) {
+        list[i] = this.value(v[i], secret, props);
+        if (list[i] !== v[i] || !(i in v)) changed = true;
+      }
+      // Nothing to redact below: hand back the input itself (results are read-only, like inputs).
+      out = changed ? list : v;
     } else {
       out = this.object(v as Record<string, unknown>, props);
     }
@@ -1266,13 +1271,18 @@ class Walker {
       secretPair = pairName !== undefined && isSecretName(pairName);
     }
     const out: Record<string, unknown> = {};
+    let changed = Object.getPrototypeOf(obj) !== Object.prototype;
     for (const key of Object.keys(obj)) {
       const info = props === undefined ? null : keyInfo(props, key);
       const facts = keyFacts(key);
       const secret = info?.secret === true || ((info === null || !info.veto) && facts.secret) || (secretPair && key === 'value');
-      setOwn(out, facts.clean ? key : redactText(key, this.redactor), this.value(obj[key], secret, info === null ? undefined : info.children));
+      const newKey = facts.clean ? key : redactText(key, this.redactor);
+      const value = this.value(obj[key], secret, info === null ? undefined : info.children);
+      if (newKey !== key || value !== obj[key]) changed = true;
+      setOwn(out, newKey, value);
     }
-    return out;
+    // Nothing to redact below: hand back the input itself (results are read-only, like inputs).
+    return changed ? out : obj;
   }
 
   node(node: unknown, catalog: NodeCatalog | undefined): unknown {
@@ -1316,7 +1326,8 @@ export interface RedactResult<T> {
  * Redact every string in a workflow (and keys: node names in `connections`/`pinData` stay
  * consistent with the nodes). Node `parameters` additionally get the secret-name and catalog
  * `secret: true` rules; so do pinData, credentials blocks and everything else for key names.
- * Never throws, never mutates `workflow`.
+ * Never throws, never mutates `workflow`. Sub-trees with nothing to redact are shared with the
+ * input rather than copied: treat the result as read-only, like the input.
  */
 export function redactWorkflowStrings<T>(workflow: T, options: RedactOptions = {}): RedactResult<T> {
   const redactor = options.redactor ?? new Redactor();
