@@ -220,7 +220,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       report.triggerKinds[stratum] = (report.triggerKinds[stratum] ?? 0) + 1;
       for (const node of workflow.nodes) report.nodeTypes[node.type] = (report.nodeTypes[node.type] ?? 0) + 1;
       // Token-counting the raw export too would double the tokenizer's work: compare sizes in characters.
-      const rawChars = JSON.stringify(unwrapped).length;
+      const rawChars = record.rawSize ?? JSON.stringify(unwrapped).length;
       const variants = options.augment > 0 ? requestVariants(request.text, options.augment, picker(options.seed, exactKey)) : [];
       const spooled: SpooledExample = { request: request.text, variants, target, stratum, group, tokens, rawChars, provenance: record.provenance };
       splitItems.push({ stratum, group });

@@ -19,6 +19,8 @@ export interface SourceRecord {
   workflow?: unknown;
   /** Why the input could not be read (broken JSON, empty file, …). */
   error?: string;
+  /** Characters of the text the record was read from, when the source knows it (report sizes). */
+  rawSize?: number;
 }
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -53,6 +53,9 @@ export async function* readDirectory(root: string): AsyncGenerator<SourceRecord>
       yield { provenance: { source: 'dir', ref }, error: `not valid JSON: ${describeJsonError(text)}` };
       continue;
     }
-    yield* recordsFromValue(value, { source: 'dir', ref });
+    for (const record of recordsFromValue(value, { source: 'dir', ref })) {
+      // A file holding one workflow: its size is the file's (arrays are measured per element later).
+      yield Array.isArray(value) ? record : { ...record, rawSize: text.length };
+    }
   }
 }

@@ -30,7 +30,7 @@ export async function* readJsonl(file: string): AsyncGenerator<SourceRecord> {
       continue;
     }
     yield value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? recordFromObject(value as Record<string, unknown>, provenance)
+      ? { ...recordFromObject(value as Record<string, unknown>, provenance), rawSize: text.length }
       : { provenance, error: 'line is not a JSON object' };
   }
 }

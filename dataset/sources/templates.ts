@@ -98,6 +98,6 @@ export async function* readTemplateSource(dbPath = templatesDatabasePath()): Asy
       yield { provenance, name: t.name, error: 'stored workflow JSON does not parse' };
       continue;
     }
-    yield { provenance, name: t.name, description: t.description, views: t.views, workflow };
+    yield { provenance, name: t.name, description: t.description, views: t.views, workflow, rawSize: t.workflowJson.length };
   }
 }
