@@ -66,10 +66,15 @@ export const DEFAULT_BUILD_SETTINGS = {
   augment: 0,
 } satisfies Partial<BuildOptions>;
 
+/**
+ * An accepted example waiting for the split. Spool lines are `<meta JSON>\t<target as a JSON string>`:
+ * the target is encoded once, here, and copied into every format untouched.
+ */
 interface SpooledExample {
   request: string;
   variants: string[];
-  target: string;
+  /** Characters of the target workflow's JSON text. */
+  targetChars: number;
   stratum: string;
   group: string;
   tokens: number;
@@ -222,9 +227,10 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       // Token-counting the raw export too would double the tokenizer's work: compare sizes in characters.
       const rawChars = record.rawSize ?? JSON.stringify(unwrapped).length;
       const variants = options.augment > 0 ? requestVariants(request.text, options.augment, picker(options.seed, exactKey)) : [];
-      const spooled: SpooledExample = { request: request.text, variants, target, stratum, group, tokens, rawChars, provenance: record.provenance };
+      const spooled: SpooledExample = { request: request.text, variants, targetChars: target.length, stratum, group, tokens, rawChars, provenance: record.provenance };
       splitItems.push({ stratum, group });
-      await spoolFiles.write(spoolName, `${JSON.stringify(spooled)}\n`);
+      // JSON text never contains a raw tab, so the first tab ends the metadata.
+      await spoolFiles.write(spoolName, `${JSON.stringify(spooled)}\t${JSON.stringify(target)}\n`);
     }
     await spoolFiles.touch(spoolName);
     await spoolFiles.commit();
@@ -245,13 +251,14 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     let index = 0;
     for await (const line of createInterface({ input: createReadStream(spool, 'utf8'), crlfDelay: Infinity })) {
       if (line === '') continue;
-      const example = JSON.parse(line) as SpooledExample;
+      const tab = line.indexOf('\t');
+      const example = JSON.parse(line.slice(0, tab)) as SpooledExample;
+      const encodedTarget = line.slice(tab + 1);
       const split: Split = validation.has(index++) ? 'validation' : 'train';
       targetTokens.push(example.tokens);
       report.size.rawChars += example.rawChars;
-      report.size.targetChars += example.target.length;
+      report.size.targetChars += example.targetChars;
       // Variants of a request stay on their original's side of the split.
-      const encodedTarget = JSON.stringify(example.target);
       for (const request of [example.request, ...example.variants]) {
         const pair: EncodedPair = { system: encodedSystem, request: JSON.stringify(request), target: encodedTarget };
         for (const [format, render] of lineWriters) await out.write(outputFileName(format, split), `${render(pair)}\n`);
