@@ -24,6 +24,7 @@ import { splitValidation, triggerKind } from './split';
 import { countChatTokens, exampleTokenLimit } from './tokens';
 import type { Provenance, Workflow } from './types';
 import { OutputFiles } from './writer';
+import { isObject } from '../schemas/json-value';
 
 export interface BuildOptions extends SourceOptions {
   sources: SourceSpec[];
@@ -83,7 +84,6 @@ interface SpooledExample {
   provenance: Provenance;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Seeded, deterministic pick in [0, n) for one example (augmentation). */
 function picker(seed: number, key: string): (n: number) => number {

@@ -17,6 +17,7 @@
  *   not; over the model's per-example limit is `too_many_tokens`.
  */
 import { countChatTokensWithEncoding, type EncodingName, modelInfo } from './tokens';
+import { isObject } from '../schemas/json-value';
 
 export const CHECK_CODES = [
   'invalid_json',
@@ -68,7 +69,6 @@ export interface CheckResult {
   overLimit: number;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? 'a string' : `a ${typeof value}`);
 

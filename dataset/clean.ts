@@ -4,6 +4,7 @@
  * placeholder later); sticky notes leave the workflow (their text may feed the request).
  */
 import type { Workflow, WorkflowNode } from './types';
+import { isObject } from '../schemas/json-value';
 
 export const STICKY_NOTE_TYPE = 'n8n-nodes-base.stickyNote';
 
@@ -35,7 +36,6 @@ export interface CleanedWorkflow {
   dropped: string[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function cleanNode(node: Record<string, unknown>, dropped: Set<string>): WorkflowNode {
   const out: Record<string, unknown> = {};

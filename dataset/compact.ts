@@ -48,6 +48,7 @@ import { isDisplayed, type DisplayContext } from '../schemas/catalog/display';
 import type { CatalogProperty } from '../schemas/catalog/types';
 import { defaultResolver } from '../schemas/validator/parameters';
 import { analyzeGraph, compareConnectionTypes, layoutWorkflow, type GraphNode } from './layout';
+import { isObject, hasOwn } from '../schemas/json-value';
 
 export const STICKY_NOTE_TYPE = 'n8n-nodes-base.stickyNote';
 
@@ -183,8 +184,6 @@ const KEPT_SETTINGS: Record<string, unknown> = {
   callerPolicy: 'workflowsFromSameOwner',
 };
 
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-const isObject = (v: unknown): v is Params => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 
 /** A copy of a JSON value with object keys sorted (arrays keep their order). */

@@ -21,6 +21,7 @@
  * rows, so the layering, sub-node placement and grid snapping would all be written
  * here anyway. This file is that small layered layout, with no dependency.
  */
+import { isObject } from '../schemas/json-value';
 
 /** n8n's canvas grid. */
 export const GRID = 20;
@@ -71,7 +72,6 @@ export interface WorkflowGraph {
   order: number[];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** `main` first, then the other connection types alphabetically: independent of key order. */
 export function compareConnectionTypes(a: string, b: string): number {

@@ -1,7 +1,7 @@
 /** Turning parsed JSON values into source records (shared by the file-based sources). */
 import type { Provenance, SourceRecord } from '../types';
+import { isObject } from '../../schemas/json-value';
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
 
 /**

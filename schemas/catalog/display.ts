@@ -7,6 +7,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { CatalogProperty, DisplayRule } from './types';
+import { hasOwn } from '../json-value';
 
 export interface DisplayContext {
   version: number;
@@ -22,7 +23,6 @@ export interface DisplayContext {
   level: Record<string, unknown>;
 }
 
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /** One `key: [conditions]` entry of a rule, with its key parsed once. */
 interface CompiledCondition {

@@ -5,6 +5,7 @@
 import type { NodeTypeInfo } from '../catalog/catalog';
 import type { CatalogPorts } from '../catalog/types';
 import { type IssueCollector, pointer } from './issues';
+import { isObject } from '../json-value';
 
 export interface WiredNode {
   name: string;
@@ -15,7 +16,6 @@ export interface WiredNode {
   onError?: unknown;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function ports(node: WiredNode, side: 'inputs' | 'outputs'): CatalogPorts | undefined {
   return node.info?.variantFor(node.version)?.[side];

@@ -11,6 +11,7 @@ import { checkNodeParameters } from './parameters';
 import { DEFAULT_POLICY, type ValidationPolicy } from './policy';
 import { didYouMean, suggestNodeTypes } from './suggest';
 import { unwrapWorkflow } from './unwrap';
+import { isObject } from '../json-value';
 
 export * from './issues';
 export * from './policy';
@@ -23,7 +24,6 @@ export interface ValidateOptions {
 
 const STICKY_NOTE = 'n8n-nodes-base.stickyNote';
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 const emptyStats = (): ValidationStats => ({ nodes: 0, connections: 0, triggers: 0, nodeTypes: 0, unknownNodeTypes: 0 });
 

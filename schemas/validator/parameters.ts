@@ -8,10 +8,10 @@ import { displayedSubset, isDisplayed, type DisplayContext } from '../catalog/di
 import type { CatalogProperty } from '../catalog/types';
 import { didYouMean, suggestNames } from './suggest';
 import { describeValue, type ValidationIssue, pointer } from './issues';
+import { hasOwn, isObject } from '../json-value';
 
 type Params = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Params => v !== null && typeof v === 'object' && !Array.isArray(v);
 export const isExpression = (v: unknown): boolean => typeof v === 'string' && v.startsWith('=');
 
 export interface ParameterCheckTarget {
@@ -297,7 +297,7 @@ export function checkNodeParameters(params: Params, index: PropertyIndex, target
   const ctx: DisplayContext = { version: target.version, tool: target.tool, root: params, level: params, defaultOf };
   let reported: Set<string> | undefined;
   for (const prop of displayedSubset(index.required, ctx)) {
-    const value = Object.prototype.hasOwnProperty.call(params, prop.name) ? params[prop.name] : prop.default;
+    const value = hasOwn(params, prop.name) ? params[prop.name] : prop.default;
     if (!isEmptyRequiredValue(prop, value) || isExpression(value)) continue;
     if (reported?.has(prop.name)) continue;
     (reported ??= new Set()).add(prop.name);

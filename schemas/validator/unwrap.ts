@@ -3,7 +3,7 @@
  * n8n.io API shape `{workflow: {name, workflow: {nodes, connections}}}`, corpus
  * records. Descend through `workflow` properties until something with `nodes`.
  */
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+import { isObject } from '../json-value';
 
 export interface Unwrapped {
   workflow: unknown;
