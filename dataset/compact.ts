@@ -250,17 +250,29 @@ function droppableParameters(params: Params, pc: ParamContext): Set<string> {
     const resolve = defaultResolver(view, pc.index, pc.version, pc.tool);
     const failing = [...dropped].filter((key) => !isAtDefault(key, params[key], view, pc, resolve));
     if (failing.length === 0) return dropped;
-    const rank = (key: string) => pc.index.list.findIndex((p) => p.name === key);
+    const ranks = ranksOf(pc.index);
+    const rank = (key: string) => ranks.get(key) ?? -1;
     dropped.delete(failing.reduce((first, key) => (rank(key) < rank(first) ? key : first)));
   }
 }
 
 /** Keys in catalog property order, unknown keys after (sorted); values with sorted nested keys. */
+const propertyRanks = new WeakMap<PropertyIndex, Map<string, number>>();
+
+/** Position of each property name in the catalog's order, computed once per type and version. */
+function ranksOf(index: PropertyIndex | undefined): Map<string, number> {
+  if (!index) return new Map();
+  let rank = propertyRanks.get(index);
+  if (!rank) {
+    rank = new Map();
+    for (let i = 0; i < index.list.length; i++) if (!rank.has(index.list[i].name)) rank.set(index.list[i].name, i);
+    propertyRanks.set(index, rank);
+  }
+  return rank;
+}
+
 function orderParameters(params: Params, index: PropertyIndex | undefined): Params {
-  const rank = new Map<string, number>();
-  index?.list.forEach((p, i) => {
-    if (!rank.has(p.name)) rank.set(p.name, i);
-  });
+  const rank = ranksOf(index);
   const keys = Object.keys(params).sort((a, b) => {
     const ra = rank.get(a);
     const rb = rank.get(b);
