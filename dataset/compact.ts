@@ -18,7 +18,8 @@
  *   defaults in property order, judging display with the values so far — the
  *   validator's `defaultResolver`). A drop is kept only if the same default is still
  *   resolved once the other dropped parameters are gone, so nothing changes meaning.
- *   Nested values (inside collections, fixedCollections, …) are kept as they are.
+ *   Nested values (inside collections, fixedCollections, …) are kept as they are, but for
+ *   the resource-locator display caches (`cachedResultName`, `cachedResultUrl`).
  * - Hydrate re-adds the defaults of the parameters display rules read (resource,
  *   operation, mode, authentication, …) — the ones that say which branch of a node's
  *   form is in use — and not every optional parameter; n8n fills the others in when it
@@ -29,8 +30,10 @@
  * - Node order: canonical, from the graph (layout.ts `analyzeGraph`): column by column
  *   from the triggers, each node followed by its AI sub-nodes, disconnected nodes last.
  * - Connections: sources in node order, `main` first then other types alphabetically,
- *   empty outputs trimmed at the end and kept (as `[]`) in the middle, entries
- *   `{node, type, index}` in their given order.
+ *   empty outputs trimmed at the end and kept (as `[]`) in the middle, entries in their
+ *   given order; in the compact form an entry into input 0 with its list's connection
+ *   type is just the target's name (`{"A": {"main": [["B"]]}}`), any other entry stays
+ *   `{node, type, index}`. Hydrate writes every entry in n8n's full form.
  * - Node settings kept only when they change behaviour: `disabled: true`, `onError`
  *   other than `stopWorkflow` (legacy `continueOnFail: true` becomes
  *   `onError: 'continueRegularOutput'`), `retryOnFail: true` with `maxTries` /
