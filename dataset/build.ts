@@ -16,7 +16,7 @@ import { estimateTrainingCost } from './cost';
 import { NearDuplicateIndex, sha1, structureKey } from './dedupe';
 import { alpacaRecord, llamaFactoryDatasetInfo, openAiChatLine, outputFileName, shareGptLine, type EncodedPair, type OutputFormat, type Split } from './formats';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from './prompt';
-import { Redactor, redactText, redactWorkflowStrings, type RedactionCounts } from './redact';
+import { addCounts, Redactor, redactText, redactWorkflowStrings } from './redact';
 import { renderReportMarkdown, type DatasetReport, type RejectReason, summarizeTokens } from './report';
 import { requestFromDescription, requestVariants, syntheticRequest } from './requests';
 import { readSources, type SourceOptions, type SourceSpec } from './sources';
@@ -84,7 +84,6 @@ interface SpooledExample {
   provenance: Provenance;
 }
 
-
 /** Seeded, deterministic pick in [0, n) for one example (augmentation). */
 function picker(seed: number, key: string): (n: number) => number {
   let counter = 0;
@@ -124,9 +123,6 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     report.rejected[reason] = (report.rejected[reason] ?? 0) + 1;
     // Keep a bounded sample of rejections with their provenance for the report.
     if (report.rejections.length < 200) report.rejections.push({ reason, ref: provenance.ref, ...(detail ? { detail } : {}) });
-  };
-  const addCounts = (counts: RedactionCounts) => {
-    for (const [kind, n] of Object.entries(counts)) report.redactions[kind] = (report.redactions[kind] ?? 0) + (n ?? 0);
   };
 
   const seenTargets = new Set<string>();
@@ -220,7 +216,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       if (fromDescription) report.requests.description++;
       else if (fromSticky) report.requests.stickyNote++;
       else report.requests.synthetic++;
-      addCounts(redacted.counts);
+      report.redactions = addCounts(report.redactions, redacted.counts);
       const stratum = triggerKind(workflow, options.catalog);
       report.triggerKinds[stratum] = (report.triggerKinds[stratum] ?? 0) + 1;
       for (const node of workflow.nodes) report.nodeTypes[node.type] = (report.nodeTypes[node.type] ?? 0) + 1;

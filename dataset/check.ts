@@ -69,7 +69,6 @@ export interface CheckResult {
   overLimit: number;
 }
 
-
 const describe = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? 'a string' : `a ${typeof value}`);
 
 /** Nearest rank, as in the dataset build report: sorted[min(n-1, floor(q·n))]. */

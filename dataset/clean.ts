@@ -36,7 +36,6 @@ export interface CleanedWorkflow {
   dropped: string[];
 }
 
-
 function cleanNode(node: Record<string, unknown>, dropped: Set<string>): WorkflowNode {
   const out: Record<string, unknown> = {};
   for (const field of NODE_FIELDS) {

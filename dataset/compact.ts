@@ -98,7 +98,6 @@ function shortenConnections(connections: Connections): CompactConnections {
  */
 const LOCATOR_CACHE_KEYS = new Set(['cachedResultName', 'cachedResultUrl']);
 
-
 /** Node settings that change behaviour (kept by compact, copied by hydrate). */
 export interface NodeSettings {
   disabled?: true;
@@ -186,8 +185,6 @@ const KEPT_SETTINGS: Record<string, unknown> = {
   executionTimeout: -1,
   callerPolicy: 'workflowsFromSameOwner',
 };
-
-
 
 /** A copy of a JSON value with object keys sorted (arrays keep their order). */
 export function canonicalJson(value: unknown): unknown {

@@ -65,7 +65,6 @@ function estimatedJaccard(a: Uint32Array, b: Uint32Array): number {
   return equal / a.length;
 }
 
-
 /**
  * Remembers accepted requests and answers "is this one a near duplicate of one of
  * them?". Only MinHash signatures are kept (64 numbers a request, whatever its

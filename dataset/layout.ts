@@ -72,7 +72,6 @@ export interface WorkflowGraph {
   order: number[];
 }
 
-
 /** `main` first, then the other connection types alphabetically: independent of key order. */
 export function compareConnectionTypes(a: string, b: string): number {
   if (a === b) return 0;

@@ -1,4 +1,6 @@
 /** The build report: counts per stage and reason, redactions, tokens, cost, node types. */
+import type { RedactionCounts } from './redact';
+
 export const REJECT_REASONS = [
   'unreadable',
   'wrong_shape',
@@ -42,7 +44,7 @@ export interface DatasetReport {
   /** Validator error codes of the workflows rejected as invalid. */
   invalidCodes: Record<string, number>;
   requests: { description: number; stickyNote: number; synthetic: number };
-  redactions: Record<string, number>;
+  redactions: RedactionCounts;
   tokens: { target: TokenSummary; limit: number; overLimit: number };
   /** Characters of the accepted workflows as read vs their targets. */
   size: { rawChars: number; targetChars: number };

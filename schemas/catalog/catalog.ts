@@ -24,11 +24,9 @@ export interface PropertyIndex {
   list: CatalogProperty[];
   byName: Map<string, CatalogProperty[]>;
   /**
-   * Definitions (in order) of the parameters other properties' displayOptions read,
-   * that have a default: the only defaults display decisions can depend on.
+   * Definitions (in order, by name) of the parameters other properties' displayOptions
+   * read, that have a default: the only defaults display decisions can depend on.
    */
-  controlling: CatalogProperty[];
-  /** The same, by name (definitions in order). */
   controllingByName: Map<string, CatalogProperty[]>;
   /** Required properties of the types n8n flags when empty. */
   required: CatalogProperty[];
@@ -89,13 +87,13 @@ export function indexProperties(properties: CatalogProperty[], version: number, 
       }
     }
   }
-  const controlling = list.filter(
-    (p) => controllingNames.has(p.name) && p.default !== undefined && p.type !== 'collection' && p.type !== 'fixedCollection',
-  );
   const controllingByName = new Map<string, CatalogProperty[]>();
-  for (const p of controlling) controllingByName.set(p.name, [...(controllingByName.get(p.name) ?? []), p]);
+  for (const p of list) {
+    if (!controllingNames.has(p.name) || p.default === undefined || p.type === 'collection' || p.type === 'fixedCollection') continue;
+    controllingByName.set(p.name, [...(controllingByName.get(p.name) ?? []), p]);
+  }
   const required = list.filter((p) => p.required && REQUIRED_CHECKED_TYPES.has(p.type));
-  return { list, byName, controlling, controllingByName, required };
+  return { list, byName, controllingByName, required };
 }
 
 /** The properties n8n adds when it turns a `usableAsTool` description into `<name>Tool`. */

@@ -23,7 +23,6 @@ export interface DisplayContext {
   level: Record<string, unknown>;
 }
 
-
 /** One `key: [conditions]` entry of a rule, with its key parsed once. */
 interface CompiledCondition {
   source: 'version' | 'tool' | 'unknown' | 'root' | 'level';
@@ -98,7 +97,6 @@ function conditionValue(condition: CompiledCondition, ctx: DisplayContext): unkn
   return value;
 }
 
-
 function passesOperator(op: string, target: unknown, v: unknown): boolean {
   // Relational operators on objects would call their (possibly hostile) toString.
   const comparable = (x: unknown) => x === null || typeof x !== 'object';
@@ -158,7 +156,8 @@ function matchesConditions(conditions: unknown[], value: unknown): boolean {
   return false;
 }
 
-const isExpression = (v: unknown): boolean => typeof v === 'string' && v.startsWith('=');
+/** An n8n expression (`=…`): its value is only known at run time. */
+export const isExpression = (v: unknown): boolean => typeof v === 'string' && v.startsWith('=');
 
 function hides(conditions: CompiledCondition[], ctx: DisplayContext, nodeKeysOnly: boolean): boolean {
   for (const condition of conditions) {

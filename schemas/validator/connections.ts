@@ -16,7 +16,6 @@ export interface WiredNode {
   onError?: unknown;
 }
 
-
 function ports(node: WiredNode, side: 'inputs' | 'outputs'): CatalogPorts | undefined {
   return node.info?.variantFor(node.version)?.[side];
 }

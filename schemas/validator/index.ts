@@ -24,7 +24,6 @@ export interface ValidateOptions {
 
 const STICKY_NOTE = 'n8n-nodes-base.stickyNote';
 
-
 const emptyStats = (): ValidationStats => ({ nodes: 0, connections: 0, triggers: 0, nodeTypes: 0, unknownNodeTypes: 0 });
 
 function result(issues: IssueCollector, stats: ValidationStats): ValidationResult {

@@ -4,15 +4,13 @@
  * parameters left empty. Expressions (`=…`) are never judged as literals.
  */
 import type { PropertyIndex } from '../catalog/catalog';
-import { displayedSubset, isDisplayed, type DisplayContext } from '../catalog/display';
+import { displayedSubset, isDisplayed, isExpression, type DisplayContext } from '../catalog/display';
 import type { CatalogProperty } from '../catalog/types';
 import { didYouMean, suggestNames } from './suggest';
 import { describeValue, type ValidationIssue, pointer } from './issues';
 import { hasOwn, isObject } from '../json-value';
 
 type Params = Record<string, unknown>;
-
-export const isExpression = (v: unknown): boolean => typeof v === 'string' && v.startsWith('=');
 
 export interface ParameterCheckTarget {
   nodeName: string;
