@@ -65,6 +65,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--near-duplicate <jaccard>', 'request similarity above which a request is a near duplicate', String(DEFAULT_BUILD_SETTINGS.nearDuplicateThreshold))
     .option('--augment <n>', 'extra seeded phrasings per request (0-4)', String(DEFAULT_BUILD_SETTINGS.augment))
     .option('--prices <file>', 'price table JSON overriding the built-in one')
+    .option('--workers <n>', 'worker threads preparing workflows (0 = none; default one per core); outputs do not depend on it')
     .option('--n8n-api-key <key>', 'API key for n8n:<baseUrl> sources (or N8N_API_KEY)')
     .option('--json', 'print the report as JSON');
   addPolicyOptions(addCatalogOption(datasetBuild)).action(async (options: CommonOptions & DatasetBuildCommandOptions) => {

@@ -9,22 +9,21 @@ import { createReadStream, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
-import { unwrapWorkflow, validateWorkflow, type ValidationPolicy } from '../schemas/validator';
-import { cleanWorkflow } from './clean';
-import { compactWorkflow, hydrateWorkflow } from './compact';
+import type { ValidationPolicy } from '../schemas/validator';
 import { estimateTrainingCost } from './cost';
-import { NearDuplicateIndex, sha1, structureKey } from './dedupe';
+import { NearDuplicateIndex, sha1 } from './dedupe';
 import { alpacaRecord, llamaFactoryDatasetInfo, openAiChatLine, outputFileName, shareGptLine, type EncodedPair, type OutputFormat, type Split } from './formats';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from './prompt';
-import { addCounts, Redactor, redactText, redactWorkflowStrings } from './redact';
+import { defaultWorkerCount, prepareRecords } from './prepare-pool';
+import type { PrepareSettings } from './prepare';
+import { addCounts } from './redact';
 import { renderReportMarkdown, type DatasetReport, type RejectReason, summarizeTokens } from './report';
-import { requestFromDescription, requestVariants, syntheticRequest } from './requests';
+import { requestVariants } from './requests';
 import { readSources, type SourceOptions, type SourceSpec } from './sources';
-import { splitValidation, triggerKind } from './split';
-import { countChatTokens, exampleTokenLimit } from './tokens';
-import type { Provenance, Workflow } from './types';
+import { splitValidation } from './split';
+import { exampleTokenLimit } from './tokens';
+import type { Provenance } from './types';
 import { OutputFiles } from './writer';
-import { isObject } from '../schemas/json-value';
 
 export interface BuildOptions extends SourceOptions {
   sources: SourceSpec[];
@@ -50,6 +49,8 @@ export interface BuildOptions extends SourceOptions {
   prices?: string;
   /** Count tokens (limit filter, token statistics, cost). Off only to time the rest (bench). */
   countTokens?: boolean;
+  /** Worker threads preparing records (0 = in this thread); default one per core. Outputs do not depend on it. */
+  workers?: number;
   onProgress?: (event: { read: number; accepted: number; ref: string }) => void;
 }
 
@@ -132,78 +133,38 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
   const spoolName = path.basename(spool);
 
   try {
-    for await (const record of readSources(options.sources, options)) {
+    const settings: PrepareSettings = {
+      target: options.target,
+      model: options.model,
+      countTokens: options.countTokens !== false,
+      minNodes: options.minNodes,
+      maxNodes: options.maxNodes,
+      minViews: options.minViews,
+      ...(options.policy ? { policy: options.policy } : {}),
+    };
+    const workers = options.workers ?? defaultWorkerCount();
+    for await (const { record, result } of prepareRecords(readSources(options.sources, options), settings, options.catalog, workers)) {
       report.counts.read++;
       options.onProgress?.({ read: report.counts.read, accepted: report.counts.accepted, ref: record.provenance.ref });
-      if (record.error !== undefined || record.workflow === undefined) {
-        reject('unreadable', record.provenance, record.error);
+      if (!result.ok) {
+        for (const code of result.invalidCodes ?? []) report.invalidCodes[code] = (report.invalidCodes[code] ?? 0) + 1;
+        reject(result.reason, record.provenance, result.detail);
         continue;
       }
-      const { workflow: unwrapped } = unwrapWorkflow(record.workflow);
-      if (!isObject(unwrapped) || !Array.isArray(unwrapped.nodes)) {
-        reject('wrong_shape', record.provenance, 'no "nodes" list');
-        continue;
-      }
-
-      // Clean, then redact everything that may reach an output: workflow, sticky notes, description.
-      const cleaned = cleanWorkflow(unwrapped, record.name);
-      const redactor = new Redactor();
-      const redacted = redactWorkflowStrings(cleaned.workflow, { catalog: options.catalog, redactor });
-      const workflow = redacted.workflow as Workflow;
-      const stickyNotes = cleaned.stickyNotes.map((t) => redactText(t, redactor));
-      const description = record.description === undefined ? undefined : redactText(record.description, redactor);
-      const name = record.name === undefined ? undefined : redactText(record.name, redactor);
-
-      const validation = validateWorkflow(workflow, { catalog: options.catalog, policy: options.policy });
-      if (!validation.valid) {
-        for (const e of validation.errors) report.invalidCodes[e.code] = (report.invalidCodes[e.code] ?? 0) + 1;
-        reject('invalid', record.provenance, [...new Set(validation.errors.map((e) => e.code))].join(', '));
-        continue;
-      }
-      if (workflow.nodes.length < options.minNodes) {
-        reject('too_few_nodes', record.provenance, `${workflow.nodes.length} node(s)`);
-        continue;
-      }
-      if (workflow.nodes.length > options.maxNodes) {
-        reject('too_many_nodes', record.provenance, `${workflow.nodes.length} nodes`);
-        continue;
-      }
-      if (record.views !== undefined && record.views < options.minViews) {
-        reject('below_min_views', record.provenance, `${record.views} views`);
-        continue;
-      }
-
-      const fromDescription = requestFromDescription(description, name);
-      const fromSticky = fromDescription ? undefined : requestFromDescription(stickyNotes.join('\n\n'), name);
-      const request = fromDescription ?? fromSticky ?? syntheticRequest({ ...workflow, name: name ?? workflow.name }, options.catalog);
-
-      const compact = compactWorkflow(workflow, { catalog: options.catalog });
-      const targetValue = options.target === 'compact' ? compact : hydrateWorkflow(compact, { catalog: options.catalog });
-      const target = JSON.stringify(targetValue);
-
-      const exactKey = sha1(target);
+      const { target, exactKey, group, tokens } = result;
       if (seenTargets.has(exactKey)) {
         reject('exact_duplicate', record.provenance);
         continue;
       }
-      const group = structureKey(workflow);
       const sameStructure = perStructure.get(group) ?? 0;
       if (sameStructure >= options.maxPerStructure) {
         reject('structural_duplicate', record.provenance, `${sameStructure} example(s) share its node types and edges`);
         continue;
       }
-      if (nearDuplicates.addIfNew(request.text) >= 0) {
+      if (nearDuplicates.addIfNew(result.signature) >= 0) {
         reject('near_duplicate_request', record.provenance);
         continue;
       }
-
-      const messages = [
-        { role: 'system', content: system },
-        { role: 'user', content: request.text },
-        { role: 'assistant', content: target },
-      ];
-      const counting = options.countTokens !== false;
-      const tokens = counting ? countChatTokens(messages, options.model) : 0;
       if (tokens > report.tokens.limit) {
         report.tokens.overLimit++;
         reject('too_many_tokens', record.provenance, `${tokens} tokens > ${report.tokens.limit}`);
@@ -213,17 +174,13 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       seenTargets.add(exactKey);
       perStructure.set(group, sameStructure + 1);
       report.counts.accepted++;
-      if (fromDescription) report.requests.description++;
-      else if (fromSticky) report.requests.stickyNote++;
-      else report.requests.synthetic++;
-      report.redactions = addCounts(report.redactions, redacted.counts);
-      const stratum = triggerKind(workflow, options.catalog);
+      report.requests[result.requestSource]++;
+      report.redactions = addCounts(report.redactions, result.redactions);
+      const stratum = result.stratum;
       report.triggerKinds[stratum] = (report.triggerKinds[stratum] ?? 0) + 1;
-      for (const node of workflow.nodes) report.nodeTypes[node.type] = (report.nodeTypes[node.type] ?? 0) + 1;
-      // Token-counting the raw export too would double the tokenizer's work: compare sizes in characters.
-      const rawChars = record.rawSize ?? JSON.stringify(unwrapped).length;
-      const variants = options.augment > 0 ? requestVariants(request.text, options.augment, picker(options.seed, exactKey)) : [];
-      const spooled: SpooledExample = { request: request.text, variants, targetChars: target.length, stratum, group, tokens, rawChars, provenance: record.provenance };
+      for (const type of result.nodeTypes) report.nodeTypes[type] = (report.nodeTypes[type] ?? 0) + 1;
+      const variants = options.augment > 0 ? requestVariants(result.request, options.augment, picker(options.seed, exactKey)) : [];
+      const spooled: SpooledExample = { request: result.request, variants, targetChars: target.length, stratum, group, tokens, rawChars: result.rawChars, provenance: record.provenance };
       splitItems.push({ stratum, group });
       // JSON text never contains a raw tab, so the first tab ends the metadata.
       await spoolFiles.write(spoolName, `${JSON.stringify(spooled)}\t${JSON.stringify(target)}\n`);

@@ -58,6 +58,23 @@ export function shingles(text: string): Set<string> {
   return set;
 }
 
+/**
+ * MinHash signature of a request's word shingles: one hash per shingle, then
+ * PERMUTATIONS cheap universal-hash permutations of it (h·a + b, 32-bit) — the
+ * classic construction, without rehashing strings.
+ */
+export function requestSignature(text: string): Uint32Array {
+  const signature = new Uint32Array(PERMUTATIONS).fill(0xffffffff);
+  for (const shingle of shingles(text)) {
+    const h = fnv1a(shingle, 0);
+    for (let p = 0; p < PERMUTATIONS; p++) {
+      const v = (Math.imul(h, PERMUTATION_A[p]) + PERMUTATION_B[p]) >>> 0;
+      if (v < signature[p]) signature[p] = v;
+    }
+  }
+  return signature;
+}
+
 /** Share of equal MinHash slots: an unbiased estimate of the Jaccard similarity of the shingle sets. */
 function estimatedJaccard(a: Uint32Array, b: Uint32Array): number {
   let equal = 0;
@@ -77,25 +94,9 @@ export class NearDuplicateIndex {
 
   constructor(private readonly threshold = 0.8) {}
 
-  /**
-   * One hash per shingle, then PERMUTATIONS cheap universal-hash permutations of it
-   * (h·a + b, 32-bit): the classic MinHash construction, without rehashing strings.
-   */
-  private signature(set: Set<string>): Uint32Array {
-    const signature = new Uint32Array(PERMUTATIONS).fill(0xffffffff);
-    for (const shingle of set) {
-      const h = fnv1a(shingle, 0);
-      for (let p = 0; p < PERMUTATIONS; p++) {
-        const v = (Math.imul(h, PERMUTATION_A[p]) + PERMUTATION_B[p]) >>> 0;
-        if (v < signature[p]) signature[p] = v;
-      }
-    }
-    return signature;
-  }
-
-  /** The index of an earlier near-duplicate, or -1 (and then this request is remembered). */
-  addIfNew(text: string): number {
-    const signature = this.signature(shingles(text));
+  /** The index of an earlier near-duplicate, or -1 (and then this request is remembered). Takes the text or its signature. */
+  addIfNew(request: string | Uint32Array): number {
+    const signature = typeof request === 'string' ? requestSignature(request) : request;
     const bands: string[] = [];
     for (let b = 0; b < BANDS; b++) bands.push(`${b}:${signature.slice(b * ROWS, (b + 1) * ROWS).join(',')}`);
     const candidates = new Set<number>();

@@ -1270,19 +1270,24 @@ class Walker {
       const pairName = typeof obj.name === 'string' ? obj.name : typeof obj.key === 'string' ? obj.key : undefined;
       secretPair = pairName !== undefined && isSecretName(pairName);
     }
-    const out: Record<string, unknown> = {};
-    let changed = Object.getPrototypeOf(obj) !== Object.prototype;
-    for (const key of Object.keys(obj)) {
+    // Copied only from the first change on: most objects have nothing to redact, and then the
+    // input itself is handed back (results are read-only, like inputs). Odd prototypes are always copied.
+    let out: Record<string, unknown> | undefined = Object.getPrototypeOf(obj) !== Object.prototype ? {} : undefined;
+    const keys = Object.keys(obj);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
       const info = props === undefined ? null : keyInfo(props, key);
       const facts = keyFacts(key);
       const secret = info?.secret === true || ((info === null || !info.veto) && facts.secret) || (secretPair && key === 'value');
       const newKey = facts.clean ? key : redactText(key, this.redactor);
       const value = this.value(obj[key], secret, info === null ? undefined : info.children);
-      if (newKey !== key || value !== obj[key]) changed = true;
-      setOwn(out, newKey, value);
+      if (out === undefined && (newKey !== key || value !== obj[key])) {
+        out = {};
+        for (let j = 0; j < k; j++) setOwn(out, keys[j], obj[keys[j]]);
+      }
+      if (out !== undefined) setOwn(out, newKey, value);
     }
-    // Nothing to redact below: hand back the input itself (results are read-only, like inputs).
-    return changed ? out : obj;
+    return out ?? obj;
   }
 
   node(node: unknown, catalog: NodeCatalog | undefined): unknown {

@@ -17,6 +17,10 @@ export interface SourceRecord {
   views?: number;
   /** The workflow value (possibly still wrapped); absent when the input could not be read. */
   workflow?: unknown;
+  /** Or the workflow as JSON text, parsed later by the prepare step (which may run in a worker)… */
+  text?: string;
+  /** …or that text as base64 of gzip, as the template database stores it. */
+  gzipBase64?: string;
   /** Why the input could not be read (broken JSON, empty file, …). */
   error?: string;
   /** Characters of the text the record was read from, when the source knows it (report sizes). */

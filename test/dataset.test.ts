@@ -2,7 +2,7 @@
  * The dataset builder end to end on generated inputs: sources and broken files,
  * cleaning, requests, duplicates, the split, formats, determinism and leaks.
  */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadCatalog } from '../schemas/catalog/load';
@@ -307,6 +307,23 @@ describe('buildDataset', () => {
     await buildDataset({ ...baseOptions(a, [{ kind: 'dir', path: input }]), augment: 2 });
     await buildDataset({ ...baseOptions(b, [{ kind: 'dir', path: input }]), augment: 2 });
     for (const file of readdirSync(a)) expect(readFileSync(path.join(b, file), 'utf8')).toBe(readFileSync(path.join(a, file), 'utf8'));
+  });
+
+  it('gives the same bytes with worker threads as in one thread (compiled build)', async () => {
+    // Worker threads run the compiled prepare-worker.js: `npm test` builds before jest runs.
+    const compiled = path.join(__dirname, '..', 'dist', 'dataset', 'build.js');
+    expect(existsSync(compiled)).toBe(true);
+    const { buildDataset: buildCompiled } = require(compiled) as typeof import('../dataset/build');
+    const input = tmp();
+    writeCorpus(input, 60);
+    const single = path.join(tmp(), 'single');
+    const threaded = path.join(tmp(), 'threaded');
+    const one = await buildCompiled({ ...baseOptions(single, [{ kind: 'dir', path: input }]), augment: 1, workers: 0 });
+    const two = await buildCompiled({ ...baseOptions(threaded, [{ kind: 'dir', path: input }]), augment: 1, workers: 2 });
+    expect(two).toEqual(one);
+    expect(one.counts.accepted).toBeGreaterThan(40);
+    expect(readdirSync(threaded).sort()).toEqual(readdirSync(single).sort());
+    for (const file of readdirSync(single)) expect(readFileSync(path.join(threaded, file), 'utf8')).toBe(readFileSync(path.join(single, file), 'utf8'));
   });
 
   it('leaks no planted secret into any output file', async () => {

@@ -24,6 +24,7 @@ export interface DatasetBuildCommandOptions {
   maxPerStructure: string;
   nearDuplicate: string;
   augment: string;
+  workers?: string;
   prices?: string;
   n8nApiKey?: string;
   json?: boolean;
@@ -68,6 +69,7 @@ export function datasetBuildOptions(
     maxPerStructure: number(options.maxPerStructure, '--max-per-structure', { min: 1, max: 1_000_000, integer: true }),
     nearDuplicateThreshold: number(options.nearDuplicate, '--near-duplicate', { min: 0.1, max: 1 }),
     augment: number(options.augment, '--augment', { min: 0, max: 4, integer: true }),
+    ...(options.workers !== undefined ? { workers: number(options.workers, '--workers', { min: 0, max: 64, integer: true }) } : {}),
     ...(options.prices ? { prices: options.prices } : {}),
     ...(options.n8nApiKey ?? env.N8N_API_KEY ? { n8nApiKey: options.n8nApiKey ?? env.N8N_API_KEY } : {}),
   };

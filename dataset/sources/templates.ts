@@ -43,11 +43,20 @@ function parseList(text: unknown): string[] {
   }
 }
 
+/** A template row as stored: the workflow JSON still compressed when the row has it so. */
+export type StoredTemplate = Omit<TemplateRecord, 'workflowJson'> & { workflowJson?: string; compressed?: string };
+
+/** base64 of gzip (`workflow_json_compressed`) → the workflow JSON text. */
+export function decompressWorkflowJson(compressed: string): string {
+  return gunzipSync(Buffer.from(compressed, 'base64')).toString('utf8');
+}
+
 /**
- * Every template, ordered by id, one at a time: rows are decompressed as they are
- * read. (sql.js holds the ≈70 MB database itself in memory.)
+ * Every template row, ordered by id, one at a time, workflows left compressed (so that a
+ * build can decompress them on its worker threads). sql.js holds the ≈70 MB database
+ * itself in memory.
  */
-export async function* streamTemplates(dbPath = templatesDatabasePath()): AsyncGenerator<TemplateRecord> {
+export async function* streamStoredTemplates(dbPath = templatesDatabasePath()): AsyncGenerator<StoredTemplate> {
   const SQL = await initSqlJs();
   const db = new SQL.Database(readFileSync(dbPath));
   try {
@@ -58,10 +67,6 @@ export async function* streamTemplates(dbPath = templatesDatabasePath()): AsyncG
     while (statement.step()) {
       const row = statement.getAsObject();
       const compressed = row.workflow_json_compressed;
-      const workflowJson =
-        typeof compressed === 'string' && compressed !== ''
-          ? gunzipSync(Buffer.from(compressed, 'base64')).toString('utf8')
-          : String(row.workflow_json ?? '');
       yield {
         id: Number(row.id),
         workflowId: Number(row.workflow_id),
@@ -71,12 +76,19 @@ export async function* streamTemplates(dbPath = templatesDatabasePath()): AsyncG
         categories: parseList(row.categories),
         nodesUsed: parseList(row.nodes_used),
         ...(typeof row.url === 'string' ? { url: row.url } : {}),
-        workflowJson,
+        ...(typeof compressed === 'string' && compressed !== '' ? { compressed } : { workflowJson: String(row.workflow_json ?? '') }),
       };
     }
     statement.free();
   } finally {
     db.close();
+  }
+}
+
+/** Every template, ordered by id, one at a time, workflows decompressed. */
+export async function* streamTemplates(dbPath = templatesDatabasePath()): AsyncGenerator<TemplateRecord> {
+  for await (const { compressed, workflowJson, ...row } of streamStoredTemplates(dbPath)) {
+    yield { ...row, workflowJson: compressed !== undefined ? decompressWorkflowJson(compressed) : (workflowJson ?? '') };
   }
 }
 
@@ -87,17 +99,15 @@ export async function readTemplates(dbPath = templatesDatabasePath()): Promise<T
   return rows;
 }
 
-/** The `templates` source: template records with their n8n.io provenance. */
+/**
+ * The `templates` source: template records with their n8n.io provenance. The workflow
+ * stays compressed JSON text: the prepare step decodes and parses it (in a worker when
+ * the build has some).
+ */
 export async function* readTemplateSource(dbPath = templatesDatabasePath()): AsyncGenerator<SourceRecord> {
-  for await (const t of streamTemplates(dbPath)) {
+  for await (const t of streamStoredTemplates(dbPath)) {
     const provenance = { source: 'templates' as const, ref: `template ${t.id}`, url: t.url ?? `https://n8n.io/workflows/${t.workflowId}` };
-    let workflow: unknown;
-    try {
-      workflow = JSON.parse(t.workflowJson);
-    } catch {
-      yield { provenance, name: t.name, error: 'stored workflow JSON does not parse' };
-      continue;
-    }
-    yield { provenance, name: t.name, description: t.description, views: t.views, workflow, rawSize: t.workflowJson.length };
+    const workflow = t.compressed !== undefined ? { gzipBase64: t.compressed } : { text: t.workflowJson ?? '' };
+    yield { provenance, name: t.name, description: t.description, views: t.views, ...workflow };
   }
 }

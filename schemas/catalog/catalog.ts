@@ -158,7 +158,9 @@ export class NodeCatalog {
   /** Lower-cased short name → full types, for suggestions. */
   readonly byShortName = new Map<string, string[]>();
 
-  constructor(catalog: Catalog) {
+  /** @param data the catalog as plain data, kept (e.g. to hand to worker threads) */
+  constructor(readonly data: Catalog) {
+    const catalog = data;
     this.sources = catalog.sources;
     const entries = new Map(catalog.nodes.map((n) => [n.type, n]));
     for (const entry of catalog.nodes) {

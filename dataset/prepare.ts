@@ -1,0 +1,145 @@
+/**
+ * Everything the build does to one record that does not depend on the other records:
+ * parse → clean → redact → validate → node and view filters → request → target →
+ * dedupe keys → tokens. Pure over plain data, so it runs the same in the main thread
+ * or in a worker (see prepare-pool.ts); the order-dependent steps (duplicates, split)
+ * stay in build.ts.
+ */
+import type { NodeCatalog } from '../schemas/catalog/catalog';
+import { isObject } from '../schemas/json-value';
+import { unwrapWorkflow, validateWorkflow, type ValidationPolicy } from '../schemas/validator';
+import { cleanWorkflow } from './clean';
+import { compactWorkflow, hydrateWorkflow } from './compact';
+import { requestSignature, sha1, structureKey } from './dedupe';
+import { systemPrompt, type TargetFormat } from './prompt';
+import { Redactor, redactText, redactWorkflowStrings } from './redact';
+import type { RejectReason } from './report';
+import { requestFromDescription, syntheticRequest } from './requests';
+import { decompressWorkflowJson } from './sources/templates';
+import { triggerKind } from './split';
+import { countChatTokens } from './tokens';
+import type { SourceRecord, Workflow } from './types';
+
+/** The build settings a single record needs (plain data: they travel to workers). */
+export interface PrepareSettings {
+  target: TargetFormat;
+  model: string;
+  countTokens: boolean;
+  minNodes: number;
+  maxNodes: number;
+  minViews: number;
+  policy?: Partial<ValidationPolicy>;
+}
+
+export interface Rejected {
+  ok: false;
+  reason: RejectReason;
+  detail?: string;
+  /** Validator error codes, when the reason is `invalid`. */
+  invalidCodes?: string[];
+}
+
+export interface Prepared {
+  ok: true;
+  /** The target workflow as JSON text (what the assistant answers). */
+  target: string;
+  /** sha1 of the target (exact duplicates). */
+  exactKey: string;
+  /** Node types and typed edges (structural duplicates). */
+  group: string;
+  request: string;
+  requestSource: 'description' | 'stickyNote' | 'synthetic';
+  /** MinHash signature of the request (near duplicates). */
+  signature: Uint32Array;
+  redactions: Record<string, number>;
+  stratum: string;
+  nodeTypes: string[];
+  /** Tokens of the chat example (0 when not counted). */
+  tokens: number;
+  rawChars: number;
+}
+
+export type PrepareResult = Prepared | Rejected;
+
+const reject = (reason: RejectReason, detail?: string, invalidCodes?: string[]): Rejected => ({
+  ok: false,
+  reason,
+  ...(detail !== undefined ? { detail } : {}),
+  ...(invalidCodes ? { invalidCodes } : {}),
+});
+
+/** Provenance is not needed here (records reach workers without it). */
+export function prepareExample(record: Omit<SourceRecord, 'provenance'>, settings: PrepareSettings, catalog: NodeCatalog): PrepareResult {
+  if (record.error !== undefined) return reject('unreadable', record.error);
+  let value = record.workflow;
+  let rawSize = record.rawSize;
+  if (value === undefined && (record.text !== undefined || record.gzipBase64 !== undefined)) {
+    let text: string;
+    try {
+      text = record.text ?? decompressWorkflowJson(record.gzipBase64!);
+    } catch (error) {
+      return reject('unreadable', `stored workflow does not decompress: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    rawSize ??= text.length;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return reject('unreadable', 'stored workflow JSON does not parse');
+    }
+  }
+  if (value === undefined) return reject('unreadable');
+  const { workflow: unwrapped } = unwrapWorkflow(value);
+  if (!isObject(unwrapped) || !Array.isArray(unwrapped.nodes)) return reject('wrong_shape', 'no "nodes" list');
+
+  // Clean, then redact everything that may reach an output: workflow, sticky notes, description.
+  const cleaned = cleanWorkflow(unwrapped, record.name);
+  const redactor = new Redactor();
+  const redacted = redactWorkflowStrings(cleaned.workflow, { catalog, redactor });
+  const workflow = redacted.workflow as Workflow;
+  const stickyNotes = cleaned.stickyNotes.map((t) => redactText(t, redactor));
+  const description = record.description === undefined ? undefined : redactText(record.description, redactor);
+  const name = record.name === undefined ? undefined : redactText(record.name, redactor);
+
+  const validation = validateWorkflow(workflow, { catalog, policy: settings.policy });
+  if (!validation.valid) {
+    const codes = validation.errors.map((e) => e.code);
+    return reject('invalid', [...new Set(codes)].join(', '), codes);
+  }
+  const nodeCount = workflow.nodes.length;
+  if (nodeCount < settings.minNodes) return reject('too_few_nodes', `${nodeCount} node(s)`);
+  if (nodeCount > settings.maxNodes) return reject('too_many_nodes', `${nodeCount} nodes`);
+  if (record.views !== undefined && record.views < settings.minViews) return reject('below_min_views', `${record.views} views`);
+
+  const fromDescription = requestFromDescription(description, name);
+  const fromSticky = fromDescription ? undefined : requestFromDescription(stickyNotes.join('\n\n'), name);
+  const request = fromDescription ?? fromSticky ?? syntheticRequest({ ...workflow, name: name ?? workflow.name }, catalog);
+
+  const compact = compactWorkflow(workflow, { catalog });
+  const target = JSON.stringify(settings.target === 'compact' ? compact : hydrateWorkflow(compact, { catalog }));
+  const tokens = settings.countTokens
+    ? countChatTokens(
+        [
+          { role: 'system', content: systemPrompt(settings.target) },
+          { role: 'user', content: request.text },
+          { role: 'assistant', content: target },
+        ],
+        settings.model,
+      )
+    : 0;
+
+  return {
+    ok: true,
+    target,
+    exactKey: sha1(target),
+    group: structureKey(workflow),
+    request: request.text,
+    requestSource: fromDescription ? 'description' : fromSticky ? 'stickyNote' : 'synthetic',
+    signature: requestSignature(request.text),
+    redactions: redacted.counts,
+    stratum: triggerKind(workflow, catalog),
+    nodeTypes: workflow.nodes.map((n) => n.type),
+    tokens,
+    // Token-counting the raw export too would double the tokenizer's work: compare sizes in characters.
+    rawChars: rawSize ?? JSON.stringify(unwrapped).length,
+  };
+}
