@@ -10,6 +10,8 @@ import { runDatasetCheck, type DatasetCheckCommandOptions } from './commands/dat
 import { runDemo } from './commands/demo';
 import { DEFAULT_BUILD_SETTINGS } from '../dataset/build';
 import { FORMATS } from '../dataset/formats';
+import { registerTrain } from './commands/train';
+import { registerTrainExport } from './commands/train-export';
 import { runValidate } from './commands/validate';
 import { InputError } from './inputs';
 import { type CliIO, EXIT_USAGE, processIO } from './io';
@@ -83,6 +85,8 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .action((file: string, options: DatasetCheckCommandOptions) => {
       setExit(runDatasetCheck(file, options, io));
     });
+
+  registerTrainExport(registerTrain(program, io, setExit), io, setExit);
 
   const demo = program.command('demo').description('validate the bundled example workflows (a valid one and typical hallucinations)');
   addPolicyOptions(addCatalogOption(demo)).action((options: CommonOptions) => {

@@ -1,0 +1,140 @@
+/**
+ * The local job registry: every job flowtune launched, with what it needs to find it
+ * again (provider, base URL, idempotency key, uploaded files). `watch` resumes from it
+ * after a crash; `start` consults it before creating anything. One JSON file, written
+ * to a temp file and renamed, under the user's config folder (`FLOWTUNE_HOME`, or
+ * `--registry`, overrides). Artifacts of a job (metrics CSV, loss curve) live beside it
+ * in `jobs/<provider>-<jobId>/`.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ProviderName } from './types';
+
+export interface JobRecord {
+  provider: ProviderName;
+  baseURL: string;
+  jobId: string;
+  /** Idempotency key: hash of the dataset and the job parameters. */
+  key: string;
+  model: string;
+  suffix?: string;
+  trainingFile: string;
+  validationFile?: string;
+  /** Paths the data came from, for humans. */
+  dataPath: string;
+  validationPath?: string;
+  createdAt: string;
+  status: string;
+  fineTunedModel?: string | null;
+  /** Cost estimate shown before launch (USD), when a price was known. */
+  estimatedUsd?: number | null;
+}
+
+/** Files already uploaded, by content hash: a relaunch does not upload them again. */
+export interface UploadRecord {
+  provider: ProviderName;
+  baseURL: string;
+  sha256: string;
+  fileId: string;
+  filename: string;
+  uploadedAt: string;
+}
+
+interface RegistryFile {
+  version: 1;
+  jobs: JobRecord[];
+  uploads: UploadRecord[];
+}
+
+/** The user's config folder for flowtune (XDG on Linux, Application Support on macOS, APPDATA on Windows). */
+export function defaultRegistryDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FLOWTUNE_HOME) return env.FLOWTUNE_HOME;
+  if (process.platform === 'win32') return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'flowtune');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'flowtune');
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config'), 'flowtune');
+}
+
+export class JobRegistry {
+  readonly file: string;
+
+  constructor(readonly dir: string = defaultRegistryDir()) {
+    this.file = path.join(dir, 'jobs.json');
+  }
+
+  private read(): RegistryFile {
+    let text: string;
+    try {
+      text = readFileSync(this.file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, jobs: [], uploads: [] };
+      throw error;
+    }
+    try {
+      const value = JSON.parse(text) as Partial<RegistryFile>;
+      return { version: 1, jobs: Array.isArray(value.jobs) ? value.jobs : [], uploads: Array.isArray(value.uploads) ? value.uploads : [] };
+    } catch (error) {
+      throw new Error(`${this.file}: the job registry is not valid JSON (${(error as Error).message}); fix or move it away`);
+    }
+  }
+
+  private write(data: RegistryFile): void {
+    mkdirSync(this.dir, { recursive: true });
+    const temp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`);
+    renameSync(temp, this.file);
+  }
+
+  jobs(): JobRecord[] {
+    return this.read().jobs;
+  }
+
+  find(jobId: string): JobRecord | undefined {
+    return this.read().jobs.find((j) => j.jobId === jobId);
+  }
+
+  findByKey(key: string): JobRecord[] {
+    return this.read().jobs.filter((j) => j.key === key);
+  }
+
+  /** Insert or update (by provider + job id). */
+  save(record: JobRecord): void {
+    const data = this.read();
+    const index = data.jobs.findIndex((j) => j.jobId === record.jobId && j.provider === record.provider);
+    if (index >= 0) data.jobs[index] = { ...data.jobs[index], ...record };
+    else data.jobs.push(record);
+    this.write(data);
+  }
+
+  update(jobId: string, patch: Partial<JobRecord>): void {
+    const data = this.read();
+    const record = data.jobs.find((j) => j.jobId === jobId);
+    if (!record) return;
+    Object.assign(record, patch);
+    this.write(data);
+  }
+
+  upload(provider: ProviderName, baseURL: string, sha256: string): UploadRecord | undefined {
+    return this.read().uploads.find((u) => u.provider === provider && u.baseURL === baseURL && u.sha256 === sha256);
+  }
+
+  saveUpload(record: UploadRecord): void {
+    const data = this.read();
+    data.uploads = data.uploads.filter((u) => !(u.provider === record.provider && u.baseURL === record.baseURL && u.sha256 === record.sha256));
+    data.uploads.push(record);
+    this.write(data);
+  }
+
+  forgetUpload(fileId: string): void {
+    const data = this.read();
+    data.uploads = data.uploads.filter((u) => u.fileId !== fileId);
+    this.write(data);
+  }
+
+  /** Folder of a job's artifacts (created). */
+  artifactsDir(record: Pick<JobRecord, 'provider' | 'jobId'>): string {
+    const dir = path.join(this.dir, 'jobs', `${record.provider}-${record.jobId.replace(/[^A-Za-z0-9_.-]/g, '_')}`);
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+}

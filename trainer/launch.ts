@@ -1,0 +1,220 @@
+/**
+ * Launching a fine-tuning job safely: check the data before anything is uploaded,
+ * estimate the cost (the caller asks before spending), and create the job at most
+ * once. The SDKs retry creation blindly on timeouts and 5xx; here every launch carries
+ * a deterministic key (hash of the data and the parameters) in its metadata, and before
+ * any create — first try, retry or relaunch after a crash — the registry and the
+ * provider are searched for a live job with that key.
+ */
+import { createHash } from 'node:crypto';
+import { setTimeout as sleepFor } from 'node:timers/promises';
+import { checkJsonl, type CheckResult } from '../dataset/check';
+import { estimateTrainingCost, type TrainingCostEstimate } from '../dataset/cost';
+import { describeProviderError, isRetryable, TrainerError } from './errors';
+import type { JobRegistry } from './job-store';
+import type { CreateJobRequest, FineTuneJob, FineTuneProvider, LoraSettings, TrainingMethod } from './types';
+
+/** Metadata key holding the idempotency key on the provider's side. */
+export const IDEMPOTENCY_METADATA_KEY = 'flowtune_key';
+
+export interface DataFile {
+  path: string;
+  content: Buffer;
+}
+
+export interface LaunchRequest {
+  provider: FineTuneProvider;
+  /** Where the provider lives (part of the key: the same data on two services is two jobs). */
+  baseURL: string;
+  training: DataFile;
+  validation?: DataFile;
+  model: string;
+  method: TrainingMethod;
+  lora?: LoraSettings;
+  suffix?: string;
+  seed?: number;
+  metadata?: Record<string, string>;
+  /** Price table override (file path). */
+  prices?: string;
+}
+
+export interface LaunchPlan {
+  key: string;
+  training: CheckResult;
+  validation?: CheckResult;
+  cost: TrainingCostEstimate;
+  trainingSha256: string;
+  validationSha256?: string;
+}
+
+const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+/** Validate epochs and friends before anything leaves the machine. */
+function checkMethod(method: TrainingMethod): void {
+  const n = method.nEpochs;
+  if (n !== undefined && n !== 'auto' && (!Number.isInteger(n) || n < 1 || n > 50)) throw new TrainerError('bad_request', `epochs must be a whole number from 1 to 50 (got ${n})`);
+  const b = method.batchSize;
+  if (b !== undefined && b !== 'auto' && (!Number.isInteger(b) || b < 1)) throw new TrainerError('bad_request', `batch size must be a whole number ≥ 1 (got ${b})`);
+  const lr = method.learningRateMultiplier;
+  if (lr !== undefined && lr !== 'auto' && !(lr > 0)) throw new TrainerError('bad_request', `learning-rate multiplier must be > 0 (got ${lr})`);
+  if (method.learningRate !== undefined && !(method.learningRate > 0)) throw new TrainerError('bad_request', `learning rate must be > 0 (got ${method.learningRate})`);
+}
+
+function fileErrors(file: DataFile, result: CheckResult): TrainerError | undefined {
+  if (result.errors.length === 0 && result.examples > 0) return undefined;
+  if (result.examples === 0) return new TrainerError('invalid_file', `${file.path}: no examples`);
+  const shown = result.errors.slice(0, 5).map((e) => `  ${file.path}:${e.line}: ${e.code}: ${e.message}`);
+  const more = result.errors.length > 5 ? `\n  … and ${result.errors.length - 5} more (flowtune dataset check ${file.path})` : '';
+  return new TrainerError('invalid_file', `${file.path} fails the fine-tuning format checks (${result.errors.length} error(s)); nothing was uploaded:\n${shown.join('\n')}${more}`);
+}
+
+/** Checks, cost and key: pure, nothing is sent. Throws a TrainerError naming file and line for bad data. */
+export function planLaunch(request: LaunchRequest): LaunchPlan {
+  checkMethod(request.method);
+  const training = checkJsonl(request.training.content.toString('utf8'), request.model);
+  const trainingError = fileErrors(request.training, training);
+  if (trainingError) throw trainingError;
+  let validation: CheckResult | undefined;
+  if (request.validation) {
+    validation = checkJsonl(request.validation.content.toString('utf8'), request.model);
+    const validationError = fileErrors(request.validation, validation);
+    if (validationError) throw validationError;
+  }
+  const epochs = typeof request.method.nEpochs === 'number' ? request.method.nEpochs : undefined;
+  const cost = estimateTrainingCost({
+    tokensPerExample: training.tokens.perExample.map((e) => e.tokens),
+    model: request.model,
+    ...(epochs !== undefined ? { epochs } : {}),
+    ...(request.prices ? { prices: request.prices } : {}),
+  });
+  const trainingSha256 = sha256(request.training.content);
+  const validationSha256 = request.validation ? sha256(request.validation.content) : undefined;
+  const key = sha256(
+    JSON.stringify({
+      v: 1,
+      provider: request.provider.name,
+      baseURL: request.baseURL,
+      model: request.model,
+      training: trainingSha256,
+      validation: validationSha256 ?? null,
+      method: request.method,
+      lora: request.lora ?? null,
+      suffix: request.suffix ?? null,
+      seed: request.seed ?? null,
+    }),
+  ).slice(0, 32);
+  return { key, training, ...(validation ? { validation } : {}), cost, trainingSha256, ...(validationSha256 ? { validationSha256 } : {}) };
+}
+
+export interface LaunchDeps {
+  registry: JobRegistry;
+  onStatus?: (message: string) => void;
+  /** Create attempts in all (default 3). */
+  attempts?: number;
+  /** Pause before attempt n (ms); default 2 s, 4 s, 8 s… */
+  backoffMs?: (attempt: number) => number;
+}
+
+export interface LaunchResult {
+  job: FineTuneJob;
+  /** An existing job with the same key was found: nothing new was created. */
+  reused: boolean;
+}
+
+const DEAD = new Set(['failed', 'cancelled']);
+
+/** A live job launched earlier with this key: the registry first, then the provider's own list. */
+async function findExisting(request: LaunchRequest, key: string, registry: JobRegistry): Promise<FineTuneJob | undefined> {
+  for (const record of registry.findByKey(key).reverse()) {
+    if (record.provider !== request.provider.name || record.baseURL !== request.baseURL) continue;
+    try {
+      const job = await request.provider.getJob(record.jobId);
+      if (!DEAD.has(job.status)) return job;
+    } catch {
+      // Unknown to the provider now (deleted, other account): fall through to the provider search.
+    }
+  }
+  for await (const job of request.provider.listJobs({ metadata: { [IDEMPOTENCY_METADATA_KEY]: key }, limit: 50 })) {
+    if (job.metadata[IDEMPOTENCY_METADATA_KEY] === key && !DEAD.has(job.status)) return job;
+  }
+  return undefined;
+}
+
+async function uploadOnce(request: LaunchRequest, file: DataFile, hash: string, registry: JobRegistry): Promise<string> {
+  const known = registry.upload(request.provider.name, request.baseURL, hash);
+  if (known) return known.fileId;
+  const filename = file.path.split(/[\\/]/).pop() || 'train.jsonl';
+  let uploaded;
+  try {
+    uploaded = await request.provider.uploadFile(file.content, filename);
+  } catch (error) {
+    throw describeProviderError(error, request.provider.name, { baseURL: request.baseURL, file: file.path, model: request.model });
+  }
+  registry.saveUpload({ provider: request.provider.name, baseURL: request.baseURL, sha256: hash, fileId: uploaded.id, filename, uploadedAt: new Date().toISOString() });
+  return uploaded.id;
+}
+
+/** Upload (once) and create (at most once per key). Call after the user agreed to the plan's cost. */
+export async function launchJob(request: LaunchRequest, plan: LaunchPlan, deps: LaunchDeps): Promise<LaunchResult> {
+  const { registry } = deps;
+  const status = deps.onStatus ?? (() => undefined);
+  const attempts = deps.attempts ?? 3;
+  const backoff = deps.backoffMs ?? ((n: number) => 1000 * 2 ** n);
+  const context = { baseURL: request.baseURL, model: request.model };
+
+  const remember = (job: FineTuneJob, trainingFile: string, validationFile?: string) =>
+    registry.save({
+      provider: request.provider.name,
+      baseURL: request.baseURL,
+      jobId: job.id,
+      key: plan.key,
+      model: request.model,
+      ...(request.suffix ? { suffix: request.suffix } : {}),
+      trainingFile,
+      ...(validationFile ? { validationFile } : {}),
+      dataPath: request.training.path,
+      ...(request.validation ? { validationPath: request.validation.path } : {}),
+      createdAt: new Date((job.createdAt || Date.now() / 1000) * 1000).toISOString(),
+      status: job.status,
+      fineTunedModel: job.fineTunedModel,
+      estimatedUsd: plan.cost.usd,
+    });
+
+  for (let attempt = 1; ; attempt++) {
+    let existing: FineTuneJob | undefined;
+    try {
+      existing = await findExisting(request, plan.key, registry);
+    } catch (error) {
+      throw describeProviderError(error, request.provider.name, context);
+    }
+    if (existing) {
+      status(`job ${existing.id} with the same data and settings already exists (${existing.status}): not creating another`);
+      remember(existing, existing.trainingFile, existing.validationFile ?? undefined);
+      return { job: existing, reused: true };
+    }
+
+    const trainingFile = await uploadOnce(request, request.training, plan.trainingSha256, registry);
+    const validationFile = request.validation ? await uploadOnce(request, request.validation, plan.validationSha256!, registry) : undefined;
+    const create: CreateJobRequest = {
+      model: request.model,
+      trainingFile,
+      ...(validationFile ? { validationFile } : {}),
+      ...(request.suffix ? { suffix: request.suffix } : {}),
+      ...(request.seed !== undefined ? { seed: request.seed } : {}),
+      metadata: { ...request.metadata, [IDEMPOTENCY_METADATA_KEY]: plan.key },
+      method: request.method,
+      ...(request.lora ? { lora: request.lora } : {}),
+    };
+    try {
+      const job = await request.provider.createJob(create);
+      remember(job, trainingFile, validationFile);
+      return { job, reused: false };
+    } catch (error) {
+      const described = describeProviderError(error, request.provider.name, context);
+      if (!isRetryable(error) || attempt >= attempts) throw described;
+      const wait = backoff(attempt);
+      status(`creating the job failed (${described.message}); looking for it before retrying in ${Math.round(wait / 1000)} s`);
+      await sleepFor(wait);
+    }
+  }
+}

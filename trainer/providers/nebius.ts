@@ -1,0 +1,79 @@
+/**
+ * Nebius Token Factory: OpenAI-compatible files and fine-tuning jobs
+ * (https://api.tokenfactory.nebius.com/v1/), with its own hyperparameters, and
+ * serverless LoRA serving after `POST /v0/models` registers a checkpoint as a model.
+ */
+import type { JobCreateParams } from 'openai/resources/fine-tuning/jobs/jobs';
+import type { CreateJobRequest, ProviderName, ServingEndpoint } from '../types';
+import { type OpenAICompatibleOptions, OpenAIProvider } from './openai';
+import { TrainerError } from '../errors';
+
+export const NEBIUS_BASE_URL = 'https://api.tokenfactory.nebius.com/v1';
+
+/**
+ * flowtune's settings → Nebius hyperparameters (docs: api-reference/fine-tuning/create-a-fine-tuning-job).
+ * Nebius takes an absolute learning rate; LoRA is off unless asked for (full fine-tuning).
+ */
+export const NEBIUS_HYPERPARAMETERS = {
+  nEpochs: 'n_epochs',
+  batchSize: 'batch_size',
+  learningRate: 'learning_rate',
+  'lora.enabled': 'lora',
+  'lora.r': 'lora_r',
+  'lora.alpha': 'lora_alpha',
+  'lora.dropout': 'lora_dropout',
+} as const;
+
+export class NebiusProvider extends OpenAIProvider {
+  override readonly name: ProviderName = 'nebius';
+
+  constructor(options: OpenAICompatibleOptions) {
+    super({ ...options, baseURL: options.baseURL ?? NEBIUS_BASE_URL });
+  }
+
+  protected override createBody(request: CreateJobRequest): JobCreateParams & Record<string, unknown> {
+    const { method, lora } = request;
+    if (method.type !== 'supervised') throw new TrainerError('unsupported', `nebius: only supervised fine-tuning is offered (got ${method.type})`);
+    if (method.learningRateMultiplier !== undefined && method.learningRateMultiplier !== 'auto') {
+      throw new TrainerError('unsupported', 'nebius takes an absolute learning rate (--learning-rate, e.g. 0.00001), not a multiplier');
+    }
+    const auto = (v: unknown) => v === undefined || v === 'auto';
+    const hyperparameters: Record<string, number | boolean> = {};
+    if (!auto(method.nEpochs)) hyperparameters[NEBIUS_HYPERPARAMETERS.nEpochs] = method.nEpochs as number;
+    if (!auto(method.batchSize)) hyperparameters[NEBIUS_HYPERPARAMETERS.batchSize] = method.batchSize as number;
+    if (method.learningRate !== undefined) hyperparameters[NEBIUS_HYPERPARAMETERS.learningRate] = method.learningRate;
+    if (lora?.enabled !== undefined || lora?.r !== undefined) hyperparameters[NEBIUS_HYPERPARAMETERS['lora.enabled']] = lora.enabled ?? true;
+    if (lora?.r !== undefined) hyperparameters[NEBIUS_HYPERPARAMETERS['lora.r']] = lora.r;
+    if (lora?.alpha !== undefined) hyperparameters[NEBIUS_HYPERPARAMETERS['lora.alpha']] = lora.alpha;
+    if (lora?.dropout !== undefined) hyperparameters[NEBIUS_HYPERPARAMETERS['lora.dropout']] = lora.dropout;
+    const base = super.createBody({ ...request, method: { type: 'supervised' } });
+    return { ...base, method: { type: 'supervised', supervised: { hyperparameters } } } as JobCreateParams & Record<string, unknown>;
+  }
+
+  /** Nebius lists its catalogue and the account's custom models together; custom ones carry a `:` suffix. */
+  protected override isFineTuned(model: { id: string; owned_by: string }): boolean {
+    return model.id.startsWith('ft:') || /-LoRa:|:[^/]+$/.test(model.id);
+  }
+
+  /**
+   * A job id (`ftjob-…`) or a checkpoint source (`ftjob-…:ftckpt_…`) is first registered as
+   * a serverless LoRA model (`POST /v0/models`); any other id is served as it is.
+   */
+  override async servingFor(model: string): Promise<ServingEndpoint> {
+    if (!model.startsWith('ftjob-')) return { baseURL: this.client.baseURL, headers: this.authHeaders(), model };
+    let source = model;
+    const jobId = model.split(':')[0];
+    const job = await this.getJob(jobId);
+    if (!model.includes(':')) {
+      const checkpoints = await this.listCheckpoints(jobId);
+      const last = checkpoints.sort((a, b) => b.step - a.step)[0];
+      if (!last) throw new TrainerError('not_found', `nebius: job ${jobId} has no checkpoint to deploy yet (status ${job.status})`);
+      source = `${jobId}:${last.id}`;
+    }
+    const name = `flowtune-${jobId.replace(/^ftjob-/, '').slice(0, 12)}`;
+    const created = await this.client.post<{ name: string; status: string }>(new URL('/v0/models', this.client.baseURL).toString(), {
+      body: { name, base_model: job.model, source },
+    });
+    return { baseURL: this.client.baseURL, headers: this.authHeaders(), model: created.name };
+  }
+}
