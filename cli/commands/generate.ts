@@ -1,0 +1,210 @@
+/** `flowtune generate` and `flowtune import`: request → validated workflow → (optionally) a real n8n. */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { generateWorkflow } from '../../generator/pipeline';
+import { ChatCompletionsModel } from '../../generator/models';
+import { defaultRetrievalData, readTrainingExamples, RetrievalIndex, RetrievalModel, TrainingDataError } from '../../generator/retrieval';
+import type { GenerationResult, WorkflowModel } from '../../generator/types';
+import { N8nApiClient, N8nApiError } from '../../n8n-api/client';
+import type { NodeCatalog } from '../../schemas/catalog/catalog';
+import { validateWorkflow } from '../../schemas/validator';
+import type { ValidationPolicy } from '../../schemas/validator/policy';
+import { describeJsonError } from '../inputs';
+import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
+import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, policyFrom } from '../options';
+import { UsageError } from './catalog';
+
+export const BASELINE_LABEL = 'baseline: nearest training workflow by BM25 retrieval, not a language model';
+
+export interface ModelOptions {
+  model: string;
+  baseUrl?: string;
+  apiKey?: string;
+  data?: string;
+}
+
+interface GenerateCommandOptions extends CommonOptions, ModelOptions {
+  fewShot: string;
+  hints?: boolean;
+  constrained?: boolean;
+  maxRepairs: string;
+  out?: string;
+  json?: boolean;
+  import?: boolean;
+  n8nUrl?: string;
+  n8nApiKey?: string;
+}
+
+const count = (value: string, flag: string, max: number): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${flag} must be a whole number from 0 to ${max} (got "${value}")`);
+  return n;
+};
+
+/** The retrieval index of the training data (given, the local dataset, or a cached default build). */
+export async function retrievalIndexFor(data: string | undefined, catalog: NodeCatalog): Promise<RetrievalIndex> {
+  try {
+    return new RetrievalIndex(readTrainingExamples(data ?? (await defaultRetrievalData(catalog))));
+  } catch (error) {
+    if (error instanceof TrainingDataError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** `--model retrieval` (the offline baseline) or a model id on an OpenAI-compatible endpoint. */
+export async function modelFor(options: ModelOptions, catalog: NodeCatalog, io: CliIO, index?: RetrievalIndex): Promise<WorkflowModel> {
+  if (options.model === 'retrieval') return new RetrievalModel(index ?? (await retrievalIndexFor(options.data, catalog)));
+  const env = io.env ?? process.env;
+  const baseURL = options.baseUrl ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
+  const apiKey = options.apiKey ?? env.OPENAI_API_KEY;
+  if (!apiKey && /api\.openai\.com/.test(baseURL)) throw new UsageError('no API key for https://api.openai.com: set OPENAI_API_KEY or pass --api-key (or --base-url for a local server)');
+  return new ChatCompletionsModel({ baseURL, model: options.model, ...(apiKey ? { apiKey } : {}) }, catalog);
+}
+
+function n8nClient(options: { n8nUrl?: string; n8nApiKey?: string }, io: CliIO): N8nApiClient {
+  if (!options.n8nUrl) throw new UsageError('--n8n-url is required to create the workflow in n8n');
+  const apiKey = options.n8nApiKey ?? (io.env ?? process.env).N8N_API_KEY;
+  if (!apiKey) throw new UsageError('no n8n API key: pass --n8n-api-key or set N8N_API_KEY (Settings → n8n API in the n8n editor)');
+  return new N8nApiClient(options.n8nUrl, apiKey);
+}
+
+function writeAtomic(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
+
+function summary(result: GenerationResult): string {
+  const { trace } = result;
+  const lines = [
+    `model:      ${trace.model}${trace.baseline ? ` (${BASELINE_LABEL})` : ''}`,
+    `workflow:   ${result.workflow ? `"${result.workflow.name}", ${result.workflow.nodes.length} nodes: ${result.workflow.nodes.map((n) => n.type.replace(/^.*\./, '')).join(', ')}` : 'none (no JSON in the answer)'}`,
+    `validation: ${result.valid ? 'valid' : `${result.errors.length} error(s)`}${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ''}`,
+    ...result.errors.slice(0, 10).map((e) => `  ${e.code}${e.node ? ` [${e.node}]` : ''}: ${e.message}`),
+    `rounds:     ${trace.rounds.length} (${trace.rounds.map((r) => `${r.kind}: ${r.parsed ? `${r.errors.length} error(s)` : 'no JSON'}`).join('; ')})`,
+    `tokens:     ${trace.promptTokens} prompt + ${trace.completionTokens} completion; ${Math.round(trace.totalMs)} ms`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+async function runGenerate(words: string[], options: GenerateCommandOptions, catalog: NodeCatalog, policy: ValidationPolicy, io: CliIO): Promise<number> {
+  const request = words.join(' ').trim();
+  if (request === '') throw new UsageError('give the request, e.g. flowtune generate "Post new GitHub issues to Slack"');
+  const fewShot = count(options.fewShot, '--few-shot', 10);
+  const index = options.model === 'retrieval' || fewShot > 0 ? await retrievalIndexFor(options.data, catalog) : undefined;
+  const model = await modelFor(options, catalog, io, index);
+  let result: GenerationResult;
+  try {
+    result = await generateWorkflow(request, {
+      model,
+      catalog,
+      policy,
+      maxRepairs: count(options.maxRepairs, '--max-repairs', 10),
+      ...(options.constrained ? { constrained: true } : {}),
+      ...(fewShot > 0 && index ? { fewShot: { index, k: fewShot } } : {}),
+      ...(options.hints ? { hints: { catalog } } : {}),
+    });
+  } catch (error) {
+    io.stderr(`flowtune: the model call failed: ${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  }
+
+  let created: { id: string; editorUrl: string } | undefined;
+  if (options.import) {
+    if (!result.valid || !result.workflow) {
+      io.stderr('flowtune: not importing: the workflow does not validate\n');
+    } else {
+      try {
+        created = await n8nClient(options, io).createWorkflow(result.workflow);
+      } catch (error) {
+        if (!(error instanceof N8nApiError)) throw error;
+        io.stderr(`flowtune: ${error.message}\n`);
+        return EXIT_USAGE;
+      }
+    }
+  }
+
+  if (options.out && result.workflow) writeAtomic(options.out, `${JSON.stringify(result.workflow, null, 2)}\n`);
+  if (options.json) {
+    io.stdout(`${JSON.stringify({ ...result, ...(result.trace.baseline ? { label: BASELINE_LABEL } : {}), ...(created ? { imported: created } : {}) }, null, 2)}\n`);
+  } else {
+    io.stderr(summary(result));
+    if (!options.out && result.workflow) io.stdout(`${JSON.stringify(result.workflow, null, 2)}\n`);
+    if (options.out) io.stderr(`written:    ${options.out}\n`);
+    if (created) io.stderr(`imported:   workflow ${created.id} — ${created.editorUrl}\n`);
+  }
+  return result.valid ? EXIT_OK : EXIT_INVALID;
+}
+
+async function runImport(file: string, options: CommonOptions & { n8nUrl?: string; n8nApiKey?: string; validate: boolean; json?: boolean }, catalog: NodeCatalog, policy: ValidationPolicy, io: CliIO): Promise<number> {
+  let text: string;
+  try {
+    text = file === '-' ? io.readStdin() : readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let workflow: Record<string, unknown>;
+  try {
+    workflow = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new UsageError(`${file}: ${describeJsonError(text)}`);
+  }
+  if (options.validate) {
+    const result = validateWorkflow(workflow, { catalog, policy });
+    if (!result.valid) {
+      io.stderr(`flowtune: not importing ${file}: ${result.errors.length} validation error(s) (--no-validate to import anyway)\n`);
+      for (const e of result.errors.slice(0, 10)) io.stderr(`  ${e.code}${e.node ? ` [${e.node}]` : ''}: ${e.message}\n`);
+      return EXIT_INVALID;
+    }
+  }
+  try {
+    const created = await n8nClient(options, io).createWorkflow(workflow);
+    io.stdout(options.json ? `${JSON.stringify(created)}\n` : `created workflow ${created.id}: ${created.editorUrl}\n`);
+    return EXIT_OK;
+  } catch (error) {
+    if (!(error instanceof N8nApiError)) throw error;
+    io.stderr(`flowtune: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+export function addModelOptions(command: Command): Command {
+  return command
+    .option('--model <id>', 'retrieval (offline baseline) or a model id on an OpenAI-compatible endpoint', 'retrieval')
+    .option('--base-url <url>', 'OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, Azure, Nebius, Together…; or OPENAI_BASE_URL)')
+    .option('--api-key <key>', 'API key of the endpoint (or OPENAI_API_KEY)')
+    .option('--data <train.jsonl>', 'training examples for retrieval and few-shot (default: flowtune-dataset/train.jsonl, else a cached build from the templates)');
+}
+
+export function registerGenerate(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const generate = addModelOptions(
+    program
+      .command('generate')
+      .description('request → validated, importable n8n workflow (exit 0 valid, 1 invalid, 2 usage or model error)')
+      .argument('<request...>', 'what the workflow should do'),
+  )
+    .option('--few-shot <k>', 'retrieved training examples shown to the model', '0')
+    .option('--hints', 'suggest likely node types from the catalog')
+    .option('--constrained', 'response_format json_schema with the catalog node types as an enum (servers that support it)')
+    .option('--max-repairs <n>', 'rounds that send the validator errors back to the model', '2')
+    .option('--out <file>', 'write the workflow JSON here (default: stdout)')
+    .option('--json', 'print workflow, validation and trace as JSON')
+    .option('--import', 'create the workflow in n8n through its public API when it validates')
+    .option('--n8n-url <url>', 'n8n base URL for --import')
+    .option('--n8n-api-key <key>', 'n8n API key for --import (or N8N_API_KEY)');
+  addPolicyOptions(addCatalogOption(generate)).action(async (words: string[], options: GenerateCommandOptions) => {
+    setExit(await runGenerate(words, options, catalogFrom(options), policyFrom(options), io));
+  });
+
+  const importCommand = program
+    .command('import')
+    .description('create a workflow file in n8n through its public API (validated first; exit 0 created, 1 invalid, 2 usage or n8n error)')
+    .argument('<workflow.json>', 'workflow file, or - for stdin')
+    .requiredOption('--n8n-url <url>', 'n8n base URL, e.g. http://localhost:5678')
+    .option('--n8n-api-key <key>', 'n8n API key (or N8N_API_KEY)')
+    .option('--no-validate', 'import without validating against the catalog')
+    .option('--json', 'print {id, name, editorUrl} as JSON');
+  addPolicyOptions(addCatalogOption(importCommand)).action(async (file: string, options: CommonOptions & { n8nUrl?: string; n8nApiKey?: string; validate: boolean; json?: boolean }) => {
+    setExit(await runImport(file, options, catalogFrom(options), policyFrom(options), io));
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * Request → model → extract → validate → repair → hydrate → final validation.
+ * The catalog validator decides "valid"; its errors go back to the model for up to
+ * `maxRepairs` rounds. Every generation returns the workflow and a trace.
+ */
+import { hydrateWorkflow, type CompactWorkflow, type FullWorkflow } from '../dataset/compact';
+import type { NodeCatalog } from '../schemas/catalog/catalog';
+import { isObject } from '../schemas/json-value';
+import { unwrapWorkflow, validateWorkflow, type ValidationPolicy } from '../schemas/validator';
+import type { ValidationIssue } from '../schemas/validator/issues';
+import { extractJson } from './extract';
+import { buildMessages, type PromptOptions } from './prompt';
+import type { ChatMessage, GenerationResult, RoundTrace, WorkflowModel } from './types';
+
+export interface GenerateOptions extends PromptOptions {
+  model: WorkflowModel;
+  catalog: NodeCatalog;
+  policy?: Partial<ValidationPolicy>;
+  /** Repair rounds after the first answer (default 2). */
+  maxRepairs?: number;
+  constrained?: boolean;
+}
+
+type Issue = RoundTrace['errors'][number];
+const brief = (i: ValidationIssue): Issue => ({ code: i.code, message: i.message, ...(i.path ? { path: i.path } : {}), ...(i.node ? { node: i.node } : {}) });
+
+/**
+ * A model answer (compact, or full as n8n exports it) → an importable workflow. Credentials
+ * written as n8n's `{type: {id, name}}` map keep their types; ids and positions are made anew.
+ */
+export function toFullWorkflow(value: unknown, catalog: NodeCatalog): FullWorkflow | undefined {
+  const { workflow } = unwrapWorkflow(value);
+  if (!isObject(workflow) || !Array.isArray(workflow.nodes)) return undefined;
+  const nodes = workflow.nodes.map((node) =>
+    isObject(node) && isObject(node.credentials) && !Array.isArray(node.credentials) ? { ...node, credentials: Object.keys(node.credentials) } : node,
+  );
+  return hydrateWorkflow({ ...workflow, nodes } as unknown as CompactWorkflow, { catalog });
+}
+
+function repairMessage(errors: readonly ValidationIssue[] | string): string {
+  if (typeof errors === 'string') return `Your answer could not be read as JSON (${errors}). Answer with the complete workflow as one JSON object and nothing else.`;
+  const lines = errors.slice(0, 20).map((e) => `- ${e.code}${e.node ? ` (node "${e.node}")` : ''}: ${e.message}${e.suggestion ? ` — ${e.suggestion}` : ''}`);
+  const more = errors.length > 20 ? `\n- … and ${errors.length - 20} more` : '';
+  return `The workflow does not validate against n8n's node catalog:\n${lines.join('\n')}${more}\nFix these problems and answer with the complete corrected workflow JSON only.`;
+}
+
+export async function generateWorkflow(request: string, options: GenerateOptions): Promise<GenerationResult> {
+  const started = performance.now();
+  const { model, catalog } = options;
+  const maxRepairs = options.maxRepairs ?? 2;
+  const messages: ChatMessage[] = buildMessages(request, options);
+  const rounds: RoundTrace[] = [];
+  let workflow: FullWorkflow | null = null;
+  let errors: Issue[] = [];
+  let warnings: Issue[] = [];
+  let rawText = '';
+
+  for (let round = 0; round <= maxRepairs; round++) {
+    const reply = await model.complete(messages, { request, ...(options.constrained ? { constrained: true } : {}) });
+    rawText = reply.text;
+    const usage = { ...(reply.promptTokens !== undefined ? { promptTokens: reply.promptTokens } : {}), ...(reply.completionTokens !== undefined ? { completionTokens: reply.completionTokens } : {}) };
+    const extracted = extractJson(reply.text);
+    const full = extracted.ok ? toFullWorkflow(extracted.value, catalog) : undefined;
+    let feedback: string;
+    if (!extracted.ok || !full) {
+      const why = extracted.ok ? 'the JSON has no "nodes" list' : extracted.error;
+      errors = [{ code: 'SCHEMA', message: why }];
+      warnings = [];
+      rounds.push({ round, kind: round === 0 ? 'generate' : 'repair', parsed: extracted.ok, jsonRepaired: extracted.ok && extracted.jsonRepaired, errors, ...usage, latencyMs: reply.latencyMs });
+      feedback = repairMessage(why);
+    } else {
+      workflow = full;
+      const result = validateWorkflow(full, { catalog, ...(options.policy ? { policy: options.policy } : {}) });
+      errors = result.errors.map(brief);
+      warnings = result.warnings.map(brief);
+      rounds.push({ round, kind: round === 0 ? 'generate' : 'repair', parsed: true, jsonRepaired: extracted.jsonRepaired, errors, ...usage, latencyMs: reply.latencyMs });
+      if (result.valid) break;
+      feedback = repairMessage(result.errors);
+    }
+    // The retrieval baseline does not read messages: repairing it would repeat the same answer.
+    if (model.baseline) break;
+    messages.push({ role: 'assistant', content: reply.text }, { role: 'user', content: feedback });
+  }
+
+  const last = rounds[rounds.length - 1];
+  return {
+    request,
+    workflow,
+    valid: workflow !== null && last.errors.length === 0,
+    errors,
+    warnings,
+    rawText,
+    trace: {
+      model: model.id,
+      baseline: model.baseline,
+      rounds,
+      firstTryValid: rounds[0].parsed && rounds[0].errors.length === 0,
+      totalMs: performance.now() - started,
+      promptTokens: rounds.reduce((n, r) => n + (r.promptTokens ?? 0), 0),
+      completionTokens: rounds.reduce((n, r) => n + (r.completionTokens ?? 0), 0),
+    },
+  };
+}

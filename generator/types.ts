@@ -1,0 +1,70 @@
+/** Shapes shared by the generator pipeline, its models and the evaluation harness. */
+import type { FullWorkflow } from '../dataset/compact';
+import type { ValidationIssue } from '../schemas/validator/issues';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ModelReply {
+  text: string;
+  promptTokens?: number;
+  completionTokens?: number;
+  latencyMs: number;
+}
+
+export interface CompleteOptions {
+  /** The user's request (the retrieval baseline ranks on it). */
+  request: string;
+  /** Ask for `response_format: json_schema` with the catalog's node types as an enum. */
+  constrained?: boolean;
+}
+
+/** Anything that answers chat messages: an OpenAI-compatible endpoint or the retrieval baseline. */
+export interface WorkflowModel {
+  /** Model id as reported in traces and eval files (`retrieval` for the baseline). */
+  readonly id: string;
+  /** A baseline, not a language model: labelled so in every output. */
+  readonly baseline: boolean;
+  complete(messages: ChatMessage[], options: CompleteOptions): Promise<ModelReply>;
+}
+
+/** One model call of a generation: the first answer or a repair round. */
+export interface RoundTrace {
+  round: number;
+  kind: 'generate' | 'repair';
+  /** JSON could be extracted from the answer. */
+  parsed: boolean;
+  /** … only after repairing the JSON text (fences, prose, trailing commas, …). */
+  jsonRepaired: boolean;
+  /** Validator errors of this round's workflow (empty when valid; one PARSE error when nothing parsed). */
+  errors: Array<Pick<ValidationIssue, 'code' | 'message' | 'path' | 'node'>>;
+  promptTokens?: number;
+  completionTokens?: number;
+  latencyMs: number;
+}
+
+export interface GenerationTrace {
+  model: string;
+  baseline: boolean;
+  rounds: RoundTrace[];
+  /** Valid after the first model answer, before any repair. */
+  firstTryValid: boolean;
+  totalMs: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+export interface GenerationResult {
+  request: string;
+  /** The hydrated, importable workflow (null when no JSON could be extracted at all). */
+  workflow: FullWorkflow | null;
+  /** Final validation: no errors. */
+  valid: boolean;
+  errors: RoundTrace['errors'];
+  warnings: RoundTrace['errors'];
+  /** The last raw model answer. */
+  rawText: string;
+  trace: GenerationTrace;
+}

@@ -1,0 +1,252 @@
+/**
+ * The generator: JSON extraction from messy answers, the repair loop against the fake
+ * OpenAI-compatible server, the retrieval baseline, catalog hints, import into n8n's
+ * public API (stubbed here; the real n8n is the e2e suite), and the CLI commands.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { runCli } from '../cli/main';
+import type { CliIO } from '../cli/io';
+import { extractJson } from '../generator/extract';
+import { ChatCompletionsModel, workflowResponseSchema } from '../generator/models';
+import { generateWorkflow, toFullWorkflow } from '../generator/pipeline';
+import { buildMessages, catalogHints } from '../generator/prompt';
+import { nameForRequest, readTrainingExamples, RetrievalIndex, RetrievalModel } from '../generator/retrieval';
+import { N8nApiClient, workflowBody } from '../n8n-api/client';
+import { loadCatalog } from '../schemas/catalog/load';
+import { validateWorkflow } from '../schemas/validator';
+import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
+
+const catalog = loadCatalog();
+const tmp = () => mkdtempSync(path.join(tmpdir(), 'flowtune-generator-'));
+
+const GITHUB_TO_SLACK = {
+  name: 'GitHub issues to Slack',
+  nodes: [
+    { name: 'GitHub Trigger', type: 'n8n-nodes-base.githubTrigger', parameters: { owner: 'acme', repository: 'app', events: ['issues'] }, credentials: ['githubApi'] },
+    { name: 'Slack', type: 'n8n-nodes-base.slack', parameters: { select: 'channel', channelId: { __rl: true, mode: 'name', value: '#dev' }, text: '={{ $json.body.issue.title }}' }, credentials: ['slackApi'] },
+  ],
+  connections: { 'GitHub Trigger': { main: [['Slack']] } },
+};
+
+const SCHEDULE_TO_HTTP = {
+  name: 'Hourly ping',
+  nodes: [
+    { name: 'Schedule Trigger', type: 'n8n-nodes-base.scheduleTrigger', parameters: {} },
+    { name: 'HTTP Request', type: 'n8n-nodes-base.httpRequest', parameters: { url: 'https://example.com/health' } },
+  ],
+  connections: { 'Schedule Trigger': { main: [['HTTP Request']] } },
+};
+
+function trainingFile(): string {
+  const file = path.join(tmp(), 'train.jsonl');
+  const line = (request: string, workflow: unknown) =>
+    JSON.stringify({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: request }, { role: 'assistant', content: JSON.stringify(workflow) }] });
+  writeFileSync(file, `${line('Notify a Slack channel about new GitHub issues', GITHUB_TO_SLACK)}\n${line('Call a health check URL every hour', SCHEDULE_TO_HTTP)}\n`);
+  return file;
+}
+
+describe('extractJson', () => {
+  it.each([
+    ['a bare object', '{"nodes": []}', false],
+    ['a fenced block with prose around it', 'Here is your workflow:\n```json\n{"nodes": [], "connections": {}}\n```\nEnjoy!', false],
+    ['prose and braces only', 'Sure! {"nodes": [], "connections": {}} Let me know.', false],
+    ['trailing commas and single quotes', "```\n{'nodes': [], 'connections': {},}\n```", true],
+    ['an answer cut off mid-object', '```json\n{"nodes": [{"name": "A", "type": "n8n-nodes-base.noOp"}], "connections": {', true],
+  ])('reads %s', (_label, text, repaired) => {
+    const result = extractJson(text);
+    expect(result).toMatchObject({ ok: true, jsonRepaired: repaired });
+    expect((result as { value: { nodes: unknown[] } }).value.nodes).toBeInstanceOf(Array);
+  });
+
+  it('reports an answer without JSON as data', () => {
+    expect(extractJson('I cannot help with that.')).toEqual({ ok: false, error: 'the answer holds no JSON object' });
+  });
+});
+
+describe('pipeline', () => {
+  let fake: FakeOpenAI;
+  beforeEach(async () => {
+    fake = await startFakeOpenAI({ chatModels: ['ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc'] });
+  });
+  afterEach(() => fake.close());
+  const model = () => new ChatCompletionsModel({ baseURL: fake.baseURL, apiKey: 'sk-test', model: 'ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc' }, catalog);
+
+  it('sends validator errors back to the model and returns the repaired, hydrated workflow with a trace', async () => {
+    const hallucinated = { ...GITHUB_TO_SLACK, nodes: [GITHUB_TO_SLACK.nodes[0], { ...GITHUB_TO_SLACK.nodes[1], type: 'n8n-nodes-base.slackNotify' }] };
+    fake.chat.reply(`Here you go:\n\`\`\`json\n${JSON.stringify(hallucinated)}\n\`\`\``, JSON.stringify(GITHUB_TO_SLACK));
+    const result = await generateWorkflow('Create a workflow that monitors GitHub issues and sends notifications to Slack', { model: model(), catalog });
+    expect(result.valid).toBe(true);
+    expect(result.trace.rounds.map((r) => [r.kind, r.errors.map((e) => e.code)])).toEqual([
+      ['generate', ['UNKNOWN_NODE_TYPE']],
+      ['repair', []],
+    ]);
+    expect(result.trace.firstTryValid).toBe(false);
+    expect(result.trace.promptTokens).toBeGreaterThan(0);
+    // The second request carried the first answer and the validator's findings.
+    const repair = fake.chat.requests[1].messages;
+    expect(repair.at(-1)?.content).toMatch(/UNKNOWN_NODE_TYPE \(node "Slack"\).*slackNotify/s);
+    expect(repair[0]).toMatchObject({ role: 'system', content: expect.stringContaining('n8n workflow engineer') });
+    // Hydrated: ids, positions, versions, credential placeholders; valid in its own right.
+    const wf = result.workflow!;
+    expect(wf.nodes.every((n) => typeof n.id === 'string' && n.position.length === 2 && typeof n.typeVersion === 'number')).toBe(true);
+    expect(wf.nodes[1].credentials).toHaveProperty('slackApi');
+    expect(validateWorkflow(wf, { catalog }).valid).toBe(true);
+  });
+
+  it('stops after --max-repairs and reports the last errors; an answer without JSON is a round too', async () => {
+    fake.chat.respondWith(() => 'I would use the Slack node.');
+    const result = await generateWorkflow('Post to Slack', { model: model(), catalog, maxRepairs: 1 });
+    expect(result).toMatchObject({ valid: false, workflow: null });
+    expect(result.trace.rounds).toHaveLength(2);
+    expect(result.trace.rounds.every((r) => !r.parsed)).toBe(true);
+    expect(fake.chat.requests[1].messages.at(-1)?.content).toMatch(/could not be read as JSON/);
+  });
+
+  it('constrains node types through response_format json_schema when asked', async () => {
+    fake.chat.reply(JSON.stringify(SCHEDULE_TO_HTTP));
+    await generateWorkflow('Ping a URL every hour', { model: model(), catalog, constrained: true });
+    const format = fake.chat.requests[0].response_format as { type: string; json_schema: { schema: { properties: { nodes: { items: { properties: { type: { enum: string[] } } } } } } } };
+    expect(format.type).toBe('json_schema');
+    const types = format.json_schema.schema.properties.nodes.items.properties.type.enum;
+    expect(types).toContain('n8n-nodes-base.slack');
+    expect(types).not.toContain('n8n-nodes-base.chatGpt');
+    expect(workflowResponseSchema(catalog)).toEqual(format.json_schema.schema);
+  });
+
+  it('adds few-shot examples and catalog hints to the prompt', () => {
+    const index = new RetrievalIndex(readTrainingExamples(trainingFile()));
+    const messages = buildMessages('Tell Slack when a GitHub issue is opened', { fewShot: { index, k: 1 }, hints: { catalog, k: 5 } });
+    expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(messages[1].content).toBe('Notify a Slack channel about new GitHub issues');
+    expect(messages[3].content).toMatch(/Node types that may fit: .*n8n-nodes-base\.(slack|github)/);
+    expect(catalogHints('send an email with Gmail', catalog, 5)).toContain('n8n-nodes-base.gmail');
+    expect(catalogHints('summarise the text with an OpenAI chat model', catalog, 8)).toEqual(expect.arrayContaining([expect.stringMatching(/openAi/i)]));
+  });
+
+  it('turns full exports (credential maps, full connections) into the same importable shape', () => {
+    const full = toFullWorkflow(
+      {
+        name: 'x',
+        nodes: [
+          { id: 'a', name: 'Schedule Trigger', type: 'n8n-nodes-base.scheduleTrigger', typeVersion: 1.2, position: [0, 0], parameters: {} },
+          { id: 'b', name: 'Slack', type: 'n8n-nodes-base.slack', typeVersion: 2.3, position: [200, 0], parameters: {}, credentials: { slackApi: { id: '1', name: 'mine' } } },
+        ],
+        connections: { 'Schedule Trigger': { main: [[{ node: 'Slack', type: 'main', index: 0 }]] } },
+      },
+      catalog,
+    )!;
+    expect(full.nodes[1].credentials).toEqual({ slackApi: expect.objectContaining({ name: expect.any(String) }) });
+    expect(full.connections).toEqual({ 'Schedule Trigger': { main: [[{ node: 'Slack', type: 'main', index: 0 }]] } });
+  });
+});
+
+describe('retrieval baseline', () => {
+  it('answers with the nearest training workflow, renamed, and says it is a baseline', async () => {
+    const model = new RetrievalModel(new RetrievalIndex(readTrainingExamples(trainingFile())));
+    expect(model).toMatchObject({ id: 'retrieval', baseline: true });
+    const result = await generateWorkflow('Create a workflow that monitors GitHub issues and sends notifications to Slack', { model, catalog });
+    expect(result.valid).toBe(true);
+    expect(result.trace).toMatchObject({ baseline: true, model: 'retrieval' });
+    expect(result.workflow!.name).toBe('Monitors GitHub issues and sends notifications to Slack');
+    expect(result.workflow!.nodes.map((n) => n.type)).toEqual(['n8n-nodes-base.githubTrigger', 'n8n-nodes-base.slack']);
+    const hourly = await generateWorkflow('every hour call my health check URL', { model, catalog });
+    expect(hourly.workflow!.nodes[0].type).toBe('n8n-nodes-base.scheduleTrigger');
+  });
+
+  it('names a request-derived workflow and reports bad training files with their line', () => {
+    expect(nameForRequest('Please create a workflow that backs up Notion pages to Google Drive. Daily.')).toBe('Backs up Notion pages to Google Drive');
+    const bad = path.join(tmp(), 'bad.jsonl');
+    writeFileSync(bad, '{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "{}"}]}\n{"messages": []}\n');
+    expect(() => readTrainingExamples(bad)).toThrow(`${bad}:2: needs a user and an assistant message`);
+  });
+});
+
+/** A stand-in for n8n's public API: enough to check what flowtune sends and how it reads answers. */
+async function stubN8n(answer: (req: http.IncomingMessage, body: unknown) => [number, unknown]) {
+  const received: Array<{ method?: string; url?: string; key?: string; body: unknown }> = [];
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', (c) => (text += c));
+    req.on('end', () => {
+      const body = text ? JSON.parse(text) : undefined;
+      received.push({ method: req.method, url: req.url, key: req.headers['x-n8n-api-key'] as string, body });
+      const [status, payload] = answer(req, body);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('import into n8n', () => {
+  it('sends only name, nodes, connections and allowed settings; returns id and editor URL', async () => {
+    const n8n = await stubN8n((_req, body) => [200, { id: 'wf1', ...(body as object) }]);
+    try {
+      const created = await new N8nApiClient(`${n8n.url}/`, 'key-1').createWorkflow({ ...GITHUB_TO_SLACK, active: true, id: 'x', tags: [], pinData: {}, settings: { executionOrder: 'v1', bogus: 1 } } as never);
+      expect(created).toEqual({ id: 'wf1', name: 'GitHub issues to Slack', editorUrl: `${n8n.url}/workflow/wf1` });
+      expect(n8n.received[0]).toMatchObject({ method: 'POST', url: '/api/v1/workflows', key: 'key-1' });
+      expect(Object.keys(n8n.received[0].body as object).sort()).toEqual(['connections', 'name', 'nodes', 'settings']);
+      expect((n8n.received[0].body as { settings: unknown }).settings).toEqual({ executionOrder: 'v1' });
+    } finally {
+      await n8n.close();
+    }
+  });
+
+  it('explains 401, 400 (with n8n’s message) and an unreachable host', async () => {
+    const n8n = await stubN8n((req) => (req.headers['x-n8n-api-key'] === 'good' ? [400, { message: 'request/body/nodes/0 must have required property \'position\'' }] : [401, { message: 'unauthorized' }]));
+    try {
+      await expect(new N8nApiClient(n8n.url, 'bad').createWorkflow(workflowBody({}))).rejects.toThrow(/n8n refused the API key \(HTTP 401\)/);
+      await expect(new N8nApiClient(n8n.url, 'good').createWorkflow(workflowBody({}))).rejects.toThrow(/HTTP 400: request\/body\/nodes\/0 must have required property 'position'/);
+    } finally {
+      await n8n.close();
+    }
+    await expect(new N8nApiClient('http://127.0.0.1:9', 'k').createWorkflow(workflowBody({}))).rejects.toThrow(/cannot reach n8n at http:\/\/127\.0\.0\.1:9/);
+  });
+});
+
+describe('flowtune generate / import', () => {
+  function io() {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), readStdin: () => '', color: false, env: {} } satisfies CliIO };
+  }
+
+  it('generates offline with the labelled baseline, writes the file, imports it', async () => {
+    const n8n = await stubN8n((_req, body) => [200, { id: 'wf9', ...(body as object) }]);
+    try {
+      const out = path.join(tmp(), 'wf.json');
+      const run = io();
+      const code = await runCli(['generate', 'Notify', 'Slack', 'about', 'GitHub', 'issues', '--data', trainingFile(), '--out', out, '--import', '--n8n-url', n8n.url, '--n8n-api-key', 'k'], run.io);
+      expect(code).toBe(0);
+      expect(run.err.join('')).toMatch(/model: +retrieval \(baseline: nearest training workflow by BM25 retrieval, not a language model\)/);
+      expect(run.err.join('')).toMatch(new RegExp(`imported: +workflow wf9 — ${n8n.url}/workflow/wf9`));
+      const written = JSON.parse(readFileSync(out, 'utf8'));
+      expect(validateWorkflow(written, { catalog }).valid).toBe(true);
+
+      const imported = io();
+      expect(await runCli(['import', out, '--n8n-url', n8n.url, '--n8n-api-key', 'k', '--json'], imported.io)).toBe(0);
+      expect(JSON.parse(imported.out.join(''))).toMatchObject({ id: 'wf9' });
+    } finally {
+      await n8n.close();
+    }
+  });
+
+  it('refuses to import an invalid workflow and explains missing settings', async () => {
+    const file = path.join(tmp(), 'bad.json');
+    writeFileSync(file, JSON.stringify({ name: 'x', nodes: [{ name: 'A', type: 'n8n-nodes-base.chatGpt', typeVersion: 1, position: [0, 0], parameters: {} }], connections: {} }));
+    const run = io();
+    expect(await runCli(['import', file, '--n8n-url', 'http://127.0.0.1:9', '--n8n-api-key', 'k'], run.io)).toBe(1);
+    expect(run.err.join('')).toMatch(/not importing .*1 validation error.*UNKNOWN_NODE_TYPE/s);
+    const noKey = io();
+    expect(await runCli(['generate', 'x', '--data', trainingFile(), '--import', '--n8n-url', 'http://127.0.0.1:9'], noKey.io)).toBe(2);
+    expect(noKey.err.join('')).toMatch(/no n8n API key: pass --n8n-api-key or set N8N_API_KEY/);
+    const noOpenAiKey = io();
+    expect(await runCli(['generate', 'x', '--model', 'gpt-4.1-mini'], noOpenAiKey.io)).toBe(2);
+    expect(noOpenAiKey.err.join('')).toMatch(/set OPENAI_API_KEY or pass --api-key/);
+  });
+});
