@@ -10,6 +10,7 @@ import { runDatasetCheck, type DatasetCheckCommandOptions } from './commands/dat
 import { runDemo } from './commands/demo';
 import { DEFAULT_BUILD_SETTINGS } from '../dataset/build';
 import { FORMATS } from '../dataset/formats';
+import { registerEval } from './commands/eval';
 import { registerGenerate } from './commands/generate';
 import { registerTrain } from './commands/train';
 import { registerTrainExport } from './commands/train-export';
@@ -89,6 +90,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 
   registerTrainExport(registerTrain(program, io, setExit), io, setExit);
   registerGenerate(program, io, setExit);
+  registerEval(program, io, setExit);
 
   const demo = program.command('demo').description('validate the bundled example workflows (a valid one and typical hallucinations)');
   addPolicyOptions(addCatalogOption(demo)).action((options: CommonOptions) => {

@@ -250,3 +250,59 @@ describe('flowtune generate / import', () => {
     expect(noOpenAiKey.err.join('')).toMatch(/set OPENAI_API_KEY or pass --api-key/);
   });
 });
+
+describe('flowtune eval', () => {
+  function io() {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), readStdin: () => '', color: false, env: {} } satisfies CliIO };
+  }
+  const line = (request: string, workflow: unknown) =>
+    JSON.stringify({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: request }, { role: 'assistant', content: JSON.stringify(workflow) }] });
+
+  it('scores a model against the references, checks acceptance in n8n, writes eval.json and eval.md, and compares runs', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'train.jsonl'), readFileSync(trainingFile(), 'utf8'));
+    writeFileSync(path.join(dir, 'validation.jsonl'), `${line('Ping my service every hour', SCHEDULE_TO_HTTP)}\n${line('Tell #dev on Slack about GitHub issues', GITHUB_TO_SLACK)}\n`);
+    const fake = await startFakeOpenAI({ chatModels: ['my-model'] });
+    // The "fine-tuned" model answers the first request right, the second with a hallucinated node.
+    fake.chat.respondWith((req) =>
+      String(req.messages.at(-1)?.content).includes('every hour') ? JSON.stringify(SCHEDULE_TO_HTTP) : JSON.stringify({ nodes: [{ name: 'Bot', type: 'n8n-nodes-base.slackBot' }], connections: {} }),
+    );
+    const created: string[] = [];
+    const n8n = await stubN8n((req, body) => {
+      if (req.method === 'DELETE') return [200, {}];
+      created.push((body as { name: string }).name);
+      return [200, { id: `wf${created.length}` }];
+    });
+    try {
+      const model = io();
+      expect(await runCli(['eval', '--data', path.join(dir, 'validation.jsonl'), '--model', 'my-model', '--base-url', fake.baseURL, '--api-key', 'sk-test', '--max-repairs', '0', '--n8n-url', n8n.url, '--n8n-api-key', 'k', '--out', path.join(dir, 'model')], model.io)).toBe(0);
+      const evalFile = JSON.parse(readFileSync(path.join(dir, 'model', 'eval.json'), 'utf8'));
+      expect(evalFile.summary).toMatchObject({ model: 'my-model', baseline: false, count: 2, rates: { parsed: 1, validFirstTry: 0.5, n8nAccepted: 1, n8nChecked: 2 } });
+      expect(evalFile.examples[0]).toMatchObject({ nodeTypeF1: 1, typedEdgeF1: 1, graphSimilarity: 1, triggerMatch: true });
+      expect(evalFile.examples[1]).toMatchObject({ hallucinatedNodeTypes: 1, hallucinatedNodeTypeList: ['n8n-nodes-base.slackBot'] });
+      expect(n8n.received.filter((r) => r.method === 'DELETE')).toHaveLength(2);
+      expect(readFileSync(path.join(dir, 'model', 'eval.md'), 'utf8')).toMatch(/# Evaluation: my-model/);
+
+      const baseline = io();
+      expect(await runCli(['eval', '--data', path.join(dir, 'validation.jsonl'), '--out', path.join(dir, 'baseline')], baseline.io)).toBe(0);
+      expect(baseline.out.join('')).toMatch(/Baseline: retrieval of the nearest training workflow — not a language model/);
+      const base = JSON.parse(readFileSync(path.join(dir, 'baseline', 'eval.json'), 'utf8'));
+      // Retrieval reads train.jsonl beside the data: both requests find their own workflow there.
+      expect(base.summary.means.nodeTypeF1).toBe(1);
+
+      const compared = io();
+      expect(await runCli(['eval', '--compare', path.join(dir, 'baseline', 'eval.json'), path.join(dir, 'model', 'eval.json')], compared.io)).toBe(0);
+      expect(compared.out.join('')).toMatch(/retrieval.*my-model/s);
+      const broken = path.join(dir, 'broken.json');
+      writeFileSync(broken, '{"version": 1}');
+      const bad = io();
+      expect(await runCli(['eval', '--compare', broken, path.join(dir, 'model', 'eval.json')], bad.io)).toBe(2);
+      expect(bad.err.join('')).toContain(broken);
+    } finally {
+      await n8n.close();
+      await fake.close();
+    }
+  });
+});

@@ -1,0 +1,155 @@
+/** `flowtune eval`: score a model (or the retrieval baseline) on a validation file; `--compare` two runs. */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { renderEvalMarkdown, compareEvals, parseEvalFile } from '../../generator/eval/report';
+import { EvalDataError, readEvalExamples, runEval } from '../../generator/eval/run';
+import { generateWorkflow } from '../../generator/pipeline';
+import { N8nApiClient, N8nApiError } from '../../n8n-api/client';
+import type { NodeCatalog } from '../../schemas/catalog/catalog';
+import type { ValidationPolicy } from '../../schemas/validator/policy';
+import { type CliIO, EXIT_OK, EXIT_USAGE } from '../io';
+import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, policyFrom } from '../options';
+import { UsageError } from './catalog';
+import { addModelOptions, modelFor, retrievalIndexFor, type ModelOptions } from './generate';
+
+interface EvalCommandOptions extends CommonOptions, ModelOptions {
+  compare?: string[];
+  train?: string;
+  limit?: string;
+  fewShot: string;
+  constrained?: boolean;
+  maxRepairs: string;
+  n8nUrl?: string;
+  n8nApiKey?: string;
+  out: string;
+  json?: boolean;
+}
+
+function writeAtomic(file: string, text: string): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
+
+function readEval(file: string) {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return parseEvalFile(text, file);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+const whole = (value: string | undefined, flag: string, min: number, max: number): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
+  return n;
+};
+
+async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog, policy: ValidationPolicy, io: CliIO): Promise<number> {
+  if (options.compare) {
+    if (options.compare.length !== 2) throw new UsageError('--compare takes two eval.json files: --compare base.json fine-tuned.json');
+    const [a, b] = options.compare.map(readEval);
+    io.stdout(compareEvals(a, b));
+    return EXIT_OK;
+  }
+
+  const data = options.data ?? (existsSync(path.join('flowtune-dataset', 'validation.jsonl')) ? path.join('flowtune-dataset', 'validation.jsonl') : undefined);
+  if (!data) throw new UsageError('--data <validation.jsonl> is required (or run flowtune dataset build first)');
+  const limit = whole(options.limit, '--limit', 1, 1_000_000);
+  let examples;
+  try {
+    examples = readEvalExamples(data, limit);
+  } catch (error) {
+    if (error instanceof EvalDataError) throw new UsageError(error.message);
+    throw error;
+  }
+  const fewShot = whole(options.fewShot, '--few-shot', 0, 10)!;
+  // Retrieval and few-shot read the training side, never the examples being scored.
+  const sibling = path.join(path.dirname(data), 'train.jsonl');
+  const train = options.train ?? (existsSync(sibling) && path.resolve(sibling) !== path.resolve(data) ? sibling : undefined);
+  const index = options.model === 'retrieval' || fewShot > 0 ? await retrievalIndexFor(train, catalog) : undefined;
+  const model = await modelFor({ ...options, ...(train ? { data: train } : {}) }, catalog, io, index);
+  let n8n: N8nApiClient | undefined;
+  if (options.n8nUrl) {
+    const key = options.n8nApiKey ?? (io.env ?? process.env).N8N_API_KEY;
+    if (!key) throw new UsageError('no n8n API key for --n8n-url: pass --n8n-api-key or set N8N_API_KEY');
+    n8n = new N8nApiClient(options.n8nUrl, key);
+  }
+
+  const bar = io.color && !options.json ? new SingleBar({ format: '{bar} {value}/{total} examples | ETA {eta_formatted}', hideCursor: true }) : undefined;
+  bar?.start(examples.length, 0);
+  let file;
+  try {
+    file = await runEval({
+      examples,
+      catalog,
+      model: model.id,
+      baseline: model.baseline,
+      data,
+      ...(limit !== undefined ? { limit } : {}),
+      ...(n8n ? { n8n } : {}),
+      onProgress: (done) => bar?.update(done),
+      generate: (request) =>
+        generateWorkflow(request, {
+          model,
+          catalog,
+          policy,
+          maxRepairs: whole(options.maxRepairs, '--max-repairs', 0, 10)!,
+          ...(options.constrained ? { constrained: true } : {}),
+          ...(fewShot > 0 && index ? { fewShot: { index, k: fewShot } } : {}),
+        }),
+    });
+  } catch (error) {
+    if (error instanceof N8nApiError) {
+      io.stderr(`flowtune: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr(`flowtune: evaluation stopped: ${(error as Error).message}\n`);
+    return EXIT_USAGE;
+  } finally {
+    bar?.stop();
+  }
+
+  mkdirSync(options.out, { recursive: true });
+  const jsonFile = path.join(options.out, 'eval.json');
+  const mdFile = path.join(options.out, 'eval.md');
+  const markdown = renderEvalMarkdown(file);
+  writeAtomic(jsonFile, `${JSON.stringify(file, null, 2)}\n`);
+  writeAtomic(mdFile, markdown);
+  if (options.json) io.stdout(`${JSON.stringify(file.summary, null, 2)}\n`);
+  else io.stdout(`${markdown}\nwritten: ${jsonFile}, ${mdFile}\n`);
+  return EXIT_OK;
+}
+
+export function registerEval(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const evalCommand = addModelOptions(
+    program
+      .command('eval')
+      .description('score a model — or the retrieval baseline — on a validation file: JSON and validity rates, hallucinated node types, node-type and typed-edge F1, trigger match, graph similarity, n8n acceptance, tokens, latency'),
+  )
+    .option('--train <train.jsonl>', 'training examples for retrieval and few-shot (default: train.jsonl beside --data)')
+    .option('--limit <n>', 'score only the first n examples')
+    .option('--few-shot <k>', 'retrieved training examples shown to the model', '0')
+    .option('--constrained', 'response_format json_schema with the catalog node types as an enum')
+    .option('--max-repairs <n>', 'repair rounds per example', '2')
+    .option('--n8n-url <url>', 'also create each workflow in this n8n (then delete it) to check acceptance')
+    .option('--n8n-api-key <key>', 'n8n API key (or N8N_API_KEY)')
+    .option('--out <dir>', 'folder for eval.json and eval.md', 'flowtune-eval')
+    .option('--compare <files...>', 'compare two eval.json files side by side (base vs fine-tuned)')
+    .option('--json', 'print the summary as JSON');
+  // --data here names the validation file to score; the model options' help says training data.
+  const dataOption = evalCommand.options.find((o) => o.long === '--data');
+  if (dataOption) dataOption.description = 'validation JSONL to score (default: flowtune-dataset/validation.jsonl)';
+  addPolicyOptions(addCatalogOption(evalCommand)).action(async (options: EvalCommandOptions) => {
+    setExit(await runEvalCommand({ ...options, data: options.data }, catalogFrom(options), policyFrom(options), io));
+  });
+}
