@@ -107,7 +107,8 @@ export function planLaunch(request: LaunchRequest): LaunchPlan {
 }
 
 export interface LaunchDeps {
-  registry: JobRegistry;
+  /** Local job registry (CLI). Without one (n8n nodes) the provider's own job list is the only memory. */
+  registry?: JobRegistry;
   onStatus?: (message: string) => void;
   /** Create attempts in all (default 3). */
   attempts?: number;
@@ -124,8 +125,8 @@ export interface LaunchResult {
 const DEAD = new Set(['failed', 'cancelled']);
 
 /** A live job launched earlier with this key: the registry first, then the provider's own list. */
-async function findExisting(request: LaunchRequest, key: string, registry: JobRegistry): Promise<FineTuneJob | undefined> {
-  for (const record of registry.findByKey(key).reverse()) {
+async function findExisting(request: LaunchRequest, key: string, registry: JobRegistry | undefined): Promise<FineTuneJob | undefined> {
+  for (const record of registry?.findByKey(key).reverse() ?? []) {
     if (record.provider !== request.provider.name || record.baseURL !== request.baseURL) continue;
     try {
       const job = await request.provider.getJob(record.jobId);
@@ -140,8 +141,8 @@ async function findExisting(request: LaunchRequest, key: string, registry: JobRe
   return undefined;
 }
 
-async function uploadOnce(request: LaunchRequest, file: DataFile, hash: string, registry: JobRegistry): Promise<string> {
-  const known = registry.upload(request.provider.name, request.baseURL, hash);
+async function uploadOnce(request: LaunchRequest, file: DataFile, hash: string, registry: JobRegistry | undefined): Promise<string> {
+  const known = registry?.upload(request.provider.name, request.baseURL, hash);
   if (known) return known.fileId;
   const filename = file.path.split(/[\\/]/).pop() || 'train.jsonl';
   let uploaded;
@@ -150,7 +151,7 @@ async function uploadOnce(request: LaunchRequest, file: DataFile, hash: string, 
   } catch (error) {
     throw describeProviderError(error, request.provider.name, { baseURL: request.baseURL, file: file.path, model: request.model });
   }
-  registry.saveUpload({ provider: request.provider.name, baseURL: request.baseURL, sha256: hash, fileId: uploaded.id, filename, uploadedAt: new Date().toISOString() });
+  registry?.saveUpload({ provider: request.provider.name, baseURL: request.baseURL, sha256: hash, fileId: uploaded.id, filename, uploadedAt: new Date().toISOString() });
   return uploaded.id;
 }
 
@@ -163,7 +164,7 @@ export async function launchJob(request: LaunchRequest, plan: LaunchPlan, deps: 
   const context = { baseURL: request.baseURL, model: request.model };
 
   const remember = (job: FineTuneJob, trainingFile: string, validationFile?: string) =>
-    registry.save({
+    registry?.save({
       provider: request.provider.name,
       baseURL: request.baseURL,
       jobId: job.id,

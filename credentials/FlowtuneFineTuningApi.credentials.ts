@@ -1,0 +1,73 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { PROVIDERS } from '../trainer/providers';
+
+/** Base URL when the credential leaves it empty: the provider registry's defaults, as an n8n expression. */
+const DEFAULT_BASE_URLS = JSON.stringify(Object.fromEntries(Object.values(PROVIDERS).flatMap((p) => (p.defaultBaseURL ? [[p.name, p.defaultBaseURL]] : []))));
+export const FINE_TUNING_BASE_URL_EXPRESSION = `={{ ($credentials.baseUrl || ${DEFAULT_BASE_URLS}[$credentials.provider] || '').replace(/\\/+$/, '') }}`;
+
+export class FlowtuneFineTuningApi implements ICredentialType {
+  name = 'flowtuneFineTuningApi';
+
+  displayName = 'Flowtune Fine-Tuning API';
+
+  documentationUrl = 'https://github.com/flowtune/n8n-nodes-flowtune#flowtune-train';
+
+  icon = { light: 'file:../icons/flowtune.svg', dark: 'file:../icons/flowtune.dark.svg' } as const;
+
+  properties: INodeProperties[] = [
+    {
+      displayName: 'Provider',
+      name: 'provider',
+      type: 'options',
+      default: 'openai',
+      options: [
+        { name: 'OpenAI', value: 'openai', description: 'New self-serve fine-tuning jobs stop on 2027-01-06' },
+        { name: 'Azure OpenAI', value: 'azure', description: 'The v1 API of your Azure OpenAI resource' },
+        { name: 'Nebius Token Factory', value: 'nebius', description: 'OpenAI-compatible jobs, serverless LoRA' },
+        { name: 'Together AI', value: 'together', description: 'Together fine-tunes API' },
+        { name: 'OpenAI-Compatible Server', value: 'compatible', description: 'vLLM, Ollama, llama.cpp or any server speaking the OpenAI API (chat only unless it has a jobs API)' },
+      ],
+    },
+    {
+      displayName: 'API Key',
+      name: 'apiKey',
+      type: 'string',
+      typeOptions: { password: true },
+      default: '',
+      description: 'Local servers (vLLM, Ollama, llama.cpp) accept any value',
+    },
+    {
+      displayName: 'Base URL',
+      name: 'baseUrl',
+      type: 'string',
+      default: '',
+      placeholder: 'https://api.openai.com/v1',
+      description:
+        'Leave empty for the provider default. Azure: https://RESOURCE.openai.azure.com/openai/v1. Local servers: e.g. http://localhost:8000/v1 (vLLM), http://localhost:11434/v1 (Ollama).',
+    },
+    {
+      displayName: 'Organization ID',
+      name: 'organization',
+      type: 'string',
+      default: '',
+      displayOptions: { show: { provider: ['openai'] } },
+      description: 'Only for OpenAI accounts in several organizations',
+    },
+  ];
+
+  authenticate: IAuthenticateGeneric = {
+    type: 'generic',
+    properties: {
+      headers: {
+        Authorization: '=Bearer {{$credentials.apiKey}}',
+      },
+    },
+  };
+
+  test: ICredentialTestRequest = {
+    request: {
+      baseURL: FINE_TUNING_BASE_URL_EXPRESSION,
+      url: '/models',
+    },
+  };
+}
