@@ -52,6 +52,8 @@ export class ChatCompletionsModel implements WorkflowModel {
   readonly baseline = false;
   private readonly client: OpenAI;
   private schema: Record<string, unknown> | undefined;
+  /** The server refused `response_format: json_schema`: generation goes on unconstrained. */
+  schemaRefused = false;
 
   constructor(
     private readonly endpoint: ChatEndpoint,
@@ -74,15 +76,25 @@ export class ChatCompletionsModel implements WorkflowModel {
 
   async complete(messages: ChatMessage[], options: CompleteOptions): Promise<ModelReply> {
     const started = performance.now();
-    const constrained = options.constrained && this.catalog;
+    const constrained = options.constrained && this.catalog && !this.schemaRefused;
     if (constrained) this.schema ??= workflowResponseSchema(this.catalog!);
-    const response = await this.client.chat.completions.create({
+    const body = {
       model: this.endpoint.model,
       messages,
       temperature: this.endpoint.temperature ?? 0,
       ...(this.endpoint.maxTokens ? { max_tokens: this.endpoint.maxTokens } : {}),
-      ...(constrained ? { response_format: { type: 'json_schema', json_schema: { name: 'n8n_workflow', schema: this.schema!, strict: false } } } : {}),
-    });
+    };
+    let response;
+    try {
+      response = await this.client.chat.completions.create(
+        constrained ? { ...body, response_format: { type: 'json_schema', json_schema: { name: 'n8n_workflow', schema: this.schema!, strict: false } } } : body,
+      );
+    } catch (error) {
+      // Servers without structured outputs refuse the parameter: ask again without it (once per model).
+      if (!constrained || !(error instanceof OpenAI.BadRequestError) || !/response_format|json_schema|structured/i.test(error.message)) throw error;
+      this.schemaRefused = true;
+      response = await this.client.chat.completions.create(body);
+    }
     return {
       text: response.choices[0]?.message?.content ?? '',
       ...(response.usage ? { promptTokens: response.usage.prompt_tokens, completionTokens: response.usage.completion_tokens } : {}),

@@ -306,3 +306,20 @@ describe('flowtune eval', () => {
     }
   });
 });
+
+describe('constrained decoding fallback', () => {
+  it('asks again without response_format when the server does not support it', async () => {
+    const fake = await startFakeOpenAI({ chatModels: ['local'] });
+    try {
+      fake.faults.add({ method: 'POST', path: '/v1/chat/completions', status: 400, body: { error: { message: "Unrecognized request argument supplied: response_format", type: 'invalid_request_error', param: 'response_format', code: null } } });
+      fake.chat.reply(JSON.stringify(SCHEDULE_TO_HTTP));
+      const model = new ChatCompletionsModel({ baseURL: fake.baseURL, apiKey: 'sk-test', model: 'local' }, catalog);
+      const result = await generateWorkflow('Ping a URL every hour', { model, catalog, constrained: true });
+      expect(result.valid).toBe(true);
+      expect(model.schemaRefused).toBe(true);
+      expect(fake.chat.requests.at(-1)?.response_format).toBeUndefined();
+    } finally {
+      await fake.close();
+    }
+  });
+});
