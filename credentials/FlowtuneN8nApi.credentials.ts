@@ -3,7 +3,7 @@ import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INo
 export class FlowtuneN8nApi implements ICredentialType {
   name = 'flowtuneN8nApi';
 
-  displayName = 'Flowtune n8n API';
+  displayName = 'Flowtune N8n API';
 
   documentationUrl = 'https://docs.n8n.io/api/authentication/';
 
