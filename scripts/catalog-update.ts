@@ -1,6 +1,8 @@
 /**
  * npm run catalog:update — regenerate schemas/catalog/n8n-nodes.json from the newest
- * published n8n-nodes-base and @n8n/n8n-nodes-langchain tarballs.
+ * published n8n-nodes-base and @n8n/n8n-nodes-langchain tarballs, and
+ * schemas/catalog/flowtune-nodes.json from this package's compiled nodes
+ * (`--own-only`: just that one, offline).
  */
 import { writeFileSync, renameSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -8,12 +10,24 @@ import { buildCatalog, serializeCatalog } from '../schemas/catalog/build';
 import { fetchPackageDescriptions } from '../schemas/catalog/fetch';
 import { N8N_PACKAGES } from '../schemas/catalog/catalog';
 import { stockCatalogPath } from '../schemas/catalog/load';
+import { buildOwnCatalog, ownCatalogPath } from '../schemas/catalog/own';
 
 function newestVersion(pkg: string): string {
   return execFileSync('npm', ['view', pkg, 'version'], { encoding: 'utf8' }).trim();
 }
 
+/** The package's own nodes (from dist/, so run after the build). */
+function updateOwnCatalog(): void {
+  const own = buildOwnCatalog();
+  const file = ownCatalogPath();
+  writeFileSync(`${file}.tmp`, serializeCatalog(own));
+  renameSync(`${file}.tmp`, file);
+  process.stderr.write(`wrote ${file}: ${own.nodes.map((n) => n.type).join(', ')}\n`);
+}
+
 async function main(): Promise<void> {
+  updateOwnCatalog();
+  if (process.argv.includes('--own-only')) return;
   const sources = [];
   for (const pkg of N8N_PACKAGES) {
     const spec = `${pkg}@${newestVersion(pkg)}`;

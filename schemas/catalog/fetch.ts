@@ -55,7 +55,12 @@ async function descriptionsFromNodeClasses(tarball: string, pkgName: string, scr
   } catch (error) {
     throw new CatalogSourceError(`installing ${pkgName} to read its node classes failed: ${(error as { stderr?: string }).stderr ?? error}`);
   }
-  const pkgDir = path.join(scratch, 'node_modules', pkgName);
+  return descriptionsFromPackageDir(path.join(scratch, 'node_modules', pkgName), pkgName);
+}
+
+
+/** Node descriptions of an installed package folder: each node class of its `n8n.nodes`, instantiated as n8n's loader does. */
+export function descriptionsFromPackageDir(pkgDir: string, pkgName: string): RawNodeDescription[] {
   const manifest = JSON.parse(readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { n8n?: { nodes?: string[] } };
   const nodeFiles = manifest.n8n?.nodes ?? [];
   if (nodeFiles.length === 0) throw new CatalogSourceError(`${pkgName} declares no nodes in its package.json "n8n.nodes"`);
