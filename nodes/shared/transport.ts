@@ -40,7 +40,9 @@ export function n8nFetch(helpers: HttpHelpers, cancel?: AbortSignal): typeof fet
       headers[key] = value;
     });
     const body = await bodyOf(url, init, headers);
-    const signal = init?.signal ?? cancel;
+    // The SDKs pass their own signal (timeouts); a cancelled execution must abort the request too.
+    const signals = [init?.signal, cancel].filter((x): x is AbortSignal => !!x);
+    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     const response = (await helpers.httpRequest({
       url,
       method: (init?.method ?? 'GET').toUpperCase() as IHttpRequestOptions['method'],

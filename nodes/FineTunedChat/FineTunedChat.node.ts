@@ -1,0 +1,274 @@
+import {
+  NodeConnectionTypes,
+  NodeOperationError,
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+} from 'n8n-workflow';
+import type { ServingEndpoint } from '../../trainer/types';
+import { searchModels } from './listSearch/searchModels';
+import { chatCompletion, itemMessages, ROLES } from './shared/chat';
+import { FINE_TUNING_CREDENTIAL_NAME, resolveProvider, serviceName, type ResolvedCredentialProvider } from './shared/connection';
+import { errorItemJson, toNodeError } from './shared/errors';
+
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+export class FineTunedChat implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Fine-Tuned Chat',
+    name: 'fineTunedChat',
+    icon: { light: 'file:../../icons/flowtune.svg', dark: 'file:../../icons/flowtune.dark.svg' },
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{ $parameter["model"].cachedResultName || $parameter["model"].value }}',
+    description: 'Chat with a fine-tuned model on OpenAI, Azure OpenAI, Nebius, Together AI or an OpenAI-compatible server (vLLM, Ollama, llama.cpp)',
+    defaults: { name: 'Fine-Tuned Chat' },
+    usableAsTool: true,
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    credentials: [{ name: 'flowtuneFineTuningApi', required: true }],
+    properties: [
+      {
+        displayName: 'Model',
+        name: 'model',
+        type: 'resourceLocator',
+        default: { mode: 'list', value: '' },
+        required: true,
+        description: 'The model to chat with: a fine-tuned model of the account, or any model id the endpoint serves',
+        modes: [
+          {
+            displayName: 'From List',
+            name: 'list',
+            type: 'list',
+            typeOptions: { searchListMethod: 'searchModels', searchable: true },
+          },
+          {
+            displayName: 'ID',
+            name: 'id',
+            type: 'string',
+            placeholder: 'e.g. ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123, a vLLM LoRA name or an Ollama model',
+          },
+        ],
+      },
+      {
+        displayName: 'System Prompt',
+        name: 'systemPromptSource',
+        type: 'options',
+        default: 'custom',
+        options: [
+          { name: 'Custom', value: 'custom', description: 'Your own system prompt (or none)' },
+          {
+            name: 'Flowtune Workflow Prompt',
+            value: 'flowtune',
+            description: 'The system prompt of flowtune training data: use it with models fine-tuned on a flowtune dataset to get n8n workflow JSON',
+          },
+        ],
+      },
+      {
+        displayName: 'System Message',
+        name: 'systemPrompt',
+        type: 'string',
+        typeOptions: { rows: 3 },
+        default: '',
+        placeholder: 'e.g. You are a helpful assistant',
+        description: 'Sent first, as the system message. Leave empty to send none.',
+        displayOptions: { show: { systemPromptSource: ['custom'] } },
+      },
+      {
+        displayName: 'Workflow Format',
+        name: 'workflowFormat',
+        type: 'options',
+        default: 'compact',
+        description: 'The target format the model was trained on (flowtune dataset build --target)',
+        options: [
+          { name: 'Compact', value: 'compact', description: 'Defaults, ids and positions omitted (flowtune default)' },
+          { name: 'Full', value: 'full', description: 'As n8n exports workflows' },
+        ],
+        displayOptions: { show: { systemPromptSource: ['flowtune'] } },
+      },
+      {
+        displayName: 'Prompt',
+        name: 'promptType',
+        type: 'options',
+        noDataExpression: true,
+        default: 'single',
+        options: [
+          { name: 'Single Prompt', value: 'single', description: 'One user message' },
+          { name: 'Messages', value: 'messages', description: 'A conversation: system, user and assistant messages' },
+        ],
+      },
+      {
+        displayName: 'Text',
+        name: 'prompt',
+        type: 'string',
+        typeOptions: { rows: 4 },
+        default: '',
+        required: true,
+        placeholder: 'e.g. Create a workflow that posts new GitHub issues to Slack',
+        displayOptions: { show: { promptType: ['single'] } },
+      },
+      {
+        displayName: 'Messages Input',
+        name: 'messagesInput',
+        type: 'options',
+        default: 'define',
+        options: [
+          { name: 'Define Below', value: 'define', description: 'List the messages one by one' },
+          { name: 'From JSON or Expression', value: 'json', description: 'An array of {role, content}, e.g. from a previous node' },
+        ],
+        displayOptions: { show: { promptType: ['messages'] } },
+      },
+      {
+        displayName: 'Messages',
+        name: 'messages',
+        type: 'fixedCollection',
+        typeOptions: { multipleValues: true, sortable: true },
+        placeholder: 'Add Message',
+        default: { values: [{ role: 'user', content: '' }] },
+        displayOptions: { show: { promptType: ['messages'], messagesInput: ['define'] } },
+        options: [
+          {
+            displayName: 'Message',
+            name: 'values',
+            values: [
+              {
+                displayName: 'Role',
+                name: 'role',
+                type: 'options',
+                default: 'user',
+                options: [
+                  { name: 'System', value: 'system' },
+                  { name: 'User', value: 'user' },
+                  { name: 'Assistant', value: 'assistant' },
+                ],
+              },
+              {
+                displayName: 'Content',
+                name: 'content',
+                type: 'string',
+                typeOptions: { rows: 2 },
+                default: '',
+              },
+            ],
+          },
+        ],
+      },
+      {
+        displayName: 'Messages (JSON)',
+        name: 'messagesJson',
+        type: 'json',
+        default: '[\n  {"role": "user", "content": "Hello"}\n]',
+        description: `An array of {role, content} (roles: ${ROLES.join(', ')}), or an expression returning one, e.g. {{ $json.messages }}`,
+        displayOptions: { show: { promptType: ['messages'], messagesInput: ['json'] } },
+      },
+      {
+        displayName: 'Options',
+        name: 'options',
+        type: 'collection',
+        placeholder: 'Add Option',
+        default: {},
+        options: [
+          {
+            displayName: 'JSON Output',
+            name: 'jsonOutput',
+            type: 'boolean',
+            default: false,
+            description:
+              'Whether to ask for a JSON object (response_format json_object) and parse the answer into the "json" field. Mention JSON in the prompt: OpenAI requires it.',
+          },
+          {
+            displayName: 'Maximum Tokens',
+            name: 'maxTokens',
+            type: 'number',
+            typeOptions: { minValue: 1 },
+            default: 1024,
+            description: 'The most tokens the answer may have (max_tokens)',
+          },
+          {
+            displayName: 'Temperature',
+            name: 'temperature',
+            type: 'number',
+            typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
+            default: 0,
+            description: 'Sampling temperature: 0 is the most deterministic, higher values vary more',
+          },
+          {
+            displayName: 'Timeout',
+            name: 'timeout',
+            type: 'number',
+            typeOptions: { minValue: 1 },
+            default: DEFAULT_TIMEOUT_MS,
+            description: 'Milliseconds to wait for the answer',
+          },
+        ],
+      },
+    ],
+  };
+
+  methods = {
+    listSearch: { searchModels },
+  };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const items = this.getInputData();
+    const output: INodeExecutionData[] = [];
+    let resolved: ResolvedCredentialProvider | undefined;
+    // Serving may deploy the model first (Nebius) or look up a job (Together): once per model per run.
+    const servings = new Map<string, Promise<ServingEndpoint>>();
+
+    for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+      let model = '';
+      let service = 'the model endpoint';
+      try {
+        resolved ??= await resolveProvider(this, itemIndex);
+        service = serviceName(resolved.credential);
+        model = String(this.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
+        if (model === '') throw new NodeOperationError(this.getNode(), 'Choose a model', { itemIndex, description: 'Pick one from the list or give its id.' });
+        const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+        const messages = itemMessages(this, itemIndex);
+
+        let serving = servings.get(model);
+        if (!serving) {
+          serving = resolved.provider.servingFor(model);
+          servings.set(model, serving);
+          serving.catch(() => servings.delete(model));
+        }
+        const endpoint = await serving;
+        const jsonOutput = options.jsonOutput === true;
+        const body: IDataObject = {
+          model: endpoint.model,
+          messages,
+          ...(typeof options.temperature === 'number' ? { temperature: options.temperature } : {}),
+          ...(typeof options.maxTokens === 'number' ? { max_tokens: options.maxTokens } : {}),
+          ...(jsonOutput ? { response_format: { type: 'json_object' } } : {}),
+        };
+        const answer = await chatCompletion(this, endpoint, body, {
+          timeoutMs: typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : DEFAULT_TIMEOUT_MS,
+          context: { service, credential: FINE_TUNING_CREDENTIAL_NAME, model, itemIndex },
+        });
+        const json: IDataObject = { ...answer };
+        if (jsonOutput) {
+          try {
+            json.json = JSON.parse(answer.content) as IDataObject;
+          } catch (error) {
+            throw new NodeOperationError(this.getNode(), `The answer for item ${itemIndex} is not valid JSON: ${(error as Error).message}`, {
+              itemIndex,
+              description: `Answer (finish reason ${answer.finishReason ?? 'unknown'}): ${answer.content.slice(0, 300)}`,
+            });
+          }
+        }
+        output.push({ json, pairedItem: { item: itemIndex } });
+      } catch (error) {
+        const nodeError = toNodeError(this.getNode(), error, { service, credential: FINE_TUNING_CREDENTIAL_NAME, ...(model ? { model } : {}), itemIndex });
+        if (this.continueOnFail()) {
+          output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
+          continue;
+        }
+        throw nodeError;
+      }
+    }
+    return [output];
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The fine-tuning credential as the chat-side nodes use it: the provider (through n8n's HTTP
+ * helpers), a name for it in messages, and where its dashboard is.
+ */
+import { NodeOperationError, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import { PROVIDERS, isProviderName } from '../../../trainer/providers';
+import { TrainerError } from '../../../trainer/errors';
+import { sentenceStart } from './errors';
+import { providerFromCredential, type FineTuningCredential } from '../../shared/provider';
+
+export const FINE_TUNING_CREDENTIAL_NAME = 'Flowtune Fine-Tuning API';
+
+export type ResolvedCredentialProvider = Awaited<ReturnType<typeof providerFromCredential>>;
+
+/** "OpenAI", "Together AI", … or "the OpenAI-compatible server" for vLLM, Ollama, llama.cpp. */
+export function serviceName(credential: Pick<FineTuningCredential, 'provider'>): string {
+  if (credential.provider === 'compatible') return 'the OpenAI-compatible server';
+  return isProviderName(credential.provider) ? PROVIDERS[credential.provider].label : credential.provider;
+}
+
+/** The provider of the node's credential; a missing key or base URL is said in the credential's words. */
+export async function resolveProvider(ctx: IExecuteFunctions | ILoadOptionsFunctions, itemIndex?: number): Promise<ResolvedCredentialProvider> {
+  try {
+    return await providerFromCredential(ctx);
+  } catch (error) {
+    if (!(error instanceof TrainerError)) throw error;
+    const credential = (await ctx.getCredentials('flowtuneFineTuningApi')) as unknown as FineTuningCredential;
+    const where = itemIndex !== undefined ? { itemIndex } : {};
+    if (error.kind === 'missing_key') {
+      throw new NodeOperationError(ctx.getNode(), `The "${FINE_TUNING_CREDENTIAL_NAME}" credential has no API key for ${serviceName(credential)}`, {
+        ...where,
+        description: 'Add the API key to the credential (local servers accept any value).',
+      });
+    }
+    if (error.kind === 'bad_request' && /base-url/.test(error.message)) {
+      throw new NodeOperationError(ctx.getNode(), `${sentenceStart(serviceName(credential))} needs a Base URL in the "${FINE_TUNING_CREDENTIAL_NAME}" credential`, {
+        ...where,
+        description: credential.provider === 'azure' ? 'The v1 API of your resource, e.g. https://RESOURCE.openai.azure.com/openai/v1' : undefined,
+      });
+    }
+    throw new NodeOperationError(ctx.getNode(), error.message, where);
+  }
+}
+
+/**
+ * The provider's page for fine-tuned models, when flowtune knows one and the credential talks to
+ * the provider itself (not a proxy or another server at a custom Base URL).
+ */
+export function dashboardUrl(provider: string, baseURL: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(baseURL).host;
+  } catch {
+    return undefined;
+  }
+  if (provider === 'openai' && host === 'api.openai.com') return 'https://platform.openai.com/finetune';
+  return undefined;
+}

@@ -1,0 +1,300 @@
+import {
+  NodeConnectionTypes,
+  NodeOperationError,
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+} from 'n8n-workflow';
+import { ChatCompletionsModel } from '../../generator/models';
+import { generateWorkflow } from '../../generator/pipeline';
+import { RetrievalModel, TrainingDataError } from '../../generator/retrieval';
+import type { GenerationResult, WorkflowModel } from '../../generator/types';
+import { N8nApiClient } from '../../n8n-api/client';
+import { n8nFetch } from '../shared/transport';
+import { FINE_TUNING_CREDENTIAL_NAME, resolveProvider, serviceName, type ResolvedCredentialProvider } from '../FineTunedChat/shared/connection';
+import { errorItemJson, toNodeError, type FailureContext } from '../FineTunedChat/shared/errors';
+import { BASELINE_LABEL, nodeCatalog, retrievalIndex } from './shared/resources';
+
+const N8N_CREDENTIAL_NAME = 'Flowtune n8n API';
+const DEFAULT_TIMEOUT_MS = 120_000;
+const MAX_REPAIRS = 10;
+const MAX_FEW_SHOT = 10;
+
+/** A validation issue in one line, as the CLI prints it. */
+const issueLine = (e: GenerationResult['errors'][number]) => `${e.code}${e.node ? ` [${e.node}]` : ''}: ${e.message}`;
+
+export class WorkflowGenerator implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Workflow Generator',
+    name: 'workflowGenerator',
+    icon: { light: 'file:../../icons/flowtune.svg', dark: 'file:../../icons/flowtune.dark.svg' },
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{ $parameter["modelSource"] === "retrieval" ? "retrieval baseline" : $parameter["model"] }}',
+    description: 'Turn a request into an n8n workflow validated against the node catalog, with a fine-tuned model or the offline retrieval baseline',
+    defaults: { name: 'Workflow Generator' },
+    usableAsTool: true,
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    credentials: [
+      { name: 'flowtuneFineTuningApi', required: true, displayOptions: { show: { modelSource: ['model'] } } },
+      { name: 'flowtuneN8nApi', required: true, displayOptions: { show: { createInN8n: [true] } } },
+    ],
+    properties: [
+      {
+        displayName: 'Request',
+        name: 'request',
+        type: 'string',
+        typeOptions: { rows: 4 },
+        default: '',
+        required: true,
+        placeholder: 'e.g. Post new GitHub issues to a Slack channel',
+        description: 'What the workflow should do',
+      },
+      {
+        displayName: 'Model Source',
+        name: 'modelSource',
+        type: 'options',
+        noDataExpression: true,
+        default: 'model',
+        options: [
+          {
+            name: 'Fine-Tuned or Any Chat Model',
+            value: 'model',
+            description: 'A model served by the provider of the Flowtune Fine-Tuning API credential (or an OpenAI-compatible server)',
+          },
+          {
+            name: 'Retrieval Baseline (Offline)',
+            value: 'retrieval',
+            description: 'No model and no key: the nearest training workflow by BM25 retrieval. A baseline, not a language model.',
+          },
+        ],
+      },
+      {
+        displayName: 'Model',
+        name: 'model',
+        type: 'string',
+        default: '',
+        required: true,
+        placeholder: 'e.g. ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123',
+        description: 'Model ID: a fine-tuned model (the Fine-Tuned Chat node lists them), a vLLM LoRA name, an Ollama model, …',
+        displayOptions: { show: { modelSource: ['model'] } },
+      },
+      {
+        displayName:
+          'The retrieval baseline answers with the training workflow whose request is nearest to yours (renamed), without any language model. Outputs are labelled as a baseline.',
+        name: 'baselineNotice',
+        type: 'notice',
+        default: '',
+        displayOptions: { show: { modelSource: ['retrieval'] } },
+      },
+      {
+        displayName: 'On Invalid Result',
+        name: 'onInvalid',
+        type: 'options',
+        default: 'fail',
+        description: 'What to do when the workflow still fails validation after the repair rounds',
+        options: [
+          { name: 'Fail', value: 'fail', description: 'Stop with the validator errors (or an error item with Continue On Fail)' },
+          { name: 'Pass Through', value: 'passThrough', description: 'Output it anyway, with valid: false and the errors' },
+        ],
+      },
+      {
+        displayName: 'Create in n8n',
+        name: 'createInN8n',
+        type: 'boolean',
+        default: false,
+        description: 'Whether to create the workflow (inactive) in n8n through its public API when it validates; the output gets its ID and editor URL',
+      },
+      {
+        displayName: 'Options',
+        name: 'options',
+        type: 'collection',
+        placeholder: 'Add Option',
+        default: {},
+        options: [
+          {
+            displayName: 'Catalog Hints',
+            name: 'hints',
+            type: 'boolean',
+            default: false,
+            description: 'Whether to add likely node types from the catalog to the request',
+            displayOptions: { show: { '/modelSource': ['model'] } },
+          },
+          {
+            displayName: 'Constrained JSON Schema',
+            name: 'constrained',
+            type: 'boolean',
+            default: false,
+            description:
+              'Whether to send response_format json_schema with the catalog node types as an enum, so that the model cannot invent a node type (servers that support it)',
+            displayOptions: { show: { '/modelSource': ['model'] } },
+          },
+          {
+            displayName: 'Few-Shot Examples',
+            name: 'fewShot',
+            type: 'number',
+            typeOptions: { minValue: 0, maxValue: MAX_FEW_SHOT },
+            default: 0,
+            description: 'Training examples nearest to the request shown to the model before it',
+            displayOptions: { show: { '/modelSource': ['model'] } },
+          },
+          {
+            displayName: 'Max Repairs',
+            name: 'maxRepairs',
+            type: 'number',
+            typeOptions: { minValue: 0, maxValue: MAX_REPAIRS },
+            default: 2,
+            description: 'Rounds that send the validator errors back to the model',
+            displayOptions: { show: { '/modelSource': ['model'] } },
+          },
+          {
+            displayName: 'Timeout',
+            name: 'timeout',
+            type: 'number',
+            typeOptions: { minValue: 1 },
+            default: DEFAULT_TIMEOUT_MS,
+            description: 'Milliseconds to wait for each model answer',
+            displayOptions: { show: { '/modelSource': ['model'] } },
+          },
+          {
+            displayName: 'Training Data Path',
+            name: 'trainingData',
+            type: 'string',
+            default: '',
+            placeholder: '/data/flowtune-dataset/train.jsonl',
+            description:
+              'OpenAI chat JSONL on the n8n server, for the retrieval baseline and few-shot examples. Empty: flowtune-dataset/train.jsonl of the working folder, else a build from the n8n.io templates made once into the cache folder.',
+          },
+        ],
+      },
+    ],
+  };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const items = this.getInputData();
+    const output: INodeExecutionData[] = [];
+    const catalog = nodeCatalog();
+    const cancel = this.getExecutionCancelSignal();
+    let resolved: ResolvedCredentialProvider | undefined;
+    let n8n: N8nApiClient | undefined;
+    const models = new Map<string, Promise<WorkflowModel>>();
+
+    const wholeNumber = (value: unknown, fallback: number, label: string, max: number, itemIndex: number): number => {
+      const n = value === undefined || value === '' ? fallback : Number(value);
+      if (!Number.isInteger(n) || n < 0 || n > max) throw new NodeOperationError(this.getNode(), `${label} must be a whole number from 0 to ${max} (got ${String(value)})`, { itemIndex });
+      return n;
+    };
+
+    const trainingIndex = async (file: string, itemIndex: number) => {
+      try {
+        return await retrievalIndex(file);
+      } catch (error) {
+        if (!(error instanceof TrainingDataError)) throw error;
+        // The file's own words go to the description: n8n rewrites messages that contain ENOENT & co.
+        throw new NodeOperationError(this.getNode(), 'The training data cannot be used', {
+          itemIndex,
+          description: `${error.message}. Training Data Path takes an OpenAI chat JSONL file (e.g. train.jsonl of flowtune dataset build) on the n8n server.`,
+        });
+      }
+    };
+
+    for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+      let context: FailureContext = { service: 'the model endpoint', credential: FINE_TUNING_CREDENTIAL_NAME, itemIndex };
+      try {
+        const request = String(this.getNodeParameter('request', itemIndex, '') ?? '').trim();
+        if (request === '') throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has an empty request`, { itemIndex, description: 'Say what the workflow should do.' });
+        const source = this.getNodeParameter('modelSource', itemIndex, 'model') as string;
+        const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+        const baseline = source === 'retrieval';
+        const maxRepairs = wholeNumber(options.maxRepairs, 2, 'Max Repairs', MAX_REPAIRS, itemIndex);
+        const fewShot = baseline ? 0 : wholeNumber(options.fewShot, 0, 'Few-Shot Examples', MAX_FEW_SHOT, itemIndex);
+        const index = baseline || fewShot > 0 ? await trainingIndex(String(options.trainingData ?? ''), itemIndex) : undefined;
+
+        let model: WorkflowModel;
+        if (baseline) {
+          model = new RetrievalModel(index!);
+        } else {
+          resolved ??= await resolveProvider(this, itemIndex);
+          const id = String(this.getNodeParameter('model', itemIndex, '') ?? '').trim();
+          context = { service: serviceName(resolved.credential), credential: FINE_TUNING_CREDENTIAL_NAME, itemIndex, ...(id ? { model: id } : {}) };
+          if (id === '') throw new NodeOperationError(this.getNode(), 'Give the model ID', { itemIndex, description: 'Or choose Retrieval Baseline (Offline) as the Model Source.' });
+          const timeoutMs = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : DEFAULT_TIMEOUT_MS;
+          const key = `${id}\u0000${timeoutMs}`;
+          let pending = models.get(key);
+          if (!pending) {
+            const { provider, credential } = resolved;
+            pending = provider.servingFor(id).then(
+              (serving) =>
+                new ChatCompletionsModel(
+                  {
+                    baseURL: serving.baseURL,
+                    model: serving.model,
+                    headers: serving.headers,
+                    apiKey: credential.apiKey || 'not-needed',
+                    timeoutMs,
+                    fetch: n8nFetch(this.helpers, cancel),
+                  },
+                  catalog,
+                ),
+            );
+            models.set(key, pending);
+            pending.catch(() => models.delete(key));
+          }
+          model = await pending;
+        }
+
+        const result = await generateWorkflow(request, {
+          model,
+          catalog,
+          maxRepairs,
+          ...(!baseline && options.constrained === true ? { constrained: true } : {}),
+          ...(index && fewShot > 0 ? { fewShot: { index, k: fewShot } } : {}),
+          ...(!baseline && options.hints === true ? { hints: { catalog } } : {}),
+        });
+
+        if (!result.valid && this.getNodeParameter('onInvalid', itemIndex, 'fail') === 'fail') {
+          const shown = result.errors.slice(0, 15).map(issueLine);
+          const more = result.errors.length > shown.length ? [`… and ${result.errors.length - shown.length} more`] : [];
+          throw new NodeOperationError(this.getNode(), `The generated workflow for item ${itemIndex} does not validate (${result.errors.length} error(s) after ${result.trace.rounds.length} round(s))`, {
+            itemIndex,
+            description: [...shown, ...more, 'Set On Invalid Result to Pass Through to output it anyway.'].join('\n'),
+          });
+        }
+
+        const json: IDataObject = {
+          workflow: result.workflow as unknown as IDataObject | null,
+          valid: result.valid,
+          errors: result.errors as unknown as IDataObject[],
+          warnings: result.warnings as unknown as IDataObject[],
+          trace: result.trace as unknown as IDataObject,
+          model: result.trace.model,
+          baseline: result.trace.baseline,
+          ...(result.trace.baseline ? { label: BASELINE_LABEL } : {}),
+        };
+
+        if (result.valid && result.workflow && this.getNodeParameter('createInN8n', itemIndex, false) === true) {
+          context = { service: 'n8n', credential: N8N_CREDENTIAL_NAME, itemIndex };
+          if (!n8n) {
+            const credential = (await this.getCredentials('flowtuneN8nApi')) as { baseUrl?: string; apiKey?: string };
+            if (!credential.baseUrl) throw new NodeOperationError(this.getNode(), `The "${N8N_CREDENTIAL_NAME}" credential has no Base URL`, { itemIndex });
+            n8n = new N8nApiClient(credential.baseUrl, credential.apiKey ?? '', n8nFetch(this.helpers, cancel));
+          }
+          const created = await n8n.createWorkflow(result.workflow);
+          json.created = { id: created.id, name: created.name, editorUrl: created.editorUrl };
+        }
+        output.push({ json, pairedItem: { item: itemIndex } });
+      } catch (error) {
+        const nodeError = toNodeError(this.getNode(), error, context);
+        if (this.continueOnFail()) {
+          output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
+          continue;
+        }
+        throw nodeError;
+      }
+    }
+    return [output];
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * The Workflow Generator node through the node execution harness: a scripted model on the fake
+ * OpenAI-compatible server (hallucination → repair), the labelled retrieval baseline, Fail vs
+ * Pass Through for invalid results, and Create in n8n against a stub of n8n's public API.
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
+import { WorkflowGenerator } from '../nodes/WorkflowGenerator/WorkflowGenerator.node';
+import { loadCatalog } from '../schemas/catalog/load';
+import { validateWorkflow } from '../schemas/validator';
+import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
+import { runNode, type NodeRunOptions } from './helpers/n8n-context';
+
+const FT = 'ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123';
+const catalog = loadCatalog();
+const node = new WorkflowGenerator();
+
+const GITHUB_TO_SLACK = {
+  name: 'GitHub issues to Slack',
+  nodes: [
+    { name: 'GitHub Trigger', type: 'n8n-nodes-base.githubTrigger', parameters: { owner: 'acme', repository: 'app', events: ['issues'] }, credentials: ['githubApi'] },
+    { name: 'Slack', type: 'n8n-nodes-base.slack', parameters: { select: 'channel', channelId: { __rl: true, mode: 'name', value: '#dev' }, text: '={{ $json.body.issue.title }}' }, credentials: ['slackApi'] },
+  ],
+  connections: { 'GitHub Trigger': { main: [['Slack']] } },
+};
+const HALLUCINATED = { ...GITHUB_TO_SLACK, nodes: [GITHUB_TO_SLACK.nodes[0], { ...GITHUB_TO_SLACK.nodes[1], type: 'n8n-nodes-base.slackNotify' }] };
+const SCHEDULE_TO_HTTP = {
+  name: 'Hourly ping',
+  nodes: [
+    { name: 'Schedule Trigger', type: 'n8n-nodes-base.scheduleTrigger', parameters: {} },
+    { name: 'HTTP Request', type: 'n8n-nodes-base.httpRequest', parameters: { url: 'https://example.com/health' } },
+  ],
+  connections: { 'Schedule Trigger': { main: [['HTTP Request']] } },
+};
+const REQUEST = 'Create a workflow that monitors GitHub issues and sends notifications to Slack';
+
+function trainingFile(): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'flowtune-node-generator-')), 'train.jsonl');
+  const line = (request: string, workflow: unknown) =>
+    JSON.stringify({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: request }, { role: 'assistant', content: JSON.stringify(workflow) }] });
+  writeFileSync(file, `${line('Notify a Slack channel about new GitHub issues', GITHUB_TO_SLACK)}\n${line('Call a health check URL every hour', SCHEDULE_TO_HTTP)}\n`);
+  return file;
+}
+
+/** A stand-in for n8n's public API that records what it receives. */
+async function stubN8n(answer: (req: http.IncomingMessage, body: unknown) => [number, unknown]) {
+  const received: Array<{ method?: string; url?: string; key?: string; body: unknown }> = [];
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', (c) => (text += c));
+    req.on('end', () => {
+      const body = text ? JSON.parse(text) : undefined;
+      received.push({ method: req.method, url: req.url, key: req.headers['x-n8n-api-key'] as string, body });
+      const [status, payload] = answer(req, body);
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+let fake: FakeOpenAI;
+beforeEach(async () => {
+  fake = await startFakeOpenAI({ chatModels: [FT] });
+});
+afterEach(() => fake.close());
+
+const fineTuning = (apiKey = 'sk-test') => ({ flowtuneFineTuningApi: { provider: 'openai', apiKey, baseUrl: fake.baseURL } });
+const modelParameters = (extra: IDataObject = {}): IDataObject => ({ request: REQUEST, modelSource: 'model', model: FT, onInvalid: 'fail', createInN8n: false, options: {}, ...extra });
+
+function run(parameters: NodeRunOptions['parameters'], options: Partial<NodeRunOptions> = {}) {
+  return runNode(node, { credentials: fineTuning(), parameters, ...options });
+}
+
+describe('Workflow Generator: a fine-tuned model', () => {
+  it('sends the validator errors back and outputs the repaired workflow with a two-round trace, paired to its item', async () => {
+    fake.chat.reply(`Here you go:\n\`\`\`json\n${JSON.stringify(HALLUCINATED)}\n\`\`\``, JSON.stringify(GITHUB_TO_SLACK));
+    const { output, record } = await run(modelParameters());
+    const [item] = output[0];
+    expect(item.pairedItem).toEqual({ item: 0 });
+    expect(Object.keys(item.json).sort()).toEqual(['baseline', 'errors', 'model', 'trace', 'valid', 'warnings', 'workflow']);
+    expect(item.json).toMatchObject({ valid: true, errors: [], model: FT, baseline: false });
+    const trace = item.json.trace as { rounds: Array<{ kind: string; errors: Array<{ code: string }> }>; firstTryValid: boolean };
+    expect(trace.rounds.map((r) => [r.kind, r.errors.map((e) => e.code)])).toEqual([
+      ['generate', ['UNKNOWN_NODE_TYPE']],
+      ['repair', []],
+    ]);
+    expect(trace.firstTryValid).toBe(false);
+    expect(validateWorkflow(item.json.workflow, { catalog }).valid).toBe(true);
+    expect(fake.chat.requests[1].messages.at(-1)?.content).toMatch(/UNKNOWN_NODE_TYPE \(node "Slack"\).*slackNotify/s);
+    // Both model calls went through n8n's request helper, with the credential's key.
+    expect(record.http.map((c) => `${c.options.method} ${c.options.url}`)).toEqual([`POST ${fake.baseURL}/chat/completions`, `POST ${fake.baseURL}/chat/completions`]);
+    expect(fake.requestsTo('/v1/chat/completions')[0].headers.authorization).toBe('Bearer sk-test');
+  });
+
+  it('passes constrained decoding, few-shot examples and catalog hints to the model', async () => {
+    fake.chat.reply(JSON.stringify(GITHUB_TO_SLACK));
+    await run(modelParameters({ options: { constrained: true, fewShot: 1, hints: true, trainingData: trainingFile(), maxRepairs: 0 } }));
+    const [sent] = fake.chat.requests;
+    expect((sent.response_format as { type: string }).type).toBe('json_schema');
+    expect(sent.messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+    expect(sent.messages[1].content).toBe('Notify a Slack channel about new GitHub issues');
+    expect(sent.messages[3].content).toMatch(/Node types that may fit: .*n8n-nodes-base\.(slack|github)/);
+  });
+
+  it('reports a refused key as a NodeApiError (401), or an error item with Continue On Fail', async () => {
+    const error = await run(modelParameters(), { credentials: fineTuning('sk-wrong-key-000000000') }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeApiError);
+    expect(error).toMatchObject({ httpCode: '401', message: expect.stringMatching(/^OpenAI answered HTTP 401: Incorrect API key/), context: expect.objectContaining({ itemIndex: 0 }) });
+    const { output } = await run(modelParameters(), { credentials: fineTuning('sk-wrong-key-000000000'), continueOnFail: true });
+    expect(output[0]).toEqual([{ json: expect.objectContaining({ error: expect.stringMatching(/HTTP 401/), httpCode: '401' }), pairedItem: { item: 0 } }]);
+  });
+});
+
+describe('Workflow Generator: retrieval baseline', () => {
+  it('needs no model credential, answers with the nearest training workflow and labels it a baseline', async () => {
+    const data = trainingFile();
+    const items: INodeExecutionData[] = [{ json: { ask: REQUEST } }, { json: { ask: 'every hour call my health check URL' } }];
+    const { output, record } = await runNode(node, {
+      credentials: {},
+      items,
+      parameters: (i) => ({ request: String(items[i].json.ask), modelSource: 'retrieval', onInvalid: 'fail', createInN8n: false, options: { trainingData: data } }),
+    });
+    expect(output[0].map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+    const [first, second] = output[0].map((o) => o.json);
+    expect(first).toMatchObject({ valid: true, model: 'retrieval', baseline: true, label: expect.stringMatching(/^baseline: .*not a language model/), trace: expect.objectContaining({ baseline: true, model: 'retrieval' }) });
+    expect((first.workflow as { name: string; nodes: Array<{ type: string }> }).nodes.map((n) => n.type)).toEqual(['n8n-nodes-base.githubTrigger', 'n8n-nodes-base.slack']);
+    expect((first.workflow as { name: string }).name).toBe('Monitors GitHub issues and sends notifications to Slack');
+    expect((second.workflow as { nodes: Array<{ type: string }> }).nodes[0].type).toBe('n8n-nodes-base.scheduleTrigger');
+    expect(record.http).toHaveLength(0);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('names a bad training file', async () => {
+    const error = await runNode(node, { credentials: {}, parameters: { request: 'x', modelSource: 'retrieval', options: { trainingData: '/nonexistent/train.jsonl' } } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect((error as Error).message).toBe('The training data cannot be used');
+    expect((error as NodeOperationError).description).toMatch(/^cannot read \/nonexistent\/train\.jsonl: ENOENT\. Training Data Path takes/);
+    const bad = path.join(mkdtempSync(path.join(tmpdir(), 'flowtune-node-generator-')), 'bad.jsonl');
+    writeFileSync(bad, '{"messages": []}\n');
+    const badError = await runNode(node, { credentials: {}, parameters: { request: 'x', modelSource: 'retrieval', options: { trainingData: bad } } }).catch((e: unknown) => e);
+    expect((badError as NodeOperationError).description).toContain(`${bad}:1: needs a user and an assistant message`);
+  });
+});
+
+describe('Workflow Generator: invalid results', () => {
+  beforeEach(() => {
+    fake.chat.respondWith(() => JSON.stringify(HALLUCINATED));
+  });
+
+  it('Fail: stops with the validator errors after the repair rounds (an error item with Continue On Fail)', async () => {
+    const error = await run(modelParameters({ options: { maxRepairs: 1 } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect((error as Error).message).toBe('The generated workflow for item 0 does not validate (1 error(s) after 2 round(s))');
+    expect((error as NodeOperationError).description).toMatch(/^UNKNOWN_NODE_TYPE \[Slack\]: .*slackNotify.*\nSet On Invalid Result to Pass Through/s);
+    expect((error as NodeOperationError).context.itemIndex).toBe(0);
+    expect(fake.chat.requests).toHaveLength(2);
+
+    const { output } = await run(modelParameters({ options: { maxRepairs: 0 } }), { continueOnFail: true });
+    expect(output[0]).toEqual([{ json: expect.objectContaining({ error: expect.stringMatching(/does not validate/) }), pairedItem: { item: 0 } }]);
+  });
+
+  it('Pass Through: outputs the workflow with valid: false and the errors, and does not create it in n8n', async () => {
+    const n8n = await stubN8n(() => [200, { id: 'never' }]);
+    try {
+      const { output } = await run(modelParameters({ onInvalid: 'passThrough', createInN8n: true, options: { maxRepairs: 1 } }), {
+        credentials: { ...fineTuning(), flowtuneN8nApi: { baseUrl: n8n.url, apiKey: 'n8n-key' } },
+      });
+      const [item] = output[0];
+      expect(item.pairedItem).toEqual({ item: 0 });
+      expect(item.json).toMatchObject({ valid: false, errors: [expect.objectContaining({ code: 'UNKNOWN_NODE_TYPE', node: 'Slack' })], baseline: false });
+      expect(item.json.workflow).toMatchObject({ name: 'GitHub issues to Slack' });
+      expect((item.json.trace as { rounds: unknown[] }).rounds).toHaveLength(2);
+      expect(item.json).not.toHaveProperty('created');
+      expect(n8n.received).toHaveLength(0);
+    } finally {
+      await n8n.close();
+    }
+  });
+});
+
+describe('Workflow Generator: Create in n8n', () => {
+  it('creates the valid workflow with only name, nodes, connections and settings; outputs its id and editor URL', async () => {
+    const n8n = await stubN8n((_req, body) => [200, { id: 'wf1', active: false, ...(body as object) }]);
+    try {
+      const { output, record } = await runNode(node, {
+        credentials: { flowtuneN8nApi: { baseUrl: `${n8n.url}/api/v1/`, apiKey: 'n8n-key' } },
+        parameters: { request: REQUEST, modelSource: 'retrieval', onInvalid: 'fail', createInN8n: true, options: { trainingData: trainingFile() } },
+      });
+      expect(output[0][0].json.created).toEqual({ id: 'wf1', name: 'Monitors GitHub issues and sends notifications to Slack', editorUrl: `${n8n.url}/workflow/wf1` });
+      expect(output[0][0].pairedItem).toEqual({ item: 0 });
+      expect(n8n.received).toHaveLength(1);
+      expect(n8n.received[0]).toMatchObject({ method: 'POST', url: '/api/v1/workflows', key: 'n8n-key' });
+      const body = n8n.received[0].body as IDataObject;
+      expect(Object.keys(body).sort()).toEqual(['connections', 'name', 'nodes', 'settings']);
+      expect((body.nodes as Array<{ type: string }>).map((n) => n.type)).toEqual(['n8n-nodes-base.githubTrigger', 'n8n-nodes-base.slack']);
+      // Through n8n's request helper (proxy settings apply).
+      expect(record.http.map((c) => c.options.url)).toEqual([`${n8n.url}/api/v1/workflows`]);
+    } finally {
+      await n8n.close();
+    }
+  });
+
+  it('reports a refused n8n API key as a NodeApiError (401), or an error item with Continue On Fail', async () => {
+    const n8n = await stubN8n(() => [401, { message: 'unauthorized' }]);
+    try {
+      const options = {
+        credentials: { flowtuneN8nApi: { baseUrl: n8n.url, apiKey: 'wrong' } },
+        parameters: { request: REQUEST, modelSource: 'retrieval', onInvalid: 'fail', createInN8n: true, options: { trainingData: trainingFile() } },
+      };
+      const error = await runNode(node, options).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NodeApiError);
+      expect(error).toMatchObject({
+        httpCode: '401',
+        message: 'n8n answered HTTP 401: the API key was refused',
+        description: 'Check the API key of the "Flowtune n8n API" credential.',
+        context: expect.objectContaining({ itemIndex: 0 }),
+      });
+      const { output } = await runNode(node, { ...options, continueOnFail: true });
+      expect(output[0]).toEqual([{ json: expect.objectContaining({ error: 'n8n answered HTTP 401: the API key was refused', httpCode: '401' }), pairedItem: { item: 0 } }]);
+    } finally {
+      await n8n.close();
+    }
+  });
+
+  it('passes n8n’s own message for other refusals and names an unreachable instance', async () => {
+    const n8n = await stubN8n(() => [400, { message: "request/body/nodes/0 must have required property 'position'" }]);
+    const parameters = { request: REQUEST, modelSource: 'retrieval', createInN8n: true, options: { trainingData: trainingFile() } };
+    try {
+      const error = await runNode(node, { credentials: { flowtuneN8nApi: { baseUrl: n8n.url, apiKey: 'k' } }, parameters }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ httpCode: '400', message: "n8n answered HTTP 400: request/body/nodes/0 must have required property 'position'" });
+    } finally {
+      await n8n.close();
+    }
+    const down = await runNode(node, { credentials: { flowtuneN8nApi: { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' } }, parameters }).catch((e: unknown) => e);
+    expect(down).toBeInstanceOf(NodeApiError);
+    expect((down as Error).message).toMatch(/^Cannot reach n8n at http:\/\/127\.0\.0\.1:9/);
+  });
+});
