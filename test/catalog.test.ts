@@ -1274,3 +1274,14 @@ module.exports = { Versioned, NeedsArguments };
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe("the package's own nodes as a catalog", () => {
+  it('is in step with the compiled node descriptions (npm run catalog:own)', () => {
+    const { buildOwnCatalog, ownCatalogPath } = require('../schemas/catalog/own') as typeof import('../schemas/catalog/own');
+    const { serializeCatalog } = require('../schemas/catalog/build') as typeof import('../schemas/catalog/build');
+    const committed = require('node:fs').readFileSync(ownCatalogPath(), 'utf8') as string;
+    expect(serializeCatalog(buildOwnCatalog())).toBe(committed);
+    const types = (JSON.parse(committed) as { nodes: Array<{ type: string }> }).nodes.map((n) => n.type);
+    expect(types).toEqual(expect.arrayContaining(['n8n-nodes-flowtune.fineTune', 'n8n-nodes-flowtune.fineTunedChat', 'n8n-nodes-flowtune.workflowGenerator']));
+  });
+});

@@ -36,7 +36,7 @@ export class FineTunedChat implements INodeType {
         type: 'resourceLocator',
         default: { mode: 'list', value: '' },
         required: true,
-        description: 'The model to chat with: a fine-tuned model of the account, or any model id the endpoint serves',
+        description: 'The model to chat with: a fine-tuned model of the account, or any model ID the endpoint serves',
         modes: [
           {
             displayName: 'From List',
@@ -83,7 +83,7 @@ export class FineTunedChat implements INodeType {
         default: 'compact',
         description: 'The target format the model was trained on (flowtune dataset build --target)',
         options: [
-          { name: 'Compact', value: 'compact', description: 'Defaults, ids and positions omitted (flowtune default)' },
+          { name: 'Compact', value: 'compact', description: 'Defaults, IDs and positions omitted (flowtune default)' },
           { name: 'Full', value: 'full', description: 'As n8n exports workflows' },
         ],
         displayOptions: { show: { systemPromptSource: ['flowtune'] } },
@@ -160,7 +160,7 @@ export class FineTunedChat implements INodeType {
         name: 'messagesJson',
         type: 'json',
         default: '[\n  {"role": "user", "content": "Hello"}\n]',
-        description: `An array of {role, content} (roles: ${ROLES.join(', ')}), or an expression returning one, e.g. {{ $json.messages }}`,
+        description: `An array of {role, content} (roles: ${ROLES.join(', ')}), or an expression that returns one`,
         displayOptions: { show: { promptType: ['messages'], messagesInput: ['json'] } },
       },
       {
@@ -175,8 +175,7 @@ export class FineTunedChat implements INodeType {
             name: 'jsonOutput',
             type: 'boolean',
             default: false,
-            description:
-              'Whether to ask for a JSON object (response_format json_object) and parse the answer into the "json" field. Mention JSON in the prompt: OpenAI requires it.',
+            description: 'Whether to ask for a JSON object (response_format json_object) and also output the parsed answer as an object. Mention JSON in the prompt: OpenAI requires it.',
           },
           {
             displayName: 'Maximum Tokens',

@@ -102,7 +102,7 @@ export class WorkflowGenerator implements INodeType {
         ],
       },
       {
-        displayName: 'Create in n8n',
+        displayName: 'Create in N8n',
         name: 'createInN8n',
         type: 'boolean',
         default: false,
@@ -192,7 +192,7 @@ export class WorkflowGenerator implements INodeType {
       try {
         return await retrievalIndex(file);
       } catch (error) {
-        if (!(error instanceof TrainingDataError)) throw error;
+        if (!(error instanceof TrainingDataError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
         // The file's own words go to the description: n8n rewrites messages that contain ENOENT & co.
         throw new NodeOperationError(this.getNode(), 'The training data cannot be used', {
           itemIndex,

@@ -6,7 +6,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { systemPrompt, type TargetFormat } from '../../../dataset/prompt';
 import type { ServingEndpoint } from '../../../trainer/types';
-import { apiError, bodyMessage, sentenceStart, type FailureContext } from './errors';
+import { apiError, bodyMessage, sentenceStart, toNodeError, type FailureContext } from './errors';
 
 export const ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 
@@ -117,7 +117,7 @@ export async function chatCompletion(ctx: IExecuteFunctions, serving: ServingEnd
         description: 'Raise the Timeout option, or ask for fewer tokens.',
       });
     }
-    throw error;
+    throw toNodeError(ctx.getNode(), error, options.context);
   }
   let answer = response.body;
   if (typeof answer === 'string') {

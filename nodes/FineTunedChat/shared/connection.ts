@@ -23,7 +23,7 @@ export async function resolveProvider(ctx: IExecuteFunctions | ILoadOptionsFunct
   try {
     return await providerFromCredential(ctx);
   } catch (error) {
-    if (!(error instanceof TrainerError)) throw error;
+    if (!(error instanceof TrainerError)) throw new NodeOperationError(ctx.getNode(), error as Error, itemIndex !== undefined ? { itemIndex } : {});
     const credential = (await ctx.getCredentials('flowtuneFineTuningApi')) as unknown as FineTuningCredential;
     const where = itemIndex !== undefined ? { itemIndex } : {};
     if (error.kind === 'missing_key') {

@@ -1,0 +1,262 @@
+/**
+ * Dataset → Build Training Data: n8n workflows (as the n8n node's "Get Many Workflows"
+ * outputs them) or template records `{name, description, workflow}` in, one chat
+ * training example per accepted workflow out. The per-workflow work is the dataset
+ * build's own (`prepareExample`: clean, redact, validate, compact, request); the
+ * order-dependent steps (duplicates, token limit, split) follow dataset/build.ts.
+ */
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { DEFAULT_BUILD_SETTINGS } from '../../../../dataset/build';
+import { estimateTrainingCost } from '../../../../dataset/cost';
+import { NearDuplicateIndex } from '../../../../dataset/dedupe';
+import { prepareExample, type Prepared, type PrepareSettings } from '../../../../dataset/prepare';
+import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from '../../../../dataset/prompt';
+import { addCounts, Redactor, redactText, type RedactionCounts } from '../../../../dataset/redact';
+import { summarizeTokens, type RejectReason } from '../../../../dataset/report';
+import type { SourceRecord } from '../../../../dataset/types';
+import { splitValidation } from '../../../../dataset/split';
+import { exampleTokenLimit } from '../../../../dataset/tokens';
+import { loadCatalog } from '../../../../schemas/catalog/load';
+import { isObject } from '../../../../schemas/json-value';
+import { inputError } from '../../shared/errors';
+import { allItems } from '../../shared/types';
+
+const properties: INodeProperties[] = [
+  {
+    displayName:
+      'Each input item is one workflow: connect the n8n node\'s "Get Many Workflows" (or items like <code>{name, description, workflow}</code>). All items form one dataset. Secrets are redacted and invalid workflows are rejected with their reason in the report.',
+    name: 'buildNotice',
+    type: 'notice',
+    default: '',
+  },
+  {
+    displayName: 'Base Model',
+    name: 'model',
+    type: 'string',
+    default: 'gpt-4o-mini-2024-07-18',
+    required: true,
+    description: 'Model to fine-tune: its tokenizer counts the tokens, and examples over its per-example limit are rejected',
+  },
+  {
+    displayName: 'Validation Split',
+    name: 'validationSplit',
+    type: 'number',
+    default: 0.2,
+    typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
+    description:
+      'Share of the examples marked <code>split: "validation"</code> (0–1). The split is seeded and keeps workflows of the same structure on one side.',
+  },
+  {
+    displayName: 'Options',
+    name: 'options',
+    type: 'collection',
+    placeholder: 'Add Option',
+    default: {},
+    options: [
+      {
+        displayName: 'Include Report',
+        name: 'includeReport',
+        type: 'boolean',
+        default: true,
+        description: 'Whether to add a last item with the report: counts, rejected workflows with their reasons, redactions, tokens and cost estimate',
+      },
+      {
+        displayName: 'Maximum Nodes',
+        name: 'maxNodes',
+        type: 'number',
+        default: 100,
+        typeOptions: { minValue: 1 },
+        description: 'Workflows with more nodes are rejected',
+      },
+      {
+        displayName: 'Minimum Nodes',
+        name: 'minNodes',
+        type: 'number',
+        default: 2,
+        typeOptions: { minValue: 1 },
+        description: 'Workflows with fewer nodes are rejected',
+      },
+      {
+        displayName: 'Remove Duplicates',
+        name: 'dedupe',
+        type: 'boolean',
+        default: true,
+        description: `Whether to reject exact copies, more than ${DEFAULT_BUILD_SETTINGS.maxPerStructure} workflows of the same structure (node types and connections), and near-identical requests`,
+      },
+      {
+        displayName: 'Seed',
+        name: 'seed',
+        type: 'number',
+        default: 42,
+        description: 'Seed of the validation split: the same seed and data give the same split',
+      },
+      {
+        displayName: 'Target Format',
+        name: 'target',
+        type: 'options',
+        default: 'compact',
+        options: [
+          { name: 'Compact', value: 'compact', description: 'Defaults, IDs and positions left out (fewer tokens; expand with flowtune)' },
+          { name: 'Full', value: 'full', description: 'The workflow as n8n exports it' },
+        ],
+        description: 'How the assistant answers are written',
+      },
+    ],
+  },
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['dataset'], operation: ['buildTrainingData'] } }, properties);
+
+interface BuildOptions {
+  includeReport?: boolean;
+  maxNodes?: number;
+  minNodes?: number;
+  dedupe?: boolean;
+  seed?: number;
+  target?: TargetFormat;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const idText = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
+
+/** What prepareExample needs from one item, and how the output names it. */
+function readItem(json: IDataObject): { record: Omit<SourceRecord, 'provenance'>; name?: string; id?: string } {
+  const wrapper = !Array.isArray(json.nodes) && (isObject(json.workflow) || typeof json.workflow === 'string');
+  const inner = wrapper && isObject(json.workflow) ? (json.workflow as IDataObject) : json;
+  const name = text(json.name) ?? text(inner.name);
+  const descriptionText = text(json.description) ?? text(inner.description);
+  const id = idText(json.id) ?? idText(inner.id);
+  const record: Omit<SourceRecord, 'provenance'> = {
+    ...(name !== undefined ? { name } : {}),
+    ...(descriptionText !== undefined ? { description: descriptionText } : {}),
+    // A template's workflow may arrive as JSON text; prepareExample parses it.
+    ...(wrapper && typeof json.workflow === 'string' ? { text: json.workflow } : { workflow: json }),
+  };
+  return { record, ...(name !== undefined ? { name } : {}), ...(id !== undefined ? { id } : {}) };
+}
+
+interface Rejection {
+  item: number;
+  name: string | null;
+  id: string | null;
+  reason: RejectReason;
+  detail?: string;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+  const items = this.getInputData();
+  const model = String(this.getNodeParameter('model', itemIndex)).trim();
+  const fraction = this.getNodeParameter('validationSplit', itemIndex, 0.2) as number;
+  const options = this.getNodeParameter('options', itemIndex, {}) as BuildOptions;
+  if (model === '') throw inputError(this.getNode(), 'Base Model is empty', itemIndex);
+  if (!(fraction >= 0 && fraction <= 1)) throw inputError(this.getNode(), `Validation Split must be between 0 and 1 (got ${fraction})`, itemIndex);
+  const target: TargetFormat = options.target === 'full' ? 'full' : 'compact';
+  const minNodes = options.minNodes ?? DEFAULT_BUILD_SETTINGS.minNodes;
+  const maxNodes = options.maxNodes ?? DEFAULT_BUILD_SETTINGS.maxNodes;
+  const seed = options.seed ?? DEFAULT_BUILD_SETTINGS.seed;
+  const dedupe = options.dedupe ?? true;
+  const settings: PrepareSettings = { target, model, countTokens: true, minNodes, maxNodes, minViews: 0 };
+  const catalog = loadCatalog();
+  const limit = exampleTokenLimit(model);
+
+  const accepted: Array<{ item: number; prepared: Prepared; name: string | null; id: string | null }> = [];
+  const rejections: Rejection[] = [];
+  const rejectedByReason: Partial<Record<RejectReason, number>> = {};
+  const invalidCodes: Record<string, number> = {};
+  const requests = { description: 0, stickyNote: 0, synthetic: 0 };
+  let redactions: RedactionCounts = {};
+  let overLimit = 0;
+  const seenTargets = new Set<string>();
+  const perStructure = new Map<string, number>();
+  const nearDuplicates = new NearDuplicateIndex(DEFAULT_BUILD_SETTINGS.nearDuplicateThreshold);
+  /** The input item of each request the near-duplicate index remembers, in its order. */
+  const requestOwners: number[] = [];
+
+  items.forEach((input, item) => {
+    const { record, name, id } = readItem(input.json);
+    // Names reach the output too: they are redacted like everything else.
+    const shownName = name === undefined ? null : redactText(name, new Redactor());
+    const reject = (reason: RejectReason, detail?: string) => {
+      rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + 1;
+      rejections.push({ item, name: shownName, id: id ?? null, reason, ...(detail ? { detail } : {}) });
+    };
+    const result = prepareExample(record, settings, catalog);
+    if (!result.ok) {
+      for (const code of result.invalidCodes ?? []) invalidCodes[code] = (invalidCodes[code] ?? 0) + 1;
+      reject(result.reason, result.detail);
+      return;
+    }
+    const sameStructure = perStructure.get(result.group) ?? 0;
+    if (dedupe) {
+      if (seenTargets.has(result.exactKey)) return reject('exact_duplicate', `same workflow as input item ${accepted.find((a) => a.prepared.exactKey === result.exactKey)?.item}`);
+      if (sameStructure >= DEFAULT_BUILD_SETTINGS.maxPerStructure) {
+        return reject('structural_duplicate', `${sameStructure} accepted workflow(s) share its node types and connections`);
+      }
+      const near = nearDuplicates.addIfNew(result.signature);
+      if (near >= 0) return reject('near_duplicate_request', `its request is nearly the same as input item ${requestOwners[near]}'s`);
+      requestOwners.push(item);
+    }
+    if (result.tokens > limit) {
+      overLimit++;
+      return reject('too_many_tokens', `${result.tokens} tokens > ${limit}`);
+    }
+    seenTargets.add(result.exactKey);
+    perStructure.set(result.group, sameStructure + 1);
+    requests[result.requestSource]++;
+    redactions = addCounts(redactions, result.redactions);
+    accepted.push({ item, prepared: result, name: shownName, id: id ?? null });
+  });
+
+  const validation = splitValidation(
+    accepted.map((a) => ({ stratum: a.prepared.stratum, group: a.prepared.group })),
+    fraction,
+    seed,
+  );
+  const system = systemPrompt(target);
+  const out: INodeExecutionData[] = accepted.map((a, index) => ({
+    json: {
+      messages: [
+        { role: 'system', content: system },
+        { role: 'user', content: a.prepared.request },
+        { role: 'assistant', content: a.prepared.target },
+      ],
+      split: validation.has(index) ? 'validation' : 'train',
+      source: { name: a.name, id: a.id },
+      tokens: a.prepared.tokens,
+    },
+    pairedItem: { item: a.item },
+  }));
+
+  if (options.includeReport ?? true) {
+    const trainTokens = accepted.filter((_, index) => !validation.has(index)).map((a) => a.prepared.tokens);
+    const report = {
+      systemPromptVersion: SYSTEM_PROMPT_VERSION,
+      target,
+      model,
+      seed,
+      validationSplit: fraction,
+      dedupe,
+      counts: {
+        read: items.length,
+        accepted: accepted.length,
+        rejected: rejections.length,
+        train: accepted.length - validation.size,
+        validation: validation.size,
+      },
+      rejected: rejectedByReason,
+      rejections,
+      invalidCodes,
+      requests,
+      redactions,
+      tokens: { ...summarizeTokens(accepted.map((a) => a.prepared.tokens)), limit, overLimit },
+      cost: estimateTrainingCost({ tokensPerExample: trainTokens, model }),
+    };
+    out.push({ json: { report: report as unknown as IDataObject }, pairedItem: allItems(items.length) });
+  }
+  return out;
+}
+
+/** The input items are one dataset. */
+export function usesAllItems(): boolean {
+  return true;
+}
