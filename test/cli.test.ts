@@ -752,3 +752,14 @@ describe('flowtune dataset build (CLI)', () => {
     expect(run.stderr).toMatch(message as RegExp);
   });
 });
+
+describe('examples', () => {
+  it('every example workflow validates with the package’s own node catalog', async () => {
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), readStdin: () => '', color: false };
+    const root = require('node:path').join(__dirname, '..');
+    const code = await runCli(['validate', '--json', '--catalog', `${root}/schemas/catalog/flowtune-nodes.json`, `${root}/examples/fine-tune-own-workflows.json`, `${root}/examples/weekly-retraining.json`, `${root}/examples/chat-workflow-generator.json`], io);
+    expect(out.join('')).not.toMatch(/"valid": ?false/);
+    expect(code).toBe(0);
+  });
+});
