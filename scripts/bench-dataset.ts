@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildDataset, DEFAULT_BUILD_SETTINGS, type BuildOptions } from '../dataset/build';
 import { FORMATS } from '../dataset/formats';
+import { defaultWorkerCount } from '../dataset/prepare-pool';
 import { readTemplates } from '../dataset/sources/templates';
 import { countChatTokens, countTokens } from '../dataset/tokens';
 import { loadCatalog } from '../schemas/catalog/load';
@@ -18,11 +19,22 @@ setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
 }, 20).unref();
 
+/** Share of CPU time the hypervisor took from this VM (/proc/stat "steal"): timings drift with it. */
+function cpuTimes(): { steal: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return { steal: fields[7] ?? 0, total: fields.reduce((a, b) => a + b, 0) };
+  } catch {
+    return undefined;
+  }
+}
+
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
 async function main(): Promise<void> {
   const model = DEFAULT_BUILD_SETTINGS.model;
+  const cpuBefore = cpuTimes();
   const templates = await readTemplates();
   const bytes = templates.reduce((n, t) => n + Buffer.byteLength(t.workflowJson), 0);
 
@@ -40,11 +52,16 @@ async function main(): Promise<void> {
     formats: new Set(FORMATS),
     model,
   };
-  // Warm-up run (JIT, catalog indexes, sql.js), then the measured runs.
-  await buildDataset({ ...options, countTokens: false });
+  // Warm-up run (JIT, catalog indexes, sql.js), then the measured runs: in this thread, and on
+  // worker threads (started cold for every build, as in a CLI run).
+  const workers = defaultWorkerCount();
+  await buildDataset({ ...options, countTokens: false, workers: 0 });
   t0 = process.hrtime.bigint();
-  const withoutTokens = await buildDataset({ ...options, countTokens: false });
+  const withoutTokens = await buildDataset({ ...options, countTokens: false, workers: 0 });
   const pipelineMs = ms(t0);
+  t0 = process.hrtime.bigint();
+  await buildDataset({ ...options, countTokens: false, workers });
+  const workersMs = ms(t0);
   t0 = process.hrtime.bigint();
   const full = await buildDataset(options);
   const fullMs = ms(t0);
@@ -77,11 +94,14 @@ async function main(): Promise<void> {
   }
 
   const n = templates.length;
+  const cpuAfter = cpuTimes();
+  const steal = cpuBefore && cpuAfter ? (100 * (cpuAfter.steal - cpuBefore.steal)) / Math.max(1, cpuAfter.total - cpuBefore.total) : undefined;
   const rows: Array<[string, string]> = [
-    ['input', `${n} templates, ${(bytes / 1e6).toFixed(1)} MB of workflow JSON (n8n-mcp data/nodes.db); node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}`],
+    ['input', `${n} templates, ${(bytes / 1e6).toFixed(1)} MB of workflow JSON (n8n-mcp data/nodes.db); node ${process.version}, load average ${os.loadavg()[0].toFixed(2)}${steal !== undefined ? `, CPU steal ${steal.toFixed(0)}%` : ''}`],
     ['JSON.parse + JSON.stringify of the same bytes', `${fmt(baselineMs)} ms`],
-    ['dataset build without token counting (read, clean, redact, validate, filter, compact, dedupe, split, write 3 formats)', `${fmt(pipelineMs)} ms = ${fmt((n / pipelineMs) * 1000)} workflows/s = ${(pipelineMs / baselineMs).toFixed(1)}× the baseline`],
-    ['dataset build with token counting', `${fmt(fullMs)} ms = ${fmt((n / fullMs) * 1000)} workflows/s`],
+    ['dataset build without token counting (read, clean, redact, validate, filter, compact, dedupe, split, write 3 formats), one thread, warm', `${fmt(pipelineMs)} ms = ${fmt((n / pipelineMs) * 1000)} workflows/s = ${(pipelineMs / baselineMs).toFixed(1)}× the baseline`],
+    [`the same on ${workers} worker thread(s), started cold`, `${fmt(workersMs)} ms = ${(workersMs / baselineMs).toFixed(1)}× the baseline`],
+    [`dataset build with token counting (${workers} worker threads)`, `${fmt(fullMs)} ms = ${fmt((n / fullMs) * 1000)} workflows/s`],
     ['token counting alone (o200k_base, train examples)', `${fmt(tokenMs)} ms for ${examples.length} examples`],
     ['accepted / train / validation', `${full.counts.accepted} / ${full.counts.train} / ${full.counts.validation} (without tokens: ${withoutTokens.counts.accepted} accepted)`],
     ['tokens per chat example (system + request + compact answer)', `mean ${fmt(full.tokens.target.mean)}, p90 ${fmt(full.tokens.target.p90)}, max ${fmt(full.tokens.target.max)}`],
