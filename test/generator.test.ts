@@ -3,8 +3,6 @@
  * OpenAI-compatible server, the retrieval baseline, catalog hints, import into n8n's
  * public API (stubbed here; the real n8n is the e2e suite), and the CLI commands.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +17,7 @@ import { N8nApiClient, workflowBody } from '../n8n-api/client';
 import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow } from '../schemas/validator';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
+import { stubN8n } from './helpers/stub-n8n';
 
 const catalog = loadCatalog();
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'flowtune-generator-'));
@@ -165,23 +164,6 @@ describe('retrieval baseline', () => {
   });
 });
 
-/** A stand-in for n8n's public API: enough to check what flowtune sends and how it reads answers. */
-async function stubN8n(answer: (req: http.IncomingMessage, body: unknown) => [number, unknown]) {
-  const received: Array<{ method?: string; url?: string; key?: string; body: unknown }> = [];
-  const server = http.createServer((req, res) => {
-    let text = '';
-    req.on('data', (c) => (text += c));
-    req.on('end', () => {
-      const body = text ? JSON.parse(text) : undefined;
-      received.push({ method: req.method, url: req.url, key: req.headers['x-n8n-api-key'] as string, body });
-      const [status, payload] = answer(req, body);
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe('import into n8n', () => {
   it('sends only name, nodes, connections and allowed settings; returns id and editor URL', async () => {

@@ -3,8 +3,6 @@
  * OpenAI-compatible server (hallucination → repair), the labelled retrieval baseline, Fail vs
  * Pass Through for invalid results, and Create in n8n against a stub of n8n's public API.
  */
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +12,7 @@ import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow } from '../schemas/validator';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
 import { runNode, type NodeRunOptions } from './helpers/n8n-context';
+import { stubN8n } from './helpers/stub-n8n';
 
 const FT = 'ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123';
 const catalog = loadCatalog();
@@ -46,23 +45,6 @@ function trainingFile(): string {
   return file;
 }
 
-/** A stand-in for n8n's public API that records what it receives. */
-async function stubN8n(answer: (req: http.IncomingMessage, body: unknown) => [number, unknown]) {
-  const received: Array<{ method?: string; url?: string; key?: string; body: unknown }> = [];
-  const server = http.createServer((req, res) => {
-    let text = '';
-    req.on('data', (c) => (text += c));
-    req.on('end', () => {
-      const body = text ? JSON.parse(text) : undefined;
-      received.push({ method: req.method, url: req.url, key: req.headers['x-n8n-api-key'] as string, body });
-      const [status, payload] = answer(req, body);
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 let fake: FakeOpenAI;
 beforeEach(async () => {

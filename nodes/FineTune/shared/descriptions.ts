@@ -35,3 +35,16 @@ export function returnAllFields(): INodeProperties[] {
 export function resultLimit(returnAll: boolean, limit: number): number | undefined {
   return returnAll ? undefined : Math.max(1, Math.floor(limit));
 }
+
+/** Which flowtune system prompt a prompt/completion item gets when it is turned into chat (Validate, Create). */
+export const promptTargetOption: INodeProperties = {
+  displayName: 'System Prompt for Prompt/Completion Items',
+  name: 'target',
+  type: 'options',
+  default: 'compact',
+  options: [
+    { name: 'Compact Workflows', value: 'compact' },
+    { name: 'Full Workflows', value: 'full' },
+  ],
+  description: 'Which flowtune system prompt a prompt/completion item gets when it is turned into chat',
+};

@@ -9,6 +9,7 @@ import type { TargetFormat } from '../../../../dataset/prompt';
 import { inputError } from '../../shared/errors';
 import { checkItemExamples, itemExamples } from '../../shared/examples';
 import { allItems } from '../../shared/types';
+import { promptTargetOption } from '../../shared/descriptions';
 
 const properties: INodeProperties[] = [
   {
@@ -49,17 +50,7 @@ const properties: INodeProperties[] = [
         typeOptions: { minValue: 1 },
         description: 'Most problems listed in the output (all are counted)',
       },
-      {
-        displayName: 'System Prompt for Prompt/Completion Items',
-        name: 'target',
-        type: 'options',
-        default: 'compact',
-        options: [
-          { name: 'Compact Workflows', value: 'compact' },
-          { name: 'Full Workflows', value: 'full' },
-        ],
-        description: 'Which flowtune system prompt a prompt/completion item gets when it is turned into chat',
-      },
+      promptTargetOption,
     ],
   },
 ];

@@ -16,6 +16,7 @@ import { checkItemExamples, describeFindings, itemExamples, jsonl, splitLines } 
 import { jobJson, waitForJob } from '../../shared/job';
 import { launchWithFiles } from '../../shared/launch';
 import { allItems } from '../../shared/types';
+import { promptTargetOption } from '../../shared/descriptions';
 
 const LOCAL = ['inputItems', 'binary'];
 
@@ -231,17 +232,7 @@ const properties: INodeProperties[] = [
         default: '',
         description: 'Up to 64 characters added to the fine-tuned model name (OpenAI: ft:BASE:ORG:SUFFIX:ID)',
       },
-      {
-        displayName: 'System Prompt for Prompt/Completion Items',
-        name: 'target',
-        type: 'options',
-        default: 'compact',
-        options: [
-          { name: 'Compact Workflows', value: 'compact' },
-          { name: 'Full Workflows', value: 'full' },
-        ],
-        description: 'Which flowtune system prompt a prompt/completion item gets when it is turned into chat',
-      },
+      promptTargetOption,
     ],
   },
 ];
