@@ -3,7 +3,7 @@
  * succeeded: an interrupted or failed build never leaves half a dataset, and never
  * destroys the previous one.
  */
-import { createWriteStream, mkdirSync, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
 
 /** Text is handed to the streams in chunks of about this size (one line per write is slow). */
@@ -78,5 +78,17 @@ export class OutputFiles {
     await this.closeAll().catch(() => undefined);
     for (const name of this.streams.keys()) rmSync(this.temp(name), { force: true });
     this.streams.clear();
+  }
+}
+
+/** One whole file, written beside its name and renamed: readers never see half of it. */
+export function writeFileAtomic(file: string, content: string | Buffer): void {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, content);
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
   }
 }

@@ -6,9 +6,10 @@
  * `--registry`, overrides). Artifacts of a job (metrics CSV, loss curve) live beside it
  * in `jobs/<provider>-<jobId>/`.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../dataset/writer';
 import type { ProviderName } from './types';
 
 export interface JobRecord {
@@ -80,9 +81,7 @@ export class JobRegistry {
 
   private write(data: RegistryFile): void {
     mkdirSync(this.dir, { recursive: true });
-    const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(data, null, 2)}\n`);
-    renameSync(temp, this.file);
+    writeFileAtomic(this.file, `${JSON.stringify(data, null, 2)}\n`);
   }
 
   jobs(): JobRecord[] {

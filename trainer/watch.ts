@@ -3,9 +3,9 @@
  * when the job is terminal or the caller detaches (the job keeps running). On success,
  * the metrics are saved beside the registry entry as CSV and an SVG loss curve.
  */
-import { writeFileSync, renameSync } from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { writeFileAtomic } from '../dataset/writer';
 import { metricsCsv, renderLossSvg } from './metrics';
 import type { JobRegistry } from './job-store';
 import { isTerminal, type FineTuneJob, type FineTuneProvider, type JobEvent, type StepMetrics } from './types';
@@ -58,19 +58,13 @@ export interface SavedMetrics {
   svg: string;
 }
 
-function writeAtomic(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
-}
-
 /** Download a finished job's metrics and write `metrics.csv` and `loss.svg` beside its registry entry. */
 export async function saveJobMetrics(provider: FineTuneProvider, job: FineTuneJob, registry: JobRegistry): Promise<SavedMetrics> {
   const rows = await provider.metrics(job);
   const dir = registry.artifactsDir({ provider: provider.name, jobId: job.id });
   const csv = path.join(dir, 'metrics.csv');
   const svg = path.join(dir, 'loss.svg');
-  writeAtomic(csv, metricsCsv(rows));
-  writeAtomic(svg, renderLossSvg(rows, `${job.fineTunedModel ?? job.id} — loss`));
+  writeFileAtomic(csv, metricsCsv(rows));
+  writeFileAtomic(svg, renderLossSvg(rows, `${job.fineTunedModel ?? job.id} — loss`));
   return { rows: rows.length, csv, svg };
 }

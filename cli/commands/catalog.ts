@@ -1,5 +1,5 @@
 /** flowtune catalog build --package <spec>... | --n8n-url <url>  --out <file> */
-import { renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../dataset/writer';
 import { buildCatalog, serializeCatalog, type PackageDescriptions } from '../../schemas/catalog/build';
 import { mergeCatalogs } from '../../schemas/catalog/catalog';
 import { fetchN8nDescriptions, fetchPackageDescriptions } from '../../schemas/catalog/fetch';
@@ -39,10 +39,8 @@ export async function runCatalogBuild(options: CatalogBuildOptions, io: CliIO, e
   }
   const built = buildCatalog(sources);
   const catalog = options.catalog?.length ? mergeCatalogs([built, ...options.catalog.map(readCatalogFile)]) : built;
-  // Write beside the target, then rename: an interrupted build never leaves half a catalog.
-  const temp = `${options.out}.${process.pid}.tmp`;
-  writeFileSync(temp, serializeCatalog(catalog));
-  renameSync(temp, options.out);
+  // An interrupted build never leaves half a catalog.
+  writeFileAtomic(options.out, serializeCatalog(catalog));
   const described = catalog.sources.map((s) => `${s.package} ${s.version} (${s.nodeTypes} types)`).join('; ');
   io.stdout(`wrote ${options.out}: ${catalog.nodes.length} node types from ${described}\n`);
   return EXIT_OK;

@@ -1,5 +1,6 @@
 /** `flowtune eval`: score a model (or the retrieval baseline) on a validation file; `--compare` two runs. */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../dataset/writer';
 import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -25,12 +26,6 @@ interface EvalCommandOptions extends CommonOptions, ModelOptions {
   n8nApiKey?: string;
   out: string;
   json?: boolean;
-}
-
-function writeAtomic(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
 }
 
 function readEval(file: string) {
@@ -123,8 +118,8 @@ async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog,
   const jsonFile = path.join(options.out, 'eval.json');
   const mdFile = path.join(options.out, 'eval.md');
   const markdown = renderEvalMarkdown(file);
-  writeAtomic(jsonFile, `${JSON.stringify(file, null, 2)}\n`);
-  writeAtomic(mdFile, markdown);
+  writeFileAtomic(jsonFile, `${JSON.stringify(file, null, 2)}\n`);
+  writeFileAtomic(mdFile, markdown);
   if (options.json) io.stdout(`${JSON.stringify(file.summary, null, 2)}\n`);
   else io.stdout(`${markdown}\nwritten: ${jsonFile}, ${mdFile}\n`);
   return EXIT_OK;

@@ -1,5 +1,6 @@
 /** `flowtune generate` and `flowtune import`: request → validated workflow → (optionally) a real n8n. */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../../dataset/writer';
 import type { Command } from 'commander';
 import { generateWorkflow } from '../../generator/pipeline';
 import { ChatCompletionsModel } from '../../generator/models';
@@ -68,12 +69,6 @@ function n8nClient(options: { n8nUrl?: string; n8nApiKey?: string }, io: CliIO):
   return new N8nApiClient(options.n8nUrl, apiKey);
 }
 
-function writeAtomic(file: string, text: string): void {
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, text);
-  renameSync(temp, file);
-}
-
 function summary(result: GenerationResult): string {
   const { trace } = result;
   const lines = [
@@ -124,7 +119,7 @@ async function runGenerate(words: string[], options: GenerateCommandOptions, cat
     }
   }
 
-  if (options.out && result.workflow) writeAtomic(options.out, `${JSON.stringify(result.workflow, null, 2)}\n`);
+  if (options.out && result.workflow) writeFileAtomic(options.out, `${JSON.stringify(result.workflow, null, 2)}\n`);
   if (options.json) {
     io.stdout(`${JSON.stringify({ ...result, ...(result.trace.baseline ? { label: BASELINE_LABEL } : {}), ...(created ? { imported: created } : {}) }, null, 2)}\n`);
   } else {
