@@ -96,6 +96,21 @@ describe('pipeline', () => {
     expect(validateWorkflow(wf, { catalog }).valid).toBe(true);
   });
 
+  it.each([
+    ['a typeVersion that does not exist', { ...SCHEDULE_TO_HTTP, nodes: [SCHEDULE_TO_HTTP.nodes[0], { ...SCHEDULE_TO_HTTP.nodes[1], typeVersion: 9 }] }, 'UNKNOWN_TYPE_VERSION', /has no typeVersion 9/],
+    ['wiring to a node that does not exist', { ...SCHEDULE_TO_HTTP, connections: { 'Schedule Trigger': { main: [['HTTP Request', 'Send Email']] } } }, 'CONNECTION_UNKNOWN_NODE', /Send Email/],
+    ['an output index the node does not have', { ...SCHEDULE_TO_HTTP, connections: { 'Schedule Trigger': { main: [[], ['HTTP Request']] } } }, 'CONNECTION_BAD_OUTPUT_INDEX', /output index 1/],
+  ])('repairs %s', async (_label, broken, code, feedback) => {
+    fake.chat.reply(JSON.stringify(broken), JSON.stringify(SCHEDULE_TO_HTTP));
+    const result = await generateWorkflow('Call my health check every hour', { model: model(), catalog });
+    expect(result.valid).toBe(true);
+    expect(result.trace.rounds.map((r) => r.errors.map((e) => e.code))).toEqual([[code], []]);
+    expect(fake.chat.requests[1].messages.at(-1)?.content).toMatch(feedback);
+    expect(result.workflow!.nodes.map((n) => n.typeVersion)).toEqual(
+      SCHEDULE_TO_HTTP.nodes.map((n) => catalog.get(n.type)!.entry.defaultVersion),
+    );
+  });
+
   it('stops after --max-repairs and reports the last errors; an answer without JSON is a round too', async () => {
     fake.chat.respondWith(() => 'I would use the Slack node.');
     const result = await generateWorkflow('Post to Slack', { model: model(), catalog, maxRepairs: 1 });

@@ -344,6 +344,76 @@ describe('flowtune train', () => {
     expect(cancelled.out.join('')).toMatch(new RegExp(`job ${secondId}: cancel`));
   });
 
+  it('sends OpenAI’s documented create shape and never a second job, whatever fault hits the create (CLI)', async () => {
+    const data = datasetDir();
+    const registry = tmp();
+    const start = (extra: string[] = []) => runCli(['train', 'start', '--data', data, '--provider', 'openai', '--base-url', fake.baseURL, '--api-key', 'sk-test', '--model', 'gpt-4o-mini-2024-07-18', '--epochs', '2', '--suffix', 'cli', '--yes', '--registry', registry, ...extra], io().io);
+    for (const fault of [
+      { status: 500, afterHandling: true },
+      { status: 503 },
+      { status: 429, headers: { 'retry-after': '0' } },
+      { dropConnection: true, afterHandling: true },
+      { dropConnection: true },
+    ]) {
+      fake.faults.add({ method: 'POST', path: '/v1/fine_tuning/jobs', ...fault });
+      expect(await start()).toBe(0);
+    }
+    // Every run found the one job: the first create succeeded or was found after the lost answer.
+    expect(fake.state.jobs.size).toBe(1);
+    const body = fake.requestsTo('/v1/fine_tuning/jobs', 'POST')[0].body as Record<string, unknown>;
+    expect(body).toEqual({
+      model: 'gpt-4o-mini-2024-07-18',
+      training_file: expect.stringMatching(/^file-/),
+      validation_file: expect.stringMatching(/^file-/),
+      suffix: 'cli',
+      metadata: { flowtune_key: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      method: { type: 'supervised', supervised: { hyperparameters: { n_epochs: 2 } } },
+    });
+    // Uploads happened once, before the first create.
+    expect(fake.requestsTo('/v1/files', 'POST')).toHaveLength(2);
+  });
+
+  it('never duplicates a job when the create times out and the server finishes it later', async () => {
+    // The server answers after 600 ms; the client gives up after 300 ms.
+    fake.faults.add({ method: 'POST', path: '/v1/fine_tuning/jobs', delayMs: 600 });
+    const { provider, baseURL } = createProvider({ provider: 'openai', apiKey: 'sk-test', baseURL: fake.baseURL, timeout: 300 });
+    const r = request({ provider, baseURL });
+    // Waiting long enough before the look-up finds the late job.
+    const patient = await launchJob(r, planLaunch(r), { registry: new JobRegistry(tmp()), backoffMs: () => 1000 });
+    expect(patient.reused).toBe(true);
+    expect(fake.state.jobs.size).toBe(1);
+
+    // Too short a wait: the retry creates a twin. The late job has landed by the time the retry
+    // returns, so the twin is cancelled and the first job is the answer.
+    const slower = createProvider({ provider: 'openai', apiKey: 'sk-test', baseURL: fake.baseURL, timeout: 500 });
+    const other = request({ provider: slower.provider, baseURL: slower.baseURL, suffix: 'impatient' });
+    fake.faults.add({ method: 'POST', path: '/v1/fine_tuning/jobs', delayMs: 700 });
+    fake.faults.add({ method: 'POST', path: '/v1/fine_tuning/jobs', delayMs: 400 });
+    const statuses: string[] = [];
+    const result = await launchJob(other, planLaunch(other), { registry: new JobRegistry(tmp()), backoffMs: () => 5, onStatus: (m) => statuses.push(m) });
+    const twins = await Promise.all([...fake.state.jobs.values()].filter((j) => j.suffix === 'impatient').map((j) => slower.provider.getJob(j.id)));
+    expect(twins).toHaveLength(2);
+    const [kept, cancelled] = [twins.filter((j) => j.status !== 'cancelled'), twins.filter((j) => j.status === 'cancelled')];
+    expect(kept).toHaveLength(1);
+    expect(cancelled).toHaveLength(1);
+    expect(result).toMatchObject({ reused: true, job: { id: kept[0].id } });
+    expect(statuses.join('\n')).toMatch(new RegExp(`cancelled ${cancelled[0].id}: a duplicate of ${kept[0].id}`));
+  });
+
+  it('watch resumes from the local registry alone (provider, endpoint) after a crash', async () => {
+    const data = datasetDir();
+    const registry = tmp();
+    const started = io();
+    expect(await runCli(['train', 'start', '--data', data, '--provider', 'openai', '--base-url', fake.baseURL, '--api-key', 'sk-test', '--model', 'gpt-4o-mini-2024-07-18', '--yes', '--json', '--registry', registry], started.io)).toBe(0);
+    const { job } = JSON.parse(started.out.join('')) as { job: { id: string } };
+    fake.settings.autoAdvance = 10;
+    // A new process: nothing but the job id, the registry and the key in the environment.
+    const watched = io({ env: { OPENAI_API_KEY: 'sk-test' } });
+    expect(await runCli(['train', 'watch', job.id, '--interval', '0.001', '--registry', registry], watched.io)).toBe(0);
+    expect(watched.out.join('')).toMatch(/succeeded: ft:/);
+    expect(new JobRegistry(registry).find(job.id)).toMatchObject({ status: 'succeeded', fineTunedModel: expect.stringMatching(/^ft:/) });
+  });
+
   it('explains bad input with exit 2', async () => {
     const missingKey = io();
     mkdirSync(path.join(tmp(), 'x'), { recursive: true });

@@ -155,6 +155,30 @@ async function uploadOnce(request: LaunchRequest, file: DataFile, hash: string, 
   return uploaded.id;
 }
 
+/** Of the live jobs carrying `key`, keep the oldest and cancel the others (duplicates of a lost answer). */
+async function keepFirstOfKey(request: LaunchRequest, key: string, created: FineTuneJob, status: (message: string) => void): Promise<FineTuneJob> {
+  const live: FineTuneJob[] = [];
+  try {
+    for await (const job of request.provider.listJobs({ metadata: { [IDEMPOTENCY_METADATA_KEY]: key }, limit: 50 })) {
+      if (job.metadata[IDEMPOTENCY_METADATA_KEY] === key && !DEAD.has(job.status)) live.push(job);
+    }
+  } catch {
+    return created; // the job exists; the check is best effort
+  }
+  if (!live.some((j) => j.id === created.id)) live.push(created);
+  // Oldest first; at the same second, the job of the earlier request (not the one just created).
+  live.sort((a, b) => a.createdAt - b.createdAt || Number(a.id === created.id) - Number(b.id === created.id) || (a.id < b.id ? -1 : 1));
+  for (const twin of live.slice(1)) {
+    try {
+      await request.provider.cancelJob(twin.id);
+      status(`cancelled ${twin.id}: a duplicate of ${live[0].id} created by a retried request`);
+    } catch {
+      status(`could not cancel ${twin.id}, a duplicate of ${live[0].id}: cancel it with flowtune train cancel ${twin.id}`);
+    }
+  }
+  return live[0];
+}
+
 /** Upload (once) and create (at most once per key). Call after the user agreed to the plan's cost. */
 export async function launchJob(request: LaunchRequest, plan: LaunchPlan, deps: LaunchDeps): Promise<LaunchResult> {
   const { registry } = deps;
@@ -208,8 +232,11 @@ export async function launchJob(request: LaunchRequest, plan: LaunchPlan, deps: 
     };
     try {
       const job = await request.provider.createJob(create);
-      remember(job, trainingFile, validationFile);
-      return { job, reused: false };
+      // A create that timed out may still land after our look-up: after a retry, keep the
+      // first job with this key and cancel later twins while they are still queued.
+      const kept = attempt > 1 ? await keepFirstOfKey(request, plan.key, job, status) : job;
+      remember(kept, trainingFile, validationFile);
+      return { job: kept, reused: kept.id !== job.id };
     } catch (error) {
       const described = describeProviderError(error, request.provider.name, context);
       if (!isRetryable(error) || attempt >= attempts) throw described;
