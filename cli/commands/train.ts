@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { describeProviderError, sunsetNotice, TrainerError } from '../../trainer/errors';
 import { JobRegistry } from '../../trainer/job-store';
 import { launchJob, planLaunch, type DataFile, type LaunchPlan, type LaunchRequest } from '../../trainer/launch';
-import { createProvider, PROVIDER_NAMES, PROVIDERS, type ResolvedProvider } from '../../trainer/providers';
+import { createProvider, isProviderName, PROVIDER_NAMES, PROVIDERS, type ResolvedProvider } from '../../trainer/providers';
 import type { FineTuneJob, TrainingMethod } from '../../trainer/types';
 import { saveJobMetrics, watchJob, type WatchUpdate } from '../../trainer/watch';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
@@ -143,7 +143,7 @@ async function guarded(io: CliIO, provider: string | undefined, action: () => Pr
     return await action();
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    const described = error instanceof TrainerError ? error : describeProviderError(error, (provider as never) ?? 'openai');
+    const described = error instanceof TrainerError ? error : describeProviderError(error, provider !== undefined && isProviderName(provider) ? provider : 'openai');
     io.stderr(`flowtune: ${described.message}\n`);
     return EXIT_USAGE;
   }
