@@ -7,7 +7,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type INodeExecutionData } from 'n8n-workflow';
 import { systemPrompt } from '../dataset/prompt';
 import { FineTunedChat } from '../nodes/FineTunedChat/FineTunedChat.node';
-import { dashboardUrl } from '../nodes/FineTunedChat/shared/connection';
+import { dashboardUrl } from '../nodes/shared/connection';
 import { createProvider } from '../trainer/providers';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
 import { loadOptionsFunctions, runNode, type NodeRunOptions } from './helpers/n8n-context';

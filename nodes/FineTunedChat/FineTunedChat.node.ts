@@ -10,8 +10,9 @@ import {
 import type { ServingEndpoint } from '../../trainer/types';
 import { searchModels } from './listSearch/searchModels';
 import { chatCompletion, itemMessages, ROLES } from './shared/chat';
-import { FINE_TUNING_CREDENTIAL_NAME, resolveProvider, serviceName, type ResolvedCredentialProvider } from './shared/connection';
-import { errorItemJson, toNodeError } from './shared/errors';
+import { resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
+import { FINE_TUNING_CREDENTIAL_LABEL } from '../shared/provider';
+import { errorItemJson, toNodeError } from '../shared/service-errors';
 
 const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -245,7 +246,7 @@ export class FineTunedChat implements INodeType {
         };
         const answer = await chatCompletion(this, endpoint, body, {
           timeoutMs: typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : DEFAULT_TIMEOUT_MS,
-          context: { service, credential: FINE_TUNING_CREDENTIAL_NAME, model, itemIndex },
+          context: { service, credential: FINE_TUNING_CREDENTIAL_LABEL, model, itemIndex },
         });
         const json: IDataObject = { ...answer };
         if (jsonOutput) {
@@ -260,7 +261,7 @@ export class FineTunedChat implements INodeType {
         }
         output.push({ json, pairedItem: { item: itemIndex } });
       } catch (error) {
-        const nodeError = toNodeError(this.getNode(), error, { service, credential: FINE_TUNING_CREDENTIAL_NAME, ...(model ? { model } : {}), itemIndex });
+        const nodeError = toNodeError(this.getNode(), error, { service, credential: FINE_TUNING_CREDENTIAL_LABEL, ...(model ? { model } : {}), itemIndex });
         if (this.continueOnFail()) {
           output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
           continue;

@@ -13,8 +13,9 @@ import { RetrievalModel, TrainingDataError } from '../../generator/retrieval';
 import type { GenerationResult, WorkflowModel } from '../../generator/types';
 import { N8nApiClient } from '../../n8n-api/client';
 import { n8nFetch } from '../shared/transport';
-import { FINE_TUNING_CREDENTIAL_NAME, resolveProvider, serviceName, type ResolvedCredentialProvider } from '../FineTunedChat/shared/connection';
-import { errorItemJson, toNodeError, type FailureContext } from '../FineTunedChat/shared/errors';
+import { resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
+import { FINE_TUNING_CREDENTIAL_LABEL, N8N_API_CREDENTIAL } from '../shared/provider';
+import { errorItemJson, toNodeError, type FailureContext } from '../shared/service-errors';
 import { BASELINE_LABEL, nodeCatalog, retrievalIndex } from './shared/resources';
 
 const N8N_CREDENTIAL_NAME = 'Flowtune n8n API';
@@ -202,7 +203,7 @@ export class WorkflowGenerator implements INodeType {
     };
 
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-      let context: FailureContext = { service: 'the model endpoint', credential: FINE_TUNING_CREDENTIAL_NAME, itemIndex };
+      let context: FailureContext = { service: 'the model endpoint', credential: FINE_TUNING_CREDENTIAL_LABEL, itemIndex };
       try {
         const request = String(this.getNodeParameter('request', itemIndex, '') ?? '').trim();
         if (request === '') throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has an empty request`, { itemIndex, description: 'Say what the workflow should do.' });
@@ -219,7 +220,7 @@ export class WorkflowGenerator implements INodeType {
         } else {
           resolved ??= await resolveProvider(this, itemIndex);
           const id = String(this.getNodeParameter('model', itemIndex, '') ?? '').trim();
-          context = { service: serviceName(resolved.credential), credential: FINE_TUNING_CREDENTIAL_NAME, itemIndex, ...(id ? { model: id } : {}) };
+          context = { service: serviceName(resolved.credential), credential: FINE_TUNING_CREDENTIAL_LABEL, itemIndex, ...(id ? { model: id } : {}) };
           if (id === '') throw new NodeOperationError(this.getNode(), 'Give the model ID', { itemIndex, description: 'Or choose Retrieval Baseline (Offline) as the Model Source.' });
           const timeoutMs = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : DEFAULT_TIMEOUT_MS;
           const key = `${id}\u0000${timeoutMs}`;
@@ -278,7 +279,7 @@ export class WorkflowGenerator implements INodeType {
         if (result.valid && result.workflow && this.getNodeParameter('createInN8n', itemIndex, false) === true) {
           context = { service: 'n8n', credential: N8N_CREDENTIAL_NAME, itemIndex };
           if (!n8n) {
-            const credential = (await this.getCredentials('flowtuneN8nApi')) as { baseUrl?: string; apiKey?: string };
+            const credential = (await this.getCredentials(N8N_API_CREDENTIAL)) as { baseUrl?: string; apiKey?: string };
             if (!credential.baseUrl) throw new NodeOperationError(this.getNode(), `The "${N8N_CREDENTIAL_NAME}" credential has no Base URL`, { itemIndex });
             n8n = new N8nApiClient(credential.baseUrl, credential.apiKey ?? '', n8nFetch(this.helpers, cancel));
           }

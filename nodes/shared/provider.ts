@@ -5,6 +5,8 @@ import { n8nFetch } from './transport';
 
 export const FINE_TUNING_CREDENTIAL = 'flowtuneFineTuningApi';
 export const N8N_API_CREDENTIAL = 'flowtuneN8nApi';
+/** The fine-tuning credential's display name, as messages refer to it. */
+export const FINE_TUNING_CREDENTIAL_LABEL = 'Flowtune Fine-Tuning API';
 
 export interface FineTuningCredential {
   provider: string;

@@ -7,8 +7,8 @@
 import { NodeApiError, NodeOperationError, type IExecuteFunctions, type INode, type JsonObject } from 'n8n-workflow';
 import { describeProviderError, sunsetNotice, TrainerError } from '../../../trainer/errors';
 import type { ProviderName } from '../../../trainer/types';
+import { FINE_TUNING_CREDENTIAL_LABEL as CREDENTIAL_LABEL } from '../../shared/provider';
 
-export const CREDENTIAL_LABEL = 'Flowtune Fine-Tuning API';
 
 const OTHER_PROVIDERS =
   `Choose another provider in the ${CREDENTIAL_LABEL} credential (Azure OpenAI, Nebius Token Factory, Together AI), ` +

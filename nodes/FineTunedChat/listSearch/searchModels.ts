@@ -6,8 +6,9 @@
  */
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import type { FineTunedModel } from '../../../trainer/types';
-import { dashboardUrl, FINE_TUNING_CREDENTIAL_NAME, resolveProvider, serviceName } from '../shared/connection';
-import { apiError, bodyMessage, toNodeError } from '../shared/errors';
+import { dashboardUrl, resolveProvider, serviceName } from '../../shared/connection';
+import { FINE_TUNING_CREDENTIAL_LABEL } from '../../shared/provider';
+import { apiError, bodyMessage, toNodeError } from '../../shared/service-errors';
 
 interface WireModel {
   id?: unknown;
@@ -34,10 +35,10 @@ async function serverModels(ctx: ILoadOptionsFunctions, baseURL: string): Promis
     }
   }
   if (response.statusCode >= 400) {
-    throw apiError(ctx.getNode(), { status: response.statusCode, message: bodyMessage(body) ?? 'no message' }, { service: serviceName({ provider: 'compatible' }), credential: FINE_TUNING_CREDENTIAL_NAME }, body);
+    throw apiError(ctx.getNode(), { status: response.statusCode, message: bodyMessage(body) ?? 'no message' }, { service: serviceName({ provider: 'compatible' }), credential: FINE_TUNING_CREDENTIAL_LABEL }, body);
   }
   const data = body && typeof body === 'object' ? (body as { data?: unknown }).data : undefined;
-  if (!Array.isArray(data)) throw apiError(ctx.getNode(), { status: response.statusCode, message: 'GET /models did not answer with a model list' }, { service: serviceName({ provider: 'compatible' }), credential: FINE_TUNING_CREDENTIAL_NAME }, body);
+  if (!Array.isArray(data)) throw apiError(ctx.getNode(), { status: response.statusCode, message: 'GET /models did not answer with a model list' }, { service: serviceName({ provider: 'compatible' }), credential: FINE_TUNING_CREDENTIAL_LABEL }, body);
   return (data as WireModel[]).flatMap((m) =>
     typeof m?.id === 'string' ? [{ id: m.id, createdAt: typeof m.created === 'number' ? m.created : 0, ownedBy: typeof m.owned_by === 'string' ? m.owned_by : '' }] : [],
   );
@@ -49,7 +50,7 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
   try {
     models = credential.provider === 'compatible' ? await serverModels(this, baseURL) : await provider.listModels();
   } catch (error) {
-    throw toNodeError(this.getNode(), error, { service: serviceName(credential), credential: FINE_TUNING_CREDENTIAL_NAME });
+    throw toNodeError(this.getNode(), error, { service: serviceName(credential), credential: FINE_TUNING_CREDENTIAL_LABEL });
   }
   const words = (filter ?? '').toLowerCase().split(/\s+/).filter(Boolean);
   const url = dashboardUrl(credential.provider, baseURL);

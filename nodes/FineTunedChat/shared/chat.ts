@@ -6,7 +6,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { systemPrompt, type TargetFormat } from '../../../dataset/prompt';
 import type { ServingEndpoint } from '../../../trainer/types';
-import { apiError, bodyMessage, sentenceStart, toNodeError, type FailureContext } from './errors';
+import { apiError, bodyMessage, sentenceStart, toNodeError, type FailureContext } from '../../shared/service-errors';
 
 export const ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 

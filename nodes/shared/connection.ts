@@ -3,12 +3,10 @@
  * helpers), a name for it in messages, and where its dashboard is.
  */
 import { NodeOperationError, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
-import { PROVIDERS, isProviderName } from '../../../trainer/providers';
-import { TrainerError } from '../../../trainer/errors';
-import { sentenceStart } from './errors';
-import { providerFromCredential, type FineTuningCredential } from '../../shared/provider';
-
-export const FINE_TUNING_CREDENTIAL_NAME = 'Flowtune Fine-Tuning API';
+import { PROVIDERS, isProviderName } from '../../trainer/providers';
+import { TrainerError } from '../../trainer/errors';
+import { sentenceStart } from './service-errors';
+import { FINE_TUNING_CREDENTIAL, FINE_TUNING_CREDENTIAL_LABEL, providerFromCredential, type FineTuningCredential } from './provider';
 
 export type ResolvedCredentialProvider = Awaited<ReturnType<typeof providerFromCredential>>;
 
@@ -24,16 +22,16 @@ export async function resolveProvider(ctx: IExecuteFunctions | ILoadOptionsFunct
     return await providerFromCredential(ctx);
   } catch (error) {
     if (!(error instanceof TrainerError)) throw new NodeOperationError(ctx.getNode(), error as Error, itemIndex !== undefined ? { itemIndex } : {});
-    const credential = (await ctx.getCredentials('flowtuneFineTuningApi')) as unknown as FineTuningCredential;
+    const credential = (await ctx.getCredentials(FINE_TUNING_CREDENTIAL)) as unknown as FineTuningCredential;
     const where = itemIndex !== undefined ? { itemIndex } : {};
     if (error.kind === 'missing_key') {
-      throw new NodeOperationError(ctx.getNode(), `The "${FINE_TUNING_CREDENTIAL_NAME}" credential has no API key for ${serviceName(credential)}`, {
+      throw new NodeOperationError(ctx.getNode(), `The "${FINE_TUNING_CREDENTIAL_LABEL}" credential has no API key for ${serviceName(credential)}`, {
         ...where,
         description: 'Add the API key to the credential (local servers accept any value).',
       });
     }
     if (error.kind === 'bad_request' && /base-url/.test(error.message)) {
-      throw new NodeOperationError(ctx.getNode(), `${sentenceStart(serviceName(credential))} needs a Base URL in the "${FINE_TUNING_CREDENTIAL_NAME}" credential`, {
+      throw new NodeOperationError(ctx.getNode(), `${sentenceStart(serviceName(credential))} needs a Base URL in the "${FINE_TUNING_CREDENTIAL_LABEL}" credential`, {
         ...where,
         description: credential.provider === 'azure' ? 'The v1 API of your resource, e.g. https://RESOURCE.openai.azure.com/openai/v1' : undefined,
       });

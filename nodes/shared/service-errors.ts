@@ -6,8 +6,8 @@
  * the CLI's flags and environment variables.
  */
 import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
-import { N8nApiError } from '../../../n8n-api/client';
-import { TrainerError } from '../../../trainer/errors';
+import { N8nApiError } from '../../n8n-api/client';
+import { TrainerError } from '../../trainer/errors';
 
 /** "the OpenAI-compatible server …" → "The OpenAI-compatible server …" (n8n and product names stay as they are). */
 export const sentenceStart = (text: string): string => text.replace(/^the /, 'The ');
