@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadCatalog } from '../schemas/catalog/load';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import { DEFAULT_POLICY, parsePolicy, type ValidationPolicy } from '../schemas/validator/policy';
+import { UsageError } from './commands/catalog';
 
 export interface CommonOptions {
   catalog: string[];
@@ -43,4 +44,13 @@ export function policyFrom(options: CommonOptions): ValidationPolicy {
   if (options.strict) policy.strict = true;
   if (options.allowUnknownCommunity) policy.allowUnknownCommunity = true;
   return policy;
+}
+
+/** A numeric option within bounds; anything else is a usage error naming the flag and the value. */
+export function numberOption(value: string, flag: string, { min, max, integer }: { min: number; max: number; integer?: boolean }): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${value}")`);
+  }
+  return n;
 }

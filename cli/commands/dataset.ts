@@ -8,6 +8,7 @@ import { FORMATS, type OutputFormat } from '../../dataset/formats';
 import { renderSummary } from '../../dataset/report';
 import { parseSourceSpec } from '../../dataset/sources';
 import { type CliIO, EXIT_OK } from '../io';
+import { numberOption } from '../options';
 import { UsageError } from './catalog';
 
 export interface DatasetBuildCommandOptions {
@@ -28,14 +29,6 @@ export interface DatasetBuildCommandOptions {
   prices?: string;
   n8nApiKey?: string;
   json?: boolean;
-}
-
-function number(value: string, flag: string, { min, max, integer }: { min: number; max: number; integer?: boolean }): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new UsageError(`${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${value}")`);
-  }
-  return n;
 }
 
 function parseFormats(value: string): Set<OutputFormat> {
@@ -60,16 +53,16 @@ export function datasetBuildOptions(
     policy,
     target: options.target,
     formats: parseFormats(options.format),
-    validationSplit: number(options.validationSplit, '--validation-split', { min: 0, max: 0.9 }),
-    seed: number(options.seed, '--seed', { min: 0, max: 2 ** 31, integer: true }),
+    validationSplit: numberOption(options.validationSplit, '--validation-split', { min: 0, max: 0.9 }),
+    seed: numberOption(options.seed, '--seed', { min: 0, max: 2 ** 31, integer: true }),
     model: options.model,
-    minNodes: number(options.minNodes, '--min-nodes', { min: 0, max: 10_000, integer: true }),
-    maxNodes: number(options.maxNodes, '--max-nodes', { min: 1, max: 100_000, integer: true }),
-    minViews: number(options.minViews, '--min-views', { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }),
-    maxPerStructure: number(options.maxPerStructure, '--max-per-structure', { min: 1, max: 1_000_000, integer: true }),
-    nearDuplicateThreshold: number(options.nearDuplicate, '--near-duplicate', { min: 0.1, max: 1 }),
-    augment: number(options.augment, '--augment', { min: 0, max: 4, integer: true }),
-    ...(options.workers !== undefined ? { workers: number(options.workers, '--workers', { min: 0, max: 64, integer: true }) } : {}),
+    minNodes: numberOption(options.minNodes, '--min-nodes', { min: 0, max: 10_000, integer: true }),
+    maxNodes: numberOption(options.maxNodes, '--max-nodes', { min: 1, max: 100_000, integer: true }),
+    minViews: numberOption(options.minViews, '--min-views', { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }),
+    maxPerStructure: numberOption(options.maxPerStructure, '--max-per-structure', { min: 1, max: 1_000_000, integer: true }),
+    nearDuplicateThreshold: numberOption(options.nearDuplicate, '--near-duplicate', { min: 0.1, max: 1 }),
+    augment: numberOption(options.augment, '--augment', { min: 0, max: 4, integer: true }),
+    ...(options.workers !== undefined ? { workers: numberOption(options.workers, '--workers', { min: 0, max: 64, integer: true }) } : {}),
     ...(options.prices ? { prices: options.prices } : {}),
     ...(options.n8nApiKey ?? env.N8N_API_KEY ? { n8nApiKey: options.n8nApiKey ?? env.N8N_API_KEY } : {}),
   };

@@ -11,7 +11,7 @@ import { N8nApiClient, N8nApiError } from '../../n8n-api/client';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import type { ValidationPolicy } from '../../schemas/validator/policy';
 import { type CliIO, EXIT_OK, EXIT_USAGE } from '../io';
-import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, policyFrom } from '../options';
+import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, numberOption, policyFrom } from '../options';
 import { UsageError } from './catalog';
 import { addModelOptions, modelFor, retrievalIndexFor, type ModelOptions } from './generate';
 
@@ -42,13 +42,6 @@ function readEval(file: string) {
   }
 }
 
-const whole = (value: string | undefined, flag: string, min: number, max: number): number | undefined => {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got "${value}")`);
-  return n;
-};
-
 async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog, policy: ValidationPolicy, io: CliIO): Promise<number> {
   if (options.compare) {
     if (options.compare.length !== 2) throw new UsageError('--compare takes two eval.json files: --compare base.json fine-tuned.json');
@@ -59,7 +52,7 @@ async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog,
 
   const data = options.data ?? (existsSync(path.join('flowtune-dataset', 'validation.jsonl')) ? path.join('flowtune-dataset', 'validation.jsonl') : undefined);
   if (!data) throw new UsageError('--data <validation.jsonl> is required (or run flowtune dataset build first)');
-  const limit = whole(options.limit, '--limit', 1, 1_000_000);
+  const limit = options.limit === undefined ? undefined : numberOption(options.limit, '--limit', { min: 1, max: 1_000_000, integer: true });
   let examples;
   try {
     examples = readEvalExamples(data, limit);
@@ -67,7 +60,7 @@ async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog,
     if (error instanceof EvalDataError) throw new UsageError(error.message);
     throw error;
   }
-  const fewShot = whole(options.fewShot, '--few-shot', 0, 10)!;
+  const fewShot = numberOption(options.fewShot, '--few-shot', { min: 0, max: 10, integer: true });
   // Retrieval and few-shot read the training side, never the examples being scored.
   const sibling = path.join(path.dirname(data), 'train.jsonl');
   const train = options.train ?? (existsSync(sibling) && path.resolve(sibling) !== path.resolve(data) ? sibling : undefined);
@@ -98,7 +91,7 @@ async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog,
           model,
           catalog,
           policy,
-          maxRepairs: whole(options.maxRepairs, '--max-repairs', 0, 10)!,
+          maxRepairs: numberOption(options.maxRepairs, '--max-repairs', { min: 0, max: 10, integer: true }),
           ...(options.constrained ? { constrained: true } : {}),
           ...(fewShot > 0 && index ? { fewShot: { index, k: fewShot } } : {}),
         }),

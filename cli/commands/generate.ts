@@ -12,7 +12,7 @@ import { validateWorkflow } from '../../schemas/validator';
 import type { ValidationPolicy } from '../../schemas/validator/policy';
 import { describeJsonError } from '../inputs';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
-import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, policyFrom } from '../options';
+import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, numberOption, policyFrom } from '../options';
 import { UsageError } from './catalog';
 
 export const BASELINE_LABEL = 'baseline: nearest training workflow by BM25 retrieval, not a language model';
@@ -35,12 +35,6 @@ interface GenerateCommandOptions extends CommonOptions, ModelOptions {
   n8nUrl?: string;
   n8nApiKey?: string;
 }
-
-const count = (value: string, flag: string, max: number): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${flag} must be a whole number from 0 to ${max} (got "${value}")`);
-  return n;
-};
 
 /** The retrieval index of the training data (given, the local dataset, or a cached default build). */
 export async function retrievalIndexFor(data: string | undefined, catalog: NodeCatalog): Promise<RetrievalIndex> {
@@ -85,7 +79,7 @@ function summary(result: GenerationResult): string {
 async function runGenerate(words: string[], options: GenerateCommandOptions, catalog: NodeCatalog, policy: ValidationPolicy, io: CliIO): Promise<number> {
   const request = words.join(' ').trim();
   if (request === '') throw new UsageError('give the request, e.g. flowtune generate "Post new GitHub issues to Slack"');
-  const fewShot = count(options.fewShot, '--few-shot', 10);
+  const fewShot = numberOption(options.fewShot, '--few-shot', { min: 0, max: 10, integer: true });
   const index = options.model === 'retrieval' || fewShot > 0 ? await retrievalIndexFor(options.data, catalog) : undefined;
   const model = await modelFor(options, catalog, io, index);
   let result: GenerationResult;
@@ -94,7 +88,7 @@ async function runGenerate(words: string[], options: GenerateCommandOptions, cat
       model,
       catalog,
       policy,
-      maxRepairs: count(options.maxRepairs, '--max-repairs', 10),
+      maxRepairs: numberOption(options.maxRepairs, '--max-repairs', { min: 0, max: 10, integer: true }),
       ...(options.constrained ? { constrained: true } : {}),
       ...(fewShot > 0 && index ? { fewShot: { index, k: fewShot } } : {}),
       ...(options.hints ? { hints: { catalog } } : {}),
