@@ -27,8 +27,11 @@ export class TrainingDataError extends Error {
   override name = 'TrainingDataError';
 }
 
-/** Examples of an OpenAI chat JSONL file (the user and assistant turns). Bad lines name file and line. */
-export function readTrainingExamples(file: string): TrainingExample[] {
+/**
+ * Examples of an OpenAI chat JSONL file (the user and assistant turns), the first `limit` of
+ * them when given (lines after those are not read). Bad lines name file and line.
+ */
+export function readTrainingExamples(file: string, limit?: number): TrainingExample[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -36,11 +39,12 @@ export function readTrainingExamples(file: string): TrainingExample[] {
     throw new TrainingDataError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const examples: TrainingExample[] = [];
-  text.split('\n').forEach((raw, i) => {
-    if (raw.trim() === '') return;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length && (limit === undefined || examples.length < limit); i++) {
+    if (lines[i].trim() === '') continue;
     let value: { messages?: Array<{ role?: string; content?: unknown }> };
     try {
-      value = JSON.parse(raw) as typeof value;
+      value = JSON.parse(lines[i]) as typeof value;
     } catch {
       throw new TrainingDataError(`${file}:${i + 1}: not JSON`);
     }
@@ -49,7 +53,7 @@ export function readTrainingExamples(file: string): TrainingExample[] {
     const assistant = [...messages].reverse().find((m) => m.role === 'assistant')?.content;
     if (typeof user !== 'string' || typeof assistant !== 'string') throw new TrainingDataError(`${file}:${i + 1}: needs a user and an assistant message`);
     examples.push({ request: user, target: assistant, line: i + 1 });
-  });
+  }
   if (examples.length === 0) throw new TrainingDataError(`${file}: no examples`);
   return examples;
 }

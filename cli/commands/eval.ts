@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { renderEvalMarkdown, compareEvals, parseEvalFile } from '../../generator/eval/report';
-import { EvalDataError, readEvalExamples, runEval } from '../../generator/eval/run';
+import { readEvalExamples, runEval } from '../../generator/eval/run';
+import { TrainingDataError } from '../../generator/retrieval';
 import { generateWorkflow } from '../../generator/pipeline';
 import { N8nApiClient, N8nApiError } from '../../n8n-api/client';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
@@ -57,7 +58,7 @@ async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog,
   try {
     examples = readEvalExamples(data, limit);
   } catch (error) {
-    if (error instanceof EvalDataError) throw new UsageError(error.message);
+    if (error instanceof TrainingDataError) throw new UsageError(error.message);
     throw error;
   }
   const fewShot = numberOption(options.fewShot, '--few-shot', { min: 0, max: 10, integer: true });

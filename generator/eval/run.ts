@@ -5,10 +5,10 @@
  * With an n8n, each generated workflow is also created there (and deleted again) to
  * check that a real n8n accepts it.
  */
-import { readFileSync } from 'node:fs';
 import { SYSTEM_PROMPT_VERSION } from '../../dataset/prompt';
 import { N8nApiClient, N8nApiError } from '../../n8n-api/client';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
+import { readTrainingExamples } from '../retrieval';
 import type { GenerationResult } from '../types';
 import { scoreExample, summarise, type EvalFile } from './metrics';
 
@@ -20,41 +20,17 @@ export interface EvalExample {
   ref: string;
 }
 
-export class EvalDataError extends Error {
-  override name = 'EvalDataError';
-}
-
-/** Examples of an OpenAI chat JSONL file (validation.jsonl): the user request and the assistant's workflow. */
+/** Examples of a validation file (OpenAI chat JSONL): the request and the reference workflow. */
 export function readEvalExamples(file: string, limit?: number): EvalExample[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new EvalDataError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  const out: EvalExample[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length && (limit === undefined || out.length < limit); i++) {
-    if (lines[i].trim() === '') continue;
-    let messages: Array<{ role?: string; content?: unknown }>;
+  return readTrainingExamples(file, limit).map((e) => {
+    let reference: unknown = e.target;
     try {
-      messages = (JSON.parse(lines[i]) as { messages?: typeof messages }).messages ?? [];
-    } catch {
-      throw new EvalDataError(`${file}:${i + 1}: not JSON`);
-    }
-    const user = messages.find((m) => m.role === 'user')?.content;
-    const assistant = [...messages].reverse().find((m) => m.role === 'assistant')?.content;
-    if (typeof user !== 'string' || typeof assistant !== 'string') throw new EvalDataError(`${file}:${i + 1}: needs a user and an assistant message`);
-    let reference: unknown = assistant;
-    try {
-      reference = JSON.parse(assistant);
+      reference = JSON.parse(e.target);
     } catch {
       // scored as an empty reference graph
     }
-    out.push({ request: user, reference, ref: `${file}:${i + 1}` });
-  }
-  if (out.length === 0) throw new EvalDataError(`${file}: no examples`);
-  return out;
+    return { request: e.request, reference, ref: `${file}:${e.line}` };
+  });
 }
 
 export interface RunEvalOptions {
