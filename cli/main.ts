@@ -8,7 +8,7 @@ import { runCatalogBuild, UsageError } from './commands/catalog';
 import { datasetBuildOptions, runDatasetBuild, type DatasetBuildCommandOptions } from './commands/dataset';
 import { runDatasetCheck, type DatasetCheckCommandOptions } from './commands/dataset-check';
 import { runDemo } from './commands/demo';
-import { DEFAULT_BUILD_SETTINGS } from '../dataset/build';
+import { DEFAULT_BUILD_SETTINGS, DEFAULT_DATASET_DIR } from '../dataset/build';
 import { FORMATS } from '../dataset/formats';
 import { registerEval } from './commands/eval';
 import { registerGenerate } from './commands/generate';
@@ -56,7 +56,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .command('build')
     .description('turn workflows into clean, secret-free (request → workflow) training pairs')
     .option('--from <source>', 'templates (default), dir:<path>, jsonl:<path> or n8n:<baseUrl> (repeatable)', collect, [])
-    .option('--out <dir>', 'output folder', 'flowtune-dataset')
+    .option('--out <dir>', 'output folder', DEFAULT_DATASET_DIR)
     .option('--target <kind>', 'compact (minimal JSON) or full (importable workflow)', DEFAULT_BUILD_SETTINGS.target)
     .option('--format <list>', `comma-separated: ${FORMATS.join(', ')}, or all`, 'all')
     .option('--validation-split <fraction>', 'share of examples for validation', String(DEFAULT_BUILD_SETTINGS.validationSplit))

@@ -54,6 +54,9 @@ export interface BuildOptions extends SourceOptions {
   onProgress?: (event: { read: number; accepted: number; ref: string }) => void;
 }
 
+/** Where `flowtune dataset build` writes when no --out is given (and where generate and eval look). */
+export const DEFAULT_DATASET_DIR = 'flowtune-dataset';
+
 /** Defaults of the build settings: the CLI, the bench and the tests start from these. */
 export const DEFAULT_BUILD_SETTINGS = {
   target: 'compact' as TargetFormat,

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import MiniSearch from 'minisearch';
-import { buildDataset, DEFAULT_BUILD_SETTINGS } from '../dataset/build';
+import { buildDataset, DEFAULT_BUILD_SETTINGS, DEFAULT_DATASET_DIR } from '../dataset/build';
 import { FORMATS } from '../dataset/formats';
 import { SYSTEM_PROMPT_VERSION } from '../dataset/prompt';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
@@ -113,7 +113,7 @@ export class RetrievalModel implements WorkflowModel {
  * templates, made once into the user's cache folder.
  */
 export async function defaultRetrievalData(catalog: NodeCatalog, cwd = process.cwd()): Promise<string> {
-  const local = path.join(cwd, 'flowtune-dataset', 'train.jsonl');
+  const local = path.join(cwd, DEFAULT_DATASET_DIR, 'train.jsonl');
   if (existsSync(local)) return local;
   const cacheRoot = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
   const dir = path.join(cacheRoot, 'flowtune', `retrieval-${SYSTEM_PROMPT_VERSION}`);

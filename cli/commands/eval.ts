@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../../dataset/writer';
 import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { DEFAULT_DATASET_DIR } from '../../dataset/build';
 import { renderEvalMarkdown, compareEvals, parseEvalFile } from '../../generator/eval/report';
 import { readEvalExamples, runEval } from '../../generator/eval/run';
 import { TrainingDataError } from '../../generator/retrieval';
@@ -51,7 +52,8 @@ async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog,
     return EXIT_OK;
   }
 
-  const data = options.data ?? (existsSync(path.join('flowtune-dataset', 'validation.jsonl')) ? path.join('flowtune-dataset', 'validation.jsonl') : undefined);
+  const localValidation = path.join(DEFAULT_DATASET_DIR, 'validation.jsonl');
+  const data = options.data ?? (existsSync(localValidation) ? localValidation : undefined);
   if (!data) throw new UsageError('--data <validation.jsonl> is required (or run flowtune dataset build first)');
   const limit = options.limit === undefined ? undefined : numberOption(options.limit, '--limit', { min: 1, max: 1_000_000, integer: true });
   let examples;
