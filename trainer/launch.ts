@@ -135,10 +135,15 @@ async function findExisting(request: LaunchRequest, key: string, registry: JobRe
       // Unknown to the provider now (deleted, other account): fall through to the provider search.
     }
   }
-  for await (const job of request.provider.listJobs({ metadata: { [IDEMPOTENCY_METADATA_KEY]: key }, limit: 50 })) {
-    if (job.metadata[IDEMPOTENCY_METADATA_KEY] === key && !DEAD.has(job.status)) return job;
-  }
+  for await (const job of liveJobsOfKey(request, key)) return job;
   return undefined;
+}
+
+/** The provider's live (not failed or cancelled) jobs launched with this key, newest first. */
+async function* liveJobsOfKey(request: LaunchRequest, key: string): AsyncGenerator<FineTuneJob> {
+  for await (const job of request.provider.listJobs({ metadata: { [IDEMPOTENCY_METADATA_KEY]: key }, limit: 50 })) {
+    if (job.metadata[IDEMPOTENCY_METADATA_KEY] === key && !DEAD.has(job.status)) yield job;
+  }
 }
 
 async function uploadOnce(request: LaunchRequest, file: DataFile, hash: string, registry: JobRegistry | undefined): Promise<string> {
@@ -159,9 +164,7 @@ async function uploadOnce(request: LaunchRequest, file: DataFile, hash: string, 
 async function keepFirstOfKey(request: LaunchRequest, key: string, created: FineTuneJob, status: (message: string) => void): Promise<FineTuneJob> {
   const live: FineTuneJob[] = [];
   try {
-    for await (const job of request.provider.listJobs({ metadata: { [IDEMPOTENCY_METADATA_KEY]: key }, limit: 50 })) {
-      if (job.metadata[IDEMPOTENCY_METADATA_KEY] === key && !DEAD.has(job.status)) live.push(job);
-    }
+    for await (const job of liveJobsOfKey(request, key)) live.push(job);
   } catch {
     return created; // the job exists; the check is best effort
   }
