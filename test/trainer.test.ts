@@ -10,7 +10,7 @@ import { runCli } from '../cli/main';
 import type { CliIO } from '../cli/io';
 import { describeProviderError, TrainerError } from '../trainer/errors';
 import { JobRegistry } from '../trainer/job-store';
-import { IDEMPOTENCY_METADATA_KEY, launchJob, planLaunch, type LaunchRequest } from '../trainer/launch';
+import { IDEMPOTENCY_METADATA_KEY, launchJob, planLaunch, type DataLaunchRequest, type LaunchRequest } from '../trainer/launch';
 import { metricsCsv, parseResultCsv, renderLossSvg } from '../trainer/metrics';
 import { createProvider } from '../trainer/providers';
 import { saveJobMetrics, watchJob } from '../trainer/watch';
@@ -42,7 +42,7 @@ afterEach(async () => {
   await fake.close();
 });
 
-function request(overrides: Partial<LaunchRequest> = {}): LaunchRequest {
+function request(overrides: Partial<DataLaunchRequest> = {}): DataLaunchRequest {
   const { provider, baseURL } = createProvider({ provider: 'openai', apiKey: 'sk-test', baseURL: fake.baseURL });
   return {
     provider,

@@ -22,12 +22,22 @@ export interface DataFile {
   content: Buffer;
 }
 
+/** A file already on the provider (uploaded earlier, or by other means): not checked, not uploaded. */
+export interface ProviderFile {
+  fileId: string;
+}
+
+const isDataFile = (file: DataFile | ProviderFile): file is DataFile => 'content' in file;
+
+/** The path of data, or the id of a provider file (the registry's record of where data came from). */
+export const sourceName = (file: DataFile | ProviderFile): string => (isDataFile(file) ? file.path : file.fileId);
+
 export interface LaunchRequest {
   provider: FineTuneProvider;
   /** Where the provider lives (part of the key: the same data on two services is two jobs). */
   baseURL: string;
-  training: DataFile;
-  validation?: DataFile;
+  training: DataFile | ProviderFile;
+  validation?: DataFile | ProviderFile;
   model: string;
   method: TrainingMethod;
   lora?: LoraSettings;
@@ -40,12 +50,20 @@ export interface LaunchRequest {
 
 export interface LaunchPlan {
   key: string;
-  training: CheckResult;
+  /** Checks and content hashes of the data flowtune holds (absent for provider files). */
+  training?: CheckResult;
   validation?: CheckResult;
-  cost: TrainingCostEstimate;
-  trainingSha256: string;
+  /** Null when the training data is a provider file (its tokens are unknown here). */
+  cost: TrainingCostEstimate | null;
+  trainingSha256?: string;
   validationSha256?: string;
 }
+
+/** A launch whose data flowtune holds (the CLI's): checks and cost are known. */
+export type DataLaunchRequest = LaunchRequest & { training: DataFile };
+
+/** The plan of a launch whose training data flowtune holds. */
+export type DataLaunchPlan = LaunchPlan & { training: CheckResult; cost: TrainingCostEstimate; trainingSha256: string };
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
@@ -69,41 +87,53 @@ function fileErrors(file: DataFile, result: CheckResult): TrainerError | undefin
 }
 
 /** Checks, cost and key: pure, nothing is sent. Throws a TrainerError naming file and line for bad data. */
+export function planLaunch(request: DataLaunchRequest): DataLaunchPlan;
+export function planLaunch(request: LaunchRequest): LaunchPlan;
 export function planLaunch(request: LaunchRequest): LaunchPlan {
   checkMethod(request.method);
-  const training = checkJsonl(request.training.content.toString('utf8'), request.model);
-  const trainingError = fileErrors(request.training, training);
-  if (trainingError) throw trainingError;
-  let validation: CheckResult | undefined;
-  if (request.validation) {
-    validation = checkJsonl(request.validation.content.toString('utf8'), request.model);
-    const validationError = fileErrors(request.validation, validation);
-    if (validationError) throw validationError;
-  }
+  const checked = (file: DataFile): CheckResult => {
+    const result = checkJsonl(file.content.toString('utf8'), request.model);
+    const error = fileErrors(file, result);
+    if (error) throw error;
+    return result;
+  };
+  const training = isDataFile(request.training) ? checked(request.training) : undefined;
+  const validation = request.validation && isDataFile(request.validation) ? checked(request.validation) : undefined;
   const epochs = typeof request.method.nEpochs === 'number' ? request.method.nEpochs : undefined;
-  const cost = estimateTrainingCost({
-    tokensPerExample: training.tokens.perExample.map((e) => e.tokens),
-    model: request.model,
-    ...(epochs !== undefined ? { epochs } : {}),
-    ...(request.prices ? { prices: request.prices } : {}),
-  });
-  const trainingSha256 = sha256(request.training.content);
-  const validationSha256 = request.validation ? sha256(request.validation.content) : undefined;
+  const cost = training
+    ? estimateTrainingCost({
+        tokensPerExample: training.tokens.perExample.map((e) => e.tokens),
+        model: request.model,
+        ...(epochs !== undefined ? { epochs } : {}),
+        ...(request.prices ? { prices: request.prices } : {}),
+      })
+    : null;
+  const trainingSha256 = isDataFile(request.training) ? sha256(request.training.content) : undefined;
+  const validationSha256 = request.validation && isDataFile(request.validation) ? sha256(request.validation.content) : undefined;
+  // Data is keyed by its hash, a provider file by its id.
+  const identity = (file: DataFile | ProviderFile | undefined, hash: string | undefined) => (file === undefined ? null : (hash ?? { file: (file as ProviderFile).fileId }));
   const key = sha256(
     JSON.stringify({
       v: 1,
       provider: request.provider.name,
       baseURL: request.baseURL,
       model: request.model,
-      training: trainingSha256,
-      validation: validationSha256 ?? null,
+      training: identity(request.training, trainingSha256),
+      validation: identity(request.validation, validationSha256),
       method: request.method,
       lora: request.lora ?? null,
       suffix: request.suffix ?? null,
       seed: request.seed ?? null,
     }),
   ).slice(0, 32);
-  return { key, training, ...(validation ? { validation } : {}), cost, trainingSha256, ...(validationSha256 ? { validationSha256 } : {}) };
+  return {
+    key,
+    ...(training ? { training } : {}),
+    ...(validation ? { validation } : {}),
+    cost,
+    ...(trainingSha256 ? { trainingSha256 } : {}),
+    ...(validationSha256 ? { validationSha256 } : {}),
+  };
 }
 
 export interface LaunchDeps {
@@ -146,7 +176,8 @@ async function* liveJobsOfKey(request: LaunchRequest, key: string): AsyncGenerat
   }
 }
 
-async function uploadOnce(request: LaunchRequest, file: DataFile, hash: string, registry: JobRegistry | undefined): Promise<string> {
+async function uploadOnce(request: LaunchRequest, file: DataFile | ProviderFile, hash: string | undefined, registry: JobRegistry | undefined): Promise<string> {
+  if (!isDataFile(file) || hash === undefined) return (file as ProviderFile).fileId;
   const known = registry?.upload(request.provider.name, request.baseURL, hash);
   if (known) return known.fileId;
   const filename = file.path.split(/[\\/]/).pop() || 'train.jsonl';
@@ -200,12 +231,12 @@ export async function launchJob(request: LaunchRequest, plan: LaunchPlan, deps: 
       ...(request.suffix ? { suffix: request.suffix } : {}),
       trainingFile,
       ...(validationFile ? { validationFile } : {}),
-      dataPath: request.training.path,
-      ...(request.validation ? { validationPath: request.validation.path } : {}),
+      dataPath: sourceName(request.training),
+      ...(request.validation ? { validationPath: sourceName(request.validation) } : {}),
       createdAt: new Date((job.createdAt || Date.now() / 1000) * 1000).toISOString(),
       status: job.status,
       fineTunedModel: job.fineTunedModel,
-      estimatedUsd: plan.cost.usd,
+      estimatedUsd: plan.cost?.usd ?? null,
     });
 
   for (let attempt = 1; ; attempt++) {
@@ -222,7 +253,7 @@ export async function launchJob(request: LaunchRequest, plan: LaunchPlan, deps: 
     }
 
     const trainingFile = await uploadOnce(request, request.training, plan.trainingSha256, registry);
-    const validationFile = request.validation ? await uploadOnce(request, request.validation, plan.validationSha256!, registry) : undefined;
+    const validationFile = request.validation ? await uploadOnce(request, request.validation, plan.validationSha256, registry) : undefined;
     const create: CreateJobRequest = {
       model: request.model,
       trainingFile,

@@ -5,7 +5,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { describeProviderError, sunsetNotice, TrainerError } from '../../trainer/errors';
 import { JobRegistry } from '../../trainer/job-store';
-import { launchJob, planLaunch, type DataFile, type LaunchPlan, type LaunchRequest } from '../../trainer/launch';
+import { launchJob, planLaunch, sourceName, type DataFile, type DataLaunchPlan, type DataLaunchRequest } from '../../trainer/launch';
 import { createProvider, isProviderName, PROVIDER_NAMES, PROVIDERS, type ResolvedProvider } from '../../trainer/providers';
 import type { FineTuneJob, TrainingMethod } from '../../trainer/types';
 import { saveJobMetrics, watchJob, type WatchUpdate } from '../../trainer/watch';
@@ -103,12 +103,12 @@ function methodOf(options: StartOptions): TrainingMethod {
 
 const usd = (n: number | null) => (n === null ? 'unknown (no price for this model: see --prices)' : `$${n.toFixed(2)}`);
 
-function planSummary(request: LaunchRequest, plan: LaunchPlan, resolved: ResolvedProvider): string {
+function planSummary(request: DataLaunchRequest, plan: DataLaunchPlan, resolved: ResolvedProvider): string {
   const lines = [
     `provider:   ${resolved.info.label} (${resolved.baseURL})`,
     `model:      ${request.model}`,
     `training:   ${request.training.path} — ${plan.training.examples} examples, ${plan.training.tokens.total.toLocaleString('en-US')} tokens`,
-    ...(request.validation && plan.validation ? [`validation: ${request.validation.path} — ${plan.validation.examples} examples`] : []),
+    ...(request.validation && plan.validation ? [`validation: ${sourceName(request.validation)} — ${plan.validation.examples} examples`] : []),
     `epochs:     ${plan.cost.epochs} (${plan.cost.epochsSource === 'default' ? 'default for this many examples' : 'given'})`,
     `billed:     ≈ ${plan.cost.billedTokens.toLocaleString('en-US')} training tokens`,
     `estimate:   ${usd(plan.cost.usd)}${plan.cost.priceKey && plan.cost.priceKey !== request.model ? ` (price of ${plan.cost.priceKey})` : ''}`,
@@ -152,7 +152,7 @@ async function guarded(io: CliIO, provider: string | undefined, action: () => Pr
 async function runStart(options: StartOptions, io: CliIO): Promise<number> {
   const resolved = providerFor(options, io);
   const { training, validation } = dataFiles(options);
-  const request: LaunchRequest = {
+  const request: DataLaunchRequest = {
     provider: resolved.provider,
     baseURL: resolved.baseURL,
     training,

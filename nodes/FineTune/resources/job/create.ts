@@ -8,13 +8,12 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { checkJsonl } from '../../../../dataset/check';
 import { DEFAULT_BUILD_SETTINGS } from '../../../../dataset/build';
 import type { TargetFormat } from '../../../../dataset/prompt';
-import { launchJob, planLaunch, type DataFile, type LaunchRequest, type LaunchResult } from '../../../../trainer/launch';
+import { launchJob, planLaunch, type DataFile, type DataLaunchRequest, type LaunchRequest, type LaunchResult } from '../../../../trainer/launch';
 import type { SupervisedMethod } from '../../../../trainer/types';
 import { fineTuningClient, type FineTuningClient } from '../../shared/client';
 import { inputError } from '../../shared/errors';
 import { checkItemExamples, describeFindings, itemExamples, jsonl, splitLines } from '../../shared/examples';
 import { jobJson, waitForJob } from '../../shared/job';
-import { launchWithFiles } from '../../shared/launch';
 import { allItems } from '../../shared/types';
 import { promptTargetOption } from '../../shared/descriptions';
 
@@ -346,13 +345,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     const validationFileId = String(this.getNodeParameter('validationFileId', itemIndex, '')).trim();
     if (trainingFileId === '') throw inputError(node, 'Training File ID is empty', itemIndex);
     const { provider, baseURL } = await connect();
-    launched = await launchWithFiles({
+    const request: LaunchRequest = {
       provider,
       baseURL,
       training: { fileId: trainingFileId },
-      ...(validationFileId ? { validationFileId } : {}),
+      ...(validationFileId ? { validation: { fileId: validationFileId } } : {}),
       ...common,
-    });
+    };
+    launched = await launchJob(request, planLaunch(request), {});
   } else if (LOCAL.includes(source)) {
     const validationSource = this.getNodeParameter('validationSource', itemIndex, 'split') as string;
     const { lines, fileBase, markedValidation } = await localExamples(this, itemIndex, source, model, options.target === 'full' ? 'full' : 'compact');
@@ -373,11 +373,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
     const { provider, baseURL } = await connect();
     const training: DataFile = { path: `${fileBase}-train.jsonl`, content: jsonl(train) };
-    const request: LaunchRequest = {
+    const request: DataLaunchRequest = {
       provider,
       baseURL,
       training,
-      ...(validation.length > 0 ? { validation: { path: `${fileBase}-validation.jsonl`, content: jsonl(validation) } } : {}),
+      ...(validationFileId
+        ? { validation: { fileId: validationFileId } }
+        : validation.length > 0
+          ? { validation: { path: `${fileBase}-validation.jsonl`, content: jsonl(validation) } }
+          : {}),
       ...common,
     };
     // Checks, cost and idempotency key; nothing is sent yet.
@@ -392,9 +396,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
         `${plan.cost.billedTokens} billed tokens (${plan.cost.tokensPerEpoch} per epoch × ${plan.cost.epochs} epochs) at $${plan.cost.usdPerMillion} per 1M tokens for ${model}. Raise "Maximum Estimated Cost (USD)" or train on less data.`,
       );
     }
-    launched = validationFileId
-      ? await launchWithFiles({ provider, baseURL, training: { file: training, sha256: plan.trainingSha256 }, validationFileId, ...common })
-      : await launchJob(request, plan, {});
+    launched = await launchJob(request, plan, {});
   } else {
     throw inputError(node, `Unknown training data source "${source}"`, itemIndex);
   }
