@@ -1,13 +1,11 @@
 /**
  * The dataset build: sources → clean → redact → validate → filter → request → target
  * → dedupe → token limit → split → formats, with every rejection counted by reason.
- * Records stream through one at a time; accepted examples wait in a spool file
- * (not in memory) until the split is known, then the outputs are written and
- * renamed into place together.
+ * Records stream through one at a time; accepted examples wait in a spool (memory,
+ * then a temp file past a bound) until the split is known, then the outputs are
+ * written and renamed into place together.
  */
-import { createReadStream, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import type { ValidationPolicy } from '../schemas/validator';
 import { estimateTrainingCost } from './cost';
@@ -20,6 +18,7 @@ import { addCounts } from './redact';
 import { renderReportMarkdown, type DatasetReport, type RejectReason, summarizeTokens } from './report';
 import { requestVariants } from './requests';
 import { readSources, type SourceOptions, type SourceSpec } from './sources';
+import { Spool } from './spool';
 import { splitValidation } from './split';
 import { exampleTokenLimit } from './tokens';
 import type { Provenance } from './types';
@@ -71,10 +70,7 @@ export const DEFAULT_BUILD_SETTINGS = {
   augment: 0,
 } satisfies Partial<BuildOptions>;
 
-/**
- * An accepted example waiting for the split. Spool lines are `<meta JSON>\t<target as a JSON string>`:
- * the target is encoded once, here, and copied into every format untouched.
- */
+/** An accepted example waiting for the split; its target waits beside it, already encoded as a JSON string. */
 interface SpooledExample {
   request: string;
   variants: string[];
@@ -120,8 +116,7 @@ function emptyReport(options: BuildOptions): DatasetReport {
 export async function buildDataset(options: BuildOptions): Promise<DatasetReport> {
   const report = emptyReport(options);
   const out = new OutputFiles(options.outDir);
-  const spool = path.join(options.outDir, `.spool.${process.pid}.tmp`);
-  const spoolFiles = new OutputFiles(path.dirname(spool));
+  const spool = new Spool<SpooledExample>(path.join(options.outDir, `.spool.${process.pid}.tmp`));
   const system = systemPrompt(options.target);
   const reject = (reason: RejectReason, provenance: Provenance, detail?: string) => {
     report.rejected[reason] = (report.rejected[reason] ?? 0) + 1;
@@ -133,7 +128,6 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
   const perStructure = new Map<string, number>();
   const nearDuplicates = new NearDuplicateIndex(options.nearDuplicateThreshold);
   const splitItems: Array<{ stratum: string; group: string }> = [];
-  const spoolName = path.basename(spool);
 
   try {
     const settings: PrepareSettings = {
@@ -185,11 +179,9 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       const variants = options.augment > 0 ? requestVariants(result.request, options.augment, picker(options.seed, exactKey)) : [];
       const spooled: SpooledExample = { request: result.request, variants, targetChars: target.length, stratum, group, tokens, rawChars: result.rawChars, provenance: record.provenance };
       splitItems.push({ stratum, group });
-      // JSON text never contains a raw tab, so the first tab ends the metadata.
-      await spoolFiles.write(spoolName, `${JSON.stringify(spooled)}\t${JSON.stringify(target)}\n`);
+      // The target is encoded once, here, and copied into every format untouched.
+      await spool.add(spooled, JSON.stringify(target));
     }
-    await spoolFiles.touch(spoolName);
-    await spoolFiles.commit();
 
     const validation = splitValidation(splitItems, options.validationSplit, options.seed);
     const encodedSystem = JSON.stringify(system);
@@ -205,11 +197,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     }
 
     let index = 0;
-    for await (const line of createInterface({ input: createReadStream(spool, 'utf8'), crlfDelay: Infinity })) {
-      if (line === '') continue;
-      const tab = line.indexOf('\t');
-      const example = JSON.parse(line.slice(0, tab)) as SpooledExample;
-      const encodedTarget = line.slice(tab + 1);
+    for await (const [example, encodedTarget] of spool.entries()) {
       const split: Split = validation.has(index++) ? 'validation' : 'train';
       targetTokens.push(example.tokens);
       report.size.rawChars += example.rawChars;
@@ -244,9 +232,8 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     return report;
   } catch (error) {
     await out.abort();
-    await spoolFiles.abort();
     throw error;
   } finally {
-    rmSync(spool, { force: true });
+    spool.dispose();
   }
 }

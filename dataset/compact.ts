@@ -242,6 +242,11 @@ function without(params: Params, dropped: Set<string>): Params {
 function droppableParameters(params: Params, pc: ParamContext): Set<string> {
   const resolveFull = defaultResolver(params, pc.index, pc.version, pc.tool);
   const dropped = new Set(Object.keys(params).filter((k) => isAtDefault(k, params[k], params, pc, resolveFull)));
+  // If display rules read none of the dropped parameters, every default resolves the same
+  // without them: nothing to check (the common case).
+  let steering = false;
+  for (const key of dropped) if (pc.index.ruleNames.has(key)) steering = true;
+  if (!steering) return dropped;
   // A drop must survive the other drops: the default resolved without them must be the
   // same value. When some do not, keep the first of them (in property order: n8n fills
   // defaults in that order, earlier parameters steer later ones) and check again.

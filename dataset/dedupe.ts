@@ -3,11 +3,11 @@
  * edges — the same workflow with other parameters), and near-duplicate requests
  * (MinHash over word shingles with LSH banding; Jaccard verified on candidates).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Workflow } from './types';
 
 export function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
+  return hash('sha1', text, 'hex');
 }
 
 /** Node types (as a multiset) and typed edges between node types. */
@@ -82,6 +82,19 @@ function estimatedJaccard(a: Uint32Array, b: Uint32Array): number {
   return equal / a.length;
 }
 
+/** One number per band of a signature (band number mixed in): bucket keys without building strings. */
+function bandKey(signature: Uint32Array, band: number): number {
+  let h = fnv1aInt(band, 0x9e3779b9);
+  for (let r = band * ROWS; r < (band + 1) * ROWS; r++) h = fnv1aInt(signature[r], h);
+  return h;
+}
+
+function fnv1aInt(value: number, seed: number): number {
+  let h = seed >>> 0;
+  for (let shift = 0; shift < 32; shift += 8) h = Math.imul(h ^ ((value >>> shift) & 0xff), 0x01000193) >>> 0;
+  return h;
+}
+
 /**
  * Remembers accepted requests and answers "is this one a near duplicate of one of
  * them?". Only MinHash signatures are kept (64 numbers a request, whatever its
@@ -89,7 +102,8 @@ function estimatedJaccard(a: Uint32Array, b: Uint32Array): number {
  * candidates is estimated from their signatures.
  */
 export class NearDuplicateIndex {
-  private readonly buckets = new Map<string, number[]>();
+  // A shared bucket only makes two requests candidates: the estimate decides, so colliding keys are harmless.
+  private readonly buckets = new Map<number, number[]>();
   private readonly kept: Uint32Array[] = [];
 
   constructor(private readonly threshold = 0.8) {}
@@ -97,8 +111,8 @@ export class NearDuplicateIndex {
   /** The index of an earlier near-duplicate, or -1 (and then this request is remembered). Takes the text or its signature. */
   addIfNew(request: string | Uint32Array): number {
     const signature = typeof request === 'string' ? requestSignature(request) : request;
-    const bands: string[] = [];
-    for (let b = 0; b < BANDS; b++) bands.push(`${b}:${signature.slice(b * ROWS, (b + 1) * ROWS).join(',')}`);
+    const bands: number[] = [];
+    for (let b = 0; b < BANDS; b++) bands.push(bandKey(signature, b));
     const candidates = new Set<number>();
     for (const band of bands) for (const i of this.buckets.get(band) ?? []) candidates.add(i);
     for (const i of [...candidates].sort((x, y) => x - y)) if (estimatedJaccard(signature, this.kept[i]) >= this.threshold) return i;

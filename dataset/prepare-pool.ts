@@ -28,8 +28,12 @@ export interface PrepareRequest {
 
 export type PrepareResponse = { seq: number; results: PrepareResult[] } | { seq: number; error: string };
 
+/** Records per message: small enough to spread uneven workflows over the workers, large enough to amortise a message. */
 const BATCH = 8;
-const IN_FLIGHT_PER_WORKER = 4;
+/** Batches queued on one worker: it never waits for the main thread between two batches. */
+const QUEUED_PER_WORKER = 3;
+/** Batches read ahead of the one the caller is waiting for (bounds memory on large corpora). */
+const WINDOW_PER_WORKER = 16;
 
 /** The compiled worker entry; absent when running from TypeScript sources (tests), which then prepare in-process. */
 export const PREPARE_WORKER_SCRIPT = path.join(__dirname, 'prepare-worker.js');
@@ -57,33 +61,63 @@ export async function* prepareRecords(
 
   const workerData: PrepareWorkerData = { settings, catalog: catalog.data };
   const pool = Array.from({ length: workers }, () => new Worker(PREPARE_WORKER_SCRIPT, { workerData }));
-  const waiting = new Map<number, { resolve: (results: PrepareResult[]) => void; reject: (error: Error) => void }>();
-  const failAll = (error: Error) => {
-    for (const { reject } of waiting.values()) reject(error);
-    waiting.clear();
+  const queued = pool.map(() => 0);
+  // Batches read but not yet sent, and results that arrived out of order.
+  const unsent: PrepareRequest[] = [];
+  const sent = new Map<number, SourceRecord[]>();
+  const finished = new Map<number, PrepareResult[]>();
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
   };
-  for (const worker of pool) {
+  // A batch goes to whichever worker has room, so one slow workflow does not stall the others.
+  const dispatch = () => {
+    for (let i = 0; i < pool.length && unsent.length > 0; i++) {
+      while (queued[i] < QUEUED_PER_WORKER && unsent.length > 0) {
+        pool[i].postMessage(unsent.shift());
+        queued[i]++;
+      }
+    }
+  };
+  pool.forEach((worker, i) => {
     worker.on('message', (response: PrepareResponse) => {
-      const entry = waiting.get(response.seq);
-      waiting.delete(response.seq);
-      if ('error' in response) entry?.reject(new Error(response.error));
-      else entry?.resolve(response.results);
+      queued[i]--;
+      if ('error' in response) failure ??= new Error(response.error);
+      else finished.set(response.seq, response.results);
+      dispatch();
+      notify();
     });
-    worker.on('error', failAll);
+    worker.on('error', (error) => {
+      failure ??= error;
+      notify();
+    });
     worker.on('exit', (code) => {
-      if (code !== 0) failAll(new Error(`dataset worker stopped with exit code ${code}`));
+      if (code !== 0) failure ??= new Error(`dataset worker stopped with exit code ${code}`);
+      notify();
     });
-  }
+  });
 
-  const inFlight: Array<{ records: SourceRecord[]; results: Promise<PrepareResult[]> }> = [];
-  let seq = 0;
+  let nextSeq = 0;
+  let nextToYield = 0;
   const send = (batch: SourceRecord[]) => {
-    const id = seq++;
-    const results = new Promise<PrepareResult[]>((resolve, reject) => waiting.set(id, { resolve, reject }));
-    results.catch(() => undefined); // awaited in order below; keep early failures from being "unhandled"
-    const request: PrepareRequest = { seq: id, records: batch.map(({ provenance: _, ...rest }) => rest) };
-    pool[id % pool.length].postMessage(request);
-    inFlight.push({ records: batch, results });
+    sent.set(nextSeq, batch);
+    unsent.push({ seq: nextSeq++, records: batch.map(({ provenance: _, ...rest }) => rest) });
+    dispatch();
+  };
+  /** The finished batches at the head of the order, as prepared records. */
+  function* ready(): Generator<PreparedRecord> {
+    for (let results = finished.get(nextToYield); results; results = finished.get(nextToYield)) {
+      const records = sent.get(nextToYield)!;
+      finished.delete(nextToYield);
+      sent.delete(nextToYield++);
+      for (let i = 0; i < results.length; i++) yield { record: records[i], result: results[i] };
+    }
+  }
+  const waitForHead = async () => {
+    while (!failure && !finished.has(nextToYield)) await new Promise<void>((resolve) => (wake = resolve));
+    if (failure) throw failure;
   };
 
   try {
@@ -93,17 +127,17 @@ export async function* prepareRecords(
       if (batch.length < BATCH) continue;
       send(batch);
       batch = [];
-      while (inFlight.length >= pool.length * IN_FLIGHT_PER_WORKER) {
-        const head = inFlight.shift()!;
-        const results = await head.results;
-        for (let i = 0; i < results.length; i++) yield { record: head.records[i], result: results[i] };
+      if (failure) throw failure;
+      yield* ready();
+      while (nextSeq - nextToYield >= pool.length * WINDOW_PER_WORKER) {
+        await waitForHead();
+        yield* ready();
       }
     }
     if (batch.length > 0) send(batch);
-    while (inFlight.length > 0) {
-      const head = inFlight.shift()!;
-      const results = await head.results;
-      for (let i = 0; i < results.length; i++) yield { record: head.records[i], result: results[i] };
+    while (nextToYield < nextSeq) {
+      await waitForHead();
+      yield* ready();
     }
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));

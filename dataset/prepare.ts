@@ -61,6 +61,21 @@ export interface Prepared {
 
 export type PrepareResult = Prepared | Rejected;
 
+/** The steps of {@link prepareExample}, in order: `npm run bench:dataset` times each one. */
+export const PREPARE_STEPS = ['decompress', 'parse', 'clean', 'validate', 'compact', 'redact', 'encode', 'request', 'keys', 'tokens'] as const;
+export type PrepareStep = (typeof PREPARE_STEPS)[number];
+/** Milliseconds spent per step, summed over calls. */
+export type StepTimes = Partial<Record<PrepareStep, number>>;
+
+function stepClock(times: StepTimes): (step: PrepareStep) => void {
+  let last = performance.now();
+  return (step) => {
+    const now = performance.now();
+    times[step] = (times[step] ?? 0) + now - last;
+    last = now;
+  };
+}
+
 const reject = (reason: RejectReason, detail?: string, invalidCodes?: string[]): Rejected => ({
   ok: false,
   reason,
@@ -68,8 +83,9 @@ const reject = (reason: RejectReason, detail?: string, invalidCodes?: string[]):
   ...(invalidCodes ? { invalidCodes } : {}),
 });
 
-/** Provenance is not needed here (records reach workers without it). */
-export function prepareExample(record: Omit<SourceRecord, 'provenance'>, settings: PrepareSettings, catalog: NodeCatalog): PrepareResult {
+/** Provenance is not needed here (records reach workers without it). `times`, when given, receives the time of each step. */
+export function prepareExample(record: Omit<SourceRecord, 'provenance'>, settings: PrepareSettings, catalog: NodeCatalog, times?: StepTimes): PrepareResult {
+  const done = times ? stepClock(times) : undefined;
   if (record.error !== undefined) return reject('unreadable', record.error);
   let value = record.workflow;
   let rawSize = record.rawSize;
@@ -81,25 +97,21 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
       return reject('unreadable', `stored workflow does not decompress: ${error instanceof Error ? error.message : String(error)}`);
     }
     rawSize ??= text.length;
+    done?.('decompress');
     try {
       value = JSON.parse(text);
     } catch {
       return reject('unreadable', 'stored workflow JSON does not parse');
     }
+    done?.('parse');
   }
   if (value === undefined) return reject('unreadable');
   const { workflow: unwrapped } = unwrapWorkflow(value);
   if (!isObject(unwrapped) || !Array.isArray(unwrapped.nodes)) return reject('wrong_shape', 'no "nodes" list');
 
-  // Clean, then redact everything that may reach an output: workflow, sticky notes, description.
   const cleaned = cleanWorkflow(unwrapped, record.name);
-  const redactor = new Redactor();
-  const redacted = redactWorkflowStrings(cleaned.workflow, { catalog, redactor });
-  const workflow = redacted.workflow as Workflow;
-  const stickyNotes = cleaned.stickyNotes.map((t) => redactText(t, redactor));
-  const description = record.description === undefined ? undefined : redactText(record.description, redactor);
-  const name = record.name === undefined ? undefined : redactText(record.name, redactor);
-
+  const workflow = cleaned.workflow as Workflow;
+  done?.('clean');
   const validation = validateWorkflow(workflow, { catalog, policy: settings.policy });
   if (!validation.valid) {
     const codes = validation.errors.map((e) => e.code);
@@ -109,13 +121,34 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
   if (nodeCount < settings.minNodes) return reject('too_few_nodes', `${nodeCount} node(s)`);
   if (nodeCount > settings.maxNodes) return reject('too_many_nodes', `${nodeCount} nodes`);
   if (record.views !== undefined && record.views < settings.minViews) return reject('below_min_views', `${record.views} views`);
+  done?.('validate');
 
-  const fromDescription = requestFromDescription(description, name);
-  const fromSticky = fromDescription ? undefined : requestFromDescription(stickyNotes.join('\n\n'), name);
-  const request = fromDescription ?? fromSticky ?? syntheticRequest({ ...workflow, name: name ?? workflow.name }, catalog);
-
+  // Redact what reaches an output — the target, then the texts a request is made of — and
+  // nothing else: ids, positions, notes, defaults and rejected workflows never leave this
+  // function, and redaction is the costliest step per character. One redactor, so the same
+  // value gets the same placeholder in the request and in the workflow.
   const compact = compactWorkflow(workflow, { catalog });
-  const target = JSON.stringify(settings.target === 'compact' ? compact : hydrateWorkflow(compact, { catalog }));
+  const shaped = settings.target === 'compact' ? compact : hydrateWorkflow(compact, { catalog });
+  done?.('compact');
+  const redactor = new Redactor();
+  const redacted = redactWorkflowStrings(shaped, { catalog, redactor });
+  if (redacted.error !== undefined) return reject('unreadable', `redaction failed: ${redacted.error}`);
+  done?.('redact');
+  const target = JSON.stringify(redacted.workflow);
+  done?.('encode');
+  const name = record.name === undefined ? undefined : redactText(record.name, redactor);
+  const description = record.description === undefined ? undefined : redactText(record.description, redactor);
+  const fromDescription = requestFromDescription(description, name);
+  const fromSticky = fromDescription
+    ? undefined
+    : requestFromDescription(cleaned.stickyNotes.map((t) => redactText(t, redactor)).join('\n\n'), name);
+  const request = fromDescription ?? fromSticky ?? syntheticRequest({ ...workflow, name: name ?? redactText(workflow.name ?? '', redactor) }, catalog);
+  done?.('request');
+  const exactKey = sha1(target);
+  const group = structureKey(workflow);
+  const signature = requestSignature(request.text);
+  const stratum = triggerKind(workflow, catalog);
+  done?.('keys');
   const tokens = settings.countTokens
     ? countChatTokens(
         [
@@ -126,18 +159,19 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
         settings.model,
       )
     : 0;
+  done?.('tokens');
 
   return {
     ok: true,
     target,
-    exactKey: sha1(target),
-    group: structureKey(workflow),
+    exactKey,
+    group,
     request: request.text,
     requestSource: fromDescription ? 'description' : fromSticky ? 'stickyNote' : 'synthetic',
-    signature: requestSignature(request.text),
-    redactions: redacted.counts,
-    stratum: triggerKind(workflow, catalog),
-    nodeTypes: workflow.nodes.map((n) => n.type),
+    signature,
+    redactions: redactor.counts,
+    stratum,
+    nodeTypes: (redacted.workflow as { nodes: Array<{ type: string }> }).nodes.map((n) => n.type),
     tokens,
     // Token-counting the raw export too would double the tokenizer's work: compare sizes in characters.
     rawChars: rawSize ?? JSON.stringify(unwrapped).length,

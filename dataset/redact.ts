@@ -1294,9 +1294,10 @@ class Walker {
     if (node === null || typeof node !== 'object' || Array.isArray(node)) return this.value(node, false, undefined);
     const n = node as Record<string, unknown>;
     let props: CatalogProperty[] | undefined;
-    if (catalog && typeof n.type === 'string' && typeof n.typeVersion === 'number') {
-      props = catalog.get(n.type)?.propertiesAt(n.typeVersion)?.list;
-    }
+    const info = catalog && typeof n.type === 'string' ? catalog.get(n.type) : undefined;
+    // Compact targets leave out the type's default version.
+    const version = typeof n.typeVersion === 'number' ? n.typeVersion : n.typeVersion === undefined ? info?.entry.defaultVersion : undefined;
+    if (info && version !== undefined) props = info.propertiesAt(version)?.list;
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(n)) {
       const value = n[key];

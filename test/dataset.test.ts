@@ -16,6 +16,7 @@ import { readDirectory } from '../dataset/sources/directory';
 import { readJsonl } from '../dataset/sources/jsonl';
 import { readN8nWorkflows } from '../dataset/sources/n8n';
 import { parseSourceSpec } from '../dataset/sources';
+import { Spool } from '../dataset/spool';
 import { splitValidation } from '../dataset/split';
 import { validateWorkflow } from '../schemas/validator';
 import { link, node } from './helpers/workflows';
@@ -231,6 +232,33 @@ describe('duplicates and split', () => {
     for (const sides of groupSides.values()) expect(sides.size).toBe(1);
     expect([...splitValidation(items, 0.1, 1)]).toEqual([...v]);
     expect([...splitValidation(items, 0.1, 2)]).not.toEqual([...v]);
+  });
+});
+
+describe('spool', () => {
+  async function roundTrip(memoryChars: number) {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'flowtune-spool-')), '.spool.tmp');
+    const spool = new Spool<{ i: number; ref: string }>(file, memoryChars);
+    const added = Array.from({ length: 500 }, (_, i) => [{ i, ref: `r\t${i}` }, JSON.stringify(`{"a":${i},"b":"x\ty\n"}`)] as const);
+    for (const [meta, text] of added) await spool.add(meta, text);
+    let spilled = false;
+    const back: Array<[unknown, string]> = [];
+    for await (const entry of spool.entries()) {
+      spilled ||= existsSync(file);
+      back.push(entry);
+    }
+    spool.dispose();
+    return { spilled, back, added, left: existsSync(file) };
+  }
+
+  it('keeps small builds in memory and moves large ones to a temp file, same entries in the same order', async () => {
+    const inMemory = await roundTrip(1 << 20);
+    expect(inMemory.spilled).toBe(false);
+    expect(inMemory.back).toEqual(inMemory.added.map(([m, t]) => [m, t]));
+    const onDisk = await roundTrip(1000);
+    expect(onDisk.spilled).toBe(true);
+    expect(onDisk.back).toEqual(onDisk.added.map(([m, t]) => [m, t]));
+    expect(onDisk.left).toBe(false);
   });
 });
 

@@ -28,6 +28,8 @@ export interface PropertyIndex {
    * read, that have a default: the only defaults display decisions can depend on.
    */
   controllingByName: Map<string, CatalogProperty[]>;
+  /** Names of the top-level parameters any displayOptions rule reads (with or without a default). */
+  ruleNames: Set<string>;
   /** Required properties of the types n8n flags when empty. */
   required: CatalogProperty[];
 }
@@ -93,7 +95,7 @@ export function indexProperties(properties: CatalogProperty[], version: number, 
     controllingByName.set(p.name, [...(controllingByName.get(p.name) ?? []), p]);
   }
   const required = list.filter((p) => p.required && REQUIRED_CHECKED_TYPES.has(p.type));
-  return { list, byName, controllingByName, required };
+  return { list, byName, controllingByName, ruleNames: controllingNames, required };
 }
 
 /** The properties n8n adds when it turns a `usableAsTool` description into `<name>Tool`. */

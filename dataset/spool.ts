@@ -1,0 +1,81 @@
+/**
+ * Where accepted examples wait until the split is known: in memory while they are
+ * small (the n8n.io templates are ≈ 15 MB of targets), in a temp file beside the
+ * outputs once they pass a bound, so a corpus of any size is never held at once.
+ */
+import { createReadStream, createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+/** Characters held in memory before the spool moves to its file. */
+export const SPOOL_MEMORY_CHARS = 64 * 1024 * 1024;
+
+export class Spool<T> {
+  private held: Array<[T, string]> | undefined = [];
+  private heldChars = 0;
+  private stream: WriteStream | undefined;
+  private pending: string[] = [];
+  private pendingChars = 0;
+
+  /** `file` is created only if the examples outgrow `memoryChars`. */
+  constructor(
+    private readonly file: string,
+    private readonly memoryChars = SPOOL_MEMORY_CHARS,
+  ) {}
+
+  /** `text` is JSON text (it never holds a raw tab or newline); `meta` must survive JSON. */
+  async add(meta: T, text: string): Promise<void> {
+    if (this.held) {
+      this.held.push([meta, text]);
+      this.heldChars += text.length;
+      if (this.heldChars <= this.memoryChars) return;
+      // Too large for memory: everything so far moves to the file, and so does what follows.
+      this.stream = createWriteStream(this.file, { encoding: 'utf8' });
+      const held = this.held;
+      this.held = undefined;
+      for (const [m, t] of held) await this.append(m, t);
+      return;
+    }
+    await this.append(meta, text);
+  }
+
+  private async append(meta: T, text: string): Promise<void> {
+    const line = `${JSON.stringify(meta)}\t${text}\n`;
+    this.pending.push(line);
+    this.pendingChars += line.length;
+    if (this.pendingChars >= 1 << 20) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    const stream = this.stream!;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  }
+
+  /** Every example, in the order added. Call once, after the last `add`. */
+  async *entries(): AsyncGenerator<[T, string]> {
+    if (this.held) {
+      yield* this.held;
+      return;
+    }
+    await this.flush();
+    const stream = this.stream!;
+    await new Promise<void>((resolve, reject) => {
+      stream.once('error', reject);
+      stream.end(() => resolve());
+    });
+    for await (const line of createInterface({ input: createReadStream(this.file, 'utf8'), crlfDelay: Infinity })) {
+      if (line === '') continue;
+      const tab = line.indexOf('\t');
+      yield [JSON.parse(line.slice(0, tab)) as T, line.slice(tab + 1)];
+    }
+  }
+
+  /** Remove the file, if the spool had one. */
+  dispose(): void {
+    this.held = [];
+    this.stream?.destroy();
+    if (this.stream) rmSync(this.file, { force: true });
+  }
+}
