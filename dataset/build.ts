@@ -184,10 +184,10 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     }
 
     const validation = splitValidation(splitItems, options.validationSplit, options.seed);
-    const encodedSystem = JSON.stringify(system);
+    const encodedSystem = Buffer.from(JSON.stringify(system));
     const targetTokens: number[] = [];
     const trainTokens: number[] = [];
-    const lineWriters: Array<[Exclude<OutputFormat, 'llama-factory'>, (pair: EncodedPair) => string]> = [];
+    const lineWriters: Array<[Exclude<OutputFormat, 'llama-factory'>, (pair: EncodedPair) => Buffer[]]> = [];
     if (options.formats.has('openai')) lineWriters.push(['openai', openAiChatLine]);
     if (options.formats.has('sharegpt')) lineWriters.push(['sharegpt', shareGptLine]);
     const alpacaCount: Record<Split, number> = { train: 0, validation: 0 };
@@ -197,17 +197,20 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     }
 
     let index = 0;
-    for await (const [example, encodedTarget] of spool.entries()) {
+    for await (const [example, targetString] of spool.entries()) {
+      const encodedTarget = Buffer.from(targetString);
       const split: Split = validation.has(index++) ? 'validation' : 'train';
       targetTokens.push(example.tokens);
       report.size.rawChars += example.rawChars;
       report.size.targetChars += example.targetChars;
       // Variants of a request stay on their original's side of the split.
       for (const request of [example.request, ...example.variants]) {
-        const pair: EncodedPair = { system: encodedSystem, request: JSON.stringify(request), target: encodedTarget };
-        for (const [format, render] of lineWriters) await out.write(outputFileName(format, split), `${render(pair)}\n`);
+        const pair: EncodedPair = { system: encodedSystem, request: Buffer.from(JSON.stringify(request)), target: encodedTarget };
+        for (const [format, render] of lineWriters) await out.write(outputFileName(format, split), render(pair));
         if (options.formats.has('alpaca')) {
-          await out.write(outputFileName('alpaca', split), `${alpacaCount[split]++ === 0 ? '\n' : ',\n'}${alpacaRecord(pair)}`);
+          const file = outputFileName('alpaca', split);
+          await out.write(file, alpacaCount[split]++ === 0 ? '\n' : ',\n');
+          await out.write(file, alpacaRecord(pair));
         }
         report.counts[split]++;
         if (split === 'train') trainTokens.push(example.tokens);

@@ -6,27 +6,36 @@ export const FORMATS = ['openai', 'alpaca', 'sharegpt', 'llama-factory'] as cons
 export type OutputFormat = (typeof FORMATS)[number];
 
 /**
- * A training pair whose strings are already JSON-encoded (`JSON.stringify(text)`):
- * every format embeds the same three strings, and escaping a large target once per
- * format was a fifth of the build.
+ * A training pair whose strings are already JSON-encoded (`JSON.stringify(text)`) and
+ * turned into UTF-8 bytes: every format embeds the same three strings, so a large target
+ * is escaped and encoded once, not once per format.
  */
 export interface EncodedPair {
-  system: string;
-  request: string;
+  system: Buffer;
+  request: Buffer;
   /** The assistant's answer, the target workflow's JSON text, encoded as a JSON string. */
-  target: string;
+  target: Buffer;
 }
 
-export function openAiChatLine(p: EncodedPair): string {
-  return `{"messages":[{"role":"system","content":${p.system}},{"role":"user","content":${p.request}},{"role":"assistant","content":${p.target}}]}`;
+/** The fixed text of a line, between the pair's strings, encoded once. */
+const bytes = (...parts: string[]) => parts.map((part) => Buffer.from(part));
+const OPENAI = bytes('{"messages":[{"role":"system","content":', '},{"role":"user","content":', '},{"role":"assistant","content":', '}]}\n');
+const ALPACA = bytes('{"instruction":', ',"input":"","output":', ',"system":', '}');
+const SHAREGPT = bytes('{"conversations":[{"from":"system","value":', '},{"from":"human","value":', '},{"from":"gpt","value":', '}]}\n');
+
+/** One line of OpenAI chat JSONL (with its newline), as the chunks to write. */
+export function openAiChatLine(p: EncodedPair): Buffer[] {
+  return [OPENAI[0], p.system, OPENAI[1], p.request, OPENAI[2], p.target, OPENAI[3]];
 }
 
-export function alpacaRecord(p: EncodedPair): string {
-  return `{"instruction":${p.request},"input":"","output":${p.target},"system":${p.system}}`;
+/** One record of an Alpaca JSON array (no separator), as the chunks to write. */
+export function alpacaRecord(p: EncodedPair): Buffer[] {
+  return [ALPACA[0], p.request, ALPACA[1], p.target, ALPACA[2], p.system, ALPACA[3]];
 }
 
-export function shareGptLine(p: EncodedPair): string {
-  return `{"conversations":[{"from":"system","value":${p.system}},{"from":"human","value":${p.request}},{"from":"gpt","value":${p.target}}]}`;
+/** One line of ShareGPT JSONL (with its newline), as the chunks to write. */
+export function shareGptLine(p: EncodedPair): Buffer[] {
+  return [SHAREGPT[0], p.system, SHAREGPT[1], p.request, SHAREGPT[2], p.target, SHAREGPT[3]];
 }
 
 export type Split = 'train' | 'validation';

@@ -6,12 +6,12 @@
 import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
 
-/** Text is handed to the streams in chunks of about this size (one line per write is slow). */
+/** Bytes are handed to the streams in chunks of about this size (one line per write is slow). */
 const CHUNK = 1 << 20;
 
 export class OutputFiles {
   private readonly streams = new Map<string, WriteStream>();
-  private readonly pending = new Map<string, string[]>();
+  private readonly pending = new Map<string, Buffer[]>();
   private readonly pendingSize = new Map<string, number>();
   private readonly token = `${process.pid}-${Date.now().toString(36)}`;
 
@@ -23,12 +23,15 @@ export class OutputFiles {
     return path.join(this.dir, `.${name}.${this.token}.tmp`);
   }
 
-  /** Append text to a file of this run (created on first write). */
-  async write(name: string, text: string): Promise<void> {
-    if (!this.streams.has(name)) this.streams.set(name, createWriteStream(this.temp(name), { encoding: 'utf8' }));
+  /** Append text (UTF-8) or bytes to a file of this run (created on first write). */
+  async write(name: string, data: string | Buffer | Buffer[]): Promise<void> {
+    if (!this.streams.has(name)) this.streams.set(name, createWriteStream(this.temp(name)));
     const parts = this.pending.get(name) ?? this.pending.set(name, []).get(name)!;
-    parts.push(text);
-    const size = (this.pendingSize.get(name) ?? 0) + text.length;
+    let size = this.pendingSize.get(name) ?? 0;
+    for (const chunk of Array.isArray(data) ? data : [typeof data === 'string' ? Buffer.from(data) : data]) {
+      parts.push(chunk);
+      size += chunk.length;
+    }
     this.pendingSize.set(name, size);
     if (size >= CHUNK) await this.flush(name);
   }
@@ -39,7 +42,7 @@ export class OutputFiles {
     if (!parts || parts.length === 0 || !stream) return;
     this.pending.set(name, []);
     this.pendingSize.set(name, 0);
-    if (!stream.write(parts.join(''))) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+    if (!stream.write(Buffer.concat(parts))) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
   }
 
   /** Make sure a file exists even when nothing was written to it. */

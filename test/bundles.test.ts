@@ -742,9 +742,9 @@ describe('exportBundle', () => {
     await exportBundle(opts(ds, out));
     const before = readTree(out);
     const original = OutputFiles.prototype.write;
-    const spy = jest.spyOn(OutputFiles.prototype, 'write').mockImplementation(async function (this: OutputFiles, name: string, text: string) {
+    const spy = jest.spyOn(OutputFiles.prototype, 'write').mockImplementation(async function (this: OutputFiles, name: string, data: Parameters<OutputFiles['write']>[1]) {
       if (name === 'README.md') throw new Error('disk full');
-      return original.call(this, name, text);
+      return original.call(this, name, data);
     });
     try {
       await expect(exportBundle(opts(ds, out, { tool: 'llama-factory', settings: { baseModel: 'Qwen/Qwen3-8B', epochs: 9 } }))).rejects.toThrow('disk full');
