@@ -229,7 +229,8 @@ function defaultFor(name: string, root: Params, pc: ParamContext, resolve: (name
 
 function isAtDefault(name: string, value: unknown, root: Params, pc: ParamContext, resolve: (name: string) => unknown): boolean {
   const d = defaultFor(name, root, pc, resolve);
-  return d !== undefined && isDeepStrictEqual(value, d);
+  // Most defaults are strings, numbers or booleans: compare those without the deep walk.
+  return d !== undefined && (value === d || (typeof d === 'object' && d !== null && typeof value === 'object' && isDeepStrictEqual(value, d)));
 }
 
 function without(params: Params, dropped: Set<string>): Params {

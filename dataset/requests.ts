@@ -43,6 +43,15 @@ const HEADING = /^[^\p{L}\p{N}]*[\p{L}\p{N}][^.!?]{0,60}:?\s*$/u;
 /** The request comes from the start of a description: long ones are not read to the end. */
 const MAX_DESCRIPTION_READ = 6000;
 
+const LETTER = /\p{L}/gu;
+
+/** Does `text` hold at least `n` letters (any script)? Stops counting at `n`. */
+function hasLetters(text: string, n: number): boolean {
+  LETTER.lastIndex = 0;
+  for (let found = 0; LETTER.exec(text) !== null; ) if (++found >= n) return true;
+  return false;
+}
+
 function meaningful(paragraph: string): string | undefined {
   const text = paragraph
     .split('\n')
@@ -51,7 +60,7 @@ function meaningful(paragraph: string): string | undefined {
     .join(' ')
     .trim();
   // Long enough, words rather than a row of emoji, dashes or numbers, and not about setup.
-  if (text.length < MIN_PARAGRAPH_LENGTH || (text.match(/\p{L}/gu)?.length ?? 0) < MIN_PARAGRAPH_LENGTH / 2) return undefined;
+  if (text.length < MIN_PARAGRAPH_LENGTH || !hasLetters(text, MIN_PARAGRAPH_LENGTH / 2)) return undefined;
   return OFF_TOPIC.test(text) ? undefined : text;
 }
 
