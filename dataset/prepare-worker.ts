@@ -4,15 +4,14 @@ import { NodeCatalog } from '../schemas/catalog/catalog';
 import { prepareExample } from './prepare';
 import type { PrepareRequest, PrepareResponse, PrepareWorkerData } from './prepare-pool';
 
-const { settings, catalog: data } = workerData as PrepareWorkerData;
-const catalog = new NodeCatalog(data);
+const catalog = new NodeCatalog((workerData as PrepareWorkerData).catalog);
 
-parentPort!.on('message', ({ seq, records }: PrepareRequest) => {
+parentPort!.on('message', ({ id, settings, records }: PrepareRequest) => {
   let response: PrepareResponse;
   try {
-    response = { seq, results: records.map((r) => prepareExample(r, settings, catalog)) };
+    response = { id, results: records.map((r) => prepareExample(r, settings, catalog)) };
   } catch (error) {
-    response = { seq, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    response = { id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
   parentPort!.postMessage(response);
 });

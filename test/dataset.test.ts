@@ -3,6 +3,7 @@
  * cleaning, requests, duplicates, the split, formats, determinism and leaks.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadCatalog } from '../schemas/catalog/load';
@@ -16,6 +17,7 @@ import { readDirectory } from '../dataset/sources/directory';
 import { readJsonl } from '../dataset/sources/jsonl';
 import { readN8nWorkflows } from '../dataset/sources/n8n';
 import { parseSourceSpec } from '../dataset/sources';
+import { IDLE_MS } from '../dataset/prepare-pool';
 import { Spool } from '../dataset/spool';
 import { splitValidation } from '../dataset/split';
 import { validateWorkflow } from '../schemas/validator';
@@ -352,6 +354,26 @@ describe('buildDataset', () => {
     expect(one.counts.accepted).toBeGreaterThan(40);
     expect(readdirSync(threaded).sort()).toEqual(readdirSync(single).sort());
     for (const file of readdirSync(single)) expect(readFileSync(path.join(threaded, file), 'utf8')).toBe(readFileSync(path.join(single, file), 'utf8'));
+  });
+
+  it('lets the process exit after a build on worker threads: the warm pool never holds it (compiled build)', () => {
+    const input = tmp();
+    writeCorpus(input, 40);
+    const out = path.join(tmp(), 'out');
+    const script = `
+      const { buildDataset, DEFAULT_BUILD_SETTINGS } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'dataset', 'build.js'))});
+      const { loadCatalog } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'schemas', 'catalog', 'load.js'))});
+      buildDataset({ ...DEFAULT_BUILD_SETTINGS, sources: [{ kind: 'dir', path: ${JSON.stringify(input)} }], outDir: ${JSON.stringify(out)},
+        catalog: loadCatalog(), formats: new Set(['openai']), workers: 2, countTokens: false })
+        .then((r) => console.log('accepted', r.counts.accepted));`;
+    const started = Date.now();
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^accepted \d+/);
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(0);
+    // Far below the pool's idle timeout: the process ended with the build, not when the workers stopped.
+    expect(Date.now() - started).toBeLessThan(IDLE_MS);
   });
 
   it('leaks no planted secret into any output file', async () => {

@@ -274,6 +274,31 @@ describe('Dataset → Build Training Data', () => {
     expect(error).toBeInstanceOf(NodeOperationError);
     expect(error.message).toMatch(/Validation Split must be between 0 and 1/);
   });
+
+  it('prepares large inputs on worker threads with the same output, and keeps the pool warm for the next run (compiled build)', async () => {
+    // Worker threads run the compiled prepare-worker.js: `npm test` builds before jest runs.
+    const dist = path.join(__dirname, '..', 'dist');
+    const { FineTune: CompiledFineTune } = require(path.join(dist, 'nodes', 'FineTune', 'FineTune.node.js')) as typeof import('../nodes/FineTune/FineTune.node');
+    const workerThreads = require('node:worker_threads') as typeof import('node:worker_threads');
+    const RealWorker = workerThreads.Worker;
+    const started = jest.spyOn(workerThreads, 'Worker').mockImplementation((file, options) => new RealWorker(file, options));
+    const items = Array.from({ length: 250 }, (_, i) => {
+      const json = workflowItems()[i % 5].json;
+      return { json: { ...json, name: `${String(json.name ?? 'Workflow')} ${i}`, id: `wf-${i}` } };
+    });
+    try {
+      const inProcess = await runNode(node, { parameters: buildParameters(), items });
+      const threaded = await runNode(new CompiledFineTune(), { parameters: buildParameters(), items });
+      expect(started.mock.calls.length).toBeGreaterThan(0);
+      expect(JSON.stringify(threaded.output)).toBe(JSON.stringify(inProcess.output));
+      const startedFirst = started.mock.calls.length;
+      const again = await runNode(new CompiledFineTune(), { parameters: buildParameters(), items });
+      expect(started.mock.calls.length).toBe(startedFirst);
+      expect(JSON.stringify(again.output)).toBe(JSON.stringify(inProcess.output));
+    } finally {
+      started.mockRestore();
+    }
+  });
 });
 
 describe('Dataset → Validate', () => {

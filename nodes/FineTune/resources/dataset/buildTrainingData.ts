@@ -9,7 +9,8 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { DEFAULT_BUILD_SETTINGS } from '../../../../dataset/build';
 import { estimateTrainingCost } from '../../../../dataset/cost';
 import { NearDuplicateIndex } from '../../../../dataset/dedupe';
-import { prepareExample, type Prepared, type PrepareSettings } from '../../../../dataset/prepare';
+import type { Prepared, PrepareResult, PrepareSettings } from '../../../../dataset/prepare';
+import { defaultWorkerCount, prepareRecords } from '../../../../dataset/prepare-pool';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from '../../../../dataset/prompt';
 import { addCounts, Redactor, redactText, type RedactionCounts } from '../../../../dataset/redact';
 import { summarizeTokens, type RejectReason } from '../../../../dataset/report';
@@ -135,6 +136,9 @@ function readItem(json: IDataObject): { record: Omit<SourceRecord, 'provenance'>
   return { record, ...(name !== undefined ? { name } : {}), ...(id !== undefined ? { id } : {}) };
 }
 
+/** Items from which the build prepares on worker threads (below, starting workers costs more than it saves). */
+const WORKER_THRESHOLD = 200;
+
 interface Rejection {
   item: number;
   name: string | null;
@@ -172,15 +176,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   /** The input item of each request the near-duplicate index remembers, in its order. */
   const requestOwners: number[] = [];
 
-  items.forEach((input, item) => {
-    const { record, name, id } = readItem(input.json);
+  const read = items.map((input) => readItem(input.json));
+  const consider = (item: number, result: PrepareResult) => {
+    const { name, id } = read[item];
     // Names reach the output too: they are redacted like everything else.
     const shownName = name === undefined ? null : redactText(name, new Redactor());
     const reject = (reason: RejectReason, detail?: string) => {
       rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + 1;
       rejections.push({ item, name: shownName, id: id ?? null, reason, ...(detail ? { detail } : {}) });
     };
-    const result = prepareExample(record, settings, catalog);
     if (!result.ok) {
       for (const code of result.invalidCodes ?? []) invalidCodes[code] = (invalidCodes[code] ?? 0) + 1;
       reject(result.reason, result.detail);
@@ -205,7 +209,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     requests[result.requestSource]++;
     redactions = addCounts(redactions, result.redactions);
     accepted.push({ item, prepared: result, name: shownName, id: id ?? null });
-  });
+  };
+  // Large inputs are prepared on worker threads: n8n's main thread stays free for other
+  // executions, and the pool, kept warm for a while, serves the next run without warming up.
+  const workers = items.length >= WORKER_THRESHOLD ? defaultWorkerCount() : 0;
+  async function* records(): AsyncGenerator<SourceRecord> {
+    for (let item = 0; item < read.length; item++) yield { ...read[item].record, provenance: { source: 'n8n', ref: String(item) } };
+  }
+  let item = 0;
+  for await (const { result } of prepareRecords(records(), settings, catalog, workers)) consider(item++, result);
 
   const validation = splitValidation(
     accepted.map((a) => ({ stratum: a.prepared.stratum, group: a.prepared.group })),
