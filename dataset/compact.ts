@@ -277,7 +277,7 @@ function ranksOf(index: PropertyIndex | undefined): Map<string, number> {
   return rank;
 }
 
-function orderParameters(params: Params, index: PropertyIndex | undefined): Params {
+function orderParameters(params: Params, index: PropertyIndex | undefined, dropped?: Set<string>): Params {
   const rank = ranksOf(index);
   const keys = Object.keys(params).sort((a, b) => {
     const ra = rank.get(a);
@@ -288,14 +288,14 @@ function orderParameters(params: Params, index: PropertyIndex | undefined): Para
     return a < b ? -1 : a > b ? 1 : 0;
   });
   const out: Params = {};
-  for (const key of keys) if (params[key] !== undefined) out[key] = canonicalJson(params[key]);
+  for (const key of keys) if (params[key] !== undefined && !dropped?.has(key)) out[key] = canonicalJson(params[key]);
   return out;
 }
 
 function compactParameters(params: unknown, pc: ParamContext | undefined): Params {
   if (!isObject(params)) return {};
   if (!pc) return orderParameters(params, undefined);
-  return orderParameters(without(params, droppableParameters(params, pc)), pc.index);
+  return orderParameters(params, pc.index, droppableParameters(params, pc));
 }
 
 /**
