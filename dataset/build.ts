@@ -13,7 +13,7 @@ import { NearDuplicateIndex, sha1 } from './dedupe';
 import { alpacaRecord, llamaFactoryDatasetInfo, openAiChatLine, outputFileName, shareGptLine, type EncodedPair, type OutputFormat, type Split } from './formats';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from './prompt';
 import { defaultWorkerCount, prepareRecords } from './prepare-pool';
-import type { PrepareSettings } from './prepare';
+import { PREPARE_STEPS, type PrepareSettings, type StepTimes } from './prepare';
 import { addCounts } from './redact';
 import { renderReportMarkdown, type DatasetReport, type RejectReason, summarizeTokens } from './report';
 import { requestVariants } from './requests';
@@ -21,7 +21,7 @@ import { readSources, type SourceOptions, type SourceSpec } from './sources';
 import { Spool } from './spool';
 import { splitValidation } from './split';
 import { exampleTokenLimit } from './tokens';
-import type { Provenance } from './types';
+import type { Provenance, SourceRecord } from './types';
 import { OutputFiles } from './writer';
 
 export interface BuildOptions extends SourceOptions {
@@ -51,6 +51,23 @@ export interface BuildOptions extends SourceOptions {
   /** Worker threads preparing records (0 = in this thread); default one per core. Outputs do not depend on it. */
   workers?: number;
   onProgress?: (event: { read: number; accepted: number; ref: string }) => void;
+  /** Receives the time of each step (BUILD_STEPS) of a build in this thread (`workers: 0`): `npm run bench:dataset`. */
+  stepTimes?: StepTimes;
+}
+
+/** Where a build's time goes: reading, each per-record step, the order-dependent filters, writing. */
+export const BUILD_STEPS = ['read', ...PREPARE_STEPS, 'duplicates', 'write'] as const;
+
+/** `source`, adding the time spent producing each record to `times.read`. */
+async function* timedSource(source: AsyncIterable<SourceRecord>, times: StepTimes): AsyncGenerator<SourceRecord> {
+  const iterator = source[Symbol.asyncIterator]();
+  for (;;) {
+    const start = performance.now();
+    const next = await iterator.next();
+    times.read = (times.read ?? 0) + performance.now() - start;
+    if (next.done) return;
+    yield next.value;
+  }
 }
 
 /** Where `flowtune dataset build` writes when no --out is given (and where generate and eval look). */
@@ -140,48 +157,56 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       ...(options.policy ? { policy: options.policy } : {}),
     };
     const workers = options.workers ?? defaultWorkerCount();
-    for await (const { record, result } of prepareRecords(readSources(options.sources, options), settings, options.catalog, workers)) {
-      report.counts.read++;
-      options.onProgress?.({ read: report.counts.read, accepted: report.counts.accepted, ref: record.provenance.ref });
-      if (!result.ok) {
-        for (const code of result.invalidCodes ?? []) report.invalidCodes[code] = (report.invalidCodes[code] ?? 0) + 1;
-        reject(result.reason, record.provenance, result.detail);
-        continue;
-      }
-      const { target, exactKey, group, tokens } = result;
-      if (seenTargets.has(exactKey)) {
-        reject('exact_duplicate', record.provenance);
-        continue;
-      }
-      const sameStructure = perStructure.get(group) ?? 0;
-      if (sameStructure >= options.maxPerStructure) {
-        reject('structural_duplicate', record.provenance, `${sameStructure} example(s) share its node types and edges`);
-        continue;
-      }
-      if (nearDuplicates.addIfNew(result.signature) >= 0) {
-        reject('near_duplicate_request', record.provenance);
-        continue;
-      }
-      if (tokens > report.tokens.limit) {
-        report.tokens.overLimit++;
-        reject('too_many_tokens', record.provenance, `${tokens} tokens > ${report.tokens.limit}`);
-        continue;
-      }
+    const times = options.stepTimes;
+    const source = times ? timedSource(readSources(options.sources, options), times) : readSources(options.sources, options);
+    for await (const { record, result } of prepareRecords(source, settings, options.catalog, workers, times)) {
+      const start = times ? performance.now() : 0;
+      try {
+        report.counts.read++;
+        options.onProgress?.({ read: report.counts.read, accepted: report.counts.accepted, ref: record.provenance.ref });
+        if (!result.ok) {
+          for (const code of result.invalidCodes ?? []) report.invalidCodes[code] = (report.invalidCodes[code] ?? 0) + 1;
+          reject(result.reason, record.provenance, result.detail);
+          continue;
+        }
+        const { target, exactKey, group, tokens } = result;
+        if (seenTargets.has(exactKey)) {
+          reject('exact_duplicate', record.provenance);
+          continue;
+        }
+        const sameStructure = perStructure.get(group) ?? 0;
+        if (sameStructure >= options.maxPerStructure) {
+          reject('structural_duplicate', record.provenance, `${sameStructure} example(s) share its node types and edges`);
+          continue;
+        }
+        if (nearDuplicates.addIfNew(result.signature) >= 0) {
+          reject('near_duplicate_request', record.provenance);
+          continue;
+        }
+        if (tokens > report.tokens.limit) {
+          report.tokens.overLimit++;
+          reject('too_many_tokens', record.provenance, `${tokens} tokens > ${report.tokens.limit}`);
+          continue;
+        }
 
-      seenTargets.add(exactKey);
-      perStructure.set(group, sameStructure + 1);
-      report.counts.accepted++;
-      report.requests[result.requestSource]++;
-      report.redactions = addCounts(report.redactions, result.redactions);
-      const stratum = result.stratum;
-      report.triggerKinds[stratum] = (report.triggerKinds[stratum] ?? 0) + 1;
-      for (const type of result.nodeTypes) report.nodeTypes[type] = (report.nodeTypes[type] ?? 0) + 1;
-      const variants = options.augment > 0 ? requestVariants(result.request, options.augment, picker(options.seed, exactKey)) : [];
-      const spooled: SpooledExample = { request: result.request, variants, targetChars: target.length, stratum, group, tokens, rawChars: result.rawChars, provenance: record.provenance };
-      splitItems.push({ stratum, group });
-      // The target is encoded once, here, and copied into every format untouched.
-      await spool.add(spooled, JSON.stringify(target));
+        seenTargets.add(exactKey);
+        perStructure.set(group, sameStructure + 1);
+        report.counts.accepted++;
+        report.requests[result.requestSource]++;
+        report.redactions = addCounts(report.redactions, result.redactions);
+        const stratum = result.stratum;
+        report.triggerKinds[stratum] = (report.triggerKinds[stratum] ?? 0) + 1;
+        for (const type of result.nodeTypes) report.nodeTypes[type] = (report.nodeTypes[type] ?? 0) + 1;
+        const variants = options.augment > 0 ? requestVariants(result.request, options.augment, picker(options.seed, exactKey)) : [];
+        const spooled: SpooledExample = { request: result.request, variants, targetChars: target.length, stratum, group, tokens, rawChars: result.rawChars, provenance: record.provenance };
+        splitItems.push({ stratum, group });
+        // The target is encoded once, here, and copied into every format untouched.
+        await spool.add(spooled, JSON.stringify(target));
+      } finally {
+        if (times) times.duplicates = (times.duplicates ?? 0) + performance.now() - start;
+      }
     }
+    const writeStart = times ? performance.now() : 0;
 
     const validation = splitValidation(splitItems, options.validationSplit, options.seed);
     const encodedSystem = Buffer.from(JSON.stringify(system));
@@ -232,6 +257,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     await out.write('report.json', `${JSON.stringify(report, null, 2)}\n`);
     await out.write('REPORT.md', renderReportMarkdown(report));
     await out.commit();
+    if (times) times.write = (times.write ?? 0) + performance.now() - writeStart;
     return report;
   } catch (error) {
     await out.abort();

@@ -16,7 +16,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import type { Catalog } from '../schemas/catalog/types';
-import { prepareExample, type PrepareResult, type PrepareSettings } from './prepare';
+import { prepareExample, type PrepareResult, type PrepareSettings, type StepTimes } from './prepare';
 import type { SourceRecord } from './types';
 
 /** What a worker starts with. */
@@ -167,9 +167,11 @@ export async function* prepareRecords(
   settings: PrepareSettings,
   catalog: NodeCatalog,
   workers: number,
+  /** Time per step, in this thread only (workers do not report). */
+  times?: StepTimes,
 ): AsyncGenerator<PreparedRecord> {
   if (workers <= 0 || !existsSync(PREPARE_WORKER_SCRIPT)) {
-    for await (const record of records) yield { record, result: prepareExample(record, settings, catalog) };
+    for await (const record of records) yield { record, result: prepareExample(record, settings, catalog, times) };
     return;
   }
   const pool = sharedPreparePool(catalog, workers);
