@@ -82,13 +82,6 @@ export class PreparePool {
     });
   }
 
-  /** Stop the workers now; tasks not finished are rejected. */
-  async close(): Promise<void> {
-    const workers = this.workers.map((w) => w.worker);
-    this.failAll(new Error('dataset worker pool closed'));
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-
   private start(): void {
     const workerData: PrepareWorkerData = { catalog: this.catalog.data };
     this.workers = Array.from({ length: this.size }, () => {

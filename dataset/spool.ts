@@ -15,6 +15,8 @@ export class Spool<T> {
   private stream: WriteStream | undefined;
   private pending: string[] = [];
   private pendingChars = 0;
+  /** A write error of the file (disk full…), thrown by the next call instead of crashing the process. */
+  private failure: Error | undefined;
 
   /** `file` is created only if the examples outgrow `memoryChars`. */
   constructor(
@@ -30,6 +32,7 @@ export class Spool<T> {
       if (this.heldChars <= this.memoryChars) return;
       // Too large for memory: everything so far moves to the file, and so does what follows.
       this.stream = createWriteStream(this.file, { encoding: 'utf8' });
+      this.stream.on('error', (error) => (this.failure ??= error));
       const held = this.held;
       this.held = undefined;
       for (const [m, t] of held) await this.append(m, t);
@@ -39,6 +42,7 @@ export class Spool<T> {
   }
 
   private async append(meta: T, text: string): Promise<void> {
+    if (this.failure) throw this.failure;
     const line = `${JSON.stringify(meta)}\t${text}\n`;
     this.pending.push(line);
     this.pendingChars += line.length;
@@ -50,7 +54,8 @@ export class Spool<T> {
     const text = this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
-    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()).once('error', () => resolve()));
+    if (this.failure) throw this.failure;
   }
 
   /** Every example, in the order added. Call once, after the last `add`. */
@@ -61,10 +66,8 @@ export class Spool<T> {
     }
     await this.flush();
     const stream = this.stream!;
-    await new Promise<void>((resolve, reject) => {
-      stream.once('error', reject);
-      stream.end(() => resolve());
-    });
+    await new Promise<void>((resolve) => stream.end(() => resolve()).once('error', () => resolve()));
+    if (this.failure) throw this.failure;
     for await (const line of createInterface({ input: createReadStream(this.file, 'utf8'), crlfDelay: Infinity })) {
       if (line === '') continue;
       const tab = line.indexOf('\t');

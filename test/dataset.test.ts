@@ -262,6 +262,16 @@ describe('spool', () => {
     expect(onDisk.back).toEqual(onDisk.added.map(([m, t]) => [m, t]));
     expect(onDisk.left).toBe(false);
   });
+
+  it('reports a spool file that cannot be written instead of crashing', async () => {
+    const spool = new Spool<{ i: number }>(path.join(tmp(), 'missing', 'dir', '.spool.tmp'), 10);
+    const fill = async () => {
+      for (let i = 0; i < 100; i++) await spool.add({ i }, JSON.stringify('x'.repeat(100)));
+      for await (const _ of spool.entries()) void _;
+    };
+    await expect(fill()).rejects.toThrow(/ENOENT/);
+    spool.dispose();
+  });
 });
 
 describe('buildDataset', () => {
