@@ -1,5 +1,5 @@
 /**
- * The dataset build: sources → clean → redact → validate → filter → request → target
+ * The dataset build: sources → clean → validate → filter → target → redact → request
  * → dedupe → token limit → split → formats, with every rejection counted by reason.
  * Records stream through one at a time; accepted examples wait in a spool (memory,
  * then a temp file past a bound) until the split is known, then the outputs are

@@ -1,7 +1,7 @@
 /**
  * Everything the build does to one record that does not depend on the other records:
- * parse → clean → redact → validate → node and view filters → request → target →
- * dedupe keys → tokens. Pure over plain data, so it runs the same in the main thread
+ * decompress → parse → clean → validate → node and view filters → target → redact →
+ * request → dedupe keys → tokens. Pure over plain data, so it runs the same in the main thread
  * or in a worker (see prepare-pool.ts); the order-dependent steps (duplicates, split)
  * stay in build.ts.
  */
