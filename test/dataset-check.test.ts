@@ -10,7 +10,8 @@ import { formatCheckReport, readLinesSync, runDatasetCheck, type DatasetCheckRep
 import type { CliIO } from '../cli/io';
 import { checkJsonl, checkJsonlLines, tokenStats } from '../dataset/check';
 import { BUILT_IN_PRICES, defaultEpochs, estimateTrainingCost, loadPriceTable, PriceTableError, priceFor } from '../dataset/cost';
-import { countChatTokens, countTokens, DEFAULT_EXAMPLE_TOKEN_LIMIT, encodingForModel, exampleTokenLimit, modelInfo } from '../dataset/tokens';
+import { loadTemplates } from './helpers/templates';
+import { countChatTokens, countTokens, countTokensWithEncoding, DEFAULT_EXAMPLE_TOKEN_LIMIT, encodingForModel, exampleTokenLimit, modelInfo } from '../dataset/tokens';
 
 const line = (value: unknown) => JSON.stringify(value);
 const chat = (...messages: unknown[]) => line({ messages });
@@ -79,6 +80,28 @@ describe('token counts', () => {
     const json = '{"nodes":[{"type":"n8n-nodes-base.httpRequest","typeVersion":4.2}]}';
     expect(countTokens(json, 'gpt-4.1-nano')).toBe(23);
     expect(countTokens(json, 'gpt-4-turbo')).toBe(22);
+  });
+
+  it('counts piece by piece exactly as the tokenizer counts the whole text', async () => {
+    const direct = {
+      o200k_base: require('gpt-tokenizer/cjs/encoding/o200k_base') as { countTokens(text: string, options: object): number },
+      cl100k_base: require('gpt-tokenizer/cjs/encoding/cl100k_base') as { countTokens(text: string, options: object): number },
+    };
+    const tricky = [
+      "I'll say it's done, they've WON'T   tabs\t\tand\r\nnewlines\n\n\n  ",
+      'numbers 1234567890 3.14159 -42 1e10 ١٢٣٤',
+      'Zusammenfassung: 日本語のテキスト, 한국어, العربية, emoji 🎉👩‍👩‍👧 and \u200d\ufeff',
+      '<|endoftext|><|im_start|>user\n<|fim_prefix|>',
+      "={{ $json.body.items.map(i => i['price'] * 1.2).join(', ') }}\n\n    return [{json: {ok: true}}];",
+      ' '.repeat(40) + 'x' + '\n'.repeat(7) + '  ',
+    ];
+    // Every 15th n8n.io template: real JSON with code, prompts and many scripts.
+    const templates = (await loadTemplates()).filter((_, i) => i % 15 === 0).map((t) => t.record.workflowJson);
+    for (const name of ['o200k_base', 'cl100k_base'] as const) {
+      for (const text of [...tricky, ...templates]) {
+        expect(countTokensWithEncoding(text, name)).toBe(direct[name].countTokens(text, { disallowedSpecial: new Set() }));
+      }
+    }
   });
 
   it('counts special-token text as ordinary text instead of throwing', () => {
