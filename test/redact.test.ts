@@ -1,5 +1,5 @@
 /**
- * Secret and personal-data redaction (dataset/redact.ts). Every fixture is generated here from a
+ * Secret and personal-data redaction (dataset/redact/). Every fixture is generated here from a
  * seeded PRNG: realistic shapes, never real secrets.
  */
 import fc from 'fast-check';
