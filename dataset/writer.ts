@@ -14,6 +14,8 @@ export class OutputFiles {
   private readonly pending = new Map<string, Buffer[]>();
   private readonly pendingSize = new Map<string, number>();
   private readonly token = `${process.pid}-${Date.now().toString(36)}`;
+  /** The first error of any file (disk full, folder removed): thrown by the next call, never an uncaught stream error. */
+  private failure: Error | undefined;
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
@@ -25,7 +27,12 @@ export class OutputFiles {
 
   /** Append text (UTF-8) or bytes to a file of this run (created on first write). */
   async write(name: string, data: string | Buffer | Buffer[]): Promise<void> {
-    if (!this.streams.has(name)) this.streams.set(name, createWriteStream(this.temp(name)));
+    if (this.failure) throw this.failure;
+    if (!this.streams.has(name)) {
+      const stream = createWriteStream(this.temp(name));
+      stream.on('error', (error) => (this.failure ??= error));
+      this.streams.set(name, stream);
+    }
     const parts = this.pending.get(name) ?? this.pending.set(name, []).get(name)!;
     let size = this.pendingSize.get(name) ?? 0;
     for (const chunk of Array.isArray(data) ? data : [typeof data === 'string' ? Buffer.from(data) : data]) {
@@ -42,7 +49,8 @@ export class OutputFiles {
     if (!parts || parts.length === 0 || !stream) return;
     this.pending.set(name, []);
     this.pendingSize.set(name, 0);
-    if (!stream.write(Buffer.concat(parts))) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+    if (!stream.write(Buffer.concat(parts))) await new Promise<void>((resolve) => stream.once('drain', () => resolve()).once('error', () => resolve()));
+    if (this.failure) throw this.failure;
   }
 
   /** Make sure a file exists even when nothing was written to it. */
@@ -52,15 +60,8 @@ export class OutputFiles {
 
   private async closeAll(): Promise<void> {
     for (const name of this.streams.keys()) await this.flush(name);
-    await Promise.all(
-      [...this.streams.values()].map(
-        (s) =>
-          new Promise<void>((resolve, reject) => {
-            s.once('error', reject);
-            s.end(() => resolve());
-          }),
-      ),
-    );
+    await Promise.all([...this.streams.values()].map((s) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.end(() => resolve())))));
+    if (this.failure) throw this.failure;
   }
 
   /** Names of the files this run has written so far. */

@@ -2,7 +2,7 @@
  * The dataset builder end to end on generated inputs: sources and broken files,
  * cleaning, requests, duplicates, the split, formats, determinism and leaks.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -19,6 +19,7 @@ import { readN8nWorkflows } from '../dataset/sources/n8n';
 import { parseSourceSpec } from '../dataset/sources';
 import { IDLE_MS } from '../dataset/prepare-pool';
 import { Spool } from '../dataset/spool';
+import { OutputFiles } from '../dataset/writer';
 import { splitValidation } from '../dataset/split';
 import { validateWorkflow } from '../schemas/validator';
 import { link, node } from './helpers/workflows';
@@ -271,6 +272,20 @@ describe('spool', () => {
     };
     await expect(fill()).rejects.toThrow(/ENOENT/);
     spool.dispose();
+  });
+});
+
+describe('output files', () => {
+  it('reports a file that cannot be written (its folder removed mid-run) as an error instead of crashing', async () => {
+    const dir = tmp();
+    const out = new OutputFiles(dir);
+    rmSync(dir, { recursive: true });
+    const run = async () => {
+      for (let i = 0; i < 3000; i++) await out.write('train.jsonl', `${JSON.stringify({ i, text: 'x'.repeat(500) })}\n`);
+      await out.commit();
+    };
+    await expect(run()).rejects.toThrow(/ENOENT.*train\.jsonl/);
+    await out.abort();
   });
 });
 
