@@ -85,6 +85,9 @@ export function nameForRequest(request: string): string {
   return text.length > 60 ? `${text.slice(0, 57).trimEnd()}…` : text || 'Generated workflow';
 }
 
+/** How every output of the retrieval baseline is labelled (CLI, Workflow Generator node). */
+export const BASELINE_LABEL = 'baseline: nearest training workflow by BM25 retrieval, not a language model';
+
 export class RetrievalModel implements WorkflowModel {
   readonly id = 'retrieval';
   readonly baseline = true;

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../../dataset/writer';
 import type { Command } from 'commander';
 import { generateWorkflow } from '../../generator/pipeline';
 import { ChatCompletionsModel } from '../../generator/models';
-import { defaultRetrievalData, readTrainingExamples, RetrievalIndex, RetrievalModel, TrainingDataError } from '../../generator/retrieval';
+import { BASELINE_LABEL, defaultRetrievalData, readTrainingExamples, RetrievalIndex, RetrievalModel, TrainingDataError } from '../../generator/retrieval';
 import type { GenerationResult, WorkflowModel } from '../../generator/types';
 import { N8nApiClient, N8nApiError } from '../../n8n-api/client';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
@@ -14,8 +14,6 @@ import { describeJsonError } from '../inputs';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
 import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, numberOption, policyFrom } from '../options';
 import { UsageError } from './catalog';
-
-export const BASELINE_LABEL = 'baseline: nearest training workflow by BM25 retrieval, not a language model';
 
 export interface ModelOptions {
   model: string;

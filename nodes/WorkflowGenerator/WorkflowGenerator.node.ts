@@ -9,14 +9,14 @@ import {
 } from 'n8n-workflow';
 import { ChatCompletionsModel } from '../../generator/models';
 import { generateWorkflow } from '../../generator/pipeline';
-import { RetrievalModel, TrainingDataError } from '../../generator/retrieval';
+import { BASELINE_LABEL, RetrievalModel, TrainingDataError } from '../../generator/retrieval';
 import type { GenerationResult, WorkflowModel } from '../../generator/types';
 import { N8nApiClient } from '../../n8n-api/client';
 import { n8nFetch } from '../shared/transport';
 import { resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
 import { FINE_TUNING_CREDENTIAL_LABEL, N8N_API_CREDENTIAL } from '../shared/provider';
 import { errorItemJson, toNodeError, type FailureContext } from '../shared/service-errors';
-import { BASELINE_LABEL, nodeCatalog, retrievalIndex } from './shared/resources';
+import { nodeCatalog, retrievalIndex } from './shared/resources';
 
 const N8N_CREDENTIAL_NAME = 'Flowtune n8n API';
 const DEFAULT_TIMEOUT_MS = 120_000;

@@ -7,9 +7,6 @@ import { defaultRetrievalData, readTrainingExamples, RetrievalIndex } from '../.
 import type { NodeCatalog } from '../../../schemas/catalog/catalog';
 import { loadCatalog } from '../../../schemas/catalog/load';
 
-/** How every output of the retrieval baseline is labelled (as the CLI does). */
-export const BASELINE_LABEL = 'baseline: nearest training workflow by BM25 retrieval, not a language model';
-
 let catalog: NodeCatalog | undefined;
 
 export function nodeCatalog(): NodeCatalog {
