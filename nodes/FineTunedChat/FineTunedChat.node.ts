@@ -10,11 +10,9 @@ import {
 import type { ServingEndpoint } from '../../trainer/types';
 import { searchModels } from './listSearch/searchModels';
 import { chatCompletion, itemMessages, ROLES } from './shared/chat';
-import { resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
+import { DEFAULT_MODEL_TIMEOUT_MS, modelTimeoutMs, oncePerKey, resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
 import { FINE_TUNING_CREDENTIAL_LABEL } from '../shared/provider';
 import { errorItemJson, toNodeError } from '../shared/service-errors';
-
-const DEFAULT_TIMEOUT_MS = 120_000;
 
 export class FineTunedChat implements INodeType {
   description: INodeTypeDescription = {
@@ -199,7 +197,7 @@ export class FineTunedChat implements INodeType {
             name: 'timeout',
             type: 'number',
             typeOptions: { minValue: 1 },
-            default: DEFAULT_TIMEOUT_MS,
+            default: DEFAULT_MODEL_TIMEOUT_MS,
             description: 'Milliseconds to wait for the answer',
           },
         ],
@@ -229,13 +227,8 @@ export class FineTunedChat implements INodeType {
         const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
         const messages = itemMessages(this, itemIndex);
 
-        let serving = servings.get(model);
-        if (!serving) {
-          serving = resolved.provider.servingFor(model);
-          servings.set(model, serving);
-          serving.catch(() => servings.delete(model));
-        }
-        const endpoint = await serving;
+        const { provider } = resolved;
+        const endpoint = await oncePerKey(servings, model, () => provider.servingFor(model));
         const jsonOutput = options.jsonOutput === true;
         const body: IDataObject = {
           model: endpoint.model,
@@ -245,7 +238,7 @@ export class FineTunedChat implements INodeType {
           ...(jsonOutput ? { response_format: { type: 'json_object' } } : {}),
         };
         const answer = await chatCompletion(this, endpoint, body, {
-          timeoutMs: typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : DEFAULT_TIMEOUT_MS,
+          timeoutMs: modelTimeoutMs(options),
           context: { service, credential: FINE_TUNING_CREDENTIAL_LABEL, model, itemIndex },
         });
         const json: IDataObject = { ...answer };

@@ -13,13 +13,12 @@ import { BASELINE_LABEL, RetrievalModel, TrainingDataError } from '../../generat
 import type { GenerationResult, WorkflowModel } from '../../generator/types';
 import { N8nApiClient } from '../../n8n-api/client';
 import { n8nFetch } from '../shared/transport';
-import { resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
+import { DEFAULT_MODEL_TIMEOUT_MS, modelTimeoutMs, oncePerKey, resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
 import { FINE_TUNING_CREDENTIAL_LABEL, N8N_API_CREDENTIAL } from '../shared/provider';
 import { errorItemJson, toNodeError, type FailureContext } from '../shared/service-errors';
 import { nodeCatalog, retrievalIndex } from './shared/resources';
 
 const N8N_CREDENTIAL_NAME = 'Flowtune n8n API';
-const DEFAULT_TIMEOUT_MS = 120_000;
 const MAX_REPAIRS = 10;
 const MAX_FEW_SHOT = 10;
 
@@ -156,7 +155,7 @@ export class WorkflowGenerator implements INodeType {
             name: 'timeout',
             type: 'number',
             typeOptions: { minValue: 1 },
-            default: DEFAULT_TIMEOUT_MS,
+            default: DEFAULT_MODEL_TIMEOUT_MS,
             description: 'Milliseconds to wait for each model answer',
             displayOptions: { show: { '/modelSource': ['model'] } },
           },
@@ -222,12 +221,10 @@ export class WorkflowGenerator implements INodeType {
           const id = String(this.getNodeParameter('model', itemIndex, '') ?? '').trim();
           context = { service: serviceName(resolved.credential), credential: FINE_TUNING_CREDENTIAL_LABEL, itemIndex, ...(id ? { model: id } : {}) };
           if (id === '') throw new NodeOperationError(this.getNode(), 'Give the model ID', { itemIndex, description: 'Or choose Retrieval Baseline (Offline) as the Model Source.' });
-          const timeoutMs = typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : DEFAULT_TIMEOUT_MS;
-          const key = `${id}\u0000${timeoutMs}`;
-          let pending = models.get(key);
-          if (!pending) {
-            const { provider, credential } = resolved;
-            pending = provider.servingFor(id).then(
+          const timeoutMs = modelTimeoutMs(options);
+          const { provider, credential } = resolved;
+          model = await oncePerKey(models, `${id}\u0000${timeoutMs}`, () =>
+            provider.servingFor(id).then(
               (serving) =>
                 new ChatCompletionsModel(
                   {
@@ -240,11 +237,8 @@ export class WorkflowGenerator implements INodeType {
                   },
                   catalog,
                 ),
-            );
-            models.set(key, pending);
-            pending.catch(() => models.delete(key));
-          }
-          model = await pending;
+            ),
+          );
         }
 
         const result = await generateWorkflow(request, {

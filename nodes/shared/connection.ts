@@ -1,14 +1,37 @@
 /**
  * The fine-tuning credential as the chat-side nodes use it: the provider (through n8n's HTTP
- * helpers), a name for it in messages, and where its dashboard is.
+ * helpers), a name for it in messages, where its dashboard is, how long to wait for a model,
+ * and serving each model once per run.
  */
-import { NodeOperationError, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
 import { PROVIDERS, isProviderName } from '../../trainer/providers';
 import { TrainerError } from '../../trainer/errors';
 import { sentenceStart } from './service-errors';
 import { FINE_TUNING_CREDENTIAL, FINE_TUNING_CREDENTIAL_LABEL, providerFromCredential, type FineTuningCredential } from './provider';
 
 export type ResolvedCredentialProvider = Awaited<ReturnType<typeof providerFromCredential>>;
+
+/** How long the chat-side nodes wait for a model answer by default (their Timeout option). */
+export const DEFAULT_MODEL_TIMEOUT_MS = 120_000;
+
+/** The Timeout option in milliseconds; the default when it is unset or not positive. */
+export function modelTimeoutMs(options: IDataObject): number {
+  return typeof options.timeout === 'number' && options.timeout > 0 ? options.timeout : DEFAULT_MODEL_TIMEOUT_MS;
+}
+
+/**
+ * The pending value for `key`, made once per run (serving a model may deploy it or look up a
+ * job); a failure is forgotten, so that the next item tries again.
+ */
+export function oncePerKey<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = make();
+    cache.set(key, pending);
+    pending.catch(() => cache.delete(key));
+  }
+  return pending;
+}
 
 /** "OpenAI", "Together AI", … or "the OpenAI-compatible server" for vLLM, Ollama, llama.cpp. */
 export function serviceName(credential: Pick<FineTuningCredential, 'provider'>): string {
