@@ -17,36 +17,11 @@ import { N8nApiClient, workflowBody } from '../n8n-api/client';
 import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow } from '../schemas/validator';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
+import { chatLine, GITHUB_TO_SLACK, SCHEDULE_TO_HTTP, trainingFile } from './helpers/generator-fixtures';
 import { stubN8n } from './helpers/stub-n8n';
 
 const catalog = loadCatalog();
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'flowtune-generator-'));
-
-const GITHUB_TO_SLACK = {
-  name: 'GitHub issues to Slack',
-  nodes: [
-    { name: 'GitHub Trigger', type: 'n8n-nodes-base.githubTrigger', parameters: { owner: 'acme', repository: 'app', events: ['issues'] }, credentials: ['githubApi'] },
-    { name: 'Slack', type: 'n8n-nodes-base.slack', parameters: { select: 'channel', channelId: { __rl: true, mode: 'name', value: '#dev' }, text: '={{ $json.body.issue.title }}' }, credentials: ['slackApi'] },
-  ],
-  connections: { 'GitHub Trigger': { main: [['Slack']] } },
-};
-
-const SCHEDULE_TO_HTTP = {
-  name: 'Hourly ping',
-  nodes: [
-    { name: 'Schedule Trigger', type: 'n8n-nodes-base.scheduleTrigger', parameters: {} },
-    { name: 'HTTP Request', type: 'n8n-nodes-base.httpRequest', parameters: { url: 'https://example.com/health' } },
-  ],
-  connections: { 'Schedule Trigger': { main: [['HTTP Request']] } },
-};
-
-function trainingFile(): string {
-  const file = path.join(tmp(), 'train.jsonl');
-  const line = (request: string, workflow: unknown) =>
-    JSON.stringify({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: request }, { role: 'assistant', content: JSON.stringify(workflow) }] });
-  writeFileSync(file, `${line('Notify a Slack channel about new GitHub issues', GITHUB_TO_SLACK)}\n${line('Call a health check URL every hour', SCHEDULE_TO_HTTP)}\n`);
-  return file;
-}
 
 describe('extractJson', () => {
   it.each([
@@ -254,13 +229,10 @@ describe('flowtune eval', () => {
     const err: string[] = [];
     return { out, err, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), readStdin: () => '', color: false, env: {} } satisfies CliIO };
   }
-  const line = (request: string, workflow: unknown) =>
-    JSON.stringify({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: request }, { role: 'assistant', content: JSON.stringify(workflow) }] });
-
   it('scores a model against the references, checks acceptance in n8n, writes eval.json and eval.md, and compares runs', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'train.jsonl'), readFileSync(trainingFile(), 'utf8'));
-    writeFileSync(path.join(dir, 'validation.jsonl'), `${line('Ping my service every hour', SCHEDULE_TO_HTTP)}\n${line('Tell #dev on Slack about GitHub issues', GITHUB_TO_SLACK)}\n`);
+    writeFileSync(path.join(dir, 'validation.jsonl'), `${chatLine('Ping my service every hour', SCHEDULE_TO_HTTP)}\n${chatLine('Tell #dev on Slack about GitHub issues', GITHUB_TO_SLACK)}\n`);
     const fake = await startFakeOpenAI({ chatModels: ['my-model'] });
     // The "fine-tuned" model answers the first request right, the second with a hallucinated node.
     fake.chat.respondWith((req) =>

@@ -11,6 +11,7 @@ import { WorkflowGenerator } from '../nodes/WorkflowGenerator/WorkflowGenerator.
 import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow } from '../schemas/validator';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
+import { GITHUB_TO_SLACK, trainingFile } from './helpers/generator-fixtures';
 import { runNode, type NodeRunOptions } from './helpers/n8n-context';
 import { stubN8n } from './helpers/stub-n8n';
 
@@ -18,33 +19,8 @@ const FT = 'ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123';
 const catalog = loadCatalog();
 const node = new WorkflowGenerator();
 
-const GITHUB_TO_SLACK = {
-  name: 'GitHub issues to Slack',
-  nodes: [
-    { name: 'GitHub Trigger', type: 'n8n-nodes-base.githubTrigger', parameters: { owner: 'acme', repository: 'app', events: ['issues'] }, credentials: ['githubApi'] },
-    { name: 'Slack', type: 'n8n-nodes-base.slack', parameters: { select: 'channel', channelId: { __rl: true, mode: 'name', value: '#dev' }, text: '={{ $json.body.issue.title }}' }, credentials: ['slackApi'] },
-  ],
-  connections: { 'GitHub Trigger': { main: [['Slack']] } },
-};
 const HALLUCINATED = { ...GITHUB_TO_SLACK, nodes: [GITHUB_TO_SLACK.nodes[0], { ...GITHUB_TO_SLACK.nodes[1], type: 'n8n-nodes-base.slackNotify' }] };
-const SCHEDULE_TO_HTTP = {
-  name: 'Hourly ping',
-  nodes: [
-    { name: 'Schedule Trigger', type: 'n8n-nodes-base.scheduleTrigger', parameters: {} },
-    { name: 'HTTP Request', type: 'n8n-nodes-base.httpRequest', parameters: { url: 'https://example.com/health' } },
-  ],
-  connections: { 'Schedule Trigger': { main: [['HTTP Request']] } },
-};
 const REQUEST = 'Create a workflow that monitors GitHub issues and sends notifications to Slack';
-
-function trainingFile(): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'flowtune-node-generator-')), 'train.jsonl');
-  const line = (request: string, workflow: unknown) =>
-    JSON.stringify({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: request }, { role: 'assistant', content: JSON.stringify(workflow) }] });
-  writeFileSync(file, `${line('Notify a Slack channel about new GitHub issues', GITHUB_TO_SLACK)}\n${line('Call a health check URL every hour', SCHEDULE_TO_HTTP)}\n`);
-  return file;
-}
-
 
 let fake: FakeOpenAI;
 beforeEach(async () => {

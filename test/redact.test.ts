@@ -15,6 +15,7 @@ import {
   type RedactionCounts,
   type RedactionKind,
 } from '../dataset/redact';
+import { mulberry32 } from './fake-openai/random';
 import { loadCatalog } from '../schemas/catalog/load';
 import { loadTemplates } from './helpers/templates';
 
@@ -22,18 +23,6 @@ const catalog = loadCatalog();
 
 // ---------------------------------------------------------------------------------------------
 // Seeded fake secrets
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DIGITS = '0123456789';
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -47,7 +36,7 @@ class Fakes {
   private readonly rnd: () => number;
 
   constructor(seed: number) {
-    this.rnd = prng(seed);
+    this.rnd = mulberry32(seed);
   }
 
   int(n: number): number {
