@@ -64,6 +64,7 @@ async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog,
     throw error;
   }
   const fewShot = numberOption(options.fewShot, '--few-shot', { min: 0, max: 10, integer: true });
+  const maxRepairs = numberOption(options.maxRepairs, '--max-repairs', { min: 0, max: 10, integer: true });
   // Retrieval and few-shot read the training side, never the examples being scored.
   const sibling = path.join(path.dirname(data), 'train.jsonl');
   const train = options.train ?? (existsSync(sibling) && path.resolve(sibling) !== path.resolve(data) ? sibling : undefined);
@@ -94,7 +95,7 @@ async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog,
           model,
           catalog,
           policy,
-          maxRepairs: numberOption(options.maxRepairs, '--max-repairs', { min: 0, max: 10, integer: true }),
+          maxRepairs,
           ...(options.constrained ? { constrained: true } : {}),
           ...(fewShot > 0 && index ? { fewShot: { index, k: fewShot } } : {}),
         }),
