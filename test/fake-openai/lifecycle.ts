@@ -56,24 +56,12 @@ export interface EngineContext {
   providers: Record<Provider, ProviderLifecycle>;
 }
 
-export interface NewJob {
-  id: string;
-  provider: Provider;
-  model: string;
-  trainingFile: string;
-  validationFile: string | null;
-  suffix: string | null;
-  seed: number;
-  metadata: Record<string, string> | null;
-  method: 'supervised' | 'dpo';
-  requested: RequestedHyperparameters;
-  integrations: unknown[];
-  examples: number;
-  tokensPerEpoch: number;
-  /** Set when the training data is known bad: the job fails when validation finishes. */
-  pendingError: JobError | null;
-  extra?: Record<string, unknown>;
-}
+/** What a create request decides (the fields as in JobRecord); createJob fills in the rest. */
+export type NewJob = Pick<
+  JobRecord,
+  'id' | 'provider' | 'model' | 'trainingFile' | 'validationFile' | 'suffix' | 'seed' | 'metadata' | 'method' | 'requested' | 'integrations' | 'examples' | 'tokensPerEpoch' | 'pendingError'
+> &
+  Partial<Pick<JobRecord, 'extra'>>;
 
 const TERMINAL: ReadonlySet<JobPhase> = new Set(['succeeded', 'failed', 'cancelled']);
 
