@@ -81,7 +81,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .command('check')
     .description('check an OpenAI chat fine-tuning JSONL file: cookbook format checks, token counts, cost estimate (exit 0 no errors, 1 format errors, 2 I/O error)')
     .argument('<file>', 'JSONL file, or - for stdin')
-    .option('--model <id>', 'base or fine-tuned model id: tokenizer, per-example limit and price', 'gpt-4o-mini-2024-07-18')
+    .option('--model <id>', 'base or fine-tuned model id: tokenizer, per-example limit and price', DEFAULT_BUILD_SETTINGS.model)
     .option('--json', 'print the report as JSON')
     .option('--prices <file>', 'price table JSON laid over the built-in one (model id → USD per 1M training tokens)')
     .action((file: string, options: DatasetCheckCommandOptions) => {
