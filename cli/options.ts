@@ -54,3 +54,13 @@ export function numberOption(value: string, flag: string, { min, max, integer }:
   }
   return n;
 }
+
+/** `--timeout <seconds>`: how long one call to a server may take before it is abandoned. */
+export function addTimeoutOption(command: Command, defaultSeconds: number, server = 'the server'): Command {
+  return command.option('--timeout <seconds>', `give up on ${server} after this many seconds per request`, String(defaultSeconds));
+}
+
+/** The `--timeout` value in milliseconds (a usage error unless a number of seconds from 1 to 86,400). */
+export function timeoutOption(value: string): number {
+  return numberOption(value, '--timeout', { min: 1, max: 86_400 }) * 1000;
+}

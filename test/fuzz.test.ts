@@ -10,6 +10,7 @@ import type { NodeTypeInfo } from '../schemas/catalog/catalog';
 import { loadCatalog } from '../schemas/catalog/load';
 import { ISSUE_CODES, validateWorkflow, type ValidationPolicy, type ValidationResult } from '../schemas/validator';
 import { loadTemplates, type ParsedTemplate } from './helpers/templates';
+import { WORKFLOW_LIMITS } from '../schemas/limits';
 
 const catalog = loadCatalog();
 const SEED = 0x5eed_f10;
@@ -671,9 +672,11 @@ describe('validateWorkflow never throws and never mutates its input, whatever th
     checked(`{"nodes":[{"name":"X","type":"n8n-nodes-base.httpRequest","typeVersion":4.2,"position":[0,0],"parameters":{"method":${open}${close}}}],"connections":{"X":{"main":${open}${close}}}}`);
     checked(`${open}${close}`);
     checked(open);
-    // The depth changes nothing about what is wrong: an array is not an HTTP method, "nowhere" is no parameter.
-    expect(results[0].errors).toEqual([expect.objectContaining({ code: 'UNKNOWN_PARAMETER', path: '/nodes/2/parameters/nowhere' })]);
-    expect(results[1].errors).toEqual([expect.objectContaining({ code: 'INVALID_OPTION_VALUE', path: '/nodes/2/parameters/method' })]);
+    // Past WORKFLOW_LIMITS.maxDepth a workflow is one LIMIT_EXCEEDED error, pointing into the deep value, before any recursive check.
+    expect(results[0].errors).toEqual([expect.objectContaining({ code: 'LIMIT_EXCEEDED', path: expect.stringMatching(/^\/nodes\/2\/parameters\/nowhere\//) })]);
+    expect(results[1].errors).toEqual([expect.objectContaining({ code: 'LIMIT_EXCEEDED', path: expect.stringMatching(/^\/nodes\/2\/parameters\/method\//) })]);
+    for (const r of results.slice(0, 4)) expect(r.errors[0].message).toBe(`too large to check: nested deeper than ${WORKFLOW_LIMITS.maxDepth} levels`);
+    expect(checked(`${open}${close}`).errors).toEqual([expect.objectContaining({ code: 'LIMIT_EXCEEDED' })]);
     expectNoInternalExceptions();
   });
 

@@ -12,6 +12,7 @@ import { DEFAULT_POLICY, type ValidationPolicy } from './policy';
 import { didYouMean, suggestNodeTypes } from './suggest';
 import { unwrapWorkflow } from './unwrap';
 import { isObject } from '../json-value';
+import { checkJsonLimits, checkJsonTextLimits } from '../limits';
 
 export * from './issues';
 export * from './policy';
@@ -31,6 +32,8 @@ function result(issues: IssueCollector, stats: ValidationStats): ValidationResul
 }
 
 function parseJson(text: string): { value?: unknown; issue?: ValidationIssue } {
+  const violation = checkJsonTextLimits(text);
+  if (violation) return { issue: { code: 'LIMIT_EXCEEDED', message: `too large to check: ${violation.message}` } };
   try {
     return { value: JSON.parse(text) };
   } catch (error) {
@@ -65,6 +68,9 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
     input = parsed.value;
   }
   const { workflow } = unwrapWorkflow(input);
+  // Before any recursive check: a hostile input is one error, never a stack overflow.
+  const violation = checkJsonLimits(workflow);
+  if (violation) return issues.error({ code: 'LIMIT_EXCEEDED', message: `too large to check: ${violation.message}`, ...(violation.path !== undefined ? { path: violation.path } : {}) });
   if (!isObject(workflow)) {
     issues.error({
       code: 'SCHEMA',
