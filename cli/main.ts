@@ -71,6 +71,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--prices <file>', 'price table JSON overriding the built-in one')
     .option('--workers <n>', 'worker threads preparing workflows (0 = none; default one per core); outputs do not depend on it')
     .option('--n8n-api-key <key>', 'API key for n8n:<baseUrl> sources (or N8N_API_KEY)')
+    .option('--templates-db <file>', "n8n-mcp's data/nodes.db to read the templates from (default: an installed n8n-mcp, else downloaded once into the cache folder)")
     .option('--json', 'print the report as JSON');
   addPolicyOptions(addCatalogOption(datasetBuild)).action(async (options: CommonOptions & DatasetBuildCommandOptions) => {
     const build = datasetBuildOptions(options, catalogFrom(options), policyFrom(options));

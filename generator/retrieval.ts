@@ -6,13 +6,13 @@
  * The same index gives the pipeline its few-shot examples.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import MiniSearch from 'minisearch';
 import { buildDataset, DEFAULT_BUILD_SETTINGS, DEFAULT_DATASET_DIR } from '../dataset/build';
 import { FORMATS } from '../dataset/formats';
 import { SYSTEM_PROMPT_VERSION } from '../dataset/prompt';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
+import { userCacheDir } from '../schemas/paths';
 import type { ChatMessage, CompleteOptions, ModelReply, WorkflowModel } from './types';
 
 export interface TrainingExample {
@@ -118,8 +118,7 @@ export class RetrievalModel implements WorkflowModel {
 export async function defaultRetrievalData(catalog: NodeCatalog, cwd = process.cwd()): Promise<string> {
   const local = path.join(cwd, DEFAULT_DATASET_DIR, 'train.jsonl');
   if (existsSync(local)) return local;
-  const cacheRoot = process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
-  const dir = path.join(cacheRoot, 'flowtune', `retrieval-${SYSTEM_PROMPT_VERSION}`);
+  const dir = path.join(userCacheDir(), 'flowtune', `retrieval-${SYSTEM_PROMPT_VERSION}`);
   const file = path.join(dir, 'train.jsonl');
   if (!existsSync(file)) {
     await buildDataset({ ...DEFAULT_BUILD_SETTINGS, sources: [{ kind: 'templates' }], outDir: dir, catalog, formats: new Set(FORMATS.filter((f) => f === 'openai')), countTokens: false });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 let cachedRoot: string | undefined;
@@ -17,4 +18,11 @@ export function packageRoot(): string {
   }
   cachedRoot = dir;
   return dir;
+}
+
+/** The user's cache folder (XDG_CACHE_HOME or ~/.cache on Linux, Library/Caches on macOS, LOCALAPPDATA on Windows). */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (process.platform === 'win32') return env.LOCALAPPDATA ?? path.join(os.homedir(), 'AppData', 'Local');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches');
+  return env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache');
 }

@@ -7,6 +7,8 @@ import { buildDataset, type BuildOptions } from '../../dataset/build';
 import { FORMATS, type OutputFormat } from '../../dataset/formats';
 import { renderSummary } from '../../dataset/report';
 import { parseSourceSpec } from '../../dataset/sources';
+import { resolveTemplatesDb } from '../../dataset/sources/templates-db';
+import { templatesDownloadReporter } from '../download-progress';
 import { type CliIO, EXIT_OK } from '../io';
 import { numberOption } from '../options';
 import { UsageError } from './catalog';
@@ -28,6 +30,7 @@ export interface DatasetBuildCommandOptions {
   workers?: string;
   prices?: string;
   n8nApiKey?: string;
+  templatesDb?: string;
   json?: boolean;
 }
 
@@ -65,10 +68,15 @@ export function datasetBuildOptions(
     ...(options.workers !== undefined ? { workers: numberOption(options.workers, '--workers', { min: 0, max: 64, integer: true }) } : {}),
     ...(options.prices ? { prices: options.prices } : {}),
     ...(options.n8nApiKey ?? env.N8N_API_KEY ? { n8nApiKey: options.n8nApiKey ?? env.N8N_API_KEY } : {}),
+    ...(options.templatesDb !== undefined ? { templates: { templatesDb: options.templatesDb } } : {}),
   };
 }
 
 export async function runDatasetBuild(options: BuildOptions, io: CliIO & { progress?: boolean }, json = false): Promise<number> {
+  // Found (or downloaded, with its own progress) before the build's progress bar starts.
+  const templatesDb = options.sources.some((s) => s.kind === 'templates')
+    ? await resolveTemplatesDb({ ...options.templates, onDownloadProgress: templatesDownloadReporter(io, io.progress === true) })
+    : undefined;
   const bar = io.progress
     ? new SingleBar({ format: 'building dataset | {read} read | {accepted} accepted | {ref}', hideCursor: true, clearOnComplete: true, stream: process.stderr })
     : undefined;
@@ -76,6 +84,7 @@ export async function runDatasetBuild(options: BuildOptions, io: CliIO & { progr
   try {
     const report = await buildDataset({
       ...options,
+      ...(templatesDb !== undefined ? { templates: { templatesDb } } : {}),
       onProgress: bar ? (e) => bar.update(e.read, { read: e.read, accepted: e.accepted, ref: e.ref.slice(-50) }) : undefined,
     });
     bar?.stop();

@@ -3,6 +3,7 @@ import { readDirectory } from './directory';
 import { readJsonl } from './jsonl';
 import { readN8nWorkflows } from './n8n';
 import { readTemplateSource } from './templates';
+import { resolveTemplatesDb, type TemplatesDbOptions } from './templates-db';
 import type { SourceRecord } from '../types';
 
 export type SourceSpec =
@@ -30,13 +31,15 @@ export function parseSourceSpec(spec: string): SourceSpec {
 
 export interface SourceOptions {
   n8nApiKey?: string;
+  /** Where the `templates` source's database comes from (a user's file, a cache, a download). */
+  templates?: TemplatesDbOptions;
 }
 
 export async function* readSources(specs: SourceSpec[], options: SourceOptions = {}): AsyncGenerator<SourceRecord> {
   for (const spec of specs) {
     switch (spec.kind) {
       case 'templates':
-        yield* readTemplateSource();
+        yield* readTemplateSource(await resolveTemplatesDb(options.templates));
         break;
       case 'dir':
         yield* readDirectory(spec.path);

@@ -1,13 +1,14 @@
 /**
  * The n8n.io template collection shipped in the npm package n8n-mcp
- * (`data/nodes.db`, table `templates`; `workflow_json_compressed` is base64 of gzip).
+ * (`data/nodes.db`, table `templates`; `workflow_json_compressed` is base64 of gzip;
+ * where the file comes from: templates-db.ts).
  * Read with sql.js (SQLite compiled to WebAssembly: no native build on install).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import initSqlJs from 'sql.js';
 import type { SourceRecord } from '../types';
+import { installedTemplatesDb, TemplatesDbError } from './templates-db';
 
 export interface TemplateRecord {
   id: number;
@@ -22,15 +23,11 @@ export interface TemplateRecord {
   workflowJson: string;
 }
 
-/** n8n-mcp's `exports` map hides data/: find its package folder from its entry point. */
+/** The installed n8n-mcp's database (tests, benches, a checkout with dev dependencies); a build resolves with resolveTemplatesDb. */
 export function templatesDatabasePath(): string {
-  let dir = path.dirname(require.resolve('n8n-mcp'));
-  while (!existsSync(path.join(dir, 'package.json')) || path.basename(dir) !== 'n8n-mcp') {
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error('cannot locate the n8n-mcp package folder (is n8n-mcp installed?)');
-    dir = parent;
-  }
-  return path.join(dir, 'data', 'nodes.db');
+  const file = installedTemplatesDb();
+  if (!file) throw new TemplatesDbError(`n8n-mcp is not installed: use resolveTemplatesDb() to download its templates database`);
+  return file;
 }
 
 function parseList(text: unknown): string[] {
@@ -105,7 +102,7 @@ export async function readTemplates(dbPath = templatesDatabasePath()): Promise<T
  * stays compressed JSON text: the prepare step decodes and parses it (in a worker when
  * the build has some).
  */
-export async function* readTemplateSource(dbPath = templatesDatabasePath()): AsyncGenerator<SourceRecord> {
+export async function* readTemplateSource(dbPath: string): AsyncGenerator<SourceRecord> {
   for await (const t of streamStoredTemplates(dbPath, { lists: false })) {
     const provenance = { source: 'templates' as const, ref: `template ${t.id}`, url: t.url ?? `https://n8n.io/workflows/${t.workflowId}` };
     const workflow = t.compressed !== undefined ? { gzipBase64: t.compressed } : { text: t.workflowJson ?? '' };
