@@ -41,7 +41,7 @@ const fmt = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const COLD_RUNS = 3;
 const STEP_LABELS: Record<string, string> = {
-  read: 'read the rows (sql.js)',
+  read: 'read the rows (SQLite)',
   decompress: 'decompress (base64 + gunzip)',
   parse: 'JSON.parse',
   validate: 'validate (and the node-count and views filters)',

@@ -20,6 +20,7 @@ import {
   type DownloadProgress,
   type TemplatesPackage,
 } from '../dataset/sources/templates-db';
+import { readTemplates, streamStoredTemplates } from '../dataset/sources/templates';
 
 const DB_BYTES = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7919) % 251));
 
@@ -148,5 +149,30 @@ describe('templates database', () => {
     const installed = installedTemplatesDb()!;
     expect(await resolveTemplatesDb({ templatesDb: installed, findInstalled: () => { throw new Error('not consulted'); } })).toBe(installed);
     await expect(resolveTemplatesDb({ templatesDb: '/no/such/nodes.db' })).rejects.toThrow('/no/such/nodes.db: no such templates database (--templates-db)');
+  });
+});
+
+describe('reading the templates database', () => {
+  it('reads every row in id order, stops early cleanly, and names a file that is no templates database', async () => {
+    const db = installedTemplatesDb()!;
+    let count = 0;
+    let previous = -1;
+    for await (const row of streamStoredTemplates(db, { lists: false })) {
+      expect(row.id).toBeGreaterThan(previous);
+      previous = row.id;
+      count++;
+    }
+    expect(count).toBe(2352);
+    for await (const _ of streamStoredTemplates(db)) break; // closes the database on an early stop
+    // Two readers at once (two builds, n8n and the CLI) do not lock each other out, and nothing is written beside the file.
+    const a = streamStoredTemplates(db)[Symbol.asyncIterator]();
+    const b = streamStoredTemplates(db)[Symbol.asyncIterator]();
+    expect([(await a.next()).value?.id, (await b.next()).value?.id]).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(readdirSync(path.dirname(db))).toEqual(['nodes.db']);
+    await a.return(undefined);
+    await b.return(undefined);
+    const notDb = path.join(mkdtempSync(path.join(tmpdir(), 'ft-notdb-')), 'nodes.db');
+    writeFileSync(notDb, 'this is not SQLite');
+    await expect(readTemplates(notDb)).rejects.toThrow(`${notDb}: not an n8n-mcp templates database`);
   });
 });

@@ -2,11 +2,14 @@
  * The n8n.io template collection shipped in the npm package n8n-mcp
  * (`data/nodes.db`, table `templates`; `workflow_json_compressed` is base64 of gzip;
  * where the file comes from: templates-db.ts).
- * Read with sql.js (SQLite compiled to WebAssembly: no native build on install).
+ * Read with node-sqlite3-wasm (SQLite compiled to WebAssembly, reading the file in place:
+ * no native build on install, 1.3 MB, and the database is not loaded into memory).
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import initSqlJs from 'sql.js';
+import { Database } from 'node-sqlite3-wasm';
 import type { SourceRecord } from '../types';
 import { installedTemplatesDb, TemplatesDbError } from './templates-db';
 
@@ -49,37 +52,72 @@ export function decompressWorkflowJson(compressed: string): string {
 }
 
 /**
+ * node-sqlite3-wasm takes even a reader's lock by creating the directory `<file>.lock`:
+ * exclusive between concurrent readers, impossible in a read-only folder, and left
+ * behind by a killed process. Each read therefore opens its own link to the file in a
+ * private temp folder, where the lock lands and is removed afterwards.
+ */
+function privateLink(dbPath: string): { path: string; dispose(): void } {
+  if (!existsSync(dbPath)) throw new TemplatesDbError(`${dbPath}: no such templates database`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'flowtune-templates-'));
+  const link = path.join(dir, 'nodes.db');
+  try {
+    symlinkSync(path.resolve(dbPath), link);
+  } catch {
+    // No symlinks (Windows without developer mode): a hard link, else a copy.
+    try {
+      linkSync(dbPath, link);
+    } catch {
+      copyFileSync(dbPath, link);
+    }
+  }
+  return { path: link, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
  * Every template row, ordered by id, one at a time, workflows left compressed (so that a
- * build can decompress them on its worker threads). sql.js holds the ≈70 MB database
- * itself in memory. `lists: false` leaves categories and nodesUsed empty (a build reads
- * neither, and decoding them is a third of the read).
+ * build can decompress them on its worker threads). SQLite reads the file in place.
+ * `lists: false` leaves categories and nodesUsed empty (a build reads neither, and
+ * decoding them is a third of the read).
  */
 export async function* streamStoredTemplates(dbPath = templatesDatabasePath(), { lists = true } = {}): AsyncGenerator<StoredTemplate> {
-  const SQL = await initSqlJs();
-  const db = new SQL.Database(readFileSync(dbPath));
+  const link = privateLink(dbPath);
+  let db: Database;
+  let rows: IterableIterator<Record<string, unknown>>;
   try {
-    const statement = db.prepare(
-      `SELECT id, workflow_id, name, description, views, url, workflow_json_compressed, workflow_json${lists ? ', categories, nodes_used' : ''}
-       FROM templates ORDER BY id`,
-    );
-    while (statement.step()) {
-      // Positional rows: a row object per template costs more than the columns themselves.
-      const [id, workflowId, name, description, views, url, compressed, workflowJson, categories, nodesUsed] = statement.get();
+    db = new Database(link.path, { readOnly: true, fileMustExist: true });
+  } catch (error) {
+    link.dispose();
+    throw new TemplatesDbError(`${dbPath}: cannot open the templates database (${(error as Error).message})`);
+  }
+  try {
+    try {
+      rows = db
+        .prepare(
+          `SELECT id, workflow_id, name, description, views, url, workflow_json_compressed, workflow_json${lists ? ', categories, nodes_used' : ''}
+           FROM templates ORDER BY id`,
+        )
+        .iterate();
+    } catch (error) {
+      throw new TemplatesDbError(`${dbPath}: not an n8n-mcp templates database (${(error as Error).message})`);
+    }
+    for (const row of rows) {
+      const compressed = row.workflow_json_compressed;
       yield {
-        id: Number(id),
-        workflowId: Number(workflowId),
-        name: String(name ?? ''),
-        description: String(description ?? ''),
-        views: Number(views ?? 0),
-        categories: parseList(categories),
-        nodesUsed: parseList(nodesUsed),
-        ...(typeof url === 'string' ? { url } : {}),
-        ...(typeof compressed === 'string' && compressed !== '' ? { compressed } : { workflowJson: String(workflowJson ?? '') }),
+        id: Number(row.id),
+        workflowId: Number(row.workflow_id),
+        name: String(row.name ?? ''),
+        description: String(row.description ?? ''),
+        views: Number(row.views ?? 0),
+        categories: parseList(row.categories),
+        nodesUsed: parseList(row.nodes_used),
+        ...(typeof row.url === 'string' ? { url: row.url } : {}),
+        ...(typeof compressed === 'string' && compressed !== '' ? { compressed } : { workflowJson: String(row.workflow_json ?? '') }),
       };
     }
-    statement.free();
   } finally {
     db.close();
+    link.dispose();
   }
 }
 
