@@ -1,5 +1,5 @@
 /** Library entry point of n8n-nodes-flowtune. */
-export { validateWorkflow, unwrapWorkflow, ISSUE_CODES, DEFAULT_POLICY, parsePolicy } from './schemas/validator';
+export { validateWorkflow, unwrapWorkflow, ISSUE_CODES, DEFAULT_POLICY, mergePolicy, parsePolicy } from './schemas/validator';
 export type { ValidateOptions } from './schemas/validator';
 export type { IssueCode, ValidationIssue, ValidationResult, ValidationStats, ValidationPolicy } from './schemas/validator';
 export { NodeCatalog, NodeTypeInfo, mergeCatalogs, isN8nPackageType } from './schemas/catalog/catalog';
