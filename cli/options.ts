@@ -57,7 +57,7 @@ export function numberOption(value: string, flag: string, { min, max, integer }:
 
 /** `--timeout <seconds>`: how long one call to a server may take before it is abandoned. */
 export function addTimeoutOption(command: Command, defaultSeconds: number, server = 'the server'): Command {
-  return command.option('--timeout <seconds>', `give up on ${server} after this many seconds per request`, String(defaultSeconds));
+  return command.option('--timeout <seconds>', `give up on ${server} when one call takes longer than this many seconds (connecting, retries and the answer included)`, String(defaultSeconds));
 }
 
 /** The `--timeout` value in milliseconds (a usage error unless a number of seconds from 1 to 86,400). */
