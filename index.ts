@@ -1,5 +1,5 @@
 /** Library entry point of n8n-nodes-flowtune. */
-export { validateWorkflow, unwrapWorkflow, ISSUE_CODES, DEFAULT_POLICY, parsePolicy } from './schemas/validator';
+export { validateWorkflow, unwrapWorkflow, ISSUE_CODES, DEFAULT_POLICY, mergePolicy, parsePolicy } from './schemas/validator';
 export type { ValidateOptions } from './schemas/validator';
 export type { IssueCode, ValidationIssue, ValidationResult, ValidationStats, ValidationPolicy } from './schemas/validator';
 export { NodeCatalog, NodeTypeInfo, mergeCatalogs, isN8nPackageType } from './schemas/catalog/catalog';
@@ -24,10 +24,10 @@ export { JobRegistry } from './trainer/job-store';
 export { TrainerError, describeProviderError } from './trainer/errors';
 export { exportBundle } from './trainer/bundles';
 export { generateWorkflow } from './generator/pipeline';
-export { ChatCompletionsModel } from './generator/models';
+export { ChatCompletionsModel, DEFAULT_MODEL_TIMEOUT_MS, ModelTimeoutError } from './generator/models';
 export { RetrievalIndex, RetrievalModel, readTrainingExamples } from './generator/retrieval';
 export { extractJson } from './generator/extract';
 export type { GenerationResult, WorkflowModel } from './generator/types';
 export { runEval, readEvalExamples } from './generator/eval/run';
 export { scoreExample, summarise } from './generator/eval/metrics';
-export { N8nApiClient, N8nApiError } from './n8n-api/client';
+export { N8nApiClient, N8nApiError, N8N_API_TIMEOUT_MS } from './n8n-api/client';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadCatalog } from '../schemas/catalog/load';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
-import { DEFAULT_POLICY, parsePolicy, type ValidationPolicy } from '../schemas/validator/policy';
+import { mergePolicy, parsePolicy, type ValidationPolicy } from '../schemas/validator/policy';
 import { UsageError } from './commands/catalog';
 
 export interface CommonOptions {
@@ -21,7 +21,7 @@ export function addCatalogOption(command: Command): Command {
 
 export function addPolicyOptions(command: Command): Command {
   return command
-    .option('--policy <file>', 'policy JSON: {"deny": [...], "allow": [...], "strict": bool, "allowUnknownCommunity": bool}')
+    .option('--policy <file>', 'policy JSON: {"deny": [...], "allowDenied": [...], "allow": [...], "strict": bool, "allowUnknownCommunity": bool}; deny adds to the default deny list (Execute Command, SSH), only allowDenied lifts a default entry')
     .option('--strict', 'missing required parameters are errors, not warnings')
     .option('--allow-unknown-community', 'community node types no catalog knows are warnings, not errors');
 }
@@ -31,7 +31,7 @@ export function catalogFrom(options: CommonOptions): NodeCatalog {
 }
 
 export function policyFrom(options: CommonOptions): ValidationPolicy {
-  let policy: ValidationPolicy = { ...DEFAULT_POLICY };
+  let policy: ValidationPolicy = mergePolicy();
   if (options.policy) {
     let raw: unknown;
     try {
@@ -57,7 +57,7 @@ export function numberOption(value: string, flag: string, { min, max, integer }:
 
 /** `--timeout <seconds>`: how long one call to a server may take before it is abandoned. */
 export function addTimeoutOption(command: Command, defaultSeconds: number, server = 'the server'): Command {
-  return command.option('--timeout <seconds>', `give up on ${server} after this many seconds per request`, String(defaultSeconds));
+  return command.option('--timeout <seconds>', `give up on ${server} when one call takes longer than this many seconds (connecting, retries and the answer included)`, String(defaultSeconds));
 }
 
 /** The `--timeout` value in milliseconds (a usage error unless a number of seconds from 1 to 86,400). */

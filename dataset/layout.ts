@@ -123,28 +123,26 @@ function findParents(count: number, edges: GraphEdge[]): Array<number | undefine
     }
   }
   const parent = firstAiTarget.map((target, i) => (hasMain[i] ? undefined : target));
-  // A ring of sub-nodes has no anchor: its first member becomes a main node.
+  // A ring of sub-nodes has no anchor: its first member becomes a main node. Each node is
+  // walked once (settled afterwards): linear even for chains of thousands of sub-nodes.
+  const settled = new Array<boolean>(count).fill(false);
   for (let i = 0; i < count; i++) {
-    const seen = new Set<number>();
+    const path: number[] = [];
+    const onPath = new Set<number>();
     let current: number | undefined = i;
-    while (current !== undefined && !seen.has(current)) {
-      seen.add(current);
+    while (current !== undefined && !settled[current] && !onPath.has(current)) {
+      onPath.add(current);
+      path.push(current);
       current = parent[current];
     }
-    if (current !== undefined) parent[Math.min(...[...seen].filter((n) => isOnCycle(n, parent)))] = undefined;
+    if (current !== undefined && onPath.has(current)) {
+      let first = current;
+      for (let n = parent[current]!; n !== current; n = parent[n]!) first = Math.min(first, n);
+      parent[first] = undefined;
+    }
+    for (const n of path) settled[n] = true;
   }
   return parent;
-}
-
-function isOnCycle(node: number, parent: Array<number | undefined>): boolean {
-  const seen = new Set<number>();
-  let current = parent[node];
-  while (current !== undefined && !seen.has(current)) {
-    if (current === node) return true;
-    seen.add(current);
-    current = parent[current];
-  }
-  return false;
 }
 
 export function analyzeGraph(nodes: GraphNode[], connections: unknown): WorkflowGraph {
@@ -239,10 +237,15 @@ export function analyzeGraph(nodes: GraphNode[], connections: unknown): Workflow
     for (const v of members) slot[v] = nextSlot++;
   });
 
+  // Each node, then its sub-nodes depth first: iterative, as a chain of sub-nodes may be thousands deep.
   const order: number[] = [];
-  const emit = (i: number) => {
-    order.push(i);
-    for (const c of children[i]) emit(c);
+  const emit = (root: number) => {
+    const stack = [root];
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      order.push(i);
+      for (let k = children[i].length - 1; k >= 0; k--) stack.push(children[i][k]);
+    }
   };
   for (const members of layers) for (const i of members) emit(i);
   for (const i of disconnected) emit(i);
@@ -271,29 +274,52 @@ interface Block {
  */
 export function layoutWorkflow(nodes: GraphNode[], connections: unknown, graph = analyzeGraph(nodes, connections)): Array<[number, number]> {
   const positions: Array<[number, number]> = nodes.map(() => [0, 0]);
+  // Blocks bottom up and places top down, without recursion: sub-node chains may be thousands deep.
   const blocks = new Map<number, Block>();
-  const blockOf = (i: number): Block => {
-    const cached = blocks.get(i);
-    if (cached) return cached;
-    const kids = graph.children[i].map(blockOf);
-    let block: Block = { width: NODE_SIZE, height: NODE_SIZE };
-    if (kids.length > 0) {
-      const row = kids.reduce((sum, k) => sum + k.width, 0) + SUB_GAP * (kids.length - 1);
-      block = { width: Math.max(NODE_SIZE, row), height: SUB_ROW_OFFSET + Math.max(...kids.map((k) => k.height)) };
+  const blockOf = (root: number): Block => {
+    const pending: Array<{ node: number; expanded: boolean }> = [{ node: root, expanded: false }];
+    while (pending.length > 0) {
+      const top = pending[pending.length - 1];
+      if (blocks.has(top.node)) {
+        pending.pop();
+        continue;
+      }
+      const kids = graph.children[top.node];
+      if (!top.expanded) {
+        top.expanded = true;
+        for (const k of kids) if (!blocks.has(k)) pending.push({ node: k, expanded: false });
+        continue;
+      }
+      pending.pop();
+      let block: Block = { width: NODE_SIZE, height: NODE_SIZE };
+      if (kids.length > 0) {
+        let row = SUB_GAP * (kids.length - 1);
+        let tallest = 0;
+        for (const k of kids) {
+          const kid = blocks.get(k)!;
+          row += kid.width;
+          tallest = Math.max(tallest, kid.height);
+        }
+        block = { width: Math.max(NODE_SIZE, row), height: SUB_ROW_OFFSET + tallest };
+      }
+      blocks.set(top.node, block);
     }
-    blocks.set(i, block);
-    return block;
+    return blocks.get(root)!;
   };
-  const place = (i: number, x: number, y: number) => {
-    const block = blockOf(i);
-    positions[i] = [x + snap((block.width - NODE_SIZE) / 2), y];
-    const kids = graph.children[i];
-    if (kids.length === 0) return;
-    const row = kids.reduce((sum, k) => sum + blockOf(k).width, 0) + SUB_GAP * (kids.length - 1);
-    let childX = x + snap((block.width - row) / 2);
-    for (const k of kids) {
-      place(k, childX, y + SUB_ROW_OFFSET);
-      childX += blockOf(k).width + SUB_GAP;
+  const place = (root: number, rootX: number, rootY: number) => {
+    const pending: Array<[number, number, number]> = [[root, rootX, rootY]];
+    while (pending.length > 0) {
+      const [i, x, y] = pending.pop()!;
+      const block = blockOf(i);
+      positions[i] = [x + snap((block.width - NODE_SIZE) / 2), y];
+      const kids = graph.children[i];
+      if (kids.length === 0) continue;
+      const row = kids.reduce((sum, k) => sum + blockOf(k).width, 0) + SUB_GAP * (kids.length - 1);
+      let childX = x + snap((block.width - row) / 2);
+      for (const k of kids) {
+        pending.push([k, childX, y + SUB_ROW_OFFSET]);
+        childX += blockOf(k).width + SUB_GAP;
+      }
     }
   };
 
@@ -301,7 +327,7 @@ export function layoutWorkflow(nodes: GraphNode[], connections: unknown, graph =
   let columnX = 0;
   for (const members of columns) {
     if (members.length === 0) continue;
-    const width = Math.max(...members.map((i) => blockOf(i).width));
+    const width = members.reduce((max, i) => Math.max(max, blockOf(i).width), 0);
     const tops: number[] = [];
     let y = 0;
     for (const i of members) {

@@ -1,11 +1,13 @@
 /**
  * Getting the workflow JSON out of what a model wrote: code fences, prose before and
  * after, trailing commas, single quotes, unquoted keys, truncated endings — the last
- * ones repaired by `jsonrepair`. Errors are data, never thrown.
+ * ones repaired by `jsonrepair`. Errors are data, never thrown. Text past the size limits
+ * (schemas/limits.ts) is refused before any parser sees it.
  */
 import { jsonrepair } from 'jsonrepair';
+import { checkJsonTextLimits, WORKFLOW_LIMITS, type JsonLimits } from '../schemas/limits';
 
-export type Extraction = { ok: true; value: unknown; jsonRepaired: boolean } | { ok: false; error: string };
+export type Extraction = { ok: true; value: unknown; jsonRepaired: boolean } | { ok: false; error: string; tooLarge?: true };
 
 const FENCE = /```[a-zA-Z0-9_-]*[ \t]*\r?\n([\s\S]*?)```/g;
 
@@ -22,9 +24,15 @@ function candidates(text: string): string[] {
   return [...new Set(out)].filter((c) => c !== '');
 }
 
-export function extractJson(text: string): Extraction {
+export function extractJson(text: string, limits: JsonLimits = WORKFLOW_LIMITS): Extraction {
+  if (text.length > limits.maxTextLength) return { ok: false, error: `the answer is too large to read: ${text.length} characters, more than the limit of ${limits.maxTextLength}`, tooLarge: true };
   const tries = candidates(text);
   if (tries.length === 0) return { ok: false, error: 'the answer holds no JSON object' };
+  // JSON.parse and jsonrepair would recurse (or hang) on hostile nesting: refuse it first.
+  for (const candidate of tries) {
+    const violation = checkJsonTextLimits(candidate, limits);
+    if (violation) return { ok: false, error: `the JSON in the answer is too large to read: ${violation.message}`, tooLarge: true };
+  }
   for (const candidate of tries) {
     try {
       return { ok: true, value: JSON.parse(candidate), jsonRepaired: false };

@@ -7,6 +7,20 @@ import OpenAI from 'openai';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import type { ChatMessage, CompleteOptions, ModelReply, WorkflowModel } from './types';
 
+/** How long one model answer may take, the SDK's retries included, unless the caller says otherwise. */
+export const DEFAULT_MODEL_TIMEOUT_MS = 120_000;
+
+/** The model server gave no answer within the timeout (retries included). */
+export class ModelTimeoutError extends Error {
+  override name = 'ModelTimeoutError';
+  constructor(
+    readonly baseURL: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`the model server at ${baseURL} did not answer within ${timeoutMs / 1000} s`);
+  }
+}
+
 export interface ChatEndpoint {
   baseURL: string;
   apiKey?: string;
@@ -14,6 +28,7 @@ export interface ChatEndpoint {
   headers?: Record<string, string>;
   temperature?: number;
   maxTokens?: number;
+  /** Bound on one `complete` call as a whole, retries included (default DEFAULT_MODEL_TIMEOUT_MS). */
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -52,6 +67,7 @@ export class ChatCompletionsModel implements WorkflowModel {
   readonly baseline = false;
   private readonly client: OpenAI;
   private schema: Record<string, unknown> | undefined;
+  private readonly timeoutMs: number;
   /** The server refused `response_format: json_schema`: generation goes on unconstrained. */
   schemaRefused = false;
 
@@ -59,12 +75,13 @@ export class ChatCompletionsModel implements WorkflowModel {
     private readonly endpoint: ChatEndpoint,
     private readonly catalog?: NodeCatalog,
   ) {
+    this.timeoutMs = endpoint.timeoutMs ?? DEFAULT_MODEL_TIMEOUT_MS;
     this.client = new OpenAI({
       baseURL: endpoint.baseURL,
       // Local servers (vLLM, Ollama, llama.cpp) take any key.
       apiKey: endpoint.apiKey ?? 'not-needed',
       ...(endpoint.headers ? { defaultHeaders: endpoint.headers } : {}),
-      ...(endpoint.timeoutMs ? { timeout: endpoint.timeoutMs } : {}),
+      timeout: this.timeoutMs,
       ...(endpoint.fetch ? { fetch: endpoint.fetch } : {}),
       maxRetries: 2,
     });
@@ -84,21 +101,34 @@ export class ChatCompletionsModel implements WorkflowModel {
       temperature: this.endpoint.temperature ?? 0,
       ...(this.endpoint.maxTokens ? { max_tokens: this.endpoint.maxTokens } : {}),
     };
+    // The SDK's timeout is per attempt and it retries: one signal bounds the whole call.
+    const signal = AbortSignal.timeout(this.timeoutMs);
     let response;
     try {
-      response = await this.client.chat.completions.create(
-        constrained ? { ...body, response_format: { type: 'json_schema', json_schema: { name: 'n8n_workflow', schema: this.schema!, strict: false } } } : body,
-      );
+      response = await this.create(body, constrained === true, signal);
     } catch (error) {
-      // Servers without structured outputs refuse the parameter: ask again without it (once per model).
-      if (!constrained || !(error instanceof OpenAI.BadRequestError) || !/response_format|json_schema|structured/i.test(error.message)) throw error;
-      this.schemaRefused = true;
-      response = await this.client.chat.completions.create(body);
+      if (signal.aborted || error instanceof OpenAI.APIConnectionTimeoutError) throw new ModelTimeoutError(this.endpoint.baseURL, this.timeoutMs);
+      throw error;
     }
     return {
       text: response.choices[0]?.message?.content ?? '',
       ...(response.usage ? { promptTokens: response.usage.prompt_tokens, completionTokens: response.usage.completion_tokens } : {}),
       latencyMs: performance.now() - started,
     };
+  }
+
+  private async create(body: OpenAI.ChatCompletionCreateParamsNonStreaming, constrained: boolean, signal: AbortSignal) {
+    if (!constrained) return this.client.chat.completions.create(body, { signal });
+    try {
+      return await this.client.chat.completions.create(
+        { ...body, response_format: { type: 'json_schema', json_schema: { name: 'n8n_workflow', schema: this.schema!, strict: false } } },
+        { signal },
+      );
+    } catch (error) {
+      // Servers without structured outputs refuse the parameter: ask again without it (once per model).
+      if (!(error instanceof OpenAI.BadRequestError) || !/response_format|json_schema|structured/i.test(error.message)) throw error;
+      this.schemaRefused = true;
+      return this.client.chat.completions.create(body, { signal });
+    }
   }
 }

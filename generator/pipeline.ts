@@ -6,6 +6,7 @@
 import { hydrateWorkflow, type CompactWorkflow, type FullWorkflow } from '../dataset/compact';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import { isObject } from '../schemas/json-value';
+import { checkJsonLimits } from '../schemas/limits';
 import { unwrapWorkflow, validateWorkflow, type ValidationPolicy } from '../schemas/validator';
 import type { ValidationIssue } from '../schemas/validator/issues';
 import { extractJson } from './extract';
@@ -37,6 +38,28 @@ export function toFullWorkflow(value: unknown, catalog: NodeCatalog): FullWorkfl
   return hydrateWorkflow({ ...workflow, nodes } as unknown as CompactWorkflow, { catalog });
 }
 
+type Answer =
+  | { ok: true; workflow: FullWorkflow; jsonRepaired: boolean }
+  /** `final`: past the size limits — a rejection, not something to send back for repair. */
+  | { ok: false; parsed: boolean; jsonRepaired: boolean; issue: Issue; final: boolean };
+
+/** One model answer → a hydrated workflow, or why not. Limits are checked before anything recursive. */
+export function readAnswer(text: string, catalog: NodeCatalog): Answer {
+  const extracted = extractJson(text);
+  if (!extracted.ok) {
+    return { ok: false, parsed: false, jsonRepaired: false, issue: { code: extracted.tooLarge ? 'LIMIT_EXCEEDED' : 'SCHEMA', message: extracted.error }, final: extracted.tooLarge === true };
+  }
+  const { jsonRepaired } = extracted;
+  const violation = checkJsonLimits(unwrapWorkflow(extracted.value).workflow);
+  if (violation) {
+    const issue: Issue = { code: 'LIMIT_EXCEEDED', message: `the answer is too large to use: ${violation.message}`, ...(violation.path !== undefined ? { path: violation.path } : {}) };
+    return { ok: false, parsed: true, jsonRepaired, issue, final: true };
+  }
+  const workflow = toFullWorkflow(extracted.value, catalog);
+  if (!workflow) return { ok: false, parsed: true, jsonRepaired, issue: { code: 'SCHEMA', message: 'the JSON has no "nodes" list' }, final: false };
+  return { ok: true, workflow, jsonRepaired };
+}
+
 function repairMessage(errors: readonly ValidationIssue[] | string): string {
   if (typeof errors === 'string') return `Your answer could not be read as JSON (${errors}). Answer with the complete workflow as one JSON object and nothing else.`;
   const lines = errors.slice(0, 20).map((e) => `- ${e.code}${e.node ? ` (node "${e.node}")` : ''}: ${e.message}${e.suggestion ? ` — ${e.suggestion}` : ''}`);
@@ -59,21 +82,21 @@ export async function generateWorkflow(request: string, options: GenerateOptions
     const reply = await model.complete(messages, { request, ...(options.constrained ? { constrained: true } : {}) });
     rawText = reply.text;
     const usage = { ...(reply.promptTokens !== undefined ? { promptTokens: reply.promptTokens } : {}), ...(reply.completionTokens !== undefined ? { completionTokens: reply.completionTokens } : {}) };
-    const extracted = extractJson(reply.text);
-    const full = extracted.ok ? toFullWorkflow(extracted.value, catalog) : undefined;
+    const answer = readAnswer(reply.text, catalog);
+    const kind = round === 0 ? 'generate' : 'repair';
     let feedback: string;
-    if (!extracted.ok || !full) {
-      const why = extracted.ok ? 'the JSON has no "nodes" list' : extracted.error;
-      errors = [{ code: 'SCHEMA', message: why }];
+    if (!answer.ok) {
+      errors = [answer.issue];
       warnings = [];
-      rounds.push({ round, kind: round === 0 ? 'generate' : 'repair', parsed: extracted.ok, jsonRepaired: extracted.ok && extracted.jsonRepaired, errors, ...usage, latencyMs: reply.latencyMs });
-      feedback = repairMessage(why);
+      rounds.push({ round, kind, parsed: answer.parsed, jsonRepaired: answer.jsonRepaired, errors, ...usage, latencyMs: reply.latencyMs });
+      if (answer.final) break;
+      feedback = repairMessage(answer.issue.message);
     } else {
-      workflow = full;
-      const result = validateWorkflow(full, { catalog, ...(options.policy ? { policy: options.policy } : {}) });
+      workflow = answer.workflow;
+      const result = validateWorkflow(answer.workflow, { catalog, ...(options.policy ? { policy: options.policy } : {}) });
       errors = result.errors.map(brief);
       warnings = result.warnings.map(brief);
-      rounds.push({ round, kind: round === 0 ? 'generate' : 'repair', parsed: true, jsonRepaired: extracted.jsonRepaired, errors, ...usage, latencyMs: reply.latencyMs });
+      rounds.push({ round, kind, parsed: true, jsonRepaired: answer.jsonRepaired, errors, ...usage, latencyMs: reply.latencyMs });
       if (result.valid) break;
       feedback = repairMessage(result.errors);
     }

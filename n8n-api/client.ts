@@ -2,8 +2,12 @@
  * n8n's public REST API (`/api/v1`, `X-N8N-API-KEY`): the one client flowtune uses to
  * read a team's workflows (dataset source) and to create generated ones (import).
  * Errors say what the user can do: a refused key, n8n's own 400 message, an
- * unreachable host.
+ * unreachable host, a server that does not answer in time.
  */
+
+/** How long one request to n8n may take (connect, answer and body) unless the caller says otherwise. */
+export const N8N_API_TIMEOUT_MS = 30_000;
+
 export class N8nApiError extends Error {
   override name = 'N8nApiError';
   constructor(
@@ -62,6 +66,8 @@ export class N8nApiClient {
     baseUrl: string,
     private readonly apiKey: string,
     private readonly fetchImpl: typeof fetch = fetch,
+    /** Every request is abandoned after this long: a server that never answers is an error, not a hang. */
+    readonly timeoutMs: number = N8N_API_TIMEOUT_MS,
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '').replace(/\/api\/v1$/, '');
   }
@@ -73,18 +79,29 @@ export class N8nApiClient {
 
   private async request(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
     const url = `${this.baseUrl}/api/v1${path}`;
+    // One signal over the whole exchange, reading the body included.
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    const timedOut = () => new N8nApiError(`n8n at ${this.baseUrl} did not answer ${method} ${path} within ${this.timeoutMs / 1000} s`);
     let response: Response;
     try {
       response = await this.fetchImpl(url, {
         method,
         headers: { 'X-N8N-API-KEY': this.apiKey, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal,
       });
     } catch (error) {
+      if (signal.aborted) throw timedOut();
       const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
       throw new N8nApiError(`cannot reach n8n at ${this.baseUrl}: ${cause}`);
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      if (signal.aborted) throw timedOut();
+      throw new N8nApiError(`n8n at ${this.baseUrl} broke off its answer to ${method} ${path}: ${(error as Error).message}`);
+    }
     if (response.status === 401 || response.status === 403) {
       throw new N8nApiError(`n8n refused the API key (HTTP ${response.status}): set --n8n-api-key or N8N_API_KEY to a key of ${this.baseUrl}`, response.status);
     }

@@ -494,10 +494,11 @@ describe('flowtune validate: policy options', () => {
     expect(errorCodes(run.report.results[0])).toEqual(['MISSING_REQUIRED_PARAMETER']);
   });
 
-  it('denies shell access by default; a policy deny list replaces the default', async () => {
+  it('denies shell access by default; a policy deny list adds to the default, only allowDenied lifts an entry', async () => {
     const dir = freshDir();
     const shell = writeJson(path.join(dir, 'shell.json'), shellWorkflow());
     const plain = writeJson(path.join(dir, 'plain.json'), validWorkflow());
+    const ssh = writeJson(path.join(dir, 'ssh.json'), baseWorkflow([node('Remote', 'ssh', 1, { command: 'ls' })], { Set: { main: [[link('Remote')]] } }));
 
     const byDefault = await cliJson(['validate', shell]);
     expect(byDefault.code).toBe(1);
@@ -505,17 +506,39 @@ describe('flowtune validate: policy options', () => {
       expect.objectContaining({ code: 'POLICY_DENIED_NODE', node: 'Shell', path: '/nodes/2/type' }),
     ]);
 
+    // Issue 11: a policy that denies more used to replace the default list and let shell access through.
+    const denyHttp = writeJson(path.join(dir, 'deny-http.json'), { deny: ['n8n-nodes-base.httpRequest'] });
+    const stillDenied = await cliJson(['validate', shell, ssh, '--policy', denyHttp]);
+    expect(stillDenied.code).toBe(1);
+    expect(stillDenied.report.results.map((r) => r.errors.map((e) => [e.code, e.node]))).toEqual([
+      [['POLICY_DENIED_NODE', 'Shell']],
+      [['POLICY_DENIED_NODE', 'Remote']],
+    ]);
     const denyNothing = writeJson(path.join(dir, 'deny-nothing.json'), { deny: [] });
-    const allowed = await cliJson(['validate', shell, '--policy', denyNothing]);
-    expect(allowed.code).toBe(0);
+    expect((await cliJson(['validate', shell, '--policy', denyNothing])).code).toBe(1);
+
+    const allowShell = writeJson(path.join(dir, 'allow-shell.json'), { allowDenied: ['n8n-nodes-base.executeCommand'] });
+    const lifted = await cliJson(['validate', shell, ssh, '--policy', allowShell]);
+    expect(lifted.report.results.map((r) => r.valid)).toEqual([true, false]);
 
     const denySet = writeJson(path.join(dir, 'deny-set.json'), { deny: ['n8n-nodes-base.set'] });
     const denied = await cliJson(['validate', plain, shell, '--policy', denySet]);
     expect(denied.code).toBe(1);
     expect(denied.report.results.map((r) => r.errors.map((e) => [e.code, e.node]))).toEqual([
       [['POLICY_DENIED_NODE', 'Set']],
-      [['POLICY_DENIED_NODE', 'Set']],
+      [['POLICY_DENIED_NODE', 'Set'], ['POLICY_DENIED_NODE', 'Shell']],
     ]);
+  });
+
+  it('--policy allowDenied takes only default entries, never one the policy also denies', async () => {
+    const dir = freshDir();
+    const plain = writeJson(path.join(dir, 'plain.json'), validWorkflow());
+    for (const policy of [{ allowDenied: ['n8n-nodes-base.set'] }, { deny: ['n8n-nodes-base.ssh'], allowDenied: ['n8n-nodes-base.ssh'] }, { allowDenied: 'n8n-nodes-base.ssh' }]) {
+      const file = writeJson(path.join(dir, `p${++counter}.json`), policy);
+      const run = await cli(['validate', plain, '--policy', file]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/allowDenied/);
+    }
   });
 
   it('--policy allow list: every other type is denied', async () => {

@@ -397,7 +397,7 @@ const wrapped = (inner: fc.Arbitrary<unknown>) =>
     { weight: 1, arbitrary: inner.map((workflow) => ({ workflow: { workflow: { workflow: { workflow: { workflow } } } } })) },
   );
 
-const policies = fc.constantFrom<Partial<ValidationPolicy>>({}, { strict: true }, { allowUnknownCommunity: true }, { deny: [] }, { allow: ['n8n-nodes-base.set'] });
+const policies = fc.constantFrom<Partial<ValidationPolicy>>({}, { strict: true }, { allowUnknownCommunity: true }, { deny: [] }, { allowDenied: ['n8n-nodes-base.executeCommand'] }, { allow: ['n8n-nodes-base.set'] });
 
 // ---------------------------------------------------------------------------------------------
 // Deep and huge inputs.

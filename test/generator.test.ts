@@ -9,15 +9,17 @@ import * as path from 'node:path';
 import { runCli } from '../cli/main';
 import type { CliIO } from '../cli/io';
 import { extractJson } from '../generator/extract';
-import { ChatCompletionsModel, workflowResponseSchema } from '../generator/models';
+import { ChatCompletionsModel, ModelTimeoutError, workflowResponseSchema } from '../generator/models';
 import { generateWorkflow, toFullWorkflow } from '../generator/pipeline';
 import { buildMessages, catalogHints } from '../generator/prompt';
 import { nameForRequest, readTrainingExamples, RetrievalIndex, RetrievalModel } from '../generator/retrieval';
-import { N8nApiClient, workflowBody } from '../n8n-api/client';
+import type { WorkflowModel } from '../generator/types';
+import { N8N_API_TIMEOUT_MS, N8nApiClient, workflowBody } from '../n8n-api/client';
 import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow } from '../schemas/validator';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
 import { chatLine, GITHUB_TO_SLACK, SCHEDULE_TO_HTTP, trainingFile } from './helpers/generator-fixtures';
+import { silentServer } from './helpers/silent-server';
 import { stubN8n } from './helpers/stub-n8n';
 
 const catalog = loadCatalog();
@@ -290,5 +292,185 @@ describe('constrained decoding fallback', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+/** Issue 11: hostile answers and files, servers that never answer, import sending what it validated. */
+const cliIO = () => {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), readStdin: () => '', color: false, env: {} } satisfies CliIO };
+};
+const answering = (text: string): WorkflowModel => ({ id: 'fixed', baseline: false, complete: async () => ({ text, latencyMs: 0 }) });
+/** 300,000 nodes: 30 times the node limit. */
+const hugeWorkflowText = () =>
+  JSON.stringify({ name: 'huge', nodes: Array.from({ length: 300_000 }, (_, i) => ({ name: `N${i}`, type: 'n8n-nodes-base.noOp', typeVersion: 1, parameters: {} })), connections: {} });
+/** A node parameter nested 10,000 levels deep. */
+const deepWorkflowText = () =>
+  `{"name": "deep", "nodes": [{"name": "Set", "type": "n8n-nodes-base.set", "parameters": {"x": ${'['.repeat(10_000)}${']'.repeat(10_000)}}}], "connections": {}}`;
+
+describe('hostile model answers are rejections, never crashes', () => {
+  it.each([
+    ['300,000 nodes', hugeWorkflowText, /300000 nodes, more than the limit of 10000/],
+    ['nesting 10,000 levels deep', deepWorkflowText, /nested deeper than 128 levels/],
+    ['a cut-off answer nesting 10,000 levels deep', () => `\`\`\`json\n${'{"a":'.repeat(10_000)}`, /nested deeper than 128 levels/],
+  ])('%s: LIMIT_EXCEEDED, no repair round', async (_label, text, message) => {
+    const model = answering(text());
+    const complete = jest.spyOn(model, 'complete');
+    const result = await generateWorkflow('anything', { model, catalog, maxRepairs: 2 });
+    expect(result.valid).toBe(false);
+    expect(result.workflow).toBeNull();
+    expect(result.errors).toEqual([expect.objectContaining({ code: 'LIMIT_EXCEEDED', message: expect.stringMatching(message) })]);
+    // Sending such an answer back would only ask for more of it.
+    expect(complete).toHaveBeenCalledTimes(1);
+  });
+
+  it('flowtune generate: a 300,000-node and a 10,000-deep answer exit 1 with LIMIT_EXCEEDED', async () => {
+    const fake = await startFakeOpenAI({ chatModels: ['m'] });
+    try {
+      for (const text of [hugeWorkflowText(), deepWorkflowText()]) {
+        fake.chat.reply(text);
+        const run = cliIO();
+        expect(await runCli(['generate', 'x', '--model', 'm', '--base-url', fake.baseURL, '--api-key', 'sk-test', '--max-repairs', '0'], run.io)).toBe(1);
+        expect(run.err.join('')).toMatch(/LIMIT_EXCEEDED: the (answer|JSON in the answer) is too large/);
+        expect(run.err.join('')).not.toMatch(/RangeError|call stack/);
+      }
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('hydrates a chain of 10,000 AI sub-nodes (layout without recursion)', () => {
+    const nodes = [{ name: 'S0', type: '@n8n/n8n-nodes-langchain.toolCode', parameters: {} }];
+    const connections: Record<string, unknown> = {};
+    for (let i = 1; i < 10_000; i++) {
+      nodes.push({ name: `S${i}`, type: '@n8n/n8n-nodes-langchain.toolCode', parameters: {} });
+      connections[`S${i}`] = { ai_tool: [[{ node: `S${i - 1}`, type: 'ai_tool', index: 0 }]] };
+    }
+    const full = toFullWorkflow({ nodes, connections }, catalog)!;
+    expect(full.nodes).toHaveLength(10_000);
+    expect(full.nodes[9_999].position[1] - full.nodes[0].position[1]).toBe(9_999 * 200);
+  });
+});
+
+describe('flowtune import sends exactly the workflow it validated', () => {
+  const full = () => toFullWorkflow(SCHEDULE_TO_HTTP, catalog)!;
+
+  it.each([[[]], [['--no-validate']]])('a template record {name, description, workflow}: the unwrapped nodes, named after the record %j', async (extra) => {
+    const { name: _drop, ...unnamed } = full();
+    const record = { name: 'Hourly ping (template)', description: 'Pings a URL', workflow: unnamed };
+    const file = path.join(tmp(), 'record.json');
+    writeFileSync(file, JSON.stringify(record));
+    const n8n = await stubN8n((_req, body) => [200, { id: 'wf1', ...(body as object) }]);
+    try {
+      const run = cliIO();
+      expect(await runCli(['import', file, '--n8n-url', n8n.url, '--n8n-api-key', 'k', ...extra], run.io)).toBe(0);
+      expect(n8n.received).toHaveLength(1);
+      const body = n8n.received[0].body as { name: string; nodes: Array<{ name: string }> };
+      expect(body.name).toBe('Hourly ping (template)');
+      expect(body.nodes).toEqual(unnamed.nodes);
+      expect(body.nodes.length).toBeGreaterThan(0);
+    } finally {
+      await n8n.close();
+    }
+  });
+
+  it('a workflow of its own name keeps it; JSON that holds no workflow is not sent, even with --no-validate', async () => {
+    const dir = tmp();
+    const named = path.join(dir, 'named.json');
+    writeFileSync(named, JSON.stringify({ name: 'Record', workflow: full() }));
+    const empty = path.join(dir, 'empty.json');
+    writeFileSync(empty, JSON.stringify({ name: 'Record', description: 'no workflow here' }));
+    const n8n = await stubN8n((_req, body) => [200, { id: 'wf1', ...(body as object) }]);
+    try {
+      expect(await runCli(['import', named, '--n8n-url', n8n.url, '--n8n-api-key', 'k'], cliIO().io)).toBe(0);
+      expect((n8n.received[0].body as { name: string }).name).toBe('Hourly ping');
+      const run = cliIO();
+      expect(await runCli(['import', empty, '--n8n-url', n8n.url, '--n8n-api-key', 'k', '--no-validate'], run.io)).toBe(1);
+      expect(run.err.join('')).toMatch(/not importing .*empty\.json: not a workflow.*SCHEMA/s);
+      expect(n8n.received).toHaveLength(1);
+    } finally {
+      await n8n.close();
+    }
+  });
+
+  it.each([['300,000 nodes', hugeWorkflowText], ['nesting 10,000 levels deep', deepWorkflowText]])('a file of %s: exit 1, LIMIT_EXCEEDED, nothing sent (with --no-validate too)', async (_label, text) => {
+    const file = path.join(tmp(), 'hostile.json');
+    writeFileSync(file, text());
+    const n8n = await stubN8n(() => [200, { id: 'wf1' }]);
+    try {
+      for (const extra of [[], ['--no-validate']]) {
+        const run = cliIO();
+        expect(await runCli(['import', file, '--n8n-url', n8n.url, '--n8n-api-key', 'k', ...extra], run.io)).toBe(1);
+        expect(run.err.join('')).toMatch(/not importing .*LIMIT_EXCEEDED: too large to import/s);
+      }
+      expect(n8n.received).toHaveLength(0);
+    } finally {
+      await n8n.close();
+    }
+  });
+});
+
+describe('timeouts name the server that did not answer', () => {
+  it('generate --timeout 1 against a model server that never answers: exit 2, naming its base URL', async () => {
+    const server = await silentServer();
+    try {
+      const run = cliIO();
+      expect(await runCli(['generate', 'x', '--model', 'm', '--base-url', `${server.url}/v1`, '--api-key', 'k', '--timeout', '1'], run.io)).toBe(2);
+      expect(run.err.join('')).toContain(`the model call failed: the model server at ${server.url}/v1 did not answer within 1 s`);
+      expect(server.received.length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('import --timeout 1 against an n8n that never answers: exit 2, naming it', async () => {
+    const server = await silentServer();
+    const file = path.join(tmp(), 'wf.json');
+    writeFileSync(file, JSON.stringify(toFullWorkflow(SCHEDULE_TO_HTTP, catalog)));
+    try {
+      const run = cliIO();
+      expect(await runCli(['import', file, '--n8n-url', server.url, '--n8n-api-key', 'k', '--timeout', '1'], run.io)).toBe(2);
+      expect(run.err.join('')).toContain(`n8n at ${server.url} did not answer POST /workflows within 1 s`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('eval --timeout 1: a silent model server or n8n stops the run, naming it', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'train.jsonl'), readFileSync(trainingFile(), 'utf8'));
+    writeFileSync(path.join(dir, 'validation.jsonl'), `${chatLine('Ping my service every hour', SCHEDULE_TO_HTTP)}\n`);
+    const server = await silentServer();
+    try {
+      const model = cliIO();
+      expect(await runCli(['eval', '--data', path.join(dir, 'validation.jsonl'), '--model', 'm', '--base-url', `${server.url}/v1`, '--api-key', 'k', '--timeout', '1', '--out', path.join(dir, 'a')], model.io)).toBe(2);
+      expect(model.err.join('')).toContain(`the model server at ${server.url}/v1 did not answer within 1 s`);
+      const n8n = cliIO();
+      expect(await runCli(['eval', '--data', path.join(dir, 'validation.jsonl'), '--n8n-url', server.url, '--n8n-api-key', 'k', '--timeout', '1', '--out', path.join(dir, 'b')], n8n.io)).toBe(2);
+      expect(n8n.err.join('')).toContain(`n8n at ${server.url} did not answer POST /workflows within 1 s`);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('bounds the whole model call, SDK retries included; the n8n client has a timeout by default', async () => {
+    const fake = await startFakeOpenAI({ chatModels: ['m'] });
+    try {
+      fake.faults.add({ path: '/v1/chat/completions', hang: true, times: Infinity });
+      const model = new ChatCompletionsModel({ baseURL: fake.baseURL, apiKey: 'sk-test', model: 'm', timeoutMs: 300 }, catalog);
+      const failure = await model.complete([{ role: 'user', content: 'x' }], { request: 'x' }).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(ModelTimeoutError);
+      expect(failure).toMatchObject({ baseURL: fake.baseURL, timeoutMs: 300 });
+    } finally {
+      await fake.close();
+    }
+    expect(new N8nApiClient('http://127.0.0.1:9', 'k').timeoutMs).toBe(N8N_API_TIMEOUT_MS);
+  });
+
+  it('--timeout takes seconds from 1 to 86,400', async () => {
+    const run = cliIO();
+    expect(await runCli(['generate', 'x', '--data', trainingFile(), '--timeout', '0'], run.io)).toBe(2);
+    expect(run.err.join('')).toMatch(/--timeout must be a number from 1 to 86400 \(got "0"\)/);
   });
 });

@@ -1,5 +1,5 @@
 import { loadCatalog } from '../schemas/catalog/load';
-import { ISSUE_CODES, validateWorkflow, type ValidationResult } from '../schemas/validator';
+import { DEFAULT_DENIED_NODE_TYPES, ISSUE_CODES, mergePolicy, parsePolicy, validateWorkflow, type ValidationResult } from '../schemas/validator';
 import { baseWorkflow, link, node } from './helpers/workflows';
 
 const catalog = loadCatalog();
@@ -167,7 +167,11 @@ describe('validateWorkflow', () => {
   it('reports POLICY_DENIED_NODE from deny and allow lists', () => {
     const shell = baseWorkflow([node('Shell', 'executeCommand', 1, { command: 'ls' })], { Set: { main: [[link('Shell')]] } });
     expect(codes(validate(shell))).toEqual(['POLICY_DENIED_NODE']);
-    expect(validate(shell, { deny: [] }).valid).toBe(true);
+    // deny adds to the default list; allowDenied lifts a default entry (issue 11).
+    expect(codes(validate(shell, { deny: [] }))).toEqual(['POLICY_DENIED_NODE']);
+    expect(codes(validate(shell, { deny: ['n8n-nodes-base.httpRequest'] }))).toEqual(['POLICY_DENIED_NODE']);
+    expect(validate(shell, { allowDenied: ['n8n-nodes-base.executeCommand'] }).valid).toBe(true);
+    expect(codes(validate(shell, { allowDenied: ['n8n-nodes-base.ssh'] }))).toEqual(['POLICY_DENIED_NODE']);
     // The runtime Tool variant of a denied type is denied too.
     const agent = node('Agent', '@n8n/n8n-nodes-langchain.agent', 1.7, { options: {} });
     const shellTool = node('Shell Tool', 'n8n-nodes-base.executeCommandTool', 1, { command: 'ls' });
@@ -175,6 +179,15 @@ describe('validateWorkflow', () => {
     expect(validate(viaAgent).errors).toEqual([expect.objectContaining({ code: 'POLICY_DENIED_NODE', node: 'Shell Tool' })]);
     const allowOnly = validate(baseWorkflow(), { allow: ['n8n-nodes-base.manualTrigger'] });
     expect(allowOnly.errors).toEqual([expect.objectContaining({ code: 'POLICY_DENIED_NODE', node: 'Set' })]);
+  });
+
+  it('merges every policy one way: deny adds, allowDenied lifts, merging twice changes nothing', () => {
+    const merged = mergePolicy({ deny: ['n8n-nodes-base.httpRequest'], allowDenied: ['n8n-nodes-base.ssh'] });
+    expect(merged.deny).toEqual(['n8n-nodes-base.executeCommand', 'n8n-nodes-base.httpRequest']);
+    expect(mergePolicy(merged)).toEqual(merged);
+    expect(mergePolicy().deny).toEqual([...DEFAULT_DENIED_NODE_TYPES]);
+    expect(parsePolicy({ deny: ['n8n-nodes-base.httpRequest'] }).deny).toEqual([...DEFAULT_DENIED_NODE_TYPES, 'n8n-nodes-base.httpRequest']);
+    expect(parsePolicy({ allowDenied: ['n8n-nodes-base.ssh'] })).toEqual(mergePolicy({ allowDenied: ['n8n-nodes-base.ssh'] }));
   });
 
   it('does not mutate its input', () => {

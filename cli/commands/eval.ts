@@ -13,9 +13,9 @@ import { N8nApiClient, N8nApiError } from '../../n8n-api/client';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import type { ValidationPolicy } from '../../schemas/validator/policy';
 import { type CliIO, EXIT_OK, EXIT_USAGE } from '../io';
-import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, numberOption, policyFrom } from '../options';
+import { addCatalogOption, addPolicyOptions, addTimeoutOption, catalogFrom, type CommonOptions, numberOption, policyFrom, timeoutOption } from '../options';
 import { UsageError } from './catalog';
-import { addModelOptions, modelFor, retrievalIndexFor, type ModelOptions } from './generate';
+import { addModelOptions, MODEL_TIMEOUT_SECONDS, modelFor, retrievalIndexFor, type ModelOptions } from './generate';
 
 interface EvalCommandOptions extends CommonOptions, ModelOptions {
   compare?: string[];
@@ -65,16 +65,17 @@ async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog,
   }
   const fewShot = numberOption(options.fewShot, '--few-shot', { min: 0, max: 10, integer: true });
   const maxRepairs = numberOption(options.maxRepairs, '--max-repairs', { min: 0, max: 10, integer: true });
+  const timeoutMs = timeoutOption(options.timeout);
   // Retrieval and few-shot read the training side, never the examples being scored.
   const sibling = path.join(path.dirname(data), 'train.jsonl');
   const train = options.train ?? (existsSync(sibling) && path.resolve(sibling) !== path.resolve(data) ? sibling : undefined);
   const index = options.model === 'retrieval' || fewShot > 0 ? await retrievalIndexFor(train, catalog) : undefined;
-  const model = await modelFor({ ...options, ...(train ? { data: train } : {}) }, catalog, io, index);
+  const model = await modelFor({ ...options, ...(train ? { data: train } : {}) }, catalog, io, timeoutMs, index);
   let n8n: N8nApiClient | undefined;
   if (options.n8nUrl) {
     const key = options.n8nApiKey ?? (io.env ?? process.env).N8N_API_KEY;
     if (!key) throw new UsageError('no n8n API key for --n8n-url: pass --n8n-api-key or set N8N_API_KEY');
-    n8n = new N8nApiClient(options.n8nUrl, key);
+    n8n = new N8nApiClient(options.n8nUrl, key, fetch, timeoutMs);
   }
 
   const bar = io.color && !options.json ? new SingleBar({ format: '{bar} {value}/{total} examples | ETA {eta_formatted}', hideCursor: true }) : undefined;
@@ -141,6 +142,7 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
   // --data here names the validation file to score; the model options' help says training data.
   const dataOption = evalCommand.options.find((o) => o.long === '--data');
   if (dataOption) dataOption.description = 'validation JSONL to score (default: flowtune-dataset/validation.jsonl)';
+  addTimeoutOption(evalCommand, MODEL_TIMEOUT_SECONDS, 'the model server and n8n');
   addPolicyOptions(addCatalogOption(evalCommand)).action(async (options: EvalCommandOptions) => {
     setExit(await runEvalCommand({ ...options, data: options.data }, catalogFrom(options), policyFrom(options), io));
   });

@@ -156,7 +156,7 @@ export class WorkflowGenerator implements INodeType {
             type: 'number',
             typeOptions: { minValue: 1 },
             default: DEFAULT_MODEL_TIMEOUT_MS,
-            description: 'Milliseconds to wait for each model answer',
+            description: 'Milliseconds to wait for each model answer, retries included',
             displayOptions: { show: { '/modelSource': ['model'] } },
           },
           {

@@ -4,6 +4,7 @@
  * and serving each model once per run.
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import { DEFAULT_MODEL_TIMEOUT_MS } from '../../generator/models';
 import { PROVIDERS, isProviderName } from '../../trainer/providers';
 import { TrainerError } from '../../trainer/errors';
 import { sentenceStart } from './service-errors';
@@ -11,8 +12,8 @@ import { FINE_TUNING_CREDENTIAL, FINE_TUNING_CREDENTIAL_LABEL, providerFromCrede
 
 export type ResolvedCredentialProvider = Awaited<ReturnType<typeof providerFromCredential>>;
 
-/** How long the chat-side nodes wait for a model answer by default (their Timeout option). */
-export const DEFAULT_MODEL_TIMEOUT_MS = 120_000;
+/** How long the chat-side nodes wait for a model answer by default (their Timeout option): the generator's default. */
+export { DEFAULT_MODEL_TIMEOUT_MS };
 
 /** The Timeout option in milliseconds; the default when it is unset or not positive. */
 export function modelTimeoutMs(options: IDataObject): number {

@@ -8,7 +8,7 @@ import { checkWorkflowSchema } from '../schema';
 import { checkConnections, type WiredNode } from './connections';
 import { describeError, IssueCollector, pointer, type ValidationIssue, type ValidationResult, type ValidationStats } from './issues';
 import { checkNodeParameters } from './parameters';
-import { DEFAULT_POLICY, type ValidationPolicy } from './policy';
+import { mergePolicy, type ValidationPolicy } from './policy';
 import { didYouMean, suggestNodeTypes } from './suggest';
 import { unwrapWorkflow } from './unwrap';
 import { isObject } from '../json-value';
@@ -59,7 +59,7 @@ export function validateWorkflow(value: unknown, options: ValidateOptions): Vali
 
 function validateInto(value: unknown, options: ValidateOptions, issues: IssueCollector, stats: ValidationStats): void {
   const { catalog } = options;
-  const policy: ValidationPolicy = { ...DEFAULT_POLICY, ...options.policy };
+  const policy: ValidationPolicy = mergePolicy(options.policy);
 
   let input = value;
   if (typeof input === 'string') {
