@@ -1,9 +1,11 @@
 /**
  * A bound on every call to a fine-tuning service: connecting, sending, the answer, and
  * the SDK's own retries together. An SDK timeout is per request, so its retries multiply
- * it; here one deadline covers the whole call, aborts the requests still in flight (the
- * fetch handed to the SDK joins the call's signal, found through AsyncLocalStorage), and
- * fails with a `timeout` TrainerError naming the server.
+ * it; here one deadline covers the whole call and fails with a `timeout` TrainerError
+ * naming the server. The call's signal is found through AsyncLocalStorage: the SDK
+ * clients take it as every request's signal (`currentCallSignal`, so an expired call is
+ * not retried), and the fetch handed to the provider joins it (requests made outside the
+ * SDK, such as Together's upload).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { TrainerError } from './errors';
@@ -27,8 +29,12 @@ export function timeoutError(ms: number, target: DeadlineTarget): TrainerError {
   return new TrainerError('timeout', `${target.label} at ${target.baseURL} did not answer within ${seconds} s (timeout): check that the server is up and reachable, or allow it longer`);
 }
 
+const callSignal = new AsyncLocalStorage<AbortSignal>();
+
+/** The signal of the bounded call running now (undefined outside one). */
+export const currentCallSignal = (): AbortSignal | undefined => callSignal.getStore();
+
 export function withDeadline(ms: number, target: DeadlineTarget, baseFetch?: typeof fetch): Deadline {
-  const callSignal = new AsyncLocalStorage<AbortSignal>();
   const fetcher: typeof fetch = (input, init) => {
     const signal = callSignal.getStore();
     const base = baseFetch ?? globalThis.fetch;
