@@ -6,7 +6,7 @@
  * answers ends the command with an error naming it.
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
@@ -328,5 +328,32 @@ describe('three processes sharing one registry', () => {
     expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
     expect(results.filter((r) => !r.reused)).toHaveLength(1);
     expect(new JobRegistry(registry).jobs()).toHaveLength(1);
+  });
+});
+
+describe('README and --help agree for train', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## `flowtune train`'), readme.indexOf('\n## ', readme.indexOf('## `flowtune train`') + 1));
+  const usage = /```bash\n([\s\S]*?)```/.exec(section)![1];
+
+  async function help(sub: string): Promise<Set<string>> {
+    const run = io();
+    expect(await runCli(['train', sub, '--help'], run.io)).toBe(0);
+    return new Set(run.out.join('').match(/--[a-z][a-z-]*/g) ?? []);
+  }
+
+  it.each(['start', 'status', 'watch', 'cancel', 'list', 'models', 'export'])('every flag the README gives `train %s` exists, and --provider is shown as --help has it', async (sub) => {
+    const lines = usage.split('\n').filter((l) => new RegExp(`^flowtune train (\\S*\\b${sub}\\b\\S*)`).test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    // Continuation lines of `start` belong to it.
+    const text = sub === 'start' ? usage.slice(0, usage.indexOf('flowtune train status')) : lines.join('\n');
+    const flags = await help(sub);
+    for (const flag of (text.replace(/#.*$/gm, '').match(/--[a-z][a-z-]*/g) ?? [])) expect([sub, flag, flags.has(flag)]).toEqual([sub, flag, true]);
+    if (['list', 'models', 'start'].includes(sub)) expect(text).toMatch(/ --provider (p|openai)/); // required there
+  });
+
+  it('every option of `train start` is in the README', async () => {
+    const documented = new Set(section.match(/--[a-z][a-z-]*/g) ?? []);
+    for (const flag of await help('start')) if (flag !== '--help') expect([flag, documented.has(flag)]).toEqual([flag, true]);
   });
 });
