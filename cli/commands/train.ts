@@ -150,12 +150,13 @@ function loraOf(options: StartOptions): LoraSettings | undefined {
 /** Every option of `start` as values: usage errors here, before any file is read or any call is made. */
 function startSettings(options: StartOptions) {
   const lora = loraOf(options);
+  // --interval is used only after the job exists (--watch): a bad value must stop the launch.
+  intervalMs(options.interval);
+  timeoutOption(options.timeout);
   return {
     method: methodOf(options),
     ...(lora ? { lora } : {}),
     ...(options.seed !== undefined ? { seed: wholeNumber(options.seed, '--seed', 0, 2 ** 31 - 1) } : {}),
-    intervalMs: intervalMs(options.interval),
-    timeoutMs: timeoutOption(options.timeout),
   };
 }
 
