@@ -461,9 +461,9 @@ describe('Job → Create', () => {
   });
 
   it("uses the items' split field, refuses a job above the cost limit, and converts prompt/completion", async () => {
-    const items = chatItems(12).map((item, i) => ({ json: { ...item.json, split: i < 3 ? 'validation' : 'train' } }));
+    const items = chatItems(13).map((item, i) => ({ json: { ...item.json, split: i < 3 ? 'validation' : 'train' } }));
     const { output } = await run(createParameters({ validationSource: 'field' }), items);
-    expect(output[0][0].json.estimate).toMatchObject({ trainingExamples: 9, validationExamples: 3 });
+    expect(output[0][0].json.estimate).toMatchObject({ trainingExamples: 10, validationExamples: 3 });
 
     const expensive = await failure(run(createParameters({ options: { epochs: 50, maxCostUsd: 0.0001 } }), chatItems(12, 50)));
     expect(expensive.message).toMatch(/^The estimated training cost, \$0\.\d\d, is above the maximum of \$0\.0001: nothing was uploaded$/);
@@ -506,6 +506,18 @@ describe('Job → Create', () => {
   it('checks the hyperparameters before sending anything', async () => {
     const error = await failure(run(createParameters({ options: { epochs: 51 } }), chatItems(12)));
     expect(error.message).toBe('Epochs must be a whole number from 1 to 50 (got 51)');
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('refuses an option the provider does not have, and data it would certainly reject, before any upload', async () => {
+    // OpenAI takes a multiplier, not an absolute learning rate: refused, not silently dropped.
+    const error = await failure(run(createParameters({ options: { learningRate: 0.0001 } }), chatItems(12)));
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect(error.message).toBe('OpenAI does not take Learning Rate: remove it from Options (nothing was uploaded)');
+    expect(error.description).toBe('For supervised training it takes Epochs, Batch Size, Learning Rate Multiplier, Seed.');
+    // Nine examples: OpenAI's minimum is ten.
+    const few = await failure(run(createParameters({ validationSource: 'none' }), chatItems(9)));
+    expect(few.message).toMatch(/has 9 example\(s\); OpenAI needs at least 10 to fine-tune\. Nothing was uploaded\./);
     expect(fake.requests).toHaveLength(0);
   });
 });

@@ -248,8 +248,11 @@ describe('Azure and Nebius', () => {
     const { job } = await launchJob(r, planLaunch(r), { registry: new JobRegistry(tmp()), ...quick });
     const body = fake.requestsTo('/v1/fine_tuning/jobs', 'POST')[0].body as { method: { supervised: { hyperparameters: Record<string, unknown> } } };
     expect(body.method.supervised.hyperparameters).toEqual({ n_epochs: 3, batch_size: 8, learning_rate: 0.00002, lora: true, lora_r: 16, lora_alpha: 32 });
+    // Refused before anything is sent (the provider registry knows Nebius takes an absolute rate).
     const bad = request({ provider, baseURL, model: 'meta-llama/Meta-Llama-3.1-8B-Instruct', method: { type: 'supervised', learningRateMultiplier: 2 } });
-    await expect(launchJob(bad, planLaunch(bad), { registry: new JobRegistry(tmp()), ...quick })).rejects.toThrow(/absolute learning rate/);
+    const sent = fake.requests.length;
+    expect(() => planLaunch(bad)).toThrow(/does not take learning-rate multiplier .*absolute learning rate/);
+    expect(fake.requests).toHaveLength(sent);
 
     fake.advance(job.id);
     const serving = await provider.servingFor(job.id);

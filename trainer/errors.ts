@@ -3,7 +3,7 @@
  * errors (openai, together-ai: same shape — `status`, `error.code`, `error.message`)
  * are classified once, here.
  */
-import type { ProviderName } from './types';
+import type { ProviderName, TrainingSetting } from './types';
 
 export type TrainerErrorKind =
   | 'missing_key'
@@ -15,6 +15,10 @@ export type TrainerErrorKind =
   | 'quota'
   | 'not_found'
   | 'unreachable'
+  /** No answer within the deadline (the request may still have been carried out). */
+  | 'timeout'
+  /** Another flowtune process holds the lock of this launch. */
+  | 'locked'
   | 'server'
   | 'unsupported'
   | 'bad_request'
@@ -28,6 +32,25 @@ export class TrainerError extends Error {
     readonly status?: number,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Settings the chosen service does not take (refused before anything is sent, never
+ * dropped). The CLI and the node name them in their own words from these fields.
+ */
+export class UnsupportedSettingsError extends TrainerError {
+  override name = 'UnsupportedSettingsError';
+  constructor(
+    readonly provider: ProviderName,
+    readonly method: string,
+    /** The settings given that the service does not take. */
+    readonly settings: readonly TrainingSetting[],
+    /** What it takes for this method. */
+    readonly supported: readonly TrainingSetting[],
+    message: string,
+  ) {
+    super('unsupported', message);
   }
 }
 
@@ -127,7 +150,7 @@ export function describeProviderError(error: unknown, provider: ProviderName, co
  * connection, 5xx)? Then a retry of paid work must first look for what it may have created.
  */
 export function isAmbiguousFailure(error: unknown): boolean {
-  if (error instanceof TrainerError) return error.kind === 'unreachable' || error.kind === 'server';
+  if (error instanceof TrainerError) return error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'server';
   const e = (error ?? {}) as WireError;
   if (e.status !== undefined) return e.status >= 500 || e.status === 408 || e.status === 409;
   return error instanceof Error;

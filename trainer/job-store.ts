@@ -4,12 +4,15 @@
  * after a crash; `start` consults it before creating anything. One JSON file, written
  * to a temp file and renamed, under the user's config folder (`FLOWTUNE_HOME`, or
  * `--registry`, overrides). Artifacts of a job (metrics CSV, loss curve) live beside it
- * in `jobs/<provider>-<jobId>/`.
+ * in `jobs/<provider>-<jobId>/`. Several processes may share the folder: every change is a
+ * read-modify-write under `jobs.json.lock`, and a launch holds `locks/launch-<key>.lock`
+ * from the look-up of its twin to the record of its job (see launch.ts).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../dataset/writer';
+import { withFileLockSync } from './file-lock';
 import type { ProviderName } from './types';
 
 export interface JobRecord {
@@ -79,9 +82,19 @@ export class JobRegistry {
     }
   }
 
-  private write(data: RegistryFile): void {
+  /** Read, change and write back without losing another process's change made in between. */
+  private change(edit: (data: RegistryFile) => void): void {
     mkdirSync(this.dir, { recursive: true });
-    writeFileAtomic(this.file, `${JSON.stringify(data, null, 2)}\n`);
+    withFileLockSync(`${this.file}.lock`, { purpose: 'updating the job registry', waitMs: 10_000 }, () => {
+      const data = this.read();
+      edit(data);
+      writeFileAtomic(this.file, `${JSON.stringify(data, null, 2)}\n`);
+    });
+  }
+
+  /** The lock file a launch with this idempotency key holds from twin look-up to record. */
+  launchLockFile(key: string): string {
+    return path.join(this.dir, 'locks', `launch-${key.replace(/[^A-Za-z0-9_-]/g, '_')}.lock`);
   }
 
   jobs(): JobRecord[] {
@@ -98,19 +111,19 @@ export class JobRegistry {
 
   /** Insert or update (by provider + job id). */
   save(record: JobRecord): void {
-    const data = this.read();
-    const index = data.jobs.findIndex((j) => j.jobId === record.jobId && j.provider === record.provider);
-    if (index >= 0) data.jobs[index] = { ...data.jobs[index], ...record };
-    else data.jobs.push(record);
-    this.write(data);
+    this.change((data) => {
+      const index = data.jobs.findIndex((j) => j.jobId === record.jobId && j.provider === record.provider);
+      if (index >= 0) data.jobs[index] = { ...data.jobs[index], ...record };
+      else data.jobs.push(record);
+    });
   }
 
   update(jobId: string, patch: Partial<JobRecord>): void {
-    const data = this.read();
-    const record = data.jobs.find((j) => j.jobId === jobId);
-    if (!record) return;
-    Object.assign(record, patch);
-    this.write(data);
+    if (!this.find(jobId)) return;
+    this.change((data) => {
+      const record = data.jobs.find((j) => j.jobId === jobId);
+      if (record) Object.assign(record, patch);
+    });
   }
 
   upload(provider: ProviderName, baseURL: string, sha256: string): UploadRecord | undefined {
@@ -118,16 +131,16 @@ export class JobRegistry {
   }
 
   saveUpload(record: UploadRecord): void {
-    const data = this.read();
-    data.uploads = data.uploads.filter((u) => !(u.provider === record.provider && u.baseURL === record.baseURL && u.sha256 === record.sha256));
-    data.uploads.push(record);
-    this.write(data);
+    this.change((data) => {
+      data.uploads = data.uploads.filter((u) => !(u.provider === record.provider && u.baseURL === record.baseURL && u.sha256 === record.sha256));
+      data.uploads.push(record);
+    });
   }
 
   forgetUpload(fileId: string): void {
-    const data = this.read();
-    data.uploads = data.uploads.filter((u) => u.fileId !== fileId);
-    this.write(data);
+    this.change((data) => {
+      data.uploads = data.uploads.filter((u) => u.fileId !== fileId);
+    });
   }
 
   /** Folder of a job's artifacts (created). */

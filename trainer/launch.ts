@@ -1,18 +1,26 @@
 /**
- * Launching a fine-tuning job safely: check the data before anything is uploaded,
- * estimate the cost (the caller asks before spending), and create the job at most
- * once. The SDKs retry creation blindly on timeouts and 5xx; here every launch carries
- * a deterministic key (hash of the data and the parameters) in its metadata, and before
- * any create — first try, retry or relaunch after a crash — the registry and the
- * provider are searched for a live job with that key.
+ * Launching a fine-tuning job safely: check the settings against what the chosen
+ * service takes and the data against what it will accept (format for the method, fewest
+ * examples) before anything is uploaded, estimate the cost (the caller asks before
+ * spending), and create the job at most once. The SDKs retry creation blindly on
+ * timeouts and 5xx; here every launch carries a deterministic key (hash of the data and
+ * the parameters) in its metadata, and before any create — first try, retry or relaunch
+ * after a crash — the registry and the provider are searched for a live job with that
+ * key. With a registry, the launch holds a lock per key from that search to the record
+ * of the job, so concurrent launches on one machine find each other's job; after every
+ * create the provider is searched again and later twins (other machines, lost answers)
+ * are cancelled.
  */
 import { createHash } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { checkJsonl, type CheckResult } from '../dataset/check';
+import { checkPreferenceJsonl } from '../dataset/check-preference';
 import { estimateTrainingCost, type TrainingCostEstimate } from '../dataset/cost';
-import { describeProviderError, isRetryable, TrainerError } from './errors';
+import { describeProviderError, isRetryable, TrainerError, UnsupportedSettingsError } from './errors';
+import { withFileLock } from './file-lock';
 import type { JobRegistry } from './job-store';
-import type { CreateJobRequest, FineTuneJob, FineTuneProvider, LoraSettings, TrainingMethod } from './types';
+import { PROVIDERS, SETTING_LABELS } from './providers';
+import type { CreateJobRequest, FineTuneJob, FineTuneProvider, LoraSettings, TrainingMethod, TrainingSetting } from './types';
 
 /** Metadata key holding the idempotency key on the provider's side. */
 export const IDEMPOTENCY_METADATA_KEY = 'flowtune_key';
@@ -67,8 +75,52 @@ export type DataLaunchPlan = LaunchPlan & { training: CheckResult; cost: Trainin
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
+const given = (v: unknown) => v !== undefined && v !== 'auto';
+
+/** The settings a request sets (an `'auto'` or absent value sets nothing). */
+export function settingsOf(request: Pick<LaunchRequest, 'method' | 'lora' | 'seed'>): TrainingSetting[] {
+  const { method, lora } = request;
+  const set: Array<[TrainingSetting, unknown]> = [
+    ['epochs', method.nEpochs],
+    ['batchSize', method.batchSize],
+    ['learningRateMultiplier', method.learningRateMultiplier],
+    ['learningRate', method.learningRate],
+    ['beta', method.type === 'dpo' ? method.beta : undefined],
+    ['lora', lora?.enabled],
+    ['loraR', lora?.r],
+    ['loraAlpha', lora?.alpha],
+    ['loraDropout', lora?.dropout],
+    ['seed', request.seed],
+  ];
+  return set.filter(([, v]) => given(v)).map(([k]) => k);
+}
+
+/** Does the chosen service offer the method and take every setting given? The problem as data, or undefined. */
+export function settingsProblem(request: Pick<LaunchRequest, 'provider' | 'method' | 'lora' | 'seed'>): TrainerError | undefined {
+  const info = PROVIDERS[request.provider.name];
+  const type = request.method.type;
+  const supported = info.training.methods[type];
+  if (!supported) {
+    const offered = Object.keys(info.training.methods).join(', ');
+    return new TrainerError('unsupported', `${info.label} does not offer ${type} training (it offers: ${offered})`);
+  }
+  const refused = settingsOf(request).filter((s) => !supported.includes(s));
+  if (refused.length === 0) return undefined;
+  const words = (list: readonly TrainingSetting[]) => list.map((s) => SETTING_LABELS[s]).join(', ');
+  return new UnsupportedSettingsError(
+    info.name,
+    type,
+    refused,
+    supported,
+    `${info.label} does not take ${words(refused)} for ${type} training (it takes: ${words(supported)}); nothing was sent`,
+  );
+}
+
+const MAX_SEED = 2 ** 31 - 1;
+
 /** Validate epochs and friends before anything leaves the machine. */
-function checkMethod(method: TrainingMethod): void {
+function checkMethod(request: Pick<LaunchRequest, 'method' | 'lora' | 'seed'>): void {
+  const { method, lora, seed } = request;
   const n = method.nEpochs;
   if (n !== undefined && n !== 'auto' && (!Number.isInteger(n) || n < 1 || n > 50)) throw new TrainerError('bad_request', `epochs must be a whole number from 1 to 50 (got ${n})`);
   const b = method.batchSize;
@@ -76,7 +128,18 @@ function checkMethod(method: TrainingMethod): void {
   const lr = method.learningRateMultiplier;
   if (lr !== undefined && lr !== 'auto' && !(lr > 0)) throw new TrainerError('bad_request', `learning-rate multiplier must be > 0 (got ${lr})`);
   if (method.learningRate !== undefined && !(method.learningRate > 0)) throw new TrainerError('bad_request', `learning rate must be > 0 (got ${method.learningRate})`);
+  if (method.type === 'dpo' && method.beta !== undefined && method.beta !== 'auto' && !(method.beta > 0)) throw new TrainerError('bad_request', `DPO beta must be > 0 (got ${method.beta})`);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED)) throw new TrainerError('bad_request', `seed must be a whole number from 0 to ${MAX_SEED} (got ${seed})`);
+  if (lora?.r !== undefined && !(Number.isInteger(lora.r) && lora.r >= 1)) throw new TrainerError('bad_request', `LoRA rank must be a whole number ≥ 1 (got ${lora.r})`);
+  if (lora?.alpha !== undefined && !(lora.alpha > 0)) throw new TrainerError('bad_request', `LoRA alpha must be > 0 (got ${lora.alpha})`);
+  if (lora?.dropout !== undefined && !(lora.dropout >= 0 && lora.dropout < 1)) throw new TrainerError('bad_request', `LoRA dropout must be from 0 to below 1 (got ${lora.dropout})`);
 }
+
+/** The data format a method trains on: chat examples, or preference pairs for DPO. */
+const CHECKER: Record<TrainingMethod['type'], (text: string, model: string) => CheckResult> = {
+  supervised: checkJsonl,
+  dpo: checkPreferenceJsonl,
+};
 
 function fileErrors(file: DataFile, result: CheckResult): TrainerError | undefined {
   if (result.errors.length === 0 && result.examples > 0) return undefined;
@@ -90,14 +153,21 @@ function fileErrors(file: DataFile, result: CheckResult): TrainerError | undefin
 export function planLaunch(request: DataLaunchRequest): DataLaunchPlan;
 export function planLaunch(request: LaunchRequest): LaunchPlan;
 export function planLaunch(request: LaunchRequest): LaunchPlan {
-  checkMethod(request.method);
+  checkMethod(request);
+  const problem = settingsProblem(request);
+  if (problem) throw problem;
   const checked = (file: DataFile): CheckResult => {
-    const result = checkJsonl(file.content.toString('utf8'), request.model);
+    const result = CHECKER[request.method.type](file.content.toString('utf8'), request.model);
     const error = fileErrors(file, result);
     if (error) throw error;
     return result;
   };
   const training = isDataFile(request.training) ? checked(request.training) : undefined;
+  const { label, training: facts } = PROVIDERS[request.provider.name];
+  if (training && facts.minExamples !== undefined && training.examples < facts.minExamples) {
+    const file = request.training as DataFile;
+    throw new TrainerError('invalid_file', `${file.path} has ${training.examples} example(s); ${label} needs at least ${facts.minExamples} to fine-tune. Nothing was uploaded.`);
+  }
   const validation = request.validation && isDataFile(request.validation) ? checked(request.validation) : undefined;
   const epochs = typeof request.method.nEpochs === 'number' ? request.method.nEpochs : undefined;
   const cost = training
@@ -144,6 +214,8 @@ export interface LaunchDeps {
   attempts?: number;
   /** Pause before attempt n (ms); default 2 s, 4 s, 8 s… */
   backoffMs?: (attempt: number) => number;
+  /** Longest wait for another process launching the same job (ms, default 15 minutes). */
+  lockWaitMs?: number;
 }
 
 export interface LaunchResult {
@@ -191,7 +263,7 @@ async function uploadOnce(request: LaunchRequest, file: DataFile | ProviderFile,
   return uploaded.id;
 }
 
-/** Of the live jobs carrying `key`, keep the oldest and cancel the others (duplicates of a lost answer). */
+/** Of the live jobs carrying `key`, keep the oldest and cancel the others (duplicates of a lost answer or of a concurrent launch). */
 async function keepFirstOfKey(request: LaunchRequest, key: string, created: FineTuneJob, status: (message: string) => void): Promise<FineTuneJob> {
   const live: FineTuneJob[] = [];
   try {
@@ -199,13 +271,15 @@ async function keepFirstOfKey(request: LaunchRequest, key: string, created: Fine
   } catch {
     return created; // the job exists; the check is best effort
   }
+  // Oldest first. Within one second the provider's own order (newest first) decides, so that
+  // every launcher sharing the key keeps the same job; one it does not list yet is the newest.
+  live.reverse();
   if (!live.some((j) => j.id === created.id)) live.push(created);
-  // Oldest first; at the same second, the job of the earlier request (not the one just created).
-  live.sort((a, b) => a.createdAt - b.createdAt || Number(a.id === created.id) - Number(b.id === created.id) || (a.id < b.id ? -1 : 1));
+  live.sort((a, b) => a.createdAt - b.createdAt);
   for (const twin of live.slice(1)) {
     try {
       await request.provider.cancelJob(twin.id);
-      status(`cancelled ${twin.id}: a duplicate of ${live[0].id} created by a retried request`);
+      status(`cancelled ${twin.id}: a duplicate of ${live[0].id} (same data and settings)`);
     } catch {
       status(`could not cancel ${twin.id}, a duplicate of ${live[0].id}: cancel it with flowtune train cancel ${twin.id}`);
     }
@@ -215,6 +289,21 @@ async function keepFirstOfKey(request: LaunchRequest, key: string, created: Fine
 
 /** Upload (once) and create (at most once per key). Call after the user agreed to the plan's cost. */
 export async function launchJob(request: LaunchRequest, plan: LaunchPlan, deps: LaunchDeps): Promise<LaunchResult> {
+  const { registry } = deps;
+  if (!registry) return launchUnlocked(request, plan, deps);
+  const status = deps.onStatus ?? (() => undefined);
+  return withFileLock(
+    registry.launchLockFile(plan.key),
+    {
+      purpose: `launching a ${request.provider.name} job with key ${plan.key}`,
+      waitMs: deps.lockWaitMs ?? 15 * 60_000,
+      onWait: (owner) => status(`another flowtune process${owner ? ` (pid ${owner.pid})` : ''} is launching a job with the same data and settings: waiting for it`),
+    },
+    () => launchUnlocked(request, plan, deps),
+  );
+}
+
+async function launchUnlocked(request: LaunchRequest, plan: LaunchPlan, deps: LaunchDeps): Promise<LaunchResult> {
   const { registry } = deps;
   const status = deps.onStatus ?? (() => undefined);
   const attempts = deps.attempts ?? 3;
@@ -266,9 +355,10 @@ export async function launchJob(request: LaunchRequest, plan: LaunchPlan, deps: 
     };
     try {
       const job = await request.provider.createJob(create);
-      // A create that timed out may still land after our look-up: after a retry, keep the
-      // first job with this key and cancel later twins while they are still queued.
-      const kept = attempt > 1 ? await keepFirstOfKey(request, plan.key, job, status) : job;
+      // A create that timed out may still land after our look-up, and a launch elsewhere (no
+      // shared registry) may have raced ours: keep the first job with this key and cancel
+      // later twins while they are still queued.
+      const kept = await keepFirstOfKey(request, plan.key, job, status);
       remember(kept, trainingFile, validationFile);
       return { job: kept, reused: kept.id !== job.id };
     } catch (error) {

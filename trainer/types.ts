@@ -52,7 +52,10 @@ export interface DpoMethod {
 
 export type TrainingMethod = SupervisedMethod | DpoMethod;
 
-/** LoRA settings for services that train adapters (Nebius, Together). Ignored elsewhere. */
+/** A training setting flowtune can send; which ones each service takes is in the provider registry. */
+export type TrainingSetting = 'epochs' | 'batchSize' | 'learningRateMultiplier' | 'learningRate' | 'beta' | 'lora' | 'loraR' | 'loraAlpha' | 'loraDropout' | 'seed';
+
+/** LoRA settings for services that train adapters (Nebius, Together); refused elsewhere. */
 export interface LoraSettings {
   enabled?: boolean;
   r?: number;

@@ -3,14 +3,18 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { describeProviderError, sunsetNotice, TrainerError } from '../../trainer/errors';
+import { describeProviderError, sunsetNotice, TrainerError, UnsupportedSettingsError } from '../../trainer/errors';
 import { JobRegistry } from '../../trainer/job-store';
 import { launchJob, planLaunch, sourceName, type DataFile, type DataLaunchPlan, type DataLaunchRequest } from '../../trainer/launch';
 import { createProvider, isProviderName, PROVIDER_NAMES, PROVIDERS, type ResolvedProvider } from '../../trainer/providers';
-import type { FineTuneJob, TrainingMethod } from '../../trainer/types';
+import type { FineTuneJob, LoraSettings, TrainingMethod, TrainingSetting } from '../../trainer/types';
 import { saveJobMetrics, watchJob, type WatchUpdate } from '../../trainer/watch';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
+import { addTimeoutOption, numberOption, timeoutOption } from '../options';
 import { UsageError } from './catalog';
+
+/** Seconds one call to a fine-tuning service may take (uploads of large files included). */
+const DEFAULT_TIMEOUT_SECONDS = 300;
 
 interface ProviderOptions {
   provider?: string;
@@ -19,6 +23,7 @@ interface ProviderOptions {
   organization?: string;
   registry?: string;
   json?: boolean;
+  timeout: string;
 }
 
 interface StartOptions extends ProviderOptions {
@@ -45,12 +50,41 @@ interface WatchOptions extends ProviderOptions {
   interval: string;
 }
 
-const positive = (value: string | undefined, flag: string, integer = false): number | undefined => {
-  if (value === undefined) return undefined;
+/** A number > 0 without a natural upper bound (learning rates, beta, LoRA alpha). */
+const positive = (value: string, flag: string): number => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`${flag} must be a ${integer ? 'whole ' : ''}number > 0 (got "${value}")`);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a number > 0 (got "${value}")`);
   return n;
 };
+
+const wholeNumber = (value: string, flag: string, min: number, max: number) => numberOption(value, flag, { min, max, integer: true });
+const intervalMs = (value: string) => numberOption(value, '--interval', { min: 0.001, max: 86_400 }) * 1000;
+
+/** The flag of each training setting (`lora` on/off has none: --lora-r and --lora-alpha turn it on). */
+const SETTING_FLAGS: Readonly<Record<TrainingSetting, string | undefined>> = {
+  epochs: '--epochs',
+  batchSize: '--batch-size',
+  learningRateMultiplier: '--learning-rate-multiplier',
+  learningRate: '--learning-rate',
+  beta: '--beta',
+  lora: undefined,
+  loraR: '--lora-r',
+  loraAlpha: '--lora-alpha',
+  loraDropout: undefined,
+  seed: '--seed',
+};
+
+/** A setting the provider does not take, in flags: a usage error (never dropped silently). */
+function unsupportedUsage(error: UnsupportedSettingsError): UsageError {
+  const flags = (list: readonly TrainingSetting[]) => list.flatMap((s) => (SETTING_FLAGS[s] ? [SETTING_FLAGS[s]] : []));
+  const refused = flags(error.settings);
+  if (refused.length === 0) return new UsageError(error.message);
+  const label = PROVIDERS[error.provider].label;
+  return new UsageError(
+    `${refused.join(', ')} ${refused.length === 1 ? 'is not a setting' : 'are not settings'} of ${label} for --method ${error.method} ` +
+      `(it takes ${flags(error.supported).join(', ')}); nothing was uploaded`,
+  );
+}
 
 function registryOf(options: ProviderOptions): JobRegistry {
   return options.registry ? new JobRegistry(options.registry) : new JobRegistry();
@@ -58,10 +92,12 @@ function registryOf(options: ProviderOptions): JobRegistry {
 
 /** The provider of a known job comes from the registry; otherwise from --provider. */
 function providerFor(options: ProviderOptions, io: CliIO, jobId?: string): ResolvedProvider {
+  const timeout = timeoutOption(options.timeout);
   const record = jobId ? registryOf(options).find(jobId) : undefined;
   const provider = options.provider ?? record?.provider;
   if (!provider) throw new UsageError(`--provider is required (${PROVIDER_NAMES.join(', ')})${jobId ? `: job ${jobId} is not in the local registry` : ''}`);
   return createProvider({
+    timeout,
     provider,
     ...(options.apiKey ? { apiKey: options.apiKey } : {}),
     ...((options.baseUrl ?? (record && record.provider === provider ? record.baseURL : undefined)) ? { baseURL: options.baseUrl ?? record!.baseURL } : {}),
@@ -91,14 +127,37 @@ function dataFiles(options: StartOptions): { training: DataFile; validation?: Da
 
 function methodOf(options: StartOptions): TrainingMethod {
   const common = {
-    ...(options.epochs !== undefined ? { nEpochs: positive(options.epochs, '--epochs', true)! } : {}),
-    ...(options.batchSize !== undefined ? { batchSize: positive(options.batchSize, '--batch-size', true)! } : {}),
-    ...(options.learningRateMultiplier !== undefined ? { learningRateMultiplier: positive(options.learningRateMultiplier, '--learning-rate-multiplier')! } : {}),
-    ...(options.learningRate !== undefined ? { learningRate: positive(options.learningRate, '--learning-rate')! } : {}),
+    ...(options.epochs !== undefined ? { nEpochs: wholeNumber(options.epochs, '--epochs', 1, 50) } : {}),
+    ...(options.batchSize !== undefined ? { batchSize: wholeNumber(options.batchSize, '--batch-size', 1, 4096) } : {}),
+    ...(options.learningRateMultiplier !== undefined ? { learningRateMultiplier: positive(options.learningRateMultiplier, '--learning-rate-multiplier') } : {}),
+    ...(options.learningRate !== undefined ? { learningRate: positive(options.learningRate, '--learning-rate') } : {}),
   };
-  if (options.method === 'dpo') return { type: 'dpo', ...common, ...(options.beta !== undefined ? { beta: positive(options.beta, '--beta')! } : {}) };
+  if (options.method === 'dpo') return { type: 'dpo', ...common, ...(options.beta !== undefined ? { beta: positive(options.beta, '--beta') } : {}) };
   if (options.method !== 'supervised') throw new UsageError(`--method must be supervised or dpo (got "${options.method}")`);
+  if (options.beta !== undefined) throw new UsageError('--beta applies to --method dpo only');
   return { type: 'supervised', ...common };
+}
+
+function loraOf(options: StartOptions): LoraSettings | undefined {
+  if (options.loraR === undefined && options.loraAlpha === undefined) return undefined;
+  return {
+    enabled: true,
+    ...(options.loraR !== undefined ? { r: wholeNumber(options.loraR, '--lora-r', 1, 1024) } : {}),
+    ...(options.loraAlpha !== undefined ? { alpha: positive(options.loraAlpha, '--lora-alpha') } : {}),
+  };
+}
+
+/** Every option of `start` as values: usage errors here, before any file is read or any call is made. */
+function startSettings(options: StartOptions) {
+  const lora = loraOf(options);
+  // --interval is used only after the job exists (--watch): a bad value must stop the launch.
+  intervalMs(options.interval);
+  timeoutOption(options.timeout);
+  return {
+    method: methodOf(options),
+    ...(lora ? { lora } : {}),
+    ...(options.seed !== undefined ? { seed: wholeNumber(options.seed, '--seed', 0, 2 ** 31 - 1) } : {}),
+  };
 }
 
 const usd = (n: number | null) => (n === null ? 'unknown (no price for this model: see --prices)' : `$${n.toFixed(2)}`);
@@ -143,6 +202,7 @@ async function guarded(io: CliIO, provider: string | undefined, action: () => Pr
     return await action();
   } catch (error) {
     if (error instanceof UsageError) throw error;
+    if (error instanceof UnsupportedSettingsError) throw unsupportedUsage(error);
     const described = error instanceof TrainerError ? error : describeProviderError(error, provider !== undefined && isProviderName(provider) ? provider : 'openai');
     io.stderr(`flowtune: ${described.message}\n`);
     return EXIT_USAGE;
@@ -150,6 +210,7 @@ async function guarded(io: CliIO, provider: string | undefined, action: () => Pr
 }
 
 async function runStart(options: StartOptions, io: CliIO): Promise<number> {
+  const { method, lora, seed } = startSettings(options);
   const resolved = providerFor(options, io);
   const { training, validation } = dataFiles(options);
   const request: DataLaunchRequest = {
@@ -158,14 +219,13 @@ async function runStart(options: StartOptions, io: CliIO): Promise<number> {
     training,
     ...(validation ? { validation } : {}),
     model: options.model,
-    method: methodOf(options),
-    ...(options.loraR !== undefined || options.loraAlpha !== undefined
-      ? { lora: { enabled: true, ...(options.loraR ? { r: positive(options.loraR, '--lora-r', true)! } : {}), ...(options.loraAlpha ? { alpha: positive(options.loraAlpha, '--lora-alpha', true)! } : {}) } }
-      : {}),
+    method,
+    ...(lora ? { lora } : {}),
     ...(options.suffix ? { suffix: options.suffix } : {}),
-    ...(options.seed !== undefined ? { seed: Number(options.seed) } : {}),
+    ...(seed !== undefined ? { seed } : {}),
     ...(options.prices ? { prices: options.prices } : {}),
   };
+  // Settings against the provider, data format for the method, fewest examples: all local.
   const plan = planLaunch(request);
   const log = options.json ? io.stderr : io.stdout;
   log(planSummary(request, plan, resolved));
@@ -232,12 +292,13 @@ function progressFor(io: CliIO, json: boolean): { update(u: WatchUpdate): void; 
 }
 
 async function runWatch(jobId: string, options: ProviderOptions & { interval: string }, io: CliIO): Promise<number> {
+  const interval = intervalMs(options.interval);
   const resolved = providerFor(options, io, jobId);
   const registry = registryOf(options);
   const progress = progressFor(io, !!options.json);
   const signal = io.interrupt?.();
   const result = await watchJob(resolved.provider, jobId, {
-    intervalMs: positive(options.interval, '--interval')! * 1000,
+    intervalMs: interval,
     ...(signal ? { signal } : {}),
     onUpdate: (u) => progress.update(u),
   }).finally(() => progress.stop());
@@ -260,9 +321,12 @@ async function runWatch(jobId: string, options: ProviderOptions & { interval: st
   return EXIT_OK;
 }
 
-function addProviderOptions(command: Command): Command {
-  return command
-    .option('--provider <name>', `${PROVIDER_NAMES.join(', ')} (default: the job's, from the local registry)`)
+/** `fromRegistry`: commands on one job take its provider from the local registry; the others need --provider. */
+function addProviderOptions(command: Command, fromRegistry = true): Command {
+  const withProvider = fromRegistry
+    ? command.option('--provider <name>', `${PROVIDER_NAMES.join(', ')} (default: the job's, from the local registry)`)
+    : command.requiredOption('--provider <name>', PROVIDER_NAMES.join(', '));
+  return addTimeoutOption(withProvider, DEFAULT_TIMEOUT_SECONDS, 'the fine-tuning service')
     .option('--api-key <key>', `API key (or ${Object.values(PROVIDERS).map((p) => p.keyEnv).join(', ')})`)
     .option('--base-url <url>', 'API base URL (OpenAI-compatible services, Azure resource endpoint)')
     .option('--organization <id>', 'OpenAI organization')
@@ -294,6 +358,7 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
       .option('--yes', 'launch without asking (the cost is still printed)')
       .option('--watch', 'follow the job after launching')
       .option('--interval <seconds>', 'polling interval with --watch', '15'),
+    false,
   ).action(async (options: StartOptions) => setExit(await guarded(io, options.provider, () => runStart(options, io))));
 
   addProviderOptions(train.command('status').description('show a job').argument('<jobId>')).action(async (jobId: string, options: ProviderOptions) =>
@@ -327,13 +392,14 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
     ),
   );
 
-  addProviderOptions(train.command('list').description("the provider's fine-tuning jobs, newest first").option('--limit <n>', 'at most this many', '20')).action(
+  addProviderOptions(train.command('list').description("the provider's fine-tuning jobs, newest first").option('--limit <n>', 'at most this many', '20'), false).action(
     async (options: ProviderOptions & { limit: string }) =>
       setExit(
         await guarded(io, options.provider, async () => {
+          const limit = wholeNumber(options.limit, '--limit', 1, 10_000);
           const { provider } = providerFor(options, io);
           const jobs: FineTuneJob[] = [];
-          for await (const job of provider.listJobs({ limit: positive(options.limit, '--limit', true) })) jobs.push(job);
+          for await (const job of provider.listJobs({ limit })) jobs.push(job);
           if (options.json) io.stdout(`${JSON.stringify(jobs.map((j) => ({ ...j, raw: undefined })))}\n`);
           else for (const j of jobs) io.stdout(`${j.id}  ${String(j.status).padEnd(16)} ${j.model}  ${j.fineTunedModel ?? ''}\n`);
           return EXIT_OK;
@@ -341,7 +407,7 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
       ),
   );
 
-  addProviderOptions(train.command('models').description('fine-tuned models of the account')).action(async (options: ProviderOptions) =>
+  addProviderOptions(train.command('models').description('fine-tuned models of the account'), false).action(async (options: ProviderOptions) =>
     setExit(
       await guarded(io, options.provider, async () => {
         const { provider } = providerFor(options, io);

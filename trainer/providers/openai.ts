@@ -19,6 +19,15 @@ import type {
   UploadedFile,
 } from '../types';
 import { parseResultCsv } from '../metrics';
+import { currentCallSignal } from '../deadline';
+
+/** The SDK client; inside a bounded call (deadline.ts) its requests take the call's signal, so an expired call is not retried. */
+class OpenAIClient extends OpenAI {
+  protected override async prepareOptions(options: Parameters<OpenAI['prepareOptions']>[0]): Promise<void> {
+    await super.prepareOptions(options);
+    options.signal ??= currentCallSignal();
+  }
+}
 
 export interface OpenAICompatibleOptions {
   apiKey: string;
@@ -40,7 +49,7 @@ export class OpenAIProvider implements FineTuneProvider {
   protected readonly client: OpenAI;
 
   constructor(protected readonly options: OpenAICompatibleOptions) {
-    this.client = new OpenAI({
+    this.client = new OpenAIClient({
       apiKey: options.apiKey,
       ...(options.baseURL ? { baseURL: options.baseURL } : {}),
       ...(options.organization ? { organization: options.organization } : {}),

@@ -23,6 +23,7 @@
  *   start for you (it bills per hour).
  */
 import Together from 'together-ai';
+import { currentCallSignal } from '../deadline';
 import { TrainerError } from '../errors';
 import type {
   CreateJobRequest,
@@ -242,13 +243,21 @@ async function errorFromResponse(response: Response, fallback: string): Promise<
 // The provider
 // ---------------------------------------------------------------------------------------
 
+/** The SDK client; inside a bounded call (deadline.ts) its requests take the call's signal, so an expired call is not retried. */
+class TogetherClient extends Together {
+  protected override async prepareOptions(options: Parameters<Together['prepareOptions']>[0]): Promise<void> {
+    await super.prepareOptions(options);
+    options.signal ??= currentCallSignal();
+  }
+}
+
 export class TogetherProvider implements FineTuneProvider {
   readonly name: ProviderName = 'together';
   protected readonly client: Together;
   private readonly fetchImpl: typeof fetch;
 
   constructor(protected readonly options: TogetherOptions) {
-    this.client = new Together({
+    this.client = new TogetherClient({
       apiKey: options.apiKey,
       baseURL: options.baseURL ?? TOGETHER_BASE_URL,
       ...(options.fetch ? { fetch: options.fetch } : {}),

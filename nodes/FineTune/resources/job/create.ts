@@ -4,12 +4,13 @@
  * (`planLaunch`), created at most once for the same data and settings (`launchJob`:
  * the idempotency key in the job's metadata), optionally followed to the end.
  */
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INode, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { checkJsonl } from '../../../../dataset/check';
 import { DEFAULT_BUILD_SETTINGS } from '../../../../dataset/build';
 import type { TargetFormat } from '../../../../dataset/prompt';
-import { launchJob, planLaunch, type DataFile, type DataLaunchRequest, type LaunchRequest, type LaunchResult } from '../../../../trainer/launch';
-import type { SupervisedMethod } from '../../../../trainer/types';
+import { UnsupportedSettingsError } from '../../../../trainer/errors';
+import { launchJob, planLaunch, settingsProblem, type DataFile, type DataLaunchRequest, type LaunchRequest, type LaunchResult } from '../../../../trainer/launch';
+import type { SupervisedMethod, TrainingSetting } from '../../../../trainer/types';
 import { fineTuningClient, type FineTuningClient } from '../../shared/client';
 import { inputError } from '../../shared/errors';
 import { checkItemExamples, describeFindings, itemExamples, jsonl, splitLines } from '../../shared/examples';
@@ -271,6 +272,31 @@ function methodProblem(method: SupervisedMethod): string | undefined {
   return undefined;
 }
 
+/** The node's field of each setting it offers. */
+const FIELDS: Partial<Record<TrainingSetting, string>> = {
+  epochs: 'Epochs',
+  batchSize: 'Batch Size',
+  learningRate: 'Learning Rate',
+  learningRateMultiplier: 'Learning Rate Multiplier',
+  seed: 'Seed',
+};
+
+/**
+ * A setting the provider does not take, named by its field (the core check of the CLI,
+ * `settingsProblem`, in node words); `planLaunch` then runs the rest of the same checks.
+ */
+function refuseUnsupported(node: INode, itemIndex: number, serviceLabel: string, request: LaunchRequest): void {
+  const problem = settingsProblem(request);
+  if (!(problem instanceof UnsupportedSettingsError)) return;
+  const names = (list: readonly TrainingSetting[]) => list.flatMap((s) => (FIELDS[s] ? [FIELDS[s]] : []));
+  throw inputError(
+    node,
+    `${serviceLabel} does not take ${names(problem.settings).join(', ')}: remove it from Options (nothing was uploaded)`,
+    itemIndex,
+    `For ${problem.method} training it takes ${names(problem.supported).join(', ')}.`,
+  );
+}
+
 const dollars = (usd: number) => (usd >= 0.01 || usd === 0 ? usd.toFixed(2) : usd.toPrecision(2));
 
 function metadataOf(options: CreateOptions): Record<string, string> | undefined {
@@ -344,7 +370,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     const trainingFileId = String(this.getNodeParameter('trainingFileId', itemIndex)).trim();
     const validationFileId = String(this.getNodeParameter('validationFileId', itemIndex, '')).trim();
     if (trainingFileId === '') throw inputError(node, 'Training File ID is empty', itemIndex);
-    const { provider, baseURL } = await connect();
+    const { provider, baseURL, label } = await connect();
     const request: LaunchRequest = {
       provider,
       baseURL,
@@ -352,6 +378,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
       ...(validationFileId ? { validation: { fileId: validationFileId } } : {}),
       ...common,
     };
+    refuseUnsupported(node, itemIndex, label, request);
     launched = await launchJob(request, planLaunch(request), {});
   } else if (LOCAL.includes(source)) {
     const validationSource = this.getNodeParameter('validationSource', itemIndex, 'split') as string;
@@ -371,7 +398,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     const validationFileId = validationSource === 'fileId' ? String(this.getNodeParameter('validationFileId', itemIndex)).trim() : '';
     if (validationSource === 'fileId' && validationFileId === '') throw inputError(node, 'Validation File ID is empty', itemIndex);
 
-    const { provider, baseURL } = await connect();
+    const { provider, baseURL, label } = await connect();
     const training: DataFile = { path: `${fileBase}-train.jsonl`, content: jsonl(train) };
     const request: DataLaunchRequest = {
       provider,
@@ -385,6 +412,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
       ...common,
     };
     // Checks, cost and idempotency key; nothing is sent yet.
+    refuseUnsupported(node, itemIndex, label, request);
     const plan = planLaunch(request);
     estimate = { ...plan.cost, trainingExamples: plan.training.examples, validationExamples: plan.validation?.examples ?? 0 };
     const maxCost = options.maxCostUsd;
