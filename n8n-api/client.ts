@@ -51,9 +51,11 @@ export function workflowBody(workflow: { name?: unknown; nodes?: unknown; connec
   if (workflow.settings && typeof workflow.settings === 'object') {
     for (const [k, v] of Object.entries(workflow.settings)) if (ALLOWED_SETTINGS.has(k)) settings[k] = v;
   }
+  // A wrapper ({name, description, workflow}) has no nodes list: never create an empty workflow in its place.
+  if (!Array.isArray(workflow.nodes)) throw new N8nApiError('not a workflow: it has no "nodes" list (unwrap template records with unwrapWorkflow first)');
   return {
     name: typeof workflow.name === 'string' && workflow.name !== '' ? workflow.name : 'Generated workflow',
-    nodes: Array.isArray(workflow.nodes) ? workflow.nodes : [],
+    nodes: workflow.nodes,
     connections: workflow.connections && typeof workflow.connections === 'object' ? (workflow.connections as Record<string, unknown>) : {},
     settings,
   };

@@ -14,7 +14,7 @@ import { generateWorkflow, toFullWorkflow } from '../generator/pipeline';
 import { buildMessages, catalogHints } from '../generator/prompt';
 import { nameForRequest, readTrainingExamples, RetrievalIndex, RetrievalModel } from '../generator/retrieval';
 import type { WorkflowModel } from '../generator/types';
-import { N8N_API_TIMEOUT_MS, N8nApiClient, workflowBody } from '../n8n-api/client';
+import { N8N_API_TIMEOUT_MS, N8nApiClient } from '../n8n-api/client';
 import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow } from '../schemas/validator';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
@@ -174,12 +174,23 @@ describe('import into n8n', () => {
   it('explains 401, 400 (with n8n’s message) and an unreachable host', async () => {
     const n8n = await stubN8n((req) => (req.headers['x-n8n-api-key'] === 'good' ? [400, { message: 'request/body/nodes/0 must have required property \'position\'' }] : [401, { message: 'unauthorized' }]));
     try {
-      await expect(new N8nApiClient(n8n.url, 'bad').createWorkflow(workflowBody({}))).rejects.toThrow(/n8n refused the API key \(HTTP 401\)/);
-      await expect(new N8nApiClient(n8n.url, 'good').createWorkflow(workflowBody({}))).rejects.toThrow(/HTTP 400: request\/body\/nodes\/0 must have required property 'position'/);
+      await expect(new N8nApiClient(n8n.url, 'bad').createWorkflow({ nodes: [] })).rejects.toThrow(/n8n refused the API key \(HTTP 401\)/);
+      await expect(new N8nApiClient(n8n.url, 'good').createWorkflow({ nodes: [] })).rejects.toThrow(/HTTP 400: request\/body\/nodes\/0 must have required property 'position'/);
     } finally {
       await n8n.close();
     }
-    await expect(new N8nApiClient('http://127.0.0.1:9', 'k').createWorkflow(workflowBody({}))).rejects.toThrow(/cannot reach n8n at http:\/\/127\.0\.0\.1:9/);
+    await expect(new N8nApiClient('http://127.0.0.1:9', 'k').createWorkflow({ nodes: [] })).rejects.toThrow(/cannot reach n8n at http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('never creates an empty workflow in place of a wrapper it was handed (library callers too)', async () => {
+    const n8n = await stubN8n(() => [200, { id: 'wf1', name: 'x' }]);
+    try {
+      const record = { name: 'Template', description: 'd', workflow: { nodes: [{ name: 'A' }], connections: {} } };
+      await expect(new N8nApiClient(n8n.url, 'k').createWorkflow(record as never)).rejects.toThrow('not a workflow: it has no "nodes" list');
+      expect(n8n.received).toHaveLength(0);
+    } finally {
+      await n8n.close();
+    }
   });
 });
 
