@@ -73,6 +73,8 @@ export class PreparePool {
   constructor(
     private readonly catalog: NodeCatalog,
     readonly size: number,
+    /** The worker entry (tests start failing ones). */
+    private readonly script = PREPARE_WORKER_SCRIPT,
   ) {}
 
   /** Prepare one batch. Rejects if a worker fails; the pool then starts fresh workers for the next task. */
@@ -86,7 +88,7 @@ export class PreparePool {
   private start(): void {
     const workerData: PrepareWorkerData = { catalog: this.catalog.data };
     this.workers = Array.from({ length: this.size }, () => {
-      const entry: PoolWorker = { worker: new Worker(PREPARE_WORKER_SCRIPT, { workerData }), queued: 0 };
+      const entry: PoolWorker = { worker: new Worker(this.script, { workerData }), queued: 0 };
       entry.worker.on('message', (response: PrepareResponse) => {
         if (!('id' in response)) return this.failAll(new Error(`dataset worker failed: ${response.error}`));
         entry.queued--;
