@@ -4,7 +4,7 @@
  * process exit code.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -768,6 +768,21 @@ describe('flowtune dataset build (CLI)', () => {
     expect(run.stdout).toContain('train.jsonl');
     const json = await cli(['dataset', 'build', '--from', `dir:${dir}`, '--out', out, '--format', 'openai', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ counts: { read: 3 }, target: 'compact' });
+  });
+
+  it('exits 2 and keeps the previous dataset when a build accepts nothing (a typo in --from)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowtune-cli-dataset-'));
+    writeFileSync(path.join(dir, 'w.json'), JSON.stringify(validWorkflow()));
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'flowtune-cli-dataset-out-')), 'out');
+    expect((await cli(['dataset', 'build', '--from', `dir:${dir}`, '--out', out, '--format', 'openai'])).code).toBe(0);
+    const before = readFileSync(path.join(out, 'train.jsonl'), 'utf8');
+    const typo = path.join(dir, 'typo.jsonl');
+    const run = await cli(['dataset', 'build', '--from', `jsonl:${typo}`, '--out', out, '--format', 'openai']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`flowtune: no example accepted, nothing written (${out} is left as it was): read 1 record(s) from jsonl:${typo}; rejected: unreadable 1 (first: ${typo}: cannot read (ENOENT))\n`);
+    expect(readFileSync(path.join(out, 'train.jsonl'), 'utf8')).toBe(before);
+    expect(before).not.toBe('');
   });
 
   it.each([
