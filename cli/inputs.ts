@@ -45,15 +45,18 @@ const unreadable = (file: string, error: unknown): WorkflowInput => {
   return { file, value: undefined, readError: code === 'ENOENT' ? 'no such file or directory' : (code ?? String(error)) };
 };
 
-/** `*.json` files below `dir`, in name order; a folder that cannot be listed comes back as an unreadable entry in its place. */
-function listJsonFiles(dir: string): Array<{ file: string } | WorkflowInput> {
+/** A `*.json` file found below a folder, or a folder below it that cannot be listed (`readError`). */
+type Listed = Pick<WorkflowInput, 'file' | 'readError'>;
+
+/** `*.json` files below `dir`, in name order; a folder that cannot be listed comes back in its place, with its error. */
+function listJsonFiles(dir: string): Listed[] {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     return [unreadable(dir, error)];
   }
-  const found: Array<{ file: string } | WorkflowInput> = [];
+  const found: Listed[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) found.push(...listJsonFiles(full));
@@ -93,7 +96,7 @@ export function readWorkflowInputs(paths: string[], readStdin: () => string): Wo
     }
     const found = listJsonFiles(p);
     if (found.length === 0) inputs.push({ file: p, value: undefined, readError: 'no .json files in this directory' });
-    for (const entry of found) inputs.push(...('readError' in entry ? [entry as WorkflowInput] : readFile(entry.file)));
+    for (const { file, readError } of found) inputs.push(...(readError !== undefined ? [{ file, value: undefined, readError }] : readFile(file)));
   }
   return inputs;
 }

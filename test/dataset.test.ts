@@ -97,6 +97,13 @@ describe('sources', () => {
       ['5', false],
     ]);
   });
+
+  it('reports a JSONL path that cannot be read as a record, not an exception (missing, a folder)', async () => {
+    const dir = tmp();
+    const missing = path.join(dir, 'typo.jsonl');
+    expect(await collect(readJsonl(missing))).toEqual([{ provenance: { source: 'jsonl', ref: missing }, error: 'cannot read (ENOENT)' }]);
+    expect(await collect(readJsonl(dir))).toEqual([{ provenance: { source: 'jsonl', ref: dir }, error: 'cannot read (EISDIR)' }]);
+  });
 });
 
 describe('n8n public API source', () => {
