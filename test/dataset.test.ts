@@ -643,6 +643,20 @@ describe('buildDataset', () => {
     expect(readFileSync(path.join(foreign, 'train.alpaca.json'), 'utf8')).toBe('[]');
   });
 
+  it('runs two builds at once into two folders; a second build into the same folder stops and harms neither', async () => {
+    const input = tmp();
+    writeCorpus(input, 20);
+    const [a, b] = [path.join(tmp(), 'a'), path.join(tmp(), 'b')];
+    const [ra, rb] = await Promise.all([buildDataset(baseOptions(a, [{ kind: 'dir', path: input }])), buildDataset(baseOptions(b, [{ kind: 'dir', path: input }]))]);
+    expect(rb).toEqual(ra);
+    expect(snapshot(b)).toEqual(snapshot(a));
+    const before = snapshot(a);
+    const [again, second] = await Promise.allSettled([buildDataset(baseOptions(a, [{ kind: 'dir', path: input }])), buildDataset({ ...baseOptions(a, [{ kind: 'dir', path: input }]), formats: new Set(['openai']) })]);
+    expect(again.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: expect.any(FolderLockedError) });
+    expect(snapshot(a)).toEqual(before);
+  });
+
   it('skips an unreadable folder of a dir: source with its reason instead of aborting the build', async () => {
     const input = tmp();
     writeCorpus(input, 10);
