@@ -89,7 +89,10 @@ function lockFolder(dir: string, token: string): () => void {
       writeFileSync(file, `${token}\n`, { flag: 'wx' });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        rmSync(file, { force: true }); // created, then the write failed (disk full): no empty lock left behind
+        throw new OutputWriteError(file, error as Error);
+      }
     }
     let holder: number;
     try {
@@ -97,7 +100,9 @@ function lockFolder(dir: string, token: string): () => void {
     } catch {
       holder = NaN; // released meanwhile
     }
-    if (Number.isInteger(holder) && processAlive(holder) && !isOld(file, Date.now())) throw new FolderLockedError(dir, holder);
+    const live = Number.isInteger(holder) && processAlive(holder) && !isOld(file, Date.now());
+    // A second EEXIST: another build took the dead one's lock first.
+    if (live || attempt > 0) throw new FolderLockedError(dir, holder);
     rmSync(file, { force: true });
   }
   return () => {
