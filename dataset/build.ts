@@ -280,7 +280,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     if (stale.length > 0) report.removedStale = stale;
     await out.write('report.json', `${JSON.stringify(report, null, 2)}\n`);
     await out.write('REPORT.md', renderReportMarkdown(report));
-    await out.commit();
+    await out.commit({ removeStale: true });
     if (times) times.write = (times.write ?? 0) + performance.now() - writeStart;
     return report;
   } catch (error) {

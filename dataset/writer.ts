@@ -264,11 +264,14 @@ export class OutputFiles {
       .sort();
   }
 
-  /** Close, check and rename every temp file to its final name, then remove the previous build's stale outputs. */
-  async commit(): Promise<Committed> {
+  /**
+   * Close, check and rename every temp file to its final name; with `removeStale` (a dataset
+   * build), then remove the previous build's outputs that this run did not write.
+   */
+  async commit({ removeStale = false } = {}): Promise<Committed> {
     try {
       await this.closeAll();
-      const stale = this.staleNames();
+      const stale = removeStale ? this.staleNames() : [];
       const names = this.names();
       for (const name of names) renameSync(this.temp(name), path.join(this.dir, name));
       this.streams.clear();
