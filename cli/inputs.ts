@@ -1,22 +1,25 @@
 /**
  * Reading workflow inputs for the CLI: files, directories (recursive `*.json`) and
  * stdin (`-`). A file holding a JSON array (`n8n export:workflow --all`) yields one
- * entry per element. Parse failures become entries too (reported as INVALID_JSON);
- * only unreadable paths are I/O errors.
+ * entry per element. Parse failures become entries too (reported as INVALID_JSON), and
+ * so do paths that cannot be read (reported as I/O errors): one bad path never hides
+ * the results of the others.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { describeJsonError } from '../schemas/json-text';
 
 export { describeJsonError };
 
 export interface WorkflowInput {
-  /** File name, `name[i]` for array elements, `-` for stdin. */
+  /** File name, `name[i]` for array elements, `-` for stdin; the path itself when it cannot be read. */
   file: string;
-  /** The parsed JSON value, or the raw text when it is not valid JSON. */
+  /** The parsed JSON value, or the raw text when it is not valid JSON (undefined when unreadable). */
   value: unknown;
   /** Set when the text is not JSON: message with line and column. */
   parseError?: string;
+  /** Set when the path cannot be read: missing, no permission, a folder without `*.json` files. */
+  readError?: string;
 }
 
 export class InputError extends Error {
@@ -37,23 +40,39 @@ export function parseWorkflowText(file: string, text: string): WorkflowInput[] {
   return [{ file, value }];
 }
 
-function listJsonFiles(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+const unreadable = (file: string, error: unknown): WorkflowInput => {
+  const code = (error as NodeJS.ErrnoException).code;
+  return { file, value: undefined, readError: code === 'ENOENT' ? 'no such file or directory' : (code ?? String(error)) };
+};
+
+/** A `*.json` file found below a folder, or a folder below it that cannot be listed (`readError`). */
+type Listed = Pick<WorkflowInput, 'file' | 'readError'>;
+
+/** `*.json` files below `dir`, in name order; a folder that cannot be listed comes back in its place, with its error. */
+function listJsonFiles(dir: string): Listed[] {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    return [unreadable(dir, error)];
+  }
+  const found: Listed[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) found.push(...listJsonFiles(full));
-    else if (entry.isFile() && entry.name.toLowerCase().endsWith('.json')) found.push(full);
+    else if (entry.isFile() && entry.name.toLowerCase().endsWith('.json')) found.push({ file: full });
   }
   return found;
 }
 
-function readText(file: string): string {
+function readFile(file: string): WorkflowInput[] {
+  let text: string;
   try {
-    return readFileSync(file, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`cannot read ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`);
+    return [unreadable(file, error)];
   }
+  return parseWorkflowText(file, text);
 }
 
 /** Expand paths into workflow inputs; stdin text is passed in so the caller owns the stream. */
@@ -67,12 +86,17 @@ export function readWorkflowInputs(paths: string[], readStdin: () => string): Wo
     let isDir: boolean;
     try {
       isDir = statSync(p).isDirectory();
-    } catch {
-      throw new InputError(`cannot read ${p}: no such file or directory`);
+    } catch (error) {
+      inputs.push(unreadable(p, error));
+      continue;
     }
-    const files = isDir ? listJsonFiles(p) : [p];
-    if (isDir && files.length === 0) throw new InputError(`${p}: no .json files in this directory`);
-    for (const file of files) inputs.push(...parseWorkflowText(file, readText(file)));
+    if (!isDir) {
+      inputs.push(...readFile(p));
+      continue;
+    }
+    const found = listJsonFiles(p);
+    if (found.length === 0) inputs.push({ file: p, value: undefined, readError: 'no .json files in this directory' });
+    for (const { file, readError } of found) inputs.push(...(readError !== undefined ? [{ file, value: undefined, readError }] : readFile(file)));
   }
   return inputs;
 }

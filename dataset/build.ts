@@ -5,7 +5,6 @@
  * then a temp file past a bound) until the split is known, then the outputs are
  * written and renamed into place together.
  */
-import * as path from 'node:path';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import type { ValidationPolicy } from '../schemas/validator';
 import { estimateTrainingCost } from './cost';
@@ -130,10 +129,31 @@ function emptyReport(options: BuildOptions): DatasetReport {
   };
 }
 
+/** A build that accepted no example: it writes nothing, and the previous outputs stay. */
+export class EmptyDatasetError extends Error {
+  constructor(
+    readonly report: DatasetReport,
+    readonly outDir: string,
+  ) {
+    const reasons = Object.entries(report.rejected)
+      .sort((a, b) => (b[1] ?? 0) - (a[1] ?? 0))
+      .slice(0, 3)
+      .map(([reason, count]) => {
+        const first = report.rejections.find((r) => r.reason === reason);
+        return `${reason} ${count}${first ? ` (first: ${first.ref}${first.detail ? `: ${first.detail}` : ''})` : ''}`;
+      });
+    super(
+      `no example accepted, nothing written (${outDir} is left as it was): read ${report.counts.read} record(s) from ${report.sources.join(', ')}` +
+        (reasons.length > 0 ? `; rejected: ${reasons.join('; ')}` : ''),
+    );
+    this.name = 'EmptyDatasetError';
+  }
+}
+
 export async function buildDataset(options: BuildOptions): Promise<DatasetReport> {
   const report = emptyReport(options);
   const out = new OutputFiles(options.outDir);
-  const spool = new Spool<SpooledExample>(path.join(options.outDir, `.spool.${process.pid}.tmp`));
+  const spool = new Spool<SpooledExample>(out.scratchFile('spool'));
   const system = systemPrompt(options.target);
   const reject = (reason: RejectReason, provenance: Provenance, detail?: string) => {
     report.rejected[reason] = (report.rejected[reason] ?? 0) + 1;
@@ -206,6 +226,8 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
         if (times) times.duplicates = (times.duplicates ?? 0) + performance.now() - start;
       }
     }
+    // Never replace a dataset with an empty one (a typo in --from, filters that exclude everything).
+    if (report.counts.accepted === 0) throw new EmptyDatasetError(report, options.outDir);
     const writeStart = times ? performance.now() : 0;
 
     const validation = splitValidation(splitItems, options.validationSplit, options.seed);
@@ -254,9 +276,11 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     report.cost = estimateTrainingCost({ tokensPerExample: trainTokens, model: options.model, ...(options.prices ? { prices: options.prices } : {}) });
     report.nodeTypes = Object.fromEntries(Object.entries(report.nodeTypes).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
     report.files = [...out.names(), 'report.json', 'REPORT.md'].sort();
+    const stale = out.staleNames().filter((name) => !report.files.includes(name));
+    if (stale.length > 0) report.removedStale = stale;
     await out.write('report.json', `${JSON.stringify(report, null, 2)}\n`);
     await out.write('REPORT.md', renderReportMarkdown(report));
-    await out.commit();
+    await out.commit({ removeStale: true });
     if (times) times.write = (times.write ?? 0) + performance.now() - writeStart;
     return report;
   } catch (error) {

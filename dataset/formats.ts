@@ -52,6 +52,15 @@ export function outputFileName(format: Exclude<OutputFormat, 'llama-factory'>, s
   }
 }
 
+/** Every file a dataset build may write: the only names ever removed as stale outputs of an earlier build. */
+export const DATASET_FILE_NAMES: readonly string[] = [
+  ...(['openai', 'alpaca', 'sharegpt'] as const).flatMap((format) => (['train', 'validation'] as const).map((split) => outputFileName(format, split))),
+  'dataset_info.json',
+  'system_prompt.txt',
+  'report.json',
+  'REPORT.md',
+];
+
 /** LLaMA-Factory's dataset registry for the files written beside it. */
 export function llamaFactoryDatasetInfo(formats: Set<OutputFormat>): Record<string, unknown> {
   const info: Record<string, unknown> = {};

@@ -31,7 +31,8 @@ export interface PrepareRequest {
   records: Array<Omit<SourceRecord, 'provenance'>>;
 }
 
-export type PrepareResponse = { id: number; results: PrepareResult[] } | { id: number; error: string };
+/** A batch's results, or the error that stopped it; without an id, a message the worker could not read (the worker is unusable). */
+export type PrepareResponse = { id: number; results: PrepareResult[] } | { id: number; error: string } | { error: string };
 
 /** Records per message: small enough to spread uneven workflows over the workers, large enough to amortise a message. */
 const BATCH = 8;
@@ -72,6 +73,8 @@ export class PreparePool {
   constructor(
     private readonly catalog: NodeCatalog,
     readonly size: number,
+    /** The worker entry (tests start failing ones). */
+    private readonly script = PREPARE_WORKER_SCRIPT,
   ) {}
 
   /** Prepare one batch. Rejects if a worker fails; the pool then starts fresh workers for the next task. */
@@ -85,16 +88,17 @@ export class PreparePool {
   private start(): void {
     const workerData: PrepareWorkerData = { catalog: this.catalog.data };
     this.workers = Array.from({ length: this.size }, () => {
-      const entry: PoolWorker = { worker: new Worker(PREPARE_WORKER_SCRIPT, { workerData }), queued: 0 };
+      const entry: PoolWorker = { worker: new Worker(this.script, { workerData }), queued: 0 };
       entry.worker.on('message', (response: PrepareResponse) => {
+        if (!('id' in response)) return this.failAll(new Error(`dataset worker failed: ${response.error}`));
         entry.queued--;
         const task = this.running.get(response.id);
         this.running.delete(response.id);
-        if ('error' in response) task?.reject(new Error(response.error));
+        if ('error' in response) task?.reject(new Error(`dataset worker failed: ${response.error}`));
         else task?.resolve(response.results);
         this.dispatch();
       });
-      entry.worker.on('error', (error) => this.failAll(error));
+      entry.worker.on('error', (error) => this.failAll(new Error(`dataset worker failed: ${error.message}`, { cause: error })));
       entry.worker.on('exit', (code) => {
         if (this.workers.includes(entry)) this.failAll(new Error(`dataset worker stopped with exit code ${code}`));
       });
@@ -107,9 +111,16 @@ export class PreparePool {
     for (const entry of this.workers) {
       while (entry.queued < QUEUED_PER_WORKER && this.queue.length > 0) {
         const task = this.queue.shift()!;
+        try {
+          entry.worker.postMessage(task.request);
+        } catch {
+          // Structured clone recurses: a value nested a few thousand levels deep cannot be sent.
+          // Prepared here instead, where the limits reject it before anything recurses.
+          this.prepareHere(task);
+          continue;
+        }
         this.running.set(task.request.id, task);
         entry.queued++;
-        entry.worker.postMessage(task.request);
       }
       // A worker with work keeps the process alive; an idle one does not.
       if (entry.queued > 0) entry.worker.ref();
@@ -119,6 +130,14 @@ export class PreparePool {
     this.idleTimer = undefined;
     if (this.running.size === 0 && this.queue.length === 0 && this.workers.length > 0) {
       this.idleTimer = setTimeout(() => void this.stopIdle(), IDLE_MS).unref();
+    }
+  }
+
+  private prepareHere({ request, resolve, reject }: Task): void {
+    try {
+      resolve(request.records.map((record) => prepareExample(record, request.settings, this.catalog)));
+    } catch (error) {
+      reject(error instanceof Error ? error : new Error(String(error)));
     }
   }
 

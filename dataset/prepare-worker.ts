@@ -15,3 +15,8 @@ parentPort!.on('message', ({ id, settings, records }: PrepareRequest) => {
   }
   parentPort!.postMessage(response);
 });
+
+// A batch that cannot be deserialized here has no id to answer: the pool stops this worker and fails the build.
+parentPort!.on('messageerror', (error) => {
+  parentPort!.postMessage({ error: `cannot read a batch: ${error.message}` } satisfies PrepareResponse);
+});

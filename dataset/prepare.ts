@@ -7,6 +7,7 @@
  */
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import { isObject } from '../schemas/json-value';
+import { checkJsonLimits, WORKFLOW_LIMITS } from '../schemas/limits';
 import { unwrapWorkflow, validateWorkflow, type ValidationPolicy } from '../schemas/validator';
 import { cleanWorkflow } from './clean';
 import { compactWorkflow, hydrateWorkflow } from './compact';
@@ -77,6 +78,9 @@ export function stepClock<Step extends string>(times: StepTimes): (step: Step) =
   };
 }
 
+/** A JSON Pointer as far as a report line shows it (one past a depth limit is hundreds of characters). */
+const clip = (pointer: string) => (pointer.length > 60 ? `${pointer.slice(0, 60)}…` : pointer);
+
 const reject = (reason: RejectReason, detail?: string, invalidCodes?: string[]): Rejected => ({
   ok: false,
   reason,
@@ -99,6 +103,7 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
     }
     rawSize ??= text.length;
     done?.('decompress');
+    if (text.length > WORKFLOW_LIMITS.maxTextLength) return reject('too_large', `${text.length} characters of JSON, more than the limit of ${WORKFLOW_LIMITS.maxTextLength}`);
     try {
       value = JSON.parse(text);
     } catch {
@@ -109,6 +114,9 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
   if (value === undefined) return reject('unreadable');
   const { workflow: unwrapped } = unwrapWorkflow(value);
   if (!isObject(unwrapped) || !Array.isArray(unwrapped.nodes)) return reject('wrong_shape', 'no "nodes" list');
+  // Before clean, compact and redact walk it recursively: a hostile depth or size is a rejection, not a stack overflow.
+  const violation = checkJsonLimits(unwrapped);
+  if (violation) return reject('too_large', `${violation.message}${violation.path ? ` at ${clip(violation.path)}` : ''}`);
 
   const cleaned = cleanWorkflow(unwrapped, record.name);
   const workflow = cleaned.workflow as Workflow;

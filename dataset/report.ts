@@ -4,6 +4,7 @@ import type { RedactionCounts } from './redact';
 export const REJECT_REASONS = [
   'unreadable',
   'wrong_shape',
+  'too_large',
   'invalid',
   'too_few_nodes',
   'too_many_nodes',
@@ -54,6 +55,8 @@ export interface DatasetReport {
   /** The first rejections, with their provenance. */
   rejections: Array<{ reason: RejectReason; ref: string; detail?: string }>;
   files: string[];
+  /** Outputs of the previous build that this one does not write, removed once the new files were in place (absent when none). */
+  removedStale?: string[];
 }
 
 export function summarizeTokens(values: number[]): TokenSummary {

@@ -5,6 +5,7 @@
  */
 import { createReadStream, createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { closed, drained, OutputWriteError } from './writer';
 
 /** Characters held in memory before the spool moves to its file. */
 export const SPOOL_MEMORY_CHARS = 64 * 1024 * 1024;
@@ -31,8 +32,8 @@ export class Spool<T> {
       this.heldChars += text.length;
       if (this.heldChars <= this.memoryChars) return;
       // Too large for memory: everything so far moves to the file, and so does what follows.
-      this.stream = createWriteStream(this.file, { encoding: 'utf8' });
-      this.stream.on('error', (error) => (this.failure ??= error));
+      this.stream = createWriteStream(this.file, { encoding: 'utf8', flags: 'wx' });
+      this.stream.on('error', (error) => (this.failure ??= new OutputWriteError(this.file, error)));
       const held = this.held;
       this.held = undefined;
       for (const [m, t] of held) await this.append(m, t);
@@ -54,7 +55,7 @@ export class Spool<T> {
     const text = this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
-    if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()).once('error', () => resolve()));
+    if (!stream.write(text)) await drained(stream);
     if (this.failure) throw this.failure;
   }
 
@@ -65,8 +66,9 @@ export class Spool<T> {
       return;
     }
     await this.flush();
-    const stream = this.stream!;
-    await new Promise<void>((resolve) => stream.end(() => resolve()).once('error', () => resolve()));
+    // A full disk may only show when the file is closed: never read back a truncated spool.
+    const error = await closed(this.stream!);
+    if (error) this.failure ??= new OutputWriteError(this.file, error);
     if (this.failure) throw this.failure;
     for await (const line of createInterface({ input: createReadStream(this.file, 'utf8'), crlfDelay: Infinity })) {
       if (line === '') continue;

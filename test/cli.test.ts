@@ -4,7 +4,7 @@
  * process exit code.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -320,12 +320,42 @@ describe('flowtune validate: exit code 2 (usage and I/O errors)', () => {
     expect(run.stderr).toContain(missing);
   });
 
-  it('a missing file among valid ones (no partial report)', async () => {
-    const file = writeJson(path.join(freshDir(), 'ok.json'), validWorkflow());
-    const run = await cli(['validate', file, path.join(tmp, 'nope.json'), '--json']);
+  it('a missing file among valid ones: the others still get their results, the missing one an error line, exit 2', async () => {
+    const dir = freshDir();
+    const file = writeJson(path.join(dir, 'ok.json'), validWorkflow());
+    const bad = writeJson(path.join(dir, 'bad.json'), unknownTypeWorkflow());
+    const missing = path.join(tmp, 'nope.json');
+    const run = await cli(['validate', file, missing, bad, '--json']);
     expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('nope.json');
+    expect(run.stderr).toBe(`flowtune: cannot read ${missing}: no such file or directory\n`);
+    const report = JSON.parse(run.stdout);
+    expect(report.results.map((r: { file: string; valid: boolean }) => [r.file, r.valid])).toEqual([[file, true], [bad, false]]);
+    expect(report.unreadable).toEqual([{ file: missing, error: 'no such file or directory' }]);
+    const text = await cli(['validate', missing, file]);
+    expect(text.code).toBe(2);
+    expect(text.stdout).toContain('1 workflow(s): 1 valid, 0 invalid; 1 path(s) not read');
+  });
+
+  it('an unreadable folder is reported and skipped; the files beside it still get their results', async () => {
+    const dir = freshDir('locked');
+    const file = writeJson(path.join(dir, 'a.json'), validWorkflow());
+    const locked = path.join(dir, 'locked');
+    writeJson(path.join(locked, 'b.json'), validWorkflow());
+    // A chmod-000 folder, injected: tests may run as root, which reads any folder.
+    const nodeFs = require('node:fs') as typeof import('node:fs');
+    const original = nodeFs.readdirSync;
+    const spy = jest.spyOn(nodeFs, 'readdirSync').mockImplementation(((dirPath: string, options?: unknown) => {
+      if (String(dirPath) === locked) throw Object.assign(new Error(`EACCES: permission denied, scandir '${locked}'`), { code: 'EACCES' });
+      return (original as (p: string, o?: unknown) => unknown)(dirPath, options);
+    }) as typeof nodeFs.readdirSync);
+    try {
+      const run = await cliJson(['validate', dir]);
+      expect(run.report.results.map((r) => [r.file, r.valid])).toEqual([[file, true]]);
+      expect(run.stderr).toBe(`flowtune: cannot read ${locked}: EACCES\n`);
+      expect(run.code).toBe(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('an empty directory, and one without *.json files', async () => {
@@ -761,6 +791,21 @@ describe('flowtune dataset build (CLI)', () => {
     expect(run.stdout).toContain('train.jsonl');
     const json = await cli(['dataset', 'build', '--from', `dir:${dir}`, '--out', out, '--format', 'openai', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ counts: { read: 3 }, target: 'compact' });
+  });
+
+  it('exits 2 and keeps the previous dataset when a build accepts nothing (a typo in --from)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowtune-cli-dataset-'));
+    writeFileSync(path.join(dir, 'w.json'), JSON.stringify(validWorkflow()));
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'flowtune-cli-dataset-out-')), 'out');
+    expect((await cli(['dataset', 'build', '--from', `dir:${dir}`, '--out', out, '--format', 'openai'])).code).toBe(0);
+    const before = readFileSync(path.join(out, 'train.jsonl'), 'utf8');
+    const typo = path.join(dir, 'typo.jsonl');
+    const run = await cli(['dataset', 'build', '--from', `jsonl:${typo}`, '--out', out, '--format', 'openai']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`flowtune: no example accepted, nothing written (${out} is left as it was): read 1 record(s) from jsonl:${typo}; rejected: unreadable 1 (first: ${typo}: cannot read (ENOENT))\n`);
+    expect(readFileSync(path.join(out, 'train.jsonl'), 'utf8')).toBe(before);
+    expect(before).not.toBe('');
   });
 
   it.each([

@@ -2,12 +2,13 @@
  * The dataset builder end to end on generated inputs: sources and broken files,
  * cleaning, requests, duplicates, the split, formats, determinism and leaks.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadCatalog } from '../schemas/catalog/load';
-import { buildDataset, DEFAULT_BUILD_SETTINGS, type BuildOptions } from '../dataset/build';
+import { buildDataset, DEFAULT_BUILD_SETTINGS, EmptyDatasetError, type BuildOptions } from '../dataset/build';
 import { checkJsonl } from '../dataset/check';
 import { cleanWorkflow } from '../dataset/clean';
 import { NearDuplicateIndex, structureKey } from '../dataset/dedupe';
@@ -17,9 +18,9 @@ import { readDirectory } from '../dataset/sources/directory';
 import { readJsonl } from '../dataset/sources/jsonl';
 import { readN8nWorkflows } from '../dataset/sources/n8n';
 import { parseSourceSpec } from '../dataset/sources';
-import { IDLE_MS } from '../dataset/prepare-pool';
+import { IDLE_MS, PreparePool } from '../dataset/prepare-pool';
 import { Spool } from '../dataset/spool';
-import { OutputFiles } from '../dataset/writer';
+import { FolderLockedError, LOCK_FILE_NAME, OutputFiles } from '../dataset/writer';
 import { splitValidation } from '../dataset/split';
 import { validateWorkflow } from '../schemas/validator';
 import { link, node } from './helpers/workflows';
@@ -95,6 +96,13 @@ describe('sources', () => {
       ['4', true],
       ['5', false],
     ]);
+  });
+
+  it('reports a JSONL path that cannot be read as a record, not an exception (missing, a folder)', async () => {
+    const dir = tmp();
+    const missing = path.join(dir, 'typo.jsonl');
+    expect(await collect(readJsonl(missing))).toEqual([{ provenance: { source: 'jsonl', ref: missing }, error: 'cannot read (ENOENT)' }]);
+    expect(await collect(readJsonl(dir))).toEqual([{ provenance: { source: 'jsonl', ref: dir }, error: 'cannot read (EISDIR)' }]);
   });
 });
 
@@ -238,6 +246,36 @@ describe('duplicates and split', () => {
   });
 });
 
+/** Every file of a folder with its bytes (to compare a dataset before and after a failed build). */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(path.join(dir, f), 'latin1')]));
+}
+
+/** A full disk, injected: writes of files whose temp name contains `match` fail past `budget` bytes, or their close fails. */
+function diskFullOn(match: string, how: { budget: number } | 'close') {
+  const nodeFs = require('node:fs') as typeof import('node:fs');
+  const original = nodeFs.createWriteStream;
+  const enospc = (call: string) => Object.assign(new Error(`ENOSPC: no space left on device, ${call}`), { code: 'ENOSPC', syscall: call });
+  return jest.spyOn(nodeFs, 'createWriteStream').mockImplementation(((file: string, options: Record<string, unknown>) => {
+    if (!String(file).includes(match)) return original(file, options as never);
+    let written = 0;
+    const fs = {
+      open: nodeFs.open,
+      fsync: nodeFs.fsync,
+      close: how === 'close' ? (fd: number, cb: (e: Error) => void) => nodeFs.close(fd, () => cb(enospc('close'))) : nodeFs.close,
+      write: (fd: number, buffer: Buffer, offset: number, length: number, position: number | null, cb: (e: Error | null, n?: number) => void) => {
+        if (how !== 'close' && written + length > how.budget) return process.nextTick(cb, enospc('write'));
+        written += length;
+        nodeFs.write(fd, buffer, offset, length, position, cb);
+      },
+    };
+    return original(file, { ...options, fs } as never);
+  }) as typeof nodeFs.createWriteStream);
+}
+
+/** The pid of a process that has exited. */
+const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
+
 describe('spool', () => {
   async function roundTrip(memoryChars: number) {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'flowtune-spool-')), '.spool.tmp');
@@ -273,6 +311,22 @@ describe('spool', () => {
     await expect(fill()).rejects.toThrow(/ENOENT/);
     spool.dispose();
   });
+
+  it('never reads back a spool whose file failed to close (disk full)', async () => {
+    const file = path.join(tmp(), '.spool.tmp');
+    const spy = diskFullOn('.spool.tmp', 'close');
+    try {
+      const spool = new Spool<{ i: number }>(file, 1000);
+      const read = async () => {
+        for (let i = 0; i < 20; i++) await spool.add({ i }, JSON.stringify('x'.repeat(1 << 20)));
+        for await (const _ of spool.entries()) void _;
+      };
+      await expect(read()).rejects.toThrow(/cannot write .*\.spool\.tmp: ENOSPC: no space left on device, close/);
+      spool.dispose();
+    } finally {
+      spy.mockRestore();
+    }
+  });
 });
 
 describe('output files', () => {
@@ -286,6 +340,74 @@ describe('output files', () => {
     };
     await expect(run()).rejects.toThrow(/ENOENT.*train\.jsonl/);
     await out.abort();
+  });
+
+  it('fails the commit when a file cannot be closed (disk full at close) and renames nothing', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'train.jsonl'), 'previous\n');
+    const spy = diskFullOn('.validation.jsonl.', 'close');
+    try {
+      const out = new OutputFiles(dir);
+      await out.write('train.jsonl', 'new\n');
+      await out.write('validation.jsonl', 'new\n');
+      await expect(out.commit()).rejects.toThrow(/cannot write .*validation\.jsonl: ENOSPC: no space left on device, close/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(snapshot(dir)).toEqual({ 'train.jsonl': 'previous\n' });
+  });
+
+  it('waits for backpressure without piling up listeners: no MaxListenersExceededWarning (compiled build)', () => {
+    // In a process of its own: jest's sandboxed `process` never sees the real one's warnings.
+    const dir = tmp();
+    const dist = path.join(__dirname, '..', 'dist', 'dataset');
+    const script = `
+      const { OutputFiles } = require(${JSON.stringify(path.join(dist, 'writer.js'))});
+      const { Spool } = require(${JSON.stringify(path.join(dist, 'spool.js'))});
+      const warnings = [];
+      process.on('warning', (w) => warnings.push(w.name + ': ' + w.message));
+      (async () => {
+        const out = new OutputFiles(${JSON.stringify(dir)});
+        for (let i = 0; i < 24; i++) await out.write('train.jsonl', Buffer.alloc(1 << 20, 0x61));
+        await out.commit();
+        const spool = new Spool(${JSON.stringify(path.join(dir, '.spool.test.tmp'))}, 1000);
+        for (let i = 0; i < 24; i++) await spool.add({ i }, JSON.stringify('b'.repeat(1 << 20)));
+        let entries = 0;
+        for await (const _ of spool.entries()) entries++;
+        spool.dispose();
+        setImmediate(() => console.log(JSON.stringify({ warnings, entries })));
+      })();`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ warnings: [], entries: 24 });
+    expect(readFileSync(path.join(dir, 'train.jsonl')).length).toBe(24 << 20);
+  });
+
+  it('removes temp files of builds that died (pid gone, or old), never those of a live build or other files', async () => {
+    const dir = tmp();
+    const dead = deadPid();
+    const mine = process.pid;
+    const names = {
+      orphans: [`.train.jsonl.${dead}-kz3x1a.tmp`, `.spool.${dead}.tmp`, `.spool.${dead}-0a1b2c.tmp`, `.REPORT.md.${mine}-old1.tmp`],
+      kept: [`.train.jsonl.${mine}-live1.tmp`, `.spool.${mine}-live2.tmp`, `.notes.txt.${dead}-abc.tmp`, `train.jsonl.${dead}.tmp`, 'notes.txt'],
+    };
+    for (const name of [...names.orphans, ...names.kept]) writeFileSync(path.join(dir, name), 'x');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    utimesSync(path.join(dir, `.REPORT.md.${mine}-old1.tmp`), twoDaysAgo, twoDaysAgo);
+    await new OutputFiles(dir).abort();
+    expect(readdirSync(dir).sort()).toEqual([...names.kept].sort());
+  });
+
+  it('lets one build at a time write into a folder; a lock left by a dead build is taken over', async () => {
+    const dir = tmp();
+    const first = new OutputFiles(dir);
+    expect(() => new OutputFiles(dir)).toThrow(FolderLockedError);
+    await first.abort();
+    writeFileSync(path.join(dir, LOCK_FILE_NAME), `${deadPid()}-abc\n`);
+    const second = new OutputFiles(dir);
+    await second.write('train.jsonl', 'x\n');
+    await second.commit();
+    expect(readdirSync(dir)).toEqual(['train.jsonl']);
   });
 });
 
@@ -469,5 +591,142 @@ describe('buildDataset', () => {
     await expect(buildDataset(baseOptions(out, [{ kind: 'dir', path: input }, { kind: 'dir', path: path.join(input, 'missing') }]))).rejects.toThrow();
     expect(readFileSync(path.join(out, 'train.jsonl'), 'utf8')).toBe(before);
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it.each([
+    ['while writing (4,096 bytes left)', { budget: 4096 }],
+    ['when closing', 'close'],
+  ] as const)('fails and keeps the previous dataset byte for byte when the disk fills %s', async (_, how) => {
+    const input = tmp();
+    const out = path.join(tmp(), 'out');
+    writeCorpus(input, 40);
+    await buildDataset(baseOptions(out, [{ kind: 'dir', path: input }]));
+    const before = snapshot(out);
+    const spy = diskFullOn('.validation.jsonl.', how);
+    try {
+      await expect(buildDataset({ ...baseOptions(out, [{ kind: 'dir', path: input }]), seed: 8 })).rejects.toThrow(/cannot write .*validation\.jsonl: ENOSPC/);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  it('fails a build that accepts no example, saying what it read and why it rejected, and replaces nothing', async () => {
+    const input = tmp();
+    const out = path.join(tmp(), 'out');
+    writeCorpus(input, 10);
+    await buildDataset(baseOptions(out, [{ kind: 'dir', path: input }]));
+    const before = snapshot(out);
+    const typo = path.join(input, 'typo.jsonl');
+    const empty = buildDataset(baseOptions(out, [{ kind: 'jsonl', path: typo }]));
+    await expect(empty).rejects.toThrow(EmptyDatasetError);
+    await expect(empty).rejects.toThrow(`read 1 record(s) from jsonl:${typo}; rejected: unreadable 1 (first: ${typo}: cannot read (ENOENT))`);
+    const filtered = buildDataset({ ...baseOptions(out, [{ kind: 'dir', path: input }]), minNodes: 10, maxNodes: 2 });
+    await expect(filtered).rejects.toThrow(/read 13 record\(s\) from dir:.*; rejected: too_few_nodes 10 \(first: w000\.json: 2 node\(s\)\); unreadable 1 \(first: broken\.json: not valid JSON.*\); invalid 1 \(first: invalid\.json: UNKNOWN_NODE_TYPE\)$/);
+    expect(snapshot(out)).toEqual(before);
+  });
+
+  it('removes the outputs of formats a rebuild no longer writes, after the new files are in place, and nothing else', async () => {
+    const input = tmp();
+    const out = path.join(tmp(), 'out');
+    writeCorpus(input, 10);
+    await buildDataset(baseOptions(out, [{ kind: 'dir', path: input }]));
+    writeFileSync(path.join(out, 'notes.md'), 'mine');
+    const report = await buildDataset({ ...baseOptions(out, [{ kind: 'dir', path: input }]), formats: new Set(['openai']) });
+    expect(report.removedStale).toEqual(['dataset_info.json', 'train.alpaca.json', 'train.sharegpt.jsonl', 'validation.alpaca.json', 'validation.sharegpt.jsonl']);
+    expect(readdirSync(out).sort()).toEqual([...report.files, 'notes.md'].sort());
+    // A folder flowtune did not write (no report.json of a build): same names, left alone.
+    const foreign = tmp();
+    writeFileSync(path.join(foreign, 'train.alpaca.json'), '[]');
+    const again = await buildDataset({ ...baseOptions(foreign, [{ kind: 'dir', path: input }]), formats: new Set(['openai']) });
+    expect(again.removedStale).toBeUndefined();
+    expect(readFileSync(path.join(foreign, 'train.alpaca.json'), 'utf8')).toBe('[]');
+  });
+
+  it('runs two builds at once into two folders; a second build into the same folder stops and harms neither', async () => {
+    const input = tmp();
+    writeCorpus(input, 20);
+    const [a, b] = [path.join(tmp(), 'a'), path.join(tmp(), 'b')];
+    const [ra, rb] = await Promise.all([buildDataset(baseOptions(a, [{ kind: 'dir', path: input }])), buildDataset(baseOptions(b, [{ kind: 'dir', path: input }]))]);
+    expect(rb).toEqual(ra);
+    expect(snapshot(b)).toEqual(snapshot(a));
+    const before = snapshot(a);
+    const [again, second] = await Promise.allSettled([buildDataset(baseOptions(a, [{ kind: 'dir', path: input }])), buildDataset({ ...baseOptions(a, [{ kind: 'dir', path: input }]), formats: new Set(['openai']) })]);
+    expect(again.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: expect.any(FolderLockedError) });
+    expect(snapshot(a)).toEqual(before);
+  });
+
+  it('skips an unreadable folder of a dir: source with its reason instead of aborting the build', async () => {
+    const input = tmp();
+    writeCorpus(input, 10);
+    const locked = path.join(input, 'locked');
+    mkdirSync(locked);
+    writeFileSync(path.join(locked, 'x.json'), JSON.stringify(workflow(50)));
+    // chmod 000, injected: tests may run as root, which reads any folder.
+    const nodeFsPromises = require('node:fs/promises') as typeof import('node:fs/promises');
+    const original = nodeFsPromises.opendir;
+    const spy = jest.spyOn(nodeFsPromises, 'opendir').mockImplementation(async (dir, options) => {
+      if (String(dir) === locked) throw Object.assign(new Error(`EACCES: permission denied, opendir '${locked}'`), { code: 'EACCES' });
+      return original(dir, options);
+    });
+    try {
+      const report = await buildDataset(baseOptions(path.join(tmp(), 'out'), [{ kind: 'dir', path: input }]));
+      expect(report.rejections).toContainEqual({ reason: 'unreadable', ref: 'locked/', detail: 'cannot read folder (EACCES)' });
+      expect(report.counts.accepted).toBeGreaterThan(5);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  /** A workflow whose one parameter nests `depth` arrays (written as text: JSON.stringify itself overflows). */
+  const deepWorkflowText = (depth: number) =>
+    JSON.stringify(workflow(3)).replace('"options":{}', `"options":{},"deep":${'['.repeat(depth)}${']'.repeat(depth)}`);
+
+  it('rejects a workflow nested 10,000 levels deep as too_large, in this thread', async () => {
+    const input = tmp();
+    writeCorpus(input, 5);
+    writeFileSync(path.join(input, 'deep.json'), deepWorkflowText(10_000));
+    const report = await buildDataset({ ...baseOptions(path.join(tmp(), 'out'), [{ kind: 'dir', path: input }]), workers: 0 });
+    expect(report.rejections).toContainEqual({ reason: 'too_large', ref: 'deep.json', detail: expect.stringMatching(/^nested deeper than 128 levels at \/nodes\/0\/parameters\/deep\/0\/0/) });
+  });
+
+  it('rejects a workflow nested 10,000 levels deep on worker threads too, and the process exits (compiled build)', () => {
+    const input = tmp();
+    writeCorpus(input, 20);
+    writeFileSync(path.join(input, 'deep.json'), deepWorkflowText(10_000));
+    writeFileSync(path.join(input, 'deep-5000.json'), deepWorkflowText(5_000));
+    const out = path.join(tmp(), 'out');
+    const script = `
+      const { buildDataset, DEFAULT_BUILD_SETTINGS } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'dataset', 'build.js'))});
+      const { loadCatalog } = require(${JSON.stringify(path.join(__dirname, '..', 'dist', 'schemas', 'catalog', 'load.js'))});
+      buildDataset({ ...DEFAULT_BUILD_SETTINGS, sources: [{ kind: 'dir', path: ${JSON.stringify(input)} }], outDir: ${JSON.stringify(out)},
+        catalog: loadCatalog(), formats: new Set(['openai']), workers: 2, countTokens: false })
+        .then((r) => console.log(JSON.stringify(r.rejections.filter((x) => x.reason === 'too_large').map((x) => x.ref))));`;
+    // The timeout only keeps a hang from stalling the suite: before the fix this run never ended.
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(result.stderr).toBe('');
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(['deep-5000.json', 'deep.json']);
+  });
+});
+
+describe('worker pool failures', () => {
+  const failing = (body: string) => {
+    const file = path.join(tmp(), 'worker.js');
+    writeFileSync(file, `const { parentPort } = require('node:worker_threads');\nparentPort.on('message', () => { ${body} });\n`);
+    return file;
+  };
+
+  it.each([
+    ['exits', 'process.exit(3)', /dataset worker stopped with exit code 3/],
+    ['throws (error event)', "throw new Error('boom')", /dataset worker failed: boom/],
+    ['answers with a message it could not read', "parentPort.postMessage({ error: 'cannot read a batch: x' })", /dataset worker failed: cannot read a batch: x/],
+  ])('a worker that %s fails every batch in flight with a clear error', async (_, body, message) => {
+    const pool = new PreparePool(catalog, 2, failing(body));
+    const settings = { target: 'compact' as const, model: 'gpt-4o-mini', countTokens: false, minNodes: 2, maxNodes: 100, minViews: 0 };
+    const batches = [1, 2, 3].map((i) => pool.run([{ workflow: workflow(i) }], settings));
+    await Promise.all(batches.map((batch) => expect(batch).rejects.toThrow(message)));
   });
 });

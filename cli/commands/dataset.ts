@@ -88,7 +88,8 @@ export async function runDatasetBuild(options: BuildOptions, io: CliIO & { progr
       onProgress: bar ? (e) => bar.update(e.read, { read: e.read, accepted: e.accepted, ref: e.ref.slice(-50) }) : undefined,
     });
     bar?.stop();
-    io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderSummary(report)}wrote ${report.files.join(', ')} to ${options.outDir}\n`);
+    const removed = report.removedStale ? `removed ${report.removedStale.join(', ')} (left by an earlier build with other formats)\n` : '';
+    io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderSummary(report)}wrote ${report.files.join(', ')} to ${options.outDir}\n${removed}`);
     return EXIT_OK;
   } finally {
     bar?.stop();

@@ -4,7 +4,7 @@ import { createColors } from 'picocolors';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import { validateWorkflow, type ValidationIssue, type ValidationPolicy } from '../../schemas/validator';
 import { readWorkflowInputs, type WorkflowInput } from '../inputs';
-import { type CliIO, EXIT_INVALID, EXIT_OK } from '../io';
+import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
 
 export interface FileResult {
   file: string;
@@ -13,13 +13,26 @@ export interface FileResult {
   warnings: ValidationIssue[];
 }
 
+/** A path that could not be read (an I/O error: exit code 2 once the other results are printed). */
+export interface UnreadablePath {
+  file: string;
+  error: string;
+}
+
 export interface ValidateReport {
   results: FileResult[];
   summary: { files: number; valid: number; invalid: number; byCode: Record<string, number> };
+  /** Present only when some path could not be read. */
+  unreadable?: UnreadablePath[];
 }
 
 export function validateInputs(inputs: WorkflowInput[], catalog: NodeCatalog, policy: ValidationPolicy): ValidateReport {
-  const results = inputs.map((input): FileResult => {
+  const unreadable: UnreadablePath[] = [];
+  const readable = inputs.filter((input) => {
+    if (input.readError !== undefined) unreadable.push({ file: input.file, error: input.readError });
+    return input.readError === undefined;
+  });
+  const results = readable.map((input): FileResult => {
     if (input.parseError !== undefined) {
       return { file: input.file, valid: false, errors: [{ code: 'INVALID_JSON', message: `not valid JSON: ${input.parseError}` }], warnings: [] };
     }
@@ -29,7 +42,7 @@ export function validateInputs(inputs: WorkflowInput[], catalog: NodeCatalog, po
   const byCode: Record<string, number> = {};
   for (const r of results) for (const issue of [...r.errors, ...r.warnings]) byCode[issue.code] = (byCode[issue.code] ?? 0) + 1;
   const valid = results.filter((r) => r.valid).length;
-  return { results, summary: { files: results.length, valid, invalid: results.length - valid, byCode } };
+  return { results, summary: { files: results.length, valid, invalid: results.length - valid, byCode }, ...(unreadable.length > 0 ? { unreadable } : {}) };
 }
 
 function describeIssue(issue: ValidationIssue): string {
@@ -61,7 +74,8 @@ export function formatReport(report: ValidateReport, color: boolean): string {
     .sort((a, b) => b[1] - a[1])
     .map(([code, n]) => `${code} ${n}`)
     .join(', ');
-  lines.push(`${files} workflow(s): ${c.green(`${valid} valid`)}, ${invalid > 0 ? c.red(`${invalid} invalid`) : '0 invalid'}${codes ? ` (${codes})` : ''}`);
+  const unreadable = report.unreadable ? `; ${c.red(`${report.unreadable.length} path(s) not read`)}` : '';
+  lines.push(`${files} workflow(s): ${c.green(`${valid} valid`)}, ${invalid > 0 ? c.red(`${invalid} invalid`) : '0 invalid'}${codes ? ` (${codes})` : ''}${unreadable}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -72,6 +86,9 @@ export interface ValidateCommandOptions {
 export function runValidate(paths: string[], options: ValidateCommandOptions, catalog: NodeCatalog, policy: ValidationPolicy, io: CliIO): number {
   const inputs = readWorkflowInputs(paths, io.readStdin);
   const report = validateInputs(inputs, catalog, policy);
-  io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, io.color));
-  return report.summary.invalid > 0 ? EXIT_INVALID : EXIT_OK;
+  for (const { file, error } of report.unreadable ?? []) io.stderr(`flowtune: cannot read ${file}: ${error}\n`);
+  // Nothing read at all: the error lines say it all (stdout stays empty, as for a usage error).
+  if (report.results.length > 0) io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, io.color));
+  // README's contract: 2 for an I/O error (after the results of what could be read), else 1 for any invalid.
+  return report.unreadable ? EXIT_USAGE : report.summary.invalid > 0 ? EXIT_INVALID : EXIT_OK;
 }

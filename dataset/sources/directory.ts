@@ -10,14 +10,24 @@ import { describeJsonError } from '../../schemas/json-text';
 import type { SourceRecord } from '../types';
 import { recordsFromValue } from './records';
 
-async function* walk(dir: string): AsyncGenerator<string> {
+/** A `*.json` file to read, or a folder below the root that cannot be listed (reported and skipped). */
+type Found = { file: string } | { dir: string; error: string };
+
+async function* walk(dir: string, root: string): AsyncGenerator<Found> {
   const entries: Array<{ name: string; dir: boolean }> = [];
-  for await (const entry of await opendir(dir)) entries.push({ name: entry.name, dir: entry.isDirectory() });
+  try {
+    for await (const entry of await opendir(dir)) entries.push({ name: entry.name, dir: entry.isDirectory() });
+  } catch (error) {
+    // The root itself is the user's --from: a typo there stops the build. Below it, one folder is skipped.
+    if (dir === root) throw new Error(`dir:${root}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    yield { dir, error: `cannot read folder (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    return;
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
-    if (entry.dir) yield* walk(full);
-    else if (entry.name.toLowerCase().endsWith('.json')) yield full;
+    if (entry.dir) yield* walk(full, root);
+    else if (entry.name.toLowerCase().endsWith('.json')) yield { file: full };
   }
 }
 
@@ -25,7 +35,12 @@ async function* walk(dir: string): AsyncGenerator<string> {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export async function* readDirectory(root: string): AsyncGenerator<SourceRecord> {
-  for await (const file of walk(root)) {
+  for await (const found of walk(root, root)) {
+    if ('error' in found) {
+      yield { provenance: { source: 'dir', ref: `${path.relative(root, found.dir)}/` }, error: found.error };
+      continue;
+    }
+    const { file } = found;
     const ref = path.relative(root, file) || path.basename(file);
     let bytes: Buffer;
     try {
@@ -37,8 +52,9 @@ export async function* readDirectory(root: string): AsyncGenerator<SourceRecord>
     let text: string;
     try {
       text = utf8.decode(bytes);
-    } catch {
-      yield { provenance: { source: 'dir', ref }, error: 'not valid UTF-8' };
+    } catch (error) {
+      // Invalid bytes, or more text than one string can hold.
+      yield { provenance: { source: 'dir', ref }, error: (error as NodeJS.ErrnoException).code === 'ERR_ENCODING_INVALID_ENCODED_DATA' ? 'not valid UTF-8' : `too large to read (${bytes.length} bytes)` };
       continue;
     }
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
