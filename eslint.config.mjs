@@ -7,7 +7,7 @@ import { configWithoutCloudSupport } from '@n8n/node-cli/eslint';
 
 export default [
   {
-    ignores: ['dist/**', 'node_modules/**', '.fake-openai/**', 'test/**', 'scripts/**', 'cli/**', 'dataset/**', 'trainer/**', 'generator/**', 'schemas/**', 'n8n-api/**', 'index.ts', 'flowtune-*/**', '*.js', '*.mjs'],
+    ignores: ['dist/**', 'node_modules/**', '.fake-openai/**', 'test/**', 'scripts/**', 'core/**', 'cli/**', 'dataset/**', 'trainer/**', 'generator/**', 'schemas/**', 'n8n-api/**', 'index.ts', 'flowtune-*/**', '*.js', '*.mjs'],
   },
   ...configWithoutCloudSupport,
   {

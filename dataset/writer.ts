@@ -7,6 +7,7 @@
  * One build at a time per folder (a lock file); temp files of builds that were killed
  * are removed by the next build into the same folder.
  */
+import { isProcessAlive, tryLock } from '../core/file-lock';
 import { randomBytes } from 'node:crypto';
 import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import * as path from 'node:path';
@@ -39,16 +40,6 @@ export function tempFileOwner(name: string): number | undefined {
   return output && DATASET_FILE_NAMES.includes(output[1]) ? Number(output[2]) : undefined;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, it is someone else's.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const isOld = (file: string, now: number) => {
   try {
     return now - statSync(file).mtimeMs > ORPHAN_AGE_MS;
@@ -64,7 +55,7 @@ export function removeOrphanedTempFiles(dir: string, now = Date.now()): string[]
     const pid = tempFileOwner(name);
     if (pid === undefined) continue;
     const file = path.join(dir, name);
-    if (processAlive(pid) && !isOld(file, now)) continue;
+    if (isProcessAlive(pid) && !isOld(file, now)) continue;
     rmSync(file, { force: true });
     removed.push(name);
   }
@@ -74,44 +65,24 @@ export function removeOrphanedTempFiles(dir: string, now = Date.now()): string[]
 export class FolderLockedError extends Error {
   constructor(
     readonly dir: string,
-    readonly pid: number,
+    readonly pid: number | undefined,
   ) {
-    super(`${dir} is being written by another flowtune build (process ${pid}); wait for it to finish, or remove ${path.join(dir, LOCK_FILE_NAME)} if no such build runs`);
+    super(`${dir} is being written by another flowtune build${pid !== undefined ? ` (process ${pid})` : ''}; wait for it to finish, or remove ${path.join(dir, LOCK_FILE_NAME)} if no such build runs`);
     this.name = 'FolderLockedError';
   }
 }
 
 /** Take the folder's lock (taking over one left by a dead build); returns its release. */
-function lockFolder(dir: string, token: string): () => void {
+function lockFolder(dir: string): () => void {
   const file = path.join(dir, LOCK_FILE_NAME);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      writeFileSync(file, `${token}\n`, { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        rmSync(file, { force: true }); // created, then the write failed (disk full): no empty lock left behind
-        throw new OutputWriteError(file, error as Error);
-      }
-    }
-    let holder: number;
-    try {
-      holder = parseInt(readFileSync(file, 'utf8'), 10);
-    } catch {
-      holder = NaN; // released meanwhile
-    }
-    const live = Number.isInteger(holder) && processAlive(holder) && !isOld(file, Date.now());
-    // A second EEXIST: another build took the dead one's lock first.
-    if (live || attempt > 0) throw new FolderLockedError(dir, holder);
-    rmSync(file, { force: true });
+  let attempt: ReturnType<typeof tryLock>;
+  try {
+    attempt = tryLock(file, `dataset build into ${dir}`);
+  } catch (error) {
+    throw new OutputWriteError(file, error as Error);
   }
-  return () => {
-    try {
-      if (readFileSync(file, 'utf8') === `${token}\n`) rmSync(file, { force: true });
-    } catch {
-      // already gone (the folder was removed)
-    }
-  };
+  if (!('lock' in attempt)) throw new FolderLockedError(dir, attempt.owner?.pid);
+  return () => attempt.lock.release();
 }
 
 /** Wait until `stream` takes more data, or has failed or closed (the caller checks its error); leaves no listener behind. */
@@ -165,7 +136,7 @@ export class OutputFiles {
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
-    this.unlock = lockFolder(dir, this.token);
+    this.unlock = lockFolder(dir);
     try {
       removeOrphanedTempFiles(dir);
     } catch (error) {

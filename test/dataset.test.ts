@@ -5,7 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadCatalog } from '../schemas/catalog/load';
 import { buildDataset, DEFAULT_BUILD_SETTINGS, EmptyDatasetError, type BuildOptions } from '../dataset/build';
@@ -403,7 +403,7 @@ describe('output files', () => {
     const first = new OutputFiles(dir);
     expect(() => new OutputFiles(dir)).toThrow(FolderLockedError);
     await first.abort();
-    writeFileSync(path.join(dir, LOCK_FILE_NAME), `${deadPid()}-abc\n`);
+    writeFileSync(path.join(dir, LOCK_FILE_NAME), JSON.stringify({ pid: deadPid(), host: hostname(), since: new Date().toISOString(), purpose: 'dataset build', token: 'abc' }));
     const second = new OutputFiles(dir);
     await second.write('train.jsonl', 'x\n');
     await second.commit();

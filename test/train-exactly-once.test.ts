@@ -16,7 +16,7 @@ import { runCli } from '../cli/main';
 import type { CliIO } from '../cli/io';
 import { checkPreferenceJsonl } from '../dataset/check-preference';
 import { TrainerError, UnsupportedSettingsError } from '../trainer/errors';
-import { tryLock, withFileLock } from '../trainer/file-lock';
+import { tryLock, withFileLock } from '../core/file-lock';
 import { JobRegistry } from '../trainer/job-store';
 import { IDEMPOTENCY_METADATA_KEY, launchJob, planLaunch, type DataLaunchRequest } from '../trainer/launch';
 import { createProvider } from '../trainer/providers';

@@ -3,6 +3,7 @@
  * errors (openai, together-ai: same shape — `status`, `error.code`, `error.message`)
  * are classified once, here.
  */
+import { FileLockedError } from '../core/file-lock';
 import type { ProviderName, TrainingSetting } from './types';
 
 export type TrainerErrorKind =
@@ -33,6 +34,11 @@ export class TrainerError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A registry lock held too long by another process, as the trainer reports it (kind `locked`); other errors unchanged. */
+export function asTrainerLockError(error: unknown): unknown {
+  return error instanceof FileLockedError ? new TrainerError('locked', error.message) : error;
 }
 
 /**

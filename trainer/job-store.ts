@@ -12,7 +12,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../dataset/writer';
-import { withFileLockSync } from './file-lock';
+import { withFileLockSync } from '../core/file-lock';
+import { asTrainerLockError } from './errors';
 import type { ProviderName } from './types';
 
 export interface JobRecord {
@@ -85,11 +86,15 @@ export class JobRegistry {
   /** Read, change and write back without losing another process's change made in between. */
   private change(edit: (data: RegistryFile) => void): void {
     mkdirSync(this.dir, { recursive: true });
-    withFileLockSync(`${this.file}.lock`, { purpose: 'updating the job registry', waitMs: 10_000 }, () => {
-      const data = this.read();
-      edit(data);
-      writeFileAtomic(this.file, `${JSON.stringify(data, null, 2)}\n`);
-    });
+    try {
+      withFileLockSync(`${this.file}.lock`, { purpose: 'updating the job registry', waitMs: 10_000 }, () => {
+        const data = this.read();
+        edit(data);
+        writeFileAtomic(this.file, `${JSON.stringify(data, null, 2)}\n`);
+      });
+    } catch (error) {
+      throw asTrainerLockError(error);
+    }
   }
 
   /** The lock file a launch with this idempotency key holds from twin look-up to record. */

@@ -16,8 +16,8 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { checkJsonl, type CheckResult } from '../dataset/check';
 import { checkPreferenceJsonl } from '../dataset/check-preference';
 import { estimateTrainingCost, type TrainingCostEstimate } from '../dataset/cost';
-import { describeProviderError, isRetryable, TrainerError, UnsupportedSettingsError } from './errors';
-import { withFileLock } from './file-lock';
+import { withFileLock } from '../core/file-lock';
+import { asTrainerLockError, describeProviderError, isRetryable, TrainerError, UnsupportedSettingsError } from './errors';
 import type { JobRegistry } from './job-store';
 import { PROVIDERS, SETTING_LABELS } from './providers';
 import type { CreateJobRequest, FineTuneJob, FineTuneProvider, LoraSettings, TrainingMethod, TrainingSetting } from './types';
@@ -300,7 +300,9 @@ export async function launchJob(request: LaunchRequest, plan: LaunchPlan, deps: 
       onWait: (owner) => status(`another flowtune process${owner ? ` (pid ${owner.pid})` : ''} is launching a job with the same data and settings: waiting for it`),
     },
     () => launchUnlocked(request, plan, deps),
-  );
+  ).catch((error: unknown) => {
+    throw asTrainerLockError(error);
+  });
 }
 
 async function launchUnlocked(request: LaunchRequest, plan: LaunchPlan, deps: LaunchDeps): Promise<LaunchResult> {

@@ -10,7 +10,6 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
-import { TrainerError } from './errors';
 
 export interface LockOwner {
   pid: number;
@@ -146,13 +145,20 @@ export function tryLock(file: string, purpose: string): { lock: HeldLock } | { o
   return { owner: readOwner(file)?.owner };
 }
 
-function lockedError(file: string, owner: LockOwner | undefined, waitedMs: number): TrainerError {
-  const who = owner ? `process ${owner.pid} on ${owner.host} (${owner.purpose}, since ${owner.since})` : 'another process';
-  return new TrainerError(
-    'locked',
-    `${file} is held by ${who}; waited ${Math.round(waitedMs / 1000)} s. Try again when it is done; if no flowtune process is running, delete ${file}.`,
-  );
+/** The lock stayed held by a live process for longer than the caller would wait. */
+export class FileLockedError extends Error {
+  override name = 'FileLockedError';
+  constructor(
+    readonly file: string,
+    readonly owner: LockOwner | undefined,
+    readonly waitedMs: number,
+  ) {
+    const who = owner ? `process ${owner.pid} on ${owner.host} (${owner.purpose}, since ${owner.since})` : 'another process';
+    super(`${file} is held by ${who}; waited ${Math.round(waitedMs / 1000)} s. Try again when it is done; if no flowtune process is running, delete ${file}.`);
+  }
 }
+
+const lockedError = (file: string, owner: LockOwner | undefined, waitedMs: number) => new FileLockedError(file, owner, waitedMs);
 
 /** Run `action` holding the lock; wait (bounded) while a live process holds it. */
 export async function withFileLock<T>(file: string, options: LockOptions, action: () => Promise<T>): Promise<T> {
