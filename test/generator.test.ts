@@ -17,6 +17,8 @@ import type { WorkflowModel } from '../generator/types';
 import { N8N_API_TIMEOUT_MS, N8nApiClient } from '../n8n-api/client';
 import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow } from '../schemas/validator';
+import { CONFIGURATION_NODE_SIZE, findCanvasOverlaps, LABEL_HEIGHT } from '../dataset/canvas';
+import { SUB_ROW_GAP } from '../dataset/layout';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
 import { chatLine, GITHUB_TO_SLACK, SCHEDULE_TO_HTTP, trainingFile } from './helpers/generator-fixtures';
 import { silentServer } from './helpers/silent-server';
@@ -360,7 +362,9 @@ describe('hostile model answers are rejections, never crashes', () => {
     }
     const full = toFullWorkflow({ nodes, connections }, catalog)!;
     expect(full.nodes).toHaveLength(10_000);
-    expect(full.nodes[9_999].position[1] - full.nodes[0].position[1]).toBe(9_999 * 200);
+    // Each sub-node (80 high, its label band below) sits a sub-row gap below the one before.
+    expect(full.nodes[9_999].position[1] - full.nodes[0].position[1]).toBe(9_999 * (CONFIGURATION_NODE_SIZE + LABEL_HEIGHT + SUB_ROW_GAP));
+    expect(findCanvasOverlaps(full, catalog)).toEqual([]);
   });
 });
 
