@@ -76,6 +76,8 @@ interface PortUse {
 }
 
 const newPortUse = (): PortUse => ({ mainInputs: 0, mainOutputs: 0, nonMainInputs: new Set(), nonMainOutput: false, mainOutput: false });
+/** A node no connection touches (read only). */
+const UNUSED = newPortUse();
 
 /** Which ports the connections use, per node name (entries in n8n's full `{node, type, index}` form). */
 function portUse(connections: unknown): Map<string, PortUse> {
@@ -113,8 +115,33 @@ function portUse(connections: unknown): Map<string, PortUse> {
   return use;
 }
 
-const countMain = (types: string[]) => types.filter((t) => t === 'main').length;
-const nonMainTypes = (types: string[]) => types.filter((t) => t !== 'main');
+/** What one side's declared ports say, worked out once per catalog entry. */
+interface PortFacts {
+  /** Ports are computed from parameters: the counts below are what they can be at most (main: unknown, 0). */
+  dynamic: boolean;
+  main: number;
+  nonMain: number;
+  /** Some port can be non-`main` (an empty `possible` list means the expression was not understood: anything goes). */
+  maybeNonMain: boolean;
+}
+
+const portFactsCache = new WeakMap<CatalogPorts, PortFacts>();
+
+function portFacts(ports: CatalogPorts): PortFacts {
+  let facts = portFactsCache.get(ports);
+  if (!facts) {
+    if (ports.dynamic) {
+      const possible = ports.possible ?? [];
+      const nonMain = new Set(possible.filter((t) => t !== 'main')).size;
+      facts = { dynamic: true, main: 0, nonMain, maybeNonMain: possible.length === 0 || nonMain > 0 };
+    } else {
+      const main = ports.types.filter((t) => t === 'main').length;
+      facts = { dynamic: false, main, nonMain: ports.types.length - main, maybeNonMain: ports.types.length > main };
+    }
+    portFactsCache.set(ports, facts);
+  }
+  return facts;
+}
 
 /** What the catalog and the connections say about one side of a node: yes, no or either. */
 type Maybe = boolean | 'either';
@@ -162,13 +189,11 @@ export function defaultFootprint(trigger = false): NodeFootprint {
   return shapeOf(false, false, 0, 1, false, trigger ? TRIGGER_BOLT_WIDTH : 0);
 }
 
-function resolve(declared: CatalogPorts | undefined, used: boolean, usedOther: boolean): Maybe {
+function resolve(declared: PortFacts | undefined, used: boolean, usedOther: boolean): Maybe {
   if (!declared) return used;
-  if (!declared.dynamic) return nonMainTypes(declared.types).length > 0;
+  if (!declared.dynamic) return declared.nonMain > 0;
   if (used) return true;
-  const possible = declared.possible ?? [];
-  // An empty `possible` means the expression was not understood: anything goes.
-  if (possible.length === 0 || possible.some((t) => t !== 'main')) return usedOther ? false : 'either';
+  if (declared.maybeNonMain) return usedOther ? false : 'either';
   return false;
 }
 
@@ -176,29 +201,22 @@ function resolve(declared: CatalogPorts | undefined, used: boolean, usedOther: b
 export function nodeFootprints(nodes: CanvasNode[], connections: unknown, catalog: NodeCatalog): NodeFootprint[] {
   const use = portUse(connections);
   return nodes.map((node) => {
-    const u = use.get(node.name) ?? newPortUse();
+    const u = use.get(node.name) ?? UNUSED;
     const info = catalog.get(node.type);
     const variant = info ? (info.variantFor(node.typeVersion ?? info.entry.defaultVersion) ?? info.variantFor(info.entry.defaultVersion)) : undefined;
     // Unknown types: named like a trigger, drawn as one (as hydrate orders them).
     const trigger = node.trigger ?? info?.entry.trigger ?? /trigger$/i.test(node.type);
     const leftMargin = trigger ? TRIGGER_BOLT_WIDTH : 0;
     const disabled = node.disabled === true;
-    const inputs = variant?.inputs;
-    const outputs = variant?.outputs;
+    const inputs = variant ? portFacts(variant.inputs) : undefined;
+    const outputs = variant ? portFacts(variant.outputs) : undefined;
 
-    // A configurable node's inputs are on its side; the catalog says which, dynamic ports the connections.
+    // Configurable: it has non-`main` inputs — as declared, or for computed ports as connected.
     const configurable = resolve(inputs, u.nonMainInputs.size > 0, false);
     // A node whose main output is used is not a sub-node (no node has both kinds of output in one mode).
     const configuration = resolve(outputs, u.nonMainOutput, u.mainOutput);
-    const declaredPorts = inputs ? (inputs.dynamic ? new Set(nonMainTypes(inputs.possible ?? [])).size : nonMainTypes(inputs.types).length) : 0;
-    const ports = Math.max(declaredPorts, u.nonMainInputs.size);
-    const mainHandles = Math.max(
-      1,
-      inputs && !inputs.dynamic ? countMain(inputs.types) : 0,
-      outputs && !outputs.dynamic ? countMain(outputs.types) : 0,
-      u.mainInputs,
-      u.mainOutputs,
-    );
+    const ports = Math.max(inputs?.nonMain ?? 0, u.nonMainInputs.size);
+    const mainHandles = Math.max(1, inputs?.main ?? 0, outputs?.main ?? 0, u.mainInputs, u.mainOutputs);
     const shapes: NodeFootprint[] = [];
     for (const a of configurable === 'either' ? [false, true] : [configurable]) {
       for (const b of configuration === 'either' ? [false, true] : [configuration]) shapes.push(shapeOf(a, b, ports, mainHandles, disabled, leftMargin));
@@ -231,7 +249,7 @@ export function footprintExtent(footprint: NodeFootprint): { left: number; right
 export interface CanvasOverlap {
   /** The two nodes, in workflow order. */
   nodes: [string, string];
-  /** Which parts meet: `body` or `label` of the first, then of the second. */
+  /** Which parts meet (`body` or `label` of the first, then of the second): the most serious, body on body first. */
   parts: [Part, Part];
 }
 
@@ -279,7 +297,11 @@ export function findCanvasOverlaps(workflow: PositionedWorkflow, catalog: NodeCa
           if (a.node === b.node || !(a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height)) continue;
           const [first, second] = a.node < b.node ? [a, b] : [b, a];
           const pair = `${first.node},${second.node}`;
-          if (!found.has(pair)) found.set(pair, { nodes: [nodes[first.node].name, nodes[second.node].name], parts: [first.part, second.part] });
+          const known = found.get(pair);
+          // One entry per pair, naming the most serious meeting: body on body first.
+          if (!known || bodies(known.parts) < bodies([first.part, second.part])) {
+            found.set(pair, { nodes: [nodes[first.node].name, nodes[second.node].name], parts: [first.part, second.part] });
+          }
         }
         cell.push(i);
       }
@@ -288,4 +310,5 @@ export function findCanvasOverlaps(workflow: PositionedWorkflow, catalog: NodeCa
   return [...found.values()].sort((x, y) => compare(x.nodes[0], y.nodes[0]) || compare(x.nodes[1], y.nodes[1]));
 }
 
+const bodies = (parts: [Part, Part]) => parts.filter((p) => p === 'body').length;
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
