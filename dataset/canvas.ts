@@ -10,8 +10,8 @@
  * - default node (triggers too): 96 × 96, 32 taller per main input/output beyond two;
  * - configuration node (an AI sub-node: it has non-`main` outputs): a circle, 80 × 80;
  * - configurable node (an AI root: it has non-`main` inputs, its ports along its bottom edge):
- *   80 + 48 per port beyond the first, at least four ports (224 wide), +16 when it is a
- *   configuration node as well (a vector-store tool), then 80 high; its label is inside it.
+ *   80 + 48 per port beyond the first, at least four ports (224 wide); when it is a
+ *   configuration node as well (a vector-store tool) 16 wider and 80 high; its label is inside.
  * - the label (name, subtitle) of the others sits below the body, centred, twice its width.
  * Which kind a node is comes from the catalog's ports; ports computed from parameters
  * (`dynamic`) are read from the connections the workflow makes, and when those do not
@@ -21,7 +21,7 @@ import type { NodeCatalog } from '../schemas/catalog/catalog';
 import type { CatalogPorts } from '../schemas/catalog/types';
 import { isObject } from '../schemas/json-value';
 
-/** n8n's canvas grid (2.x; 20 before n8n 1.103): positions snap to it when a workflow loads. */
+/** n8n's canvas grid (16 since n8n-io/n8n#16869, mid-2025; 20 before): positions snap to it when a workflow loads. */
 export const CANVAS_GRID = 16;
 export const DEFAULT_NODE_SIZE = 96;
 export const CONFIGURATION_NODE_SIZE = 80;
@@ -32,12 +32,12 @@ export const MIN_CONFIGURABLE_PORTS = 4;
 /** Horizontal distance between two non-`main` ports of a configurable node. */
 export const PORT_STEP = 3 * CANVAS_GRID;
 /**
- * The label band below a node: an 8 px margin, a name of up to two 16 px lines, a subtitle
- * line (≈ 65 px in all), rounded up; a disabled node adds a "(Deactivated)" line.
+ * The label band below a node, estimated from its CSS: an 8 px margin, a name of up to two
+ * lines, a subtitle line (≈ 65 px in all), rounded up; a disabled node adds a "(Deactivated)" line.
  */
 export const LABEL_HEIGHT = 80;
 export const DISABLED_LABEL_EXTRA = 16;
-/** A trigger's bolt icon, drawn left of its body (16 px padding each side of a 20 px icon). */
+/** A trigger's bolt icon, drawn left of its body (padded icon, about 52 px). */
 export const TRIGGER_BOLT_WIDTH = 52;
 
 export interface Rect {
@@ -215,8 +215,11 @@ export function nodeFootprints(nodes: CanvasNode[], connections: unknown, catalo
     const configurable = resolve(inputs, u.nonMainInputs.size > 0, false);
     // A node whose main output is used is not a sub-node (no node has both kinds of output in one mode).
     const configuration = resolve(outputs, u.nonMainOutput, u.mainOutput);
-    const ports = Math.max(inputs?.nonMain ?? 0, u.nonMainInputs.size);
-    const mainHandles = Math.max(1, inputs?.main ?? 0, outputs?.main ?? 0, u.mainInputs, u.mainOutputs);
+    // Port counts: as declared; computed ports (and unknown types) as many as the connections reach.
+    const declared = (facts: PortFacts | undefined, side: 'main' | 'nonMain', used: number) =>
+      facts && !facts.dynamic ? facts[side] : Math.max(facts?.[side] ?? 0, used);
+    const ports = declared(inputs, 'nonMain', u.nonMainInputs.size);
+    const mainHandles = Math.max(1, declared(inputs, 'main', u.mainInputs), declared(outputs, 'main', u.mainOutputs));
     const shapes: NodeFootprint[] = [];
     for (const a of configurable === 'either' ? [false, true] : [configurable]) {
       for (const b of configuration === 'either' ? [false, true] : [configuration]) shapes.push(shapeOf(a, b, ports, mainHandles, disabled, leftMargin));
