@@ -12,6 +12,8 @@ export type { TemplateRecord } from './dataset/sources/templates';
 export { buildDataset, DEFAULT_BUILD_SETTINGS } from './dataset/build';
 export type { BuildOptions } from './dataset/build';
 export { compactWorkflow, hydrateWorkflow } from './dataset/compact';
+export { findCanvasOverlaps, nodeFootprints, footprintRects } from './dataset/canvas';
+export type { CanvasOverlap, NodeFootprint, PositionedWorkflow } from './dataset/canvas';
 export { redactWorkflowStrings, redactText, Redactor } from './dataset/redact';
 export { checkJsonl } from './dataset/check';
 export { estimateTrainingCost } from './dataset/cost';

@@ -50,6 +50,7 @@ import type { NodeCatalog, NodeTypeInfo, PropertyIndex } from '../schemas/catalo
 import { isDisplayed, type DisplayContext } from '../schemas/catalog/display';
 import type { CatalogProperty } from '../schemas/catalog/types';
 import { defaultResolver } from '../schemas/validator/parameters';
+import { nodeFootprints } from './canvas';
 import { analyzeGraph, compareConnectionTypes, layoutWorkflow, type GraphNode } from './layout';
 import { isObject, hasOwn } from '../schemas/json-value';
 
@@ -491,8 +492,16 @@ export function hydrateWorkflow(compact: CompactWorkflow, options: HydrateOption
     compact.connections,
     source.map((n) => n.name),
   );
+  const canvasNodes = source.map((n) => ({
+    name: n.name,
+    type: n.type,
+    ...(typeof n.typeVersion === 'number' ? { typeVersion: n.typeVersion } : {}),
+    disabled: n.disabled === true,
+    trigger: isTrigger(n.type, catalog),
+  }));
+  const footprints = nodeFootprints(canvasNodes, connections, catalog);
   const positions = layoutWorkflow(
-    source.map((n) => ({ name: n.name, trigger: isTrigger(n.type, catalog) })),
+    canvasNodes.map((n, i) => ({ name: n.name, trigger: n.trigger, footprint: footprints[i] })),
     connections,
   );
 

@@ -13,7 +13,9 @@
  *   (chat models, memories, tools, embeddings, …) — sit in a row below their parent,
  *   recursively (a vector-store tool's embeddings below the tool).
  * - Nodes with no `main` connection at all that are not triggers go in a last column.
- * - Positions are integer multiples of 20 (n8n's canvas grid).
+ * - Each node is given the room n8n 2.x draws it in (canvas.ts: its size by kind, its label
+ *   band, a trigger's bolt), so outlines never overlap; positions are multiples of 16 (n8n's
+ *   canvas grid, which it snaps positions to on load).
  *
  * A maintained layered-layout library (@dagrejs/dagre, elkjs) was considered: dagre's
  * rankers float a source towards its successors (a second trigger would not stay in
@@ -22,24 +24,25 @@
  * here anyway. This file is that small layered layout, with no dependency.
  */
 import { isObject } from '../schemas/json-value';
+import { CANVAS_GRID, DEFAULT_NODE_SIZE, defaultFootprint, footprintExtent, type NodeFootprint } from './canvas';
 
-/** n8n's canvas grid. */
-export const GRID = 20;
-/** Footprint of one node (n8n's default node is 100 × 100). */
-export const NODE_SIZE = 100;
-/** Horizontal space between two columns (a plain chain steps 220, n8n's push offset). */
-export const COLUMN_GAP = 120;
-/** Vertical space between two blocks of one column. */
-export const ROW_GAP = 100;
-/** Distance from a parent down to its row of sub-nodes. */
-export const SUB_ROW_OFFSET = 200;
-/** Horizontal space between two sub-nodes of one row. */
-export const SUB_GAP = 60;
+/** n8n's canvas grid: every position is a multiple of it. */
+export const GRID = CANVAS_GRID;
+/** Space between the outlines (labels included) of two columns: a chain of default nodes steps 224, as n8n places them. */
+export const COLUMN_GAP = 32;
+/** Space between the outlines of two blocks of one column. */
+export const ROW_GAP = 32;
+/** Space from a node's outline down to its row of sub-nodes (n8n's own layout leaves 128). */
+export const SUB_ROW_GAP = 128;
+/** Space between the outlines of two sub-nodes of one row. */
+export const SUB_GAP = 16;
 
 export interface GraphNode {
   name: string;
   /** Starts executions (catalog `trigger`): stays in the first column even when nothing follows it. */
   trigger?: boolean;
+  /** What the node takes on the canvas (canvas.ts `nodeFootprints`); a default node (or trigger) when absent. */
+  footprint?: NodeFootprint;
 }
 
 /** One connection, as read from a workflow's `connections`. */
@@ -262,18 +265,30 @@ function compareTuples(a: number[], b: number[]): number {
 }
 
 const snap = (v: number): number => Math.round(v / GRID) * GRID + 0;
+const floorToGrid = (v: number): number => Math.floor(v / GRID) * GRID + 0;
+const ceilToGrid = (v: number): number => Math.ceil(v / GRID) * GRID + 0;
 
+/** A node with its sub-nodes below it: the rectangle they all take, and where the node sits in it. */
 interface Block {
   width: number;
   height: number;
+  /** From the block's left edge to the node's position (on the grid). */
+  nodeX: number;
+  /** From the node's position to the left edge of its row of sub-nodes. */
+  rowX: number;
 }
 
 /**
- * Canvas positions `[x, y]` (one per input node) for a workflow laid out left to
- * right: first column at x = 0, the main row of each column centred on y = 0.
+ * Canvas positions `[x, y]` (one per input node; the top-left corner of each body, as in
+ * n8n) for a workflow laid out left to right: columns side by side, the blocks of one
+ * column (a node and its sub-nodes) stacked, each block's outline — bodies, labels, a
+ * trigger's bolt, from the nodes' footprints — apart from every other, so no two nodes
+ * ever overlap. The main row of each column is centred on the middle of a default node
+ * at y = 0; the first column's outline starts at x = 0.
  */
 export function layoutWorkflow(nodes: GraphNode[], connections: unknown, graph = analyzeGraph(nodes, connections)): Array<[number, number]> {
   const positions: Array<[number, number]> = nodes.map(() => [0, 0]);
+  const footprints = nodes.map((n) => n.footprint ?? defaultFootprint(n.trigger));
   // Blocks bottom up and places top down, without recursion: sub-node chains may be thousands deep.
   const blocks = new Map<number, Block>();
   const blockOf = (root: number): Block => {
@@ -291,7 +306,13 @@ export function layoutWorkflow(nodes: GraphNode[], connections: unknown, graph =
         continue;
       }
       pending.pop();
-      let block: Block = { width: NODE_SIZE, height: NODE_SIZE };
+      // Relative to the node's position: its own outline, then its row of sub-nodes centred below it.
+      const footprint = footprints[top.node];
+      const own = footprintExtent(footprint);
+      let left = own.left;
+      let right = own.right;
+      let bottom = own.bottom;
+      let rowX = 0;
       if (kids.length > 0) {
         let row = SUB_GAP * (kids.length - 1);
         let tallest = 0;
@@ -300,25 +321,30 @@ export function layoutWorkflow(nodes: GraphNode[], connections: unknown, graph =
           row += kid.width;
           tallest = Math.max(tallest, kid.height);
         }
-        block = { width: Math.max(NODE_SIZE, row), height: SUB_ROW_OFFSET + tallest };
+        rowX = snap(footprint.width / 2 - row / 2);
+        left = Math.min(left, rowX);
+        right = Math.max(right, rowX + row);
+        bottom = ceilToGrid(own.bottom) + SUB_ROW_GAP + tallest;
       }
-      blocks.set(top.node, block);
+      const nodeX = -floorToGrid(left);
+      blocks.set(top.node, { width: ceilToGrid(right + nodeX), height: ceilToGrid(bottom), nodeX, rowX });
     }
     return blocks.get(root)!;
   };
-  const place = (root: number, rootX: number, rootY: number) => {
-    const pending: Array<[number, number, number]> = [[root, rootX, rootY]];
+  const place = (root: number, blockX: number, nodeY: number) => {
+    const pending: Array<[number, number, number]> = [[root, blockX, nodeY]];
     while (pending.length > 0) {
       const [i, x, y] = pending.pop()!;
       const block = blockOf(i);
-      positions[i] = [x + snap((block.width - NODE_SIZE) / 2), y];
+      const nodeX = x + block.nodeX;
+      positions[i] = [nodeX, y];
       const kids = graph.children[i];
       if (kids.length === 0) continue;
-      const row = kids.reduce((sum, k) => sum + blockOf(k).width, 0) + SUB_GAP * (kids.length - 1);
-      let childX = x + snap((block.width - row) / 2);
+      const rowY = y + ceilToGrid(footprintExtent(footprints[i]).bottom) + SUB_ROW_GAP;
+      let kidX = nodeX + block.rowX;
       for (const k of kids) {
-        pending.push([k, childX, y + SUB_ROW_OFFSET]);
-        childX += blockOf(k).width + SUB_GAP;
+        pending.push([k, kidX, rowY]);
+        kidX += blockOf(k).width + SUB_GAP;
       }
     }
   };
@@ -334,7 +360,9 @@ export function layoutWorkflow(nodes: GraphNode[], connections: unknown, graph =
       tops.push(y);
       y += blockOf(i).height + ROW_GAP;
     }
-    const shift = snap((tops[0] + tops[tops.length - 1]) / 2);
+    // Main nodes are joined at their vertical middle: centre the column's first and last middles on a default node's.
+    const middle = (k: number) => tops[k] + footprints[members[k]].height / 2;
+    const shift = snap((middle(0) + middle(members.length - 1)) / 2 - DEFAULT_NODE_SIZE / 2);
     members.forEach((i, k) => place(i, columnX + snap((width - blockOf(i).width) / 2), tops[k] - shift));
     columnX += width + COLUMN_GAP;
   }

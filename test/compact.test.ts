@@ -13,6 +13,7 @@ import {
   type FullNode,
   type FullWorkflow,
 } from '../dataset/compact';
+import { defaultFootprint, findCanvasOverlaps, footprintRects } from '../dataset/canvas';
 import { analyzeGraph, GRID, layoutWorkflow, type GraphNode } from '../dataset/layout';
 import { NodeCatalog } from '../schemas/catalog/catalog';
 import { isDisplayed, type DisplayContext } from '../schemas/catalog/display';
@@ -152,14 +153,7 @@ describe('compact ⇄ hydrate over every valid stock n8n.io template', () => {
           if ((original[flag] === true) !== (hydrated[flag] === true)) fail(id, `"${hydrated.name}": ${flag}`);
         }
       }
-      const positions = h.nodes.map((n) => n.position);
-      for (let i = 0; i < positions.length; i++) {
-        for (let j = i + 1; j < positions.length; j++) {
-          if (Math.abs(positions[i][0] - positions[j][0]) < 100 && Math.abs(positions[i][1] - positions[j][1]) < 100) {
-            fail(id, `"${h.nodes[i].name}" and "${h.nodes[j].name}" overlap`);
-          }
-        }
-      }
+      for (const o of findCanvasOverlaps(h, catalog)) fail(id, `"${o.nodes[0]}" (${o.parts[0]}) and "${o.nodes[1]}" (${o.parts[1]}) overlap on the canvas`);
       if (JSON.stringify(canonical(h.connections)) !== JSON.stringify(canonical(normalizeConnections(w.connections)))) fail(id, 'connections differ');
 
       if (JSON.stringify(compactWorkflow(h, { catalog })) !== text) fail(id, 'compact(hydrate(c)) ≠ c');
@@ -538,10 +532,11 @@ describe('layout', () => {
     expect(x('Memory')).toBeLessThan(x('Vector tool'));
     expect(x('Vector tool')).toBeLessThan(x('Reply'));
     expect(x('Orphan')).toBeGreaterThan(Math.max(...positions.filter((_, i) => nodes[i].name !== 'Orphan').map((p) => p[0])));
-    // No two nodes overlap.
-    for (let i = 0; i < positions.length; i++) {
-      for (let j = i + 1; j < positions.length; j++) {
-        const apart = Math.abs(positions[i][0] - positions[j][0]) >= 100 || Math.abs(positions[i][1] - positions[j][1]) >= 100;
+    // No two default nodes (the footprint without a catalog) overlap, labels included.
+    const rects = positions.map((p, i) => footprintRects(p, nodes[i].footprint ?? defaultFootprint(nodes[i].trigger)));
+    for (let i = 0; i < rects.length; i++) {
+      for (let j = i + 1; j < rects.length; j++) {
+        const apart = rects[i].every((a) => rects[j].every((b) => a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y));
         expect({ pair: [nodes[i].name, nodes[j].name], apart }).toEqual({ pair: [nodes[i].name, nodes[j].name], apart: true });
       }
     }
@@ -590,6 +585,7 @@ describe('layout', () => {
     const positions = layoutWorkflow(nodes, connections, graph);
     expect(positions[3][1]).toBeLessThan(positions[4][1]);
     expect(positions[3][0]).toBe(positions[4][0]);
-    expect(positions[0]).toEqual([0, 0]);
+    // The first column's outline starts at x = 0: the trigger's bolt and label band are left of its body.
+    expect(positions[0]).toEqual([64, 0]);
   });
 });

@@ -23,6 +23,7 @@ import { Spool } from '../dataset/spool';
 import { FolderLockedError, LOCK_FILE_NAME, OutputFiles } from '../dataset/writer';
 import { splitValidation } from '../dataset/split';
 import { validateWorkflow } from '../schemas/validator';
+import { expectOnCanvas } from './helpers/canvas';
 import { link, node } from './helpers/workflows';
 
 const catalog = loadCatalog();
@@ -473,6 +474,7 @@ describe('buildDataset', () => {
       const target = JSON.parse(JSON.parse(line).messages[2].content);
       expect(validateWorkflow(target, { catalog }).errors).toEqual([]);
       expect(target.nodes[0].position).toHaveLength(2);
+      expectOnCanvas(target, catalog);
     }
   });
 

@@ -18,6 +18,7 @@ import {
 import { BASELINE_LINE, compareEvals, parseEvalFile, renderEvalMarkdown } from '../generator/eval/report';
 import type { GenerationResult } from '../generator/types';
 import { loadCatalog } from '../schemas/catalog/load';
+import { expectOnCanvas } from './helpers/canvas';
 
 const catalog = loadCatalog();
 
@@ -112,7 +113,7 @@ function generation(workflow: unknown, options: Partial<GenerationResult> & { fi
   };
 }
 
-const hydrated = (compact: CompactWorkflow) => hydrateWorkflow(compact, { catalog });
+const hydrated = (compact: CompactWorkflow) => expectOnCanvas(hydrateWorkflow(compact, { catalog }), catalog);
 
 function withNodes(compact: CompactWorkflow, edit: (nodes: CompactWorkflow['nodes']) => CompactWorkflow['nodes']): CompactWorkflow {
   return { ...compact, nodes: edit(compact.nodes.map((n) => ({ ...n }))) };

@@ -17,8 +17,11 @@ import type { WorkflowModel } from '../generator/types';
 import { N8N_API_TIMEOUT_MS, N8nApiClient } from '../n8n-api/client';
 import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow } from '../schemas/validator';
+import { CONFIGURATION_NODE_SIZE, LABEL_HEIGHT } from '../dataset/canvas';
+import { SUB_ROW_GAP } from '../dataset/layout';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
 import { chatLine, GITHUB_TO_SLACK, SCHEDULE_TO_HTTP, trainingFile } from './helpers/generator-fixtures';
+import { expectOnCanvas } from './helpers/canvas';
 import { silentServer } from './helpers/silent-server';
 import { stubN8n } from './helpers/stub-n8n';
 
@@ -67,7 +70,7 @@ describe('pipeline', () => {
     expect(repair.at(-1)?.content).toMatch(/UNKNOWN_NODE_TYPE \(node "Slack"\).*slackNotify/s);
     expect(repair[0]).toMatchObject({ role: 'system', content: expect.stringContaining('n8n workflow engineer') });
     // Hydrated: ids, positions, versions, credential placeholders; valid in its own right.
-    const wf = result.workflow!;
+    const wf = expectOnCanvas(result.workflow!, catalog);
     expect(wf.nodes.every((n) => typeof n.id === 'string' && n.position.length === 2 && typeof n.typeVersion === 'number')).toBe(true);
     expect(wf.nodes[1].credentials).toHaveProperty('slackApi');
     expect(validateWorkflow(wf, { catalog }).valid).toBe(true);
@@ -83,7 +86,7 @@ describe('pipeline', () => {
     expect(result.valid).toBe(true);
     expect(result.trace.rounds.map((r) => r.errors.map((e) => e.code))).toEqual([[code], []]);
     expect(fake.chat.requests[1].messages.at(-1)?.content).toMatch(feedback);
-    expect(result.workflow!.nodes.map((n) => n.typeVersion)).toEqual(
+    expect(expectOnCanvas(result.workflow!, catalog).nodes.map((n) => n.typeVersion)).toEqual(
       SCHEDULE_TO_HTTP.nodes.map((n) => catalog.get(n.type)!.entry.defaultVersion),
     );
   });
@@ -130,6 +133,7 @@ describe('pipeline', () => {
       },
       catalog,
     )!;
+    expectOnCanvas(full, catalog);
     expect(full.nodes[1].credentials).toEqual({ slackApi: expect.objectContaining({ name: expect.any(String) }) });
     expect(full.connections).toEqual({ 'Schedule Trigger': { main: [[{ node: 'Slack', type: 'main', index: 0 }]] } });
   });
@@ -142,10 +146,10 @@ describe('retrieval baseline', () => {
     const result = await generateWorkflow('Create a workflow that monitors GitHub issues and sends notifications to Slack', { model, catalog });
     expect(result.valid).toBe(true);
     expect(result.trace).toMatchObject({ baseline: true, model: 'retrieval' });
-    expect(result.workflow!.name).toBe('Monitors GitHub issues and sends notifications to Slack');
+    expect(expectOnCanvas(result.workflow!, catalog).name).toBe('Monitors GitHub issues and sends notifications to Slack');
     expect(result.workflow!.nodes.map((n) => n.type)).toEqual(['n8n-nodes-base.githubTrigger', 'n8n-nodes-base.slack']);
     const hourly = await generateWorkflow('every hour call my health check URL', { model, catalog });
-    expect(hourly.workflow!.nodes[0].type).toBe('n8n-nodes-base.scheduleTrigger');
+    expect(expectOnCanvas(hourly.workflow!, catalog).nodes[0].type).toBe('n8n-nodes-base.scheduleTrigger');
   });
 
   it('names a request-derived workflow and reports bad training files with their line', () => {
@@ -212,6 +216,7 @@ describe('flowtune generate / import', () => {
       expect(run.err.join('')).toMatch(new RegExp(`imported: +workflow wf9 — ${n8n.url}/workflow/wf9`));
       const written = JSON.parse(readFileSync(out, 'utf8'));
       expect(validateWorkflow(written, { catalog }).valid).toBe(true);
+      expectOnCanvas(written, catalog);
 
       const imported = io();
       expect(await runCli(['import', out, '--n8n-url', n8n.url, '--n8n-api-key', 'k', '--json'], imported.io)).toBe(0);
@@ -299,6 +304,7 @@ describe('constrained decoding fallback', () => {
       const result = await generateWorkflow('Ping a URL every hour', { model, catalog, constrained: true });
       expect(result.valid).toBe(true);
       expect(model.schemaRefused).toBe(true);
+      expectOnCanvas(result.workflow!, catalog);
       expect(fake.chat.requests.at(-1)?.response_format).toBeUndefined();
     } finally {
       await fake.close();
@@ -360,7 +366,9 @@ describe('hostile model answers are rejections, never crashes', () => {
     }
     const full = toFullWorkflow({ nodes, connections }, catalog)!;
     expect(full.nodes).toHaveLength(10_000);
-    expect(full.nodes[9_999].position[1] - full.nodes[0].position[1]).toBe(9_999 * 200);
+    // Each sub-node (80 high, its label band below) sits a sub-row gap below the one before.
+    expect(full.nodes[9_999].position[1] - full.nodes[0].position[1]).toBe(9_999 * (CONFIGURATION_NODE_SIZE + LABEL_HEIGHT + SUB_ROW_GAP));
+    expectOnCanvas(full, catalog);
   });
 });
 
