@@ -1,9 +1,12 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { credentialTestRules } from './test-rules';
 
 export class FlowtuneN8nApi implements ICredentialType {
   name = 'flowtuneN8nApi';
 
-  displayName = 'Flowtune N8n API';
+  // n8n spells itself in lower case (the rule's own exception is n8n's "n8n API"); "N8n" reads as a typo.
+  // eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-miscased
+  displayName = 'Flowtune n8n API';
 
   documentationUrl = 'https://docs.n8n.io/api/authentication/';
 
@@ -41,5 +44,10 @@ export class FlowtuneN8nApi implements ICredentialType {
       url: '/api/v1/workflows',
       qs: { limit: 1 },
     },
+    rules: credentialTestRules({
+      unauthorized: 'n8n refused the API key (HTTP 401): create one in n8n under Settings → n8n API and paste it here',
+      notFound: "There is no n8n public API at this Base URL (GET /api/v1/workflows answered 404). Give the n8n address as you open it in the browser, e.g. https://n8n.example.com, without /api/v1; the public API must not be disabled.",
+      notAList: "The Base URL answered, but not like n8n's public API: GET /api/v1/workflows returned no workflow list (perhaps a web page). Give the n8n address as you open it in the browser, e.g. https://n8n.example.com.",
+    }),
   };
 }

@@ -115,12 +115,24 @@ describe('Workflow Generator: invalid results', () => {
     const error = await run(modelParameters({ options: { maxRepairs: 1 } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeOperationError);
     expect((error as Error).message).toBe('The generated workflow for item 0 does not validate (1 error(s) after 2 round(s))');
-    expect((error as NodeOperationError).description).toMatch(/^UNKNOWN_NODE_TYPE \[Slack\]: .*slackNotify.*\nSet On Invalid Result to Pass Through/s);
+    // One line per error and one for what to do: n8n's error view renders the description as HTML, where newlines run together.
+    expect((error as NodeOperationError).description).toBe(
+      'UNKNOWN_NODE_TYPE [Slack]: node type "n8n-nodes-base.slackNotify" does not exist<br>Set On Invalid Result to Pass Through to output it anyway.',
+    );
     expect((error as NodeOperationError).context.itemIndex).toBe(0);
     expect(fake.chat.requests).toHaveLength(2);
 
+    // The error item (Continue On Fail) is data, not HTML: one line per error.
     const { output } = await run(modelParameters({ options: { maxRepairs: 0 } }), { continueOnFail: true });
-    expect(output[0]).toEqual([{ json: expect.objectContaining({ error: expect.stringMatching(/does not validate/) }), pairedItem: { item: 0 } }]);
+    expect(output[0]).toEqual([
+      {
+        json: expect.objectContaining({
+          error: expect.stringMatching(/does not validate/),
+          description: 'UNKNOWN_NODE_TYPE [Slack]: node type "n8n-nodes-base.slackNotify" does not exist\nSet On Invalid Result to Pass Through to output it anyway.',
+        }),
+        pairedItem: { item: 0 },
+      },
+    ]);
   });
 
   it('Pass Through: outputs the workflow with valid: false and the errors, and does not create it in n8n', async () => {
