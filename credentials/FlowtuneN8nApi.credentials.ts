@@ -1,5 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
-import { credentialTestRules } from './test-rules';
+import { answerRules } from './test-rules';
 
 export class FlowtuneN8nApi implements ICredentialType {
   name = 'flowtuneN8nApi';
@@ -43,11 +43,16 @@ export class FlowtuneN8nApi implements ICredentialType {
       baseURL: "={{ $credentials.baseUrl.replace(/\\/+$/, '').replace(/\\/api\\/v1$/, '') }}",
       url: '/api/v1/workflows',
       qs: { limit: 1 },
+      ignoreHttpStatusErrors: true,
     },
-    rules: credentialTestRules({
-      unauthorized: 'n8n refused the API key (HTTP 401): create one in n8n under Settings → n8n API and paste it here',
-      notFound: "There is no n8n public API at this Base URL (GET /api/v1/workflows answered 404). Give the n8n address as you open it in the browser, e.g. https://n8n.example.com, without /api/v1; the public API must not be disabled.",
-      notAList: "The Base URL answered, but not like n8n's public API: GET /api/v1/workflows returned no workflow list (perhaps a web page). Give the n8n address as you open it in the browser, e.g. https://n8n.example.com.",
-    }),
+    rules: answerRules(
+      { key: 'message', value: 'unauthorized', message: 'n8n refused the API key: create one in n8n under Settings → n8n API and paste it here' },
+      {
+        key: 'data',
+        value: undefined,
+        message:
+          "The Base URL did not answer like n8n's public API (GET /api/v1/workflows returned no workflow list; perhaps a web page). Give the n8n address as you open it in the browser, e.g. https://n8n.example.com, without /api/v1; the public API must be enabled.",
+      },
+    ),
   };
 }
