@@ -10,15 +10,12 @@ import { toNodeError } from '../shared/errors';
 import { searchWords } from '../../shared/list-search';
 
 /** Jobs read per search: the list is for picking a recent job; older ones are given By ID. */
-export const JOBS_SEARCHED = 100;
+const JOBS_SEARCHED = 100;
 
 function jobItem(job: FineTuneJob): INodeListSearchItems {
   const created = job.createdAt > 0 ? new Date(job.createdAt * 1000).toISOString().slice(0, 16).replace('T', ' ') : undefined;
-  return {
-    name: [job.suffix, job.status, job.model, job.id].filter(Boolean).join(' · '),
-    value: job.id,
-    description: [job.fineTunedModel ? `Model ${job.fineTunedModel}` : undefined, created ? `created ${created} UTC` : undefined].filter(Boolean).join(', '),
-  };
+  const description = [job.fineTunedModel ? `Model ${job.fineTunedModel}` : undefined, created ? `created ${created} UTC` : undefined].filter(Boolean).join(', ');
+  return { name: [job.suffix, job.status, job.model, job.id].filter(Boolean).join(' · '), value: job.id, ...(description ? { description } : {}) };
 }
 
 export async function searchJobs(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {

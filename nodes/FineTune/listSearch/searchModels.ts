@@ -4,13 +4,14 @@
  * n8n's bare "No results": base models are not the provider's to delete and are not listed.
  */
 import { NodeOperationError, type ILoadOptionsFunctions, type INodeListSearchResult } from 'n8n-workflow';
+import type { FineTunedModel } from '../../../trainer/types';
 import { fineTuningClient } from '../shared/client';
 import { toNodeError } from '../shared/errors';
 import { searchWords } from '../../shared/list-search';
 
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
   const words = searchWords(filter);
-  let models;
+  let models: FineTunedModel[];
   let label: string;
   try {
     const client = await fineTuningClient(this);
