@@ -1,4 +1,5 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { answerRules, REFUSED_KEY_BODIES } from './test-rules';
 import { PROVIDERS } from '../trainer/providers';
 
 /** Base URL when the credential leaves it empty: the provider registry's defaults, as an n8n expression. */
@@ -64,10 +65,25 @@ export class FlowtuneFineTuningApi implements ICredentialType {
     },
   };
 
+  /**
+   * GET /models must answer with OpenAI's model list, `{data: [...]}`: anything else (a web page with
+   * status 200, n8n's own editor, a server root without /v1, a refusal) fails with what to fix. Together
+   * AI's /models is a bare array, so it is tested on its fine-tunes list, which has the `data` shape.
+   */
   test: ICredentialTestRequest = {
     request: {
       baseURL: FINE_TUNING_BASE_URL_EXPRESSION,
-      url: '/models',
+      url: '={{ $credentials.provider === "together" ? "/fine-tunes" : "/models" }}',
+      ignoreHttpStatusErrors: true,
     },
+    rules: answerRules(
+      ...REFUSED_KEY_BODIES.map((body) => ({ ...body, message: 'The API key was refused: check the API Key' })),
+      {
+        key: 'data',
+        value: undefined,
+        message:
+          'The Base URL did not answer like an OpenAI-compatible API (GET /models returned no model list; perhaps a web page or a missing path). The Base URL usually ends with /v1, e.g. http://localhost:11434/v1 (Ollama) or http://localhost:8000/v1 (vLLM); leave it empty for the provider default. If the server needs a key, check the API Key too.',
+      },
+    ),
   };
 }

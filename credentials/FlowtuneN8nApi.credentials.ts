@@ -1,9 +1,12 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import { answerRules } from './test-rules';
 
 export class FlowtuneN8nApi implements ICredentialType {
   name = 'flowtuneN8nApi';
 
-  displayName = 'Flowtune N8n API';
+  // n8n spells itself in lower case (the rule's own exception is n8n's "n8n API"); "N8n" reads as a typo.
+  // eslint-disable-next-line n8n-nodes-base/cred-class-field-display-name-miscased
+  displayName = 'Flowtune n8n API';
 
   documentationUrl = 'https://docs.n8n.io/api/authentication/';
 
@@ -40,6 +43,16 @@ export class FlowtuneN8nApi implements ICredentialType {
       baseURL: "={{ $credentials.baseUrl.replace(/\\/+$/, '').replace(/\\/api\\/v1$/, '') }}",
       url: '/api/v1/workflows',
       qs: { limit: 1 },
+      ignoreHttpStatusErrors: true,
     },
+    rules: answerRules(
+      { key: 'message', value: 'unauthorized', message: 'n8n refused the API key: create one in n8n under Settings → n8n API and paste it here' },
+      {
+        key: 'data',
+        value: undefined,
+        message:
+          "The Base URL did not answer like n8n's public API (GET /api/v1/workflows returned no workflow list; perhaps a web page). Give the n8n address as you open it in the browser, e.g. https://n8n.example.com, without /api/v1; the public API must be enabled.",
+      },
+    ),
   };
 }

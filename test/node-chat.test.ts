@@ -10,7 +10,9 @@ import { FineTunedChat } from '../nodes/FineTunedChat/FineTunedChat.node';
 import { dashboardUrl } from '../nodes/shared/connection';
 import { createProvider } from '../trainer/providers';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
+import { subtitleOf } from './helpers/editor';
 import { loadOptionsFunctions, runNode, type NodeRunOptions } from './helpers/n8n-context';
+import { stubN8n } from './helpers/stub-n8n';
 
 const FT_FLOWS = 'ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123';
 const FT_SUPPORT = 'ft:gpt-4.1-mini-2025-04-14:acme:support-bot:def456';
@@ -108,6 +110,26 @@ describe('Fine-Tuned Chat: model list (listSearch searchModels)', () => {
     const local = await search(undefined, { flowtuneFineTuningApi: { provider: 'compatible', apiKey: 'nope', baseUrl: fake.baseURL } }).result.catch((e: unknown) => e);
     expect(local).toBeInstanceOf(NodeApiError);
     expect(local).toMatchObject({ httpCode: '401', description: expect.stringContaining('Flowtune Fine-Tuning API') });
+  });
+
+  it('says why the list is empty instead of n8n’s bare "No results" (and keeps dashes out of the message, which the editor splits at)', async () => {
+    await fake.close();
+    fake = await startFakeOpenAI({ chatModels: ['gpt-4o-mini'] });
+    const error = await search().result.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect(error).toMatchObject({
+      message: 'OpenAI lists no models you trained yet, and base models are not listed here: choose By ID and type one',
+      description: expect.stringMatching(/^This list shows the fine-tuned models of the account\. Type a base model by ID \(e\.g\. gpt-4o-mini-2024-07-18\)/),
+    });
+    expect((error as Error).message).not.toMatch(/[-–—]/);
+
+    const server = await stubN8n(() => [200, { object: 'list', data: [] }]);
+    try {
+      const local = await search(undefined, { flowtuneFineTuningApi: { provider: 'compatible', apiKey: '', baseUrl: server.url } }).result.catch((e: unknown) => e);
+      expect(local).toMatchObject({ message: 'The server lists no models (its GET /models list is empty): choose By ID and type the model name it serves' });
+    } finally {
+      await server.close();
+    }
   });
 
   it('links OpenAI’s fine-tuning dashboard only for api.openai.com', () => {
@@ -286,5 +308,16 @@ describe('Fine-Tuned Chat: execute', () => {
     await expect(run({ model: model(FT_FLOWS), promptType: 'single', prompt: '  ' })).rejects.toThrow('Item 0 has no prompt to send');
     await expect(run({ model: model(''), promptType: 'single', prompt: 'Hi' })).rejects.toThrow('Choose a model');
     expect(fake.chat.requests).toHaveLength(0);
+  });
+});
+
+describe('Fine-Tuned Chat on the canvas', () => {
+  it('shows the model under the node: $parameter gives a resource locator’s value, not its {mode, value}', () => {
+    const value = model(FT_FLOWS);
+    expect(subtitleOf(node, { model: value }, 1)).toBe(FT_FLOWS);
+    expect(subtitleOf(node, { model: model('gpt-4o-mini', 'id') }, 1)).toBe('gpt-4o-mini');
+    // The subtitle before: `.cachedResultName || .value` of a string, so nothing was shown.
+    const before = { description: { ...node.description, subtitle: '={{ $parameter["model"].cachedResultName || $parameter["model"].value }}' } } as FineTunedChat;
+    expect(subtitleOf(before, { model: { ...value, cachedResultName: FT_FLOWS } }, 1)).toBeUndefined();
   });
 });

@@ -11,7 +11,8 @@ import { DEFAULT_BUILD_SETTINGS } from '../dataset/build';
 import { FineTune } from '../nodes/FineTune/FineTune.node';
 import { IDEMPOTENCY_METADATA_KEY } from '../trainer/launch';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
-import { runNode, type NodeRunOptions } from './helpers/n8n-context';
+import { displayedParameters, editorNode } from './helpers/editor';
+import { loadOptionsFunctions, runNode, type NodeRunOptions } from './helpers/n8n-context';
 
 const node = new FineTune();
 const MODEL = 'gpt-4o-mini-2024-07-18';
@@ -619,5 +620,99 @@ describe('Model → Get Many, Delete', () => {
     const error = await failure(run({ resource: 'model', operation: 'delete', modelId: model }));
     expect(error).toBeInstanceOf(NodeApiError);
     expect(error.httpCode).toBe('404');
+  });
+});
+
+const locator = (value: string, mode = 'list') => ({ __rl: true, mode, value });
+
+describe('Job ID and Model ID: lists to pick from (version 1.1), text in version 1', () => {
+  const search = (method: 'searchJobs' | 'searchModels', filter?: string) =>
+    node.methods.listSearch[method].call(loadOptionsFunctions(node, { parameters: {}, credentials: credentials() }), filter);
+
+  it('are resource locators with a search list and By ID in 1.1, text fields in 1', () => {
+    for (const [name, method] of [
+      ['jobId', 'searchJobs'],
+      ['modelId', 'searchModels'],
+    ]) {
+      const [list, text] = node.description.properties.filter((p) => p.name === name && p.displayOptions?.show?.operation?.[0] !== 'getAll');
+      expect(list).toMatchObject({ type: 'resourceLocator', default: { mode: 'list', value: '' }, displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } } });
+      expect(list.modes!.map((m) => [m.name, m.typeOptions?.searchListMethod, m.typeOptions?.searchable])).toEqual([
+        ['list', method, true],
+        ['id', undefined, undefined],
+      ]);
+      expect(text).toMatchObject({ type: 'string', displayOptions: { show: { '@version': [1] } } });
+    }
+    const shown = (version: number) => displayedParameters(node, { resource: 'job', operation: 'get' }, version).filter((p) => p.name === 'jobId');
+    expect(shown(1.1).map((p) => p.type)).toEqual(['resourceLocator']);
+    expect(shown(1).map((p) => p.type)).toEqual(['string']);
+  });
+
+  it('lists the jobs, newest first, found by suffix, status or model; and the fine-tuned models by ID', async () => {
+    const flows = (await run(createParameters({ options: { suffix: 'flows' } }), chatItems(12))).output[0][0].json.id as string;
+    const support = (await run(createParameters({ options: { suffix: 'support-bot' } }), chatItems(12, 20))).output[0][0].json.id as string;
+    fake.advance(support);
+
+    const all = await search('searchJobs');
+    expect(all.results.map((r) => r.value)).toEqual([support, flows]);
+    expect(all.results[0]).toEqual({
+      name: `support-bot · succeeded · ${MODEL} · ${support}`,
+      value: support,
+      description: expect.stringMatching(new RegExp(`^Model ft:${MODEL}:.*:support-bot:.*, created \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`)),
+    });
+    expect((await search('searchJobs', 'FLOWS')).results.map((r) => r.value)).toEqual([flows]);
+    expect((await search('searchJobs', 'succeeded')).results.map((r) => r.value)).toEqual([support]);
+    expect((await search('searchJobs', `${MODEL} validating`)).results.map((r) => r.value)).toEqual([flows]);
+    expect((await search('searchJobs', 'nothing-like-this')).results).toEqual([]);
+
+    const models = await search('searchModels');
+    expect(models.results).toEqual([{ name: expect.stringMatching(/:support-bot:/), value: expect.stringMatching(/^ft:/), description: `Fine-tuned from ${MODEL}` }]);
+    expect((await search('searchModels', 'flows')).results).toEqual([]);
+
+    // Picked from the list, given by ID, or (version 1) typed as text: the same job and model.
+    const got = await run((i) => ({ resource: 'job', operation: 'get', jobId: [locator(support), locator(flows, 'id'), support][i] }), [{ json: {} }, { json: {} }, { json: {} }]);
+    expect(got.output[0].map((o) => o.json.id)).toEqual([support, flows, support]);
+    const old = await run({ resource: 'job', operation: 'listEvents', jobId: support, limit: 1 }, [{ json: {} }], { typeVersion: 1 });
+    expect(old.output[0][0].json.jobId).toBe(support);
+    const deleted = await run({ resource: 'model', operation: 'delete', modelId: locator(models.results[0].value as string) });
+    expect(deleted.output[0][0].json).toEqual({ id: models.results[0].value, deleted: true });
+  });
+
+  it('says why a list is empty (no dashes: the editor splits messages at them)', async () => {
+    const jobs = await search('searchJobs').catch((e: unknown) => e);
+    expect(jobs).toBeInstanceOf(NodeOperationError);
+    expect((jobs as Error).message).toBe('This account has no fine tuning jobs yet: start one with Job → Create, or choose By ID');
+    const models = await search('searchModels').catch((e: unknown) => e);
+    expect((models as Error).message).toBe('OpenAI lists no models you trained yet: fine tune one with Job → Create, or choose By ID');
+    expect((models as NodeOperationError).description).toMatch(/base models are not listed/);
+    const refused = await node.methods.listSearch.searchJobs.call(loadOptionsFunctions(node, { parameters: {}, credentials: credentials('sk-wrong') })).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(NodeApiError);
+    expect((refused as NodeApiError).httpCode).toBe('401');
+  });
+});
+
+describe('Build Training Data → Job → Create', () => {
+  /** Items as Build Training Data outputs them: examples marked train or validation, then the report. */
+  const built = (): INodeExecutionData[] => [
+    ...chatItems(13).map((item, i) => ({ json: { ...item.json, split: i % 4 === 1 ? 'validation' : 'train', tokens: 40 } })),
+    { json: { report: { counts: { accepted: 13 } } } },
+  ];
+  const linesOf = (fileId: unknown) => fake.state.files.get(fileId as string)!.content.toString('utf8').trim().split('\n');
+  const validationLines = (items: INodeExecutionData[]) => items.filter((i) => i.json.split === 'validation').map((i) => JSON.stringify({ messages: i.json.messages }));
+
+  it('1.1 validates on the items’ own split by default (no second split); a binary file and version 1 still split off', async () => {
+    expect(editorNode(node, { resource: 'job', operation: 'create' }, 1.1).parameters.validationSource).toBe('field');
+    expect(editorNode(node, { resource: 'job', operation: 'create', trainingSource: 'binary' }, 1.1).parameters.validationSource).toBe('split');
+    expect(editorNode(node, { resource: 'job', operation: 'create' }, 1).parameters.validationSource).toBe('split');
+
+    // As a 1.1 node is saved with the default: no validationSource.
+    const items = built();
+    const { validationSource: _, ...parameters } = createParameters();
+    const job = (await run(parameters, items)).output[0][0].json;
+    expect(job.estimate).toMatchObject({ trainingExamples: 10, validationExamples: 3 });
+    expect(linesOf(job.validationFile)).toEqual(validationLines(items));
+
+    const old = (await run(parameters, items, { typeVersion: 1 })).output[0][0].json;
+    expect(old.id).not.toBe(job.id);
+    expect(linesOf(old.validationFile)).not.toEqual(validationLines(items));
   });
 });

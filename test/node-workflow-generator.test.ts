@@ -12,7 +12,8 @@ import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow } from '../schemas/validator';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
 import { GITHUB_TO_SLACK, trainingFile } from './helpers/generator-fixtures';
-import { runNode, type NodeRunOptions } from './helpers/n8n-context';
+import { displayedCredentials, displayedParameters, editorNode, mainAuthField, subtitleOf } from './helpers/editor';
+import { loadOptionsFunctions, runNode, type NodeRunOptions } from './helpers/n8n-context';
 import { stubN8n } from './helpers/stub-n8n';
 
 const FT = 'ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123';
@@ -29,7 +30,8 @@ beforeEach(async () => {
 afterEach(() => fake.close());
 
 const fineTuning = (apiKey = 'sk-test') => ({ flowtuneFineTuningApi: { provider: 'openai', apiKey, baseUrl: fake.baseURL } });
-const modelParameters = (extra: IDataObject = {}): IDataObject => ({ request: REQUEST, modelSource: 'model', model: FT, onInvalid: 'fail', createInN8n: false, options: {}, ...extra });
+const modelLocator = (value: string, mode = 'list') => ({ __rl: true, mode, value });
+const modelParameters = (extra: IDataObject = {}): IDataObject => ({ request: REQUEST, modelSource: 'model', model: modelLocator(FT), onInvalid: 'fail', createInN8n: false, options: {}, ...extra });
 
 function run(parameters: NodeRunOptions['parameters'], options: Partial<NodeRunOptions> = {}) {
   return runNode(node, { credentials: fineTuning(), parameters, ...options });
@@ -115,12 +117,24 @@ describe('Workflow Generator: invalid results', () => {
     const error = await run(modelParameters({ options: { maxRepairs: 1 } })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeOperationError);
     expect((error as Error).message).toBe('The generated workflow for item 0 does not validate (1 error(s) after 2 round(s))');
-    expect((error as NodeOperationError).description).toMatch(/^UNKNOWN_NODE_TYPE \[Slack\]: .*slackNotify.*\nSet On Invalid Result to Pass Through/s);
+    // One line per error and one for what to do: n8n's error view renders the description as HTML, where newlines run together.
+    expect((error as NodeOperationError).description).toBe(
+      'UNKNOWN_NODE_TYPE [Slack]: node type "n8n-nodes-base.slackNotify" does not exist<br>Set On Invalid Result to Pass Through to output it anyway.',
+    );
     expect((error as NodeOperationError).context.itemIndex).toBe(0);
     expect(fake.chat.requests).toHaveLength(2);
 
+    // The error item (Continue On Fail) is data, not HTML: one line per error.
     const { output } = await run(modelParameters({ options: { maxRepairs: 0 } }), { continueOnFail: true });
-    expect(output[0]).toEqual([{ json: expect.objectContaining({ error: expect.stringMatching(/does not validate/) }), pairedItem: { item: 0 } }]);
+    expect(output[0]).toEqual([
+      {
+        json: expect.objectContaining({
+          error: expect.stringMatching(/does not validate/),
+          description: 'UNKNOWN_NODE_TYPE [Slack]: node type "n8n-nodes-base.slackNotify" does not exist\nSet On Invalid Result to Pass Through to output it anyway.',
+        }),
+        pairedItem: { item: 0 },
+      },
+    ]);
   });
 
   it('Pass Through: outputs the workflow with valid: false and the errors, and does not create it in n8n', async () => {
@@ -198,5 +212,65 @@ describe('Workflow Generator: Create in n8n', () => {
     const down = await runNode(node, { credentials: { flowtuneN8nApi: { baseUrl: 'http://127.0.0.1:9', apiKey: 'k' } }, parameters }).catch((e: unknown) => e);
     expect(down).toBeInstanceOf(NodeApiError);
     expect((down as Error).message).toMatch(/^Cannot reach n8n at http:\/\/127\.0\.0\.1:9/);
+  });
+});
+
+describe('Workflow Generator in the n8n editor, versions 1 and 1.1', () => {
+  const description = node.description;
+
+  it('shows Create in n8n as a field, with a credential of its own that the node can create', () => {
+    // n8n 2.8.4 took the yes/no field for the node's authentication choice (hidden, both credentials one "Credential to connect with").
+    const asBefore = { ...description, credentials: [description.credentials![0], { name: 'flowtuneN8nApi', required: true, displayOptions: { show: { createInN8n: [true] } } }] };
+    expect(mainAuthField(asBefore)?.name).toBe('createInN8n');
+    expect(mainAuthField(description)).toBeNull();
+    for (const version of [1, 1.1]) expect(displayedParameters(node, {}, version).map((p) => p.name)).toContain('createInN8n');
+
+    expect(displayedCredentials(node, {}, 1.1)).toEqual([]);
+    expect(displayedCredentials(node, { createInN8n: true }, 1.1)).toEqual(['flowtuneN8nApi']);
+    expect(displayedCredentials(node, { modelSource: 'model', createInN8n: true }, 1.1)).toEqual(['flowtuneFineTuningApi', 'flowtuneN8nApi']);
+    expect(displayedCredentials(node, {}, 1)).toEqual(['flowtuneFineTuningApi']);
+    expect(displayedCredentials(node, { createInN8n: true }, 1)).toEqual(['flowtuneFineTuningApi', 'flowtuneN8nApi']);
+    expect(description.credentials!.find((c) => c.name === 'flowtuneN8nApi')!.displayName).toBe('Credential for Flowtune n8n API');
+  });
+
+  it('defaults to the labelled retrieval baseline in 1.1 and keeps the model in 1, as saved workflows expect', async () => {
+    expect(description.version).toEqual([1, 1.1]);
+    expect(description.defaultVersion).toBe(1.1);
+    expect(editorNode(node, {}, 1.1).parameters.modelSource).toBe('retrieval');
+    expect(editorNode(node, {}, 1).parameters.modelSource).toBe('model');
+    const sources = displayedParameters(node, {}, 1.1).find((p) => p.name === 'modelSource')!;
+    expect(sources.options!.find((o) => 'value' in o && o.value === 'retrieval')).toMatchObject({ name: 'Retrieval Baseline (Offline, No Model)', description: expect.stringMatching(/^A baseline/) });
+
+    // A 1.1 node as added: no model source saved, no credential.
+    const baseline = await runNode(node, { credentials: {}, parameters: { request: REQUEST, options: { trainingData: trainingFile() } } });
+    expect(baseline.output[0][0].json).toMatchObject({ baseline: true, valid: true, label: expect.stringMatching(/baseline/i) });
+    expect(fake.chat.requests).toHaveLength(0);
+
+    // A version 1 node as saved before 1.1: no model source (it was the default) and the model as text.
+    fake.chat.reply(JSON.stringify(GITHUB_TO_SLACK));
+    const old = await run({ request: REQUEST, model: FT, options: {} }, { typeVersion: 1 });
+    expect(old.output[0][0].json).toMatchObject({ baseline: false, valid: true, model: FT });
+    expect(fake.chat.requests.map((r) => r.model)).toEqual([FT]);
+  });
+
+  it('picks the model from a list of the account’s models (By ID stays); the subtitle shows it', async () => {
+    const [locator, text] = description.properties.filter((p) => p.name === 'model');
+    expect(locator).toMatchObject({ type: 'resourceLocator', displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }], modelSource: ['model'] } } });
+    expect(locator.modes!.map((m) => [m.name, m.typeOptions?.searchListMethod])).toEqual([
+      ['list', 'searchModels'],
+      ['id', undefined],
+    ]);
+    expect(text).toMatchObject({ type: 'string', displayOptions: { show: { '@version': [1] } } });
+
+    const ctx = loadOptionsFunctions(node, { parameters: {}, credentials: fineTuning() });
+    expect((await node.methods.listSearch.searchModels.call(ctx)).results.map((r) => r.value)).toEqual([FT]);
+
+    fake.chat.reply(JSON.stringify(GITHUB_TO_SLACK), JSON.stringify(GITHUB_TO_SLACK));
+    const { output } = await run((i) => modelParameters({ model: modelLocator(FT, i === 0 ? 'list' : 'id') }), { items: [{ json: {} }, { json: {} }] });
+    expect(output[0].map((o) => o.json.model)).toEqual([FT, FT]);
+
+    expect(subtitleOf(node, { modelSource: 'model', model: modelLocator(FT) }, 1.1)).toBe(FT);
+    expect(subtitleOf(node, { model: FT }, 1)).toBe(FT);
+    expect(subtitleOf(node, {}, 1.1)).toBe('retrieval baseline');
   });
 });

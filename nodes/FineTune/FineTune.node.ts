@@ -13,6 +13,8 @@ import {
   type INodeTypeDescription,
 } from 'n8n-workflow';
 import { FINE_TUNING_CREDENTIAL } from '../shared/provider';
+import { searchJobs } from './listSearch/searchJobs';
+import { searchModels } from './listSearch/searchModels';
 import * as dataset from './resources/dataset';
 import * as job from './resources/job';
 import * as model from './resources/model';
@@ -33,7 +35,9 @@ export class FineTune implements INodeType {
     name: 'fineTune',
     icon: { light: 'file:../../icons/flowtune.svg', dark: 'file:../../icons/flowtune.dark.svg' },
     group: ['transform'],
-    version: 1,
+    // 1.1: Job ID and Model ID lists, Create validates on the items' split field (shared/descriptions.ts).
+    version: [1, 1.1],
+    defaultVersion: 1.1,
     subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
     description: 'Build training data from n8n workflows and fine-tune a model to write them',
     defaults: { name: 'Fine-Tune' },
@@ -64,6 +68,10 @@ export class FineTune implements INodeType {
       ...job.description,
       ...model.description,
     ],
+  };
+
+  methods = {
+    listSearch: { searchJobs, searchModels },
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -21,7 +21,8 @@ export class FineTunedChat implements INodeType {
     icon: { light: 'file:../../icons/flowtune.svg', dark: 'file:../../icons/flowtune.dark.svg' },
     group: ['transform'],
     version: 1,
-    subtitle: '={{ $parameter["model"].cachedResultName || $parameter["model"].value }}',
+    // $parameter gives a resource locator's value (the model ID), not the {mode, value} object.
+    subtitle: '={{ $parameter["model"] }}',
     description: 'Chat with a fine-tuned model on OpenAI, Azure OpenAI, Nebius, Together AI or an OpenAI-compatible server (vLLM, Ollama, llama.cpp)',
     defaults: { name: 'Fine-Tuned Chat' },
     usableAsTool: true,

@@ -14,11 +14,19 @@ import type { GenerationResult, WorkflowModel } from '../../generator/types';
 import { N8nApiClient } from '../../n8n-api/client';
 import { n8nFetch } from '../shared/transport';
 import { DEFAULT_MODEL_TIMEOUT_MS, modelTimeoutMs, oncePerKey, resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
-import { FINE_TUNING_CREDENTIAL_LABEL, N8N_API_CREDENTIAL } from '../shared/provider';
-import { errorItemJson, toNodeError, type FailureContext } from '../shared/service-errors';
+import { searchModels } from '../FineTunedChat/listSearch/searchModels';
+import { FINE_TUNING_CREDENTIAL, FINE_TUNING_CREDENTIAL_LABEL, N8N_API_CREDENTIAL, N8N_API_CREDENTIAL_LABEL } from '../shared/provider';
+import { errorItemJson, linesDescription, toNodeError, type FailureContext } from '../shared/service-errors';
 import { nodeCatalog, retrievalIndex } from './shared/resources';
 
-const N8N_CREDENTIAL_NAME = 'Flowtune n8n API';
+/**
+ * Version 1.1: the offline baseline is the default model source and the model is a resource
+ * locator (From List / By ID). Version 1 keeps its free-text model and the chat model as default
+ * source, so that saved workflows (which store only values that differ from the defaults) keep
+ * doing what they did.
+ */
+const V1 = { '@version': [1] };
+const SINCE_V1_1 = { '@version': [{ _cnd: { gte: 1.1 } }] };
 const MAX_REPAIRS = 10;
 const MAX_FEW_SHOT = 10;
 
@@ -31,7 +39,9 @@ export class WorkflowGenerator implements INodeType {
     name: 'workflowGenerator',
     icon: { light: 'file:../../icons/flowtune.svg', dark: 'file:../../icons/flowtune.dark.svg' },
     group: ['transform'],
-    version: 1,
+    version: [1, 1.1],
+    defaultVersion: 1.1,
+    // $parameter gives a resource locator's value (the model ID).
     subtitle: '={{ $parameter["modelSource"] === "retrieval" ? "retrieval baseline" : $parameter["model"] }}',
     description: 'Turn a request into an n8n workflow validated against the node catalog, with a fine-tuned model or the offline retrieval baseline',
     defaults: { name: 'Workflow Generator' },
@@ -39,8 +49,16 @@ export class WorkflowGenerator implements INodeType {
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
     credentials: [
-      { name: 'flowtuneFineTuningApi', required: true, displayOptions: { show: { modelSource: ['model'] } } },
-      { name: 'flowtuneN8nApi', required: true, displayOptions: { show: { createInN8n: [true] } } },
+      { name: FINE_TUNING_CREDENTIAL, required: true, displayOptions: { show: { modelSource: ['model'] } } },
+      {
+        name: N8N_API_CREDENTIAL,
+        displayName: `Credential for ${N8N_API_CREDENTIAL_LABEL}`,
+        required: true,
+        // A `hide` rule, not `show: {createInN8n: [true]}`: n8n's editor takes a field that a credential's
+        // `show` rule names, and whose every value is listed there, for the node's authentication choice
+        // (a yes/no field always is); it then hides that field and treats both credentials as one.
+        displayOptions: { hide: { createInN8n: [false] } },
+      },
     ],
     properties: [
       {
@@ -58,12 +76,33 @@ export class WorkflowGenerator implements INodeType {
         name: 'modelSource',
         type: 'options',
         noDataExpression: true,
-        default: 'model',
+        default: 'retrieval',
+        displayOptions: { show: SINCE_V1_1 },
         options: [
           {
             name: 'Fine-Tuned or Any Chat Model',
             value: 'model',
-            description: 'A model served by the provider of the Flowtune Fine-Tuning API credential (or an OpenAI-compatible server)',
+            description: `A model served by the provider of the ${FINE_TUNING_CREDENTIAL_LABEL} credential (or an OpenAI-compatible server)`,
+          },
+          {
+            name: 'Retrieval Baseline (Offline, No Model)',
+            value: 'retrieval',
+            description: 'A baseline to compare models with, not a language model: the nearest training workflow by BM25 retrieval. No credential needed.',
+          },
+        ],
+      },
+      {
+        displayName: 'Model Source',
+        name: 'modelSource',
+        type: 'options',
+        noDataExpression: true,
+        default: 'model',
+        displayOptions: { show: V1 },
+        options: [
+          {
+            name: 'Fine-Tuned or Any Chat Model',
+            value: 'model',
+            description: `A model served by the provider of the ${FINE_TUNING_CREDENTIAL_LABEL} credential (or an OpenAI-compatible server)`,
           },
           {
             name: 'Retrieval Baseline (Offline)',
@@ -75,12 +114,35 @@ export class WorkflowGenerator implements INodeType {
       {
         displayName: 'Model',
         name: 'model',
+        type: 'resourceLocator',
+        default: { mode: 'list', value: '' },
+        required: true,
+        description: 'A fine-tuned model of the account, or any model ID the endpoint serves (a vLLM LoRA name, an Ollama model, …)',
+        displayOptions: { show: { ...SINCE_V1_1, modelSource: ['model'] } },
+        modes: [
+          {
+            displayName: 'From List',
+            name: 'list',
+            type: 'list',
+            typeOptions: { searchListMethod: 'searchModels', searchable: true },
+          },
+          {
+            displayName: 'ID',
+            name: 'id',
+            type: 'string',
+            placeholder: 'e.g. ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123, a vLLM LoRA name or an Ollama model',
+          },
+        ],
+      },
+      {
+        displayName: 'Model',
+        name: 'model',
         type: 'string',
         default: '',
         required: true,
         placeholder: 'e.g. ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123',
         description: 'Model ID: a fine-tuned model (the Fine-Tuned Chat node lists them), a vLLM LoRA name, an Ollama model, …',
-        displayOptions: { show: { modelSource: ['model'] } },
+        displayOptions: { show: { ...V1, modelSource: ['model'] } },
       },
       {
         displayName:
@@ -106,7 +168,7 @@ export class WorkflowGenerator implements INodeType {
         name: 'createInN8n',
         type: 'boolean',
         default: false,
-        description: 'Whether to create the workflow (inactive) in n8n through its public API when it validates; the output gets its ID and editor URL',
+        description: `Whether to create the workflow (inactive) in n8n through its public API when it validates, with the ${N8N_API_CREDENTIAL_LABEL} credential; the output gets its ID and editor URL`,
       },
       {
         displayName: 'Options',
@@ -173,9 +235,14 @@ export class WorkflowGenerator implements INodeType {
     ],
   };
 
+  methods = {
+    listSearch: { searchModels },
+  };
+
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
     const output: INodeExecutionData[] = [];
+    const defaultSource = this.getNode().typeVersion >= 1.1 ? 'retrieval' : 'model';
     const catalog = nodeCatalog();
     const cancel = this.getExecutionCancelSignal();
     let resolved: ResolvedCredentialProvider | undefined;
@@ -206,7 +273,7 @@ export class WorkflowGenerator implements INodeType {
       try {
         const request = String(this.getNodeParameter('request', itemIndex, '') ?? '').trim();
         if (request === '') throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has an empty request`, { itemIndex, description: 'Say what the workflow should do.' });
-        const source = this.getNodeParameter('modelSource', itemIndex, 'model') as string;
+        const source = this.getNodeParameter('modelSource', itemIndex, defaultSource) as string;
         const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
         const baseline = source === 'retrieval';
         const maxRepairs = wholeNumber(options.maxRepairs, 2, 'Max Repairs', MAX_REPAIRS, itemIndex);
@@ -218,9 +285,10 @@ export class WorkflowGenerator implements INodeType {
           model = new RetrievalModel(index!);
         } else {
           resolved ??= await resolveProvider(this, itemIndex);
-          const id = String(this.getNodeParameter('model', itemIndex, '') ?? '').trim();
+          // A resource locator since version 1.1, a string before: extractValue reads both.
+          const id = String(this.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
           context = { service: serviceName(resolved.credential), credential: FINE_TUNING_CREDENTIAL_LABEL, itemIndex, ...(id ? { model: id } : {}) };
-          if (id === '') throw new NodeOperationError(this.getNode(), 'Give the model ID', { itemIndex, description: 'Or choose Retrieval Baseline (Offline) as the Model Source.' });
+          if (id === '') throw new NodeOperationError(this.getNode(), 'Choose a model', { itemIndex, description: 'Pick one from the list or give its ID, or choose the Retrieval Baseline as the Model Source.' });
           const timeoutMs = modelTimeoutMs(options);
           const { provider, credential } = resolved;
           model = await oncePerKey(models, `${id}\u0000${timeoutMs}`, () =>
@@ -255,7 +323,7 @@ export class WorkflowGenerator implements INodeType {
           const more = result.errors.length > shown.length ? [`… and ${result.errors.length - shown.length} more`] : [];
           throw new NodeOperationError(this.getNode(), `The generated workflow for item ${itemIndex} does not validate (${result.errors.length} error(s) after ${result.trace.rounds.length} round(s))`, {
             itemIndex,
-            description: [...shown, ...more, 'Set On Invalid Result to Pass Through to output it anyway.'].join('\n'),
+            description: linesDescription([...shown, ...more, 'Set On Invalid Result to Pass Through to output it anyway.']),
           });
         }
 
@@ -271,10 +339,10 @@ export class WorkflowGenerator implements INodeType {
         };
 
         if (result.valid && result.workflow && this.getNodeParameter('createInN8n', itemIndex, false) === true) {
-          context = { service: 'n8n', credential: N8N_CREDENTIAL_NAME, itemIndex };
+          context = { service: 'n8n', credential: N8N_API_CREDENTIAL_LABEL, itemIndex };
           if (!n8n) {
             const credential = (await this.getCredentials(N8N_API_CREDENTIAL)) as { baseUrl?: string; apiKey?: string };
-            if (!credential.baseUrl) throw new NodeOperationError(this.getNode(), `The "${N8N_CREDENTIAL_NAME}" credential has no Base URL`, { itemIndex });
+            if (!credential.baseUrl) throw new NodeOperationError(this.getNode(), `The "${N8N_API_CREDENTIAL_LABEL}" credential has no Base URL`, { itemIndex });
             n8n = new N8nApiClient(credential.baseUrl, credential.apiKey ?? '', n8nFetch(this.helpers, cancel));
           }
           const created = await n8n.createWorkflow(result.workflow);

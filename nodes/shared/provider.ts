@@ -5,8 +5,9 @@ import { n8nFetch } from './transport';
 
 export const FINE_TUNING_CREDENTIAL = 'flowtuneFineTuningApi';
 export const N8N_API_CREDENTIAL = 'flowtuneN8nApi';
-/** The fine-tuning credential's display name, as messages refer to it. */
+/** The credentials' display names, as messages refer to them (the credential classes' `displayName`). */
 export const FINE_TUNING_CREDENTIAL_LABEL = 'Flowtune Fine-Tuning API';
+export const N8N_API_CREDENTIAL_LABEL = 'Flowtune n8n API';
 
 export interface FineTuningCredential {
   provider: string;

@@ -113,7 +113,28 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
   return new NodeOperationError(node, failure.message, context.itemIndex !== undefined ? { itemIndex: context.itemIndex } : {});
 }
 
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const UNESCAPES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>' };
+
+/**
+ * A description of several lines (the problems found, then what to do) as n8n's error view shows
+ * it: the editor renders `description` as sanitized HTML (p, br, ul, li, code… are kept), where
+ * newlines run together into one paragraph. Each line is escaped and they are joined with <br>.
+ */
+export function linesDescription(lines: string[]): string {
+  return lines.map((line) => line.replace(/[&<>]/g, (c) => ESCAPES[c])).join('<br>');
+}
+
+/** The plain text of a description (one line per <br>), for error items and anything that is not the editor. */
+export function plainDescription(description: string): string {
+  return description.replace(/<br\s*\/?>/g, '\n').replace(/&(amp|lt|gt);/g, (e) => UNESCAPES[e]);
+}
+
 /** The JSON of an error item when the node continues on fail (n8n's convention: `{error}`). */
 export function errorItemJson(error: NodeError): JsonObject {
-  return { error: error.message, ...(error.description ? { description: error.description } : {}), ...(error instanceof NodeApiError && error.httpCode ? { httpCode: error.httpCode } : {}) };
+  return {
+    error: error.message,
+    ...(error.description ? { description: plainDescription(error.description) } : {}),
+    ...(error instanceof NodeApiError && error.httpCode ? { httpCode: error.httpCode } : {}),
+  };
 }

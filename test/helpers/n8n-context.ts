@@ -37,7 +37,9 @@ export interface HttpCall {
 
 /** n8n's `helpers.httpRequest`, on the platform fetch. */
 export async function httpRequest(options: IHttpRequestOptions): Promise<unknown> {
-  const url = new URL(options.url, options.baseURL);
+  // As axios (under n8n's helper) combines them: the URL is appended to the base URL, whose path stays.
+  const absolute = /^[a-z][a-z\d+.-]*:\/\//i.test(options.url);
+  const url = new URL(absolute || !options.baseURL ? options.url : `${options.baseURL.replace(/\/+$/, '')}/${options.url.replace(/^\/+/, '')}`);
   for (const [k, v] of Object.entries(options.qs ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(options.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = String(v);

@@ -4,7 +4,7 @@
  * in n8n wording. The launcher passes TrainerErrors through unchanged and still sees
  * their kind and status, so its retry decisions are the same as on the bare provider.
  */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { TrainerError } from '../../../trainer/errors';
 import type { FineTuneProvider } from '../../../trainer/types';
 import { providerFromCredential } from '../../shared/provider';
@@ -44,7 +44,7 @@ function guarded(inner: FineTuneProvider, who: ProviderIdentity): FineTuneProvid
   };
 }
 
-export async function fineTuningClient(ctx: IExecuteFunctions): Promise<FineTuningClient> {
+export async function fineTuningClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<FineTuningClient> {
   let resolved: Awaited<ReturnType<typeof providerFromCredential>>;
   try {
     resolved = await providerFromCredential(ctx);

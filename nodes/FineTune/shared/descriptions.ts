@@ -1,14 +1,54 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-export const jobIdField: INodeProperties = {
+/**
+ * Node versions. 1.1: Job ID and Model ID are resource locators (From List / By ID), and Job → Create
+ * takes the validation examples from the items' "split" field by default. Version 1 keeps its text
+ * fields and defaults: saved workflows store only values that differ from the defaults.
+ */
+export const V1 = { '@version': [1] };
+export const SINCE_V1_1 = { '@version': [{ _cnd: { gte: 1.1 } }] };
+
+/** An ID as a resource locator (version 1.1) with a search list, and as the text field of version 1. */
+function idFields(spec: { displayName: string; name: string; searchListMethod: string; placeholder: string; description: string }): INodeProperties[] {
+  const { displayName, name, searchListMethod, placeholder, description } = spec;
+  return [
+    {
+      displayName,
+      name,
+      type: 'resourceLocator',
+      required: true,
+      default: { mode: 'list', value: '' },
+      description,
+      displayOptions: { show: SINCE_V1_1 },
+      modes: [
+        { displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true } },
+        { displayName: 'ID', name: 'id', type: 'string', placeholder },
+      ],
+    },
+    { displayName, name, type: 'string', required: true, default: '', placeholder, description, displayOptions: { show: V1 } },
+  ];
+}
+
+export const jobIdFields: INodeProperties[] = idFields({
   displayName: 'Job ID',
   name: 'jobId',
-  type: 'string',
-  required: true,
-  default: '',
+  searchListMethod: 'searchJobs',
   placeholder: 'ftjob-abc123',
-  description: 'ID of the fine-tuning job, as Job → Create outputs it',
-};
+  description: 'The fine-tuning job: search by suffix, status or model, or give its ID as Job → Create outputs it',
+});
+
+export const modelIdFields: INodeProperties[] = idFields({
+  displayName: 'Model ID',
+  name: 'modelId',
+  searchListMethod: 'searchModels',
+  placeholder: 'ft:gpt-4o-mini-2024-07-18:my-org:flowtune:abc123',
+  description: 'The fine-tuned model, e.g. <code>fineTunedModel</code> of a succeeded job. Deleting cannot be undone.',
+});
+
+/** The ID in a resource locator (version 1.1) or a text field (version 1), trimmed. */
+export function idParameter(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
+  return String(ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '').trim();
+}
 
 export function returnAllFields(): INodeProperties[] {
   return [

@@ -84,11 +84,11 @@ export function inputError(node: INode, message: string, itemIndex: number, desc
   return new NodeOperationError(node, message, { itemIndex, ...(description ? { description } : {}) });
 }
 
-/** Whatever an operation threw, as the n8n error to report for `itemIndex`. */
-export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeError {
+/** Whatever an operation (or a list search: no item) threw, as the n8n error to report for `itemIndex`. */
+export function toNodeError(ctx: Pick<IExecuteFunctions, 'getNode'>, error: unknown, itemIndex?: number): NodeError {
   const node = ctx.getNode();
   if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-    if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+    if (error.context.itemIndex === undefined && itemIndex !== undefined) error.context.itemIndex = itemIndex;
     return error;
   }
   if (error instanceof TrainerError) {
@@ -99,11 +99,11 @@ export function toNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: n
         message: error.message,
         ...(description ? { description } : {}),
         ...(error.status !== undefined ? { httpCode: String(error.status) } : {}),
-        itemIndex,
+        ...(itemIndex !== undefined ? { itemIndex } : {}),
       });
     }
-    return new NodeOperationError(node, error.message, { itemIndex, ...(description ? { description } : {}) });
+    return new NodeOperationError(node, error.message, { ...(itemIndex !== undefined ? { itemIndex } : {}), ...(description ? { description } : {}) });
   }
-  if (error instanceof Error) return new NodeOperationError(node, error, { itemIndex });
-  return new NodeOperationError(node, String(error), { itemIndex });
+  if (error instanceof Error) return new NodeOperationError(node, error, itemIndex !== undefined ? { itemIndex } : {});
+  return new NodeOperationError(node, String(error), itemIndex !== undefined ? { itemIndex } : {});
 }

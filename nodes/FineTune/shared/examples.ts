@@ -10,6 +10,7 @@ import { sha1 } from '../../../dataset/dedupe';
 import { systemPrompt, type TargetFormat } from '../../../dataset/prompt';
 import { splitValidation } from '../../../dataset/split';
 import { isObject } from '../../../schemas/json-value';
+import { linesDescription } from '../../shared/service-errors';
 
 export interface ItemFinding {
   /** Index of the input item. */
@@ -87,7 +88,7 @@ export function describeFindings(findings: ItemFinding[], what: (f: ItemFinding)
   const more = findings.length > 10 ? [`… and ${findings.length - 10} more (run Dataset → Validate for the full list)`] : [];
   return {
     message: `${what(first)} is not a valid training example (${first.code}: ${first.message})`,
-    description: [`${findings.length} problem(s) in the training data; nothing was uploaded.`, ...shown, ...more].join('\n'),
+    description: linesDescription([`${findings.length} problem(s) in the training data; nothing was uploaded.`, ...shown, ...more]),
   };
 }
 

@@ -2,11 +2,13 @@
  * `searchModels`: the models the Model list offers. Fine-tuning providers list the account's
  * fine-tuned models (`ft:` ids on OpenAI and Azure, `…:suffix` LoRA models on Nebius, Together's
  * output names); an OpenAI-compatible server (vLLM, Ollama, llama.cpp) has no `ft:` ids, so it
- * lists everything its GET /models returns.
+ * lists everything its GET /models returns. An empty list is an error that says why (n8n's list
+ * has no words for it but "No results").
  */
-import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
+import { NodeOperationError, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult } from 'n8n-workflow';
 import type { FineTunedModel } from '../../../trainer/types';
 import { dashboardUrl, resolveProvider, serviceName } from '../../shared/connection';
+import { searchWords } from '../../shared/list-search';
 import { FINE_TUNING_CREDENTIAL_LABEL } from '../../shared/provider';
 import { apiError, bodyMessage, toNodeError } from '../../shared/service-errors';
 
@@ -44,6 +46,22 @@ async function serverModels(ctx: ILoadOptionsFunctions, baseURL: string): Promis
   );
 }
 
+/**
+ * Why the list is empty, as the list's error view shows it (n8n has no words for an empty list but
+ * "No results"). The editor splits the message at dashes, so it has none; the details go to the description.
+ */
+function noModels(ctx: ILoadOptionsFunctions, provider: string): NodeOperationError {
+  if (provider === 'compatible') {
+    return new NodeOperationError(ctx.getNode(), 'The server lists no models (its GET /models list is empty): choose By ID and type the model name it serves', {
+      description: 'e.g. the model or LoRA name given to vLLM, or an Ollama model such as llama3.1:8b.',
+    });
+  }
+  return new NodeOperationError(ctx.getNode(), `${serviceName({ provider })} lists no models you trained yet, and base models are not listed here: choose By ID and type one`, {
+    description:
+      'This list shows the fine-tuned models of the account. Type a base model by ID (e.g. gpt-4o-mini-2024-07-18), or fine-tune one with the Fine-Tune node (Job → Create): its model appears here once the job has succeeded.',
+  });
+}
+
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
   const { provider, baseURL, credential } = await resolveProvider(this);
   let models: FineTunedModel[];
@@ -52,10 +70,11 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
   } catch (error) {
     throw toNodeError(this.getNode(), error, { service: serviceName(credential), credential: FINE_TUNING_CREDENTIAL_LABEL });
   }
-  const words = (filter ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  if (models.length === 0) throw noModels(this, credential.provider);
+  const words = searchWords(filter);
   const url = dashboardUrl(credential.provider, baseURL);
   const results: INodeListSearchItems[] = models
-    .filter((m) => words.every((w) => `${m.id} ${m.baseModel ?? ''}`.toLowerCase().includes(w)))
+    .filter((m) => words.matches(`${m.id} ${m.baseModel ?? ''}`))
     .map((m) => ({
       name: m.id,
       value: m.id,

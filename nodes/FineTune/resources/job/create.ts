@@ -16,9 +16,75 @@ import { inputError } from '../../shared/errors';
 import { checkItemExamples, describeFindings, itemExamples, jsonl, splitLines } from '../../shared/examples';
 import { jobJson, waitForJob } from '../../shared/job';
 import { allItems } from '../../shared/types';
-import { promptTargetOption } from '../../shared/descriptions';
+import { promptTargetOption, SINCE_V1_1, V1 } from '../../shared/descriptions';
 
 const LOCAL = ['inputItems', 'binary'];
+
+/**
+ * Where the validation examples come from. Version 1.1 takes them from the items' "split" field by
+ * default when the data are input items (Build Training Data has split them already); a binary file
+ * is split off. Version 1 splits off in both cases, as before.
+ */
+function validationSourceFields(): INodeProperties[] {
+  // Literal options (n8n's lint reads them), the same three or four in each.
+  return [
+    {
+      displayName: 'Validation Data',
+      name: 'validationSource',
+      type: 'options',
+      noDataExpression: true,
+      default: 'field',
+      displayOptions: { show: { ...SINCE_V1_1, trainingSource: ['inputItems'] } },
+      options: [
+        {
+          name: 'Items\' "Split" Field',
+          value: 'field',
+          description: 'Items with <code>split: "validation"</code> (as Build Training Data outputs them) validate, the others train (all of them when no item has the field)',
+        },
+        { name: 'None', value: 'none', description: 'Train on everything, no validation file' },
+        { name: 'Provider File ID', value: 'fileId', description: 'A validation file already uploaded to the provider' },
+        { name: 'Split Off the Training Data', value: 'split', description: 'A seeded share of the examples becomes the validation file' },
+      ],
+    },
+    {
+      displayName: 'Validation Data',
+      name: 'validationSource',
+      type: 'options',
+      noDataExpression: true,
+      default: 'split',
+      displayOptions: { show: { ...SINCE_V1_1, trainingSource: ['binary'] } },
+      options: [
+        { name: 'None', value: 'none', description: 'Train on everything, no validation file' },
+        { name: 'Provider File ID', value: 'fileId', description: 'A validation file already uploaded to the provider' },
+        { name: 'Split Off the Training Data', value: 'split', description: 'A seeded share of the examples becomes the validation file' },
+      ],
+    },
+    {
+      displayName: 'Validation Data',
+      name: 'validationSource',
+      type: 'options',
+      noDataExpression: true,
+      default: 'split',
+      displayOptions: { show: { ...V1, trainingSource: LOCAL } },
+      options: [
+        {
+          name: 'Items\' "Split" Field',
+          value: 'field',
+          description: 'Items with <code>split: "validation"</code> (as Build Training Data outputs them) validate, the others train (all of them when no item has the field)',
+          displayOptions: { show: { trainingSource: ['inputItems'] } },
+        },
+        { name: 'None', value: 'none', description: 'Train on everything, no validation file' },
+        { name: 'Provider File ID', value: 'fileId', description: 'A validation file already uploaded to the provider' },
+        { name: 'Split Off the Training Data', value: 'split', description: 'A seeded share of the examples becomes the validation file' },
+      ],
+    },
+  ];
+}
+
+/** The default of Validation Data for this node version and training source. */
+function defaultValidationSource(ctx: IExecuteFunctions, source: string): string {
+  return ctx.getNode().typeVersion >= 1.1 && source === 'inputItems' ? 'field' : 'split';
+}
 
 const properties: INodeProperties[] = [
   {
@@ -63,25 +129,7 @@ const properties: INodeProperties[] = [
     displayOptions: { show: { trainingSource: ['binary'] } },
     hint: 'The name of the input binary field containing the JSONL file',
   },
-  {
-    displayName: 'Validation Data',
-    name: 'validationSource',
-    type: 'options',
-    noDataExpression: true,
-    default: 'split',
-    displayOptions: { show: { trainingSource: LOCAL } },
-    options: [
-      {
-        name: 'Items\' "Split" Field',
-        value: 'field',
-        description: 'Items with <code>split: "validation"</code> (as Build Training Data outputs them) validate, the others train',
-        displayOptions: { show: { trainingSource: ['inputItems'] } },
-      },
-      { name: 'None', value: 'none', description: 'Train on everything, no validation file' },
-      { name: 'Provider File ID', value: 'fileId', description: 'A validation file already uploaded to the provider' },
-      { name: 'Split Off the Training Data', value: 'split', description: 'A seeded share of the examples becomes the validation file' },
-    ],
-  },
+  ...validationSourceFields(),
   {
     displayName: 'Validation Split',
     name: 'validationSplit',
@@ -381,7 +429,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     refuseUnsupported(node, itemIndex, label, request);
     launched = await launchJob(request, planLaunch(request), {});
   } else if (LOCAL.includes(source)) {
-    const validationSource = this.getNodeParameter('validationSource', itemIndex, 'split') as string;
+    const validationSource = this.getNodeParameter('validationSource', itemIndex, defaultValidationSource(this, source)) as string;
     const { lines, fileBase, markedValidation } = await localExamples(this, itemIndex, source, model, options.target === 'full' ? 'full' : 'compact');
     let validationLines = new Set<number>();
     if (validationSource === 'split') {

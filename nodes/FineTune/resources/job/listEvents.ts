@@ -1,11 +1,11 @@
 /** Job → List Events: a job's status messages and training metrics, newest first. */
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { fineTuningClient } from '../../shared/client';
-import { jobIdField } from '../../shared/descriptions';
+import { idParameter, jobIdFields } from '../../shared/descriptions';
 import { inputError } from '../../shared/errors';
 
 const properties: INodeProperties[] = [
-  jobIdField,
+  ...jobIdFields,
   {
     displayName: 'Limit',
     name: 'limit',
@@ -19,7 +19,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['job'], operation: ['listEvents'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-  const jobId = String(this.getNodeParameter('jobId', itemIndex)).trim();
+  const jobId = idParameter(this, 'jobId', itemIndex);
   const limit = Math.max(1, Math.floor(this.getNodeParameter('limit', itemIndex, 50) as number));
   if (jobId === '') throw inputError(this.getNode(), 'Job ID is empty', itemIndex);
   const { provider } = await fineTuningClient(this);
