@@ -35,7 +35,7 @@ declare const document: { querySelector(selector: string): PageElement | null; q
 /** Screenshots of every step go below this folder (git-ignored); one sub-folder per suite, emptied when it starts. */
 export const ARTIFACTS_DIR = path.join(__dirname, '..', '..', 'test-artifacts', 'browser');
 
-/** How long one step may wait for the editor (a cold n8n compiles nothing, but the first editor load is ~1 MB of JS). */
+/** How long one step may wait for the editor: generous, the first editor load is several MB of JS on a busy 2-core machine. */
 const STEP_TIMEOUT_MS = 30_000;
 
 /**
@@ -100,7 +100,7 @@ export class N8nEditor {
 
   // ------------------------------------------------------------ sign-in and navigation
 
-  /** Signs in through the sign-in form with the owner the harness created; resolves on the workflows overview. */
+  /** Signs in through the sign-in form with the owner the harness created; resolves once the editor left /signin. */
   async login(): Promise<void> {
     await this.page.goto('/signin');
     await this.page.getByTestId('emailOrLdapLoginId').locator('input').fill(this.n8n.email);
