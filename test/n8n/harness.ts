@@ -10,16 +10,27 @@
  * Install n8n first: `npm run build && node dist/scripts/n8n-install.js`. startN8n() throws with that hint
  * when the install marker is missing, so an e2e test fails instead of silently skipping.
  *
+ * Two ways to load this package's nodes:
+ *   startN8n({ packageTarball: packPackage() })   // the way users install it: `npm install <tgz>` into
+ *                                                  // <userFolder>/.n8n/nodes; types are n8n-nodes-flowtune.*
+ *   startN8n({ customExtensions: dir })            // N8N_CUSTOM_EXTENSIONS; types are CUSTOM.*
+ *
  * Set FLOWTUNE_N8N_KEEP=1 to keep the temp folder (log, database) after stop() for debugging.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { N8N_INSTALL_HINT, N8N_VERSION, n8nBinPath, n8nInstallState } from '../../scripts/n8n-version';
 
 export interface StartN8nOptions {
+  /**
+   * A packed tarball of a community node package (see packPackage()), installed before start with a plain
+   * `npm install <tgz>` into `<userFolder>/.n8n/nodes`, where n8n loads manually installed packages from.
+   * Its nodes register under the package name (`n8n-nodes-flowtune.fineTune`), as in a user's n8n.
+   */
+  packageTarball?: string;
   /** Folder(s) with custom `*.node.js` files, `;`-separated (N8N_CUSTOM_EXTENSIONS). A broken node there makes startup fail. */
   customExtensions?: string;
   /** Extra environment for the n8n process (applied last). */
@@ -43,8 +54,8 @@ export interface RunningN8n {
   userFolder: string;
   pid: number;
   version: string;
-  /** Milliseconds from spawn until REST answered, and until the API key existed. */
-  timings: { readyMs: number; bootstrapMs: number };
+  /** Milliseconds for `npm install` of packageTarball (0 without one), from spawn until REST answered, and until the API key existed. */
+  timings: { installMs: number; readyMs: number; bootstrapMs: number };
   log(): string;
   stop(): Promise<void>;
 }
@@ -84,6 +95,35 @@ function inheritedEnv(): NodeJS.ProcessEnv {
     env[key] = value;
   }
   return env;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * `npm pack` of this checkout (build it first: `npm run build`) into a new temp folder; returns the tarball's path.
+ * The caller removes it (rmSync(dirname(tgz), { recursive: true })) when done.
+ */
+export function packPackage(): string {
+  const dest = mkdtempSync(join(tmpdir(), 'flowtune-pack-'));
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], { cwd: ROOT, encoding: 'utf8', env: inheritedEnv() });
+  const [{ filename }] = JSON.parse(out) as Array<{ filename: string }>;
+  return join(dest, filename);
+}
+
+/** A user's manual install: `npm install <tgz>` in `<userFolder>/.n8n/nodes` (n8n's community package folder). */
+function installCommunityPackage(userFolder: string, tarball: string): void {
+  const nodesDir = join(userFolder, '.n8n', 'nodes');
+  mkdirSync(nodesDir, { recursive: true });
+  writeFileSync(join(nodesDir, 'package.json'), '{"name":"installed-nodes","private":true,"dependencies":{}}\n');
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], {
+    cwd: nodesDir,
+    env: inheritedEnv(),
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+  });
+  if (result.status !== 0) {
+    throw new Error(`npm install ${tarball} in ${nodesDir} failed (${result.status ?? result.signal ?? result.error?.message}):\n${`${result.stdout}${result.stderr}`.slice(-3000)}`);
+  }
 }
 
 function freePort(): Promise<number> {
@@ -215,6 +255,16 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<RunningN8
   const userFolder = join(workDir, 'home');
   mkdirSync(userFolder);
   const logFile = join(workDir, 'n8n.log');
+  const tInstall = Date.now();
+  if (options.packageTarball) {
+    try {
+      installCommunityPackage(userFolder, options.packageTarball);
+    } catch (error) {
+      rmSync(workDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+  const installMs = Date.now() - tInstall;
   const [port, brokerPort] = await twoFreePorts();
   const url = `http://127.0.0.1:${port}`;
 
@@ -368,7 +418,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<RunningN8
       userFolder,
       pid,
       version: N8N_VERSION,
-      timings: { readyMs, bootstrapMs: Date.now() - t0 },
+      timings: { installMs, readyMs, bootstrapMs: Date.now() - t0 },
       log,
       stop,
     };

@@ -1,0 +1,312 @@
+/**
+ * The n8n editor in a real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core), for
+ * the browser suite (`npm run test:browser`). A small page object: each method is one thing a user does,
+ * waits for what the editor shows in answer (selectors, never sleeps) and can be followed by screenshot().
+ *
+ *   const session = await startEditorSession('my-suite');   // packed package installed in a fresh n8n, Chromium
+ *   const { editor } = session;
+ *   await editor.login();
+ *   await editor.newWorkflow();
+ *   await editor.openNodePanel();
+ *   const names = await editor.searchNodes('fine tune');
+ *   await editor.screenshot('search-fine-tune');            // test-artifacts/browser/my-suite/NN-….png
+ *   await session.stop();
+ *
+ * Selectors are n8n 2.8.4's `data-test-id`s (the same ones n8n's own Playwright tests use).
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { chromium, selectors, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { CHROMIUM_INSTALL_HINT, chromiumPath } from '../../scripts/browser-path';
+import { packPackage, startN8n, type RunningN8n, type StartN8nOptions } from '../n8n/harness';
+
+// Some functions below run inside the page (waitForFunction, evaluateAll). The project compiles without the DOM
+// library, so the little of the DOM they touch is declared here.
+interface PageElement {
+  readonly innerText: string;
+  readonly complete?: boolean;
+  readonly naturalWidth?: number;
+  readonly src?: string;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): PageElement | null;
+}
+declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): ArrayLike<PageElement> };
+
+/** Screenshots of every step go below this folder (git-ignored); one sub-folder per suite, emptied when it starts. */
+export const ARTIFACTS_DIR = path.join(__dirname, '..', '..', 'test-artifacts', 'browser');
+
+/** How long one step may wait for the editor: generous, the first editor load is several MB of JS on a busy 2-core machine. */
+const STEP_TIMEOUT_MS = 30_000;
+
+/**
+ * Headless Chromium from Debian's package. The background-networking flags stop Chromium from calling home
+ * (component updates, sync, QUIC): on a closed network those connections are refused and only add noise.
+ */
+export async function launchChromium(): Promise<Browser> {
+  const executablePath = chromiumPath();
+  selectors.setTestIdAttribute('data-test-id'); // n8n's attribute; getByTestId() reads data-testid otherwise
+  try {
+    return await chromium.launch({
+      executablePath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  } catch (error) {
+    throw new Error(`could not start ${executablePath} (install it: ${CHROMIUM_INSTALL_HINT}): ${(error as Error).message}`);
+  }
+}
+
+export class N8nEditor {
+  private shots = 0;
+
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly n8n: RunningN8n,
+    readonly artifactsDir: string,
+  ) {}
+
+  /** A fresh browser context (no cookies) on the n8n at `n8n.url`; screenshots go to ARTIFACTS_DIR/<suite>. */
+  static async open(browser: Browser, n8n: RunningN8n, suite: string): Promise<N8nEditor> {
+    const artifactsDir = path.join(ARTIFACTS_DIR, suite);
+    rmSync(artifactsDir, { recursive: true, force: true });
+    mkdirSync(artifactsDir, { recursive: true });
+    const context = await browser.newContext({ baseURL: n8n.url, viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(STEP_TIMEOUT_MS);
+    const page = await context.newPage();
+    return new N8nEditor(context, page, n8n, artifactsDir);
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+
+  /** Writes NN-<name>.png (full page) into the suite's artifacts folder and returns its path. An artifact, not an assertion. */
+  async screenshot(name: string): Promise<string> {
+    const safe = name.trim().replace(/\s+/g, '_').replace(/[^a-z0-9_-]+/gi, '-');
+    const file = path.join(this.artifactsDir, `${String(++this.shots).padStart(2, '0')}-${safe}.png`);
+    // Finished animations: the node panel slides in, and a screenshot taken mid-slide shows half a panel.
+    await this.page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+    return file;
+  }
+
+  // ------------------------------------------------------------ sign-in and navigation
+
+  /** Signs in through the sign-in form with the owner the harness created; resolves once the editor left /signin. */
+  async login(): Promise<void> {
+    await this.page.goto('/signin');
+    await this.page.getByTestId('emailOrLdapLoginId').locator('input').fill(this.n8n.email);
+    await this.page.getByTestId('password').locator('input').fill(this.n8n.password);
+    await this.page.getByTestId('form-submit-button').click();
+    await this.page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+  }
+
+  /** An empty canvas for a new workflow. */
+  async newWorkflow(): Promise<void> {
+    await this.page.goto('/workflow/new');
+    await this.page.getByTestId('canvas-wrapper').waitFor();
+  }
+
+  /** A saved workflow on the canvas; waits until its nodes are drawn. */
+  async openWorkflow(id: string): Promise<void> {
+    await this.page.goto(`/workflow/${id}`);
+    await this.canvasNodes().first().waitFor();
+  }
+
+  // ------------------------------------------------------------ node panel (n8n calls it the node creator)
+
+  nodePanel(): Locator {
+    return this.page.getByTestId('node-creator');
+  }
+
+  /** Opens the node panel with the canvas' "+" button (the one at the top right, present on every canvas). */
+  async openNodePanel(): Promise<void> {
+    await this.page.getByTestId('node-creator-plus-button').click();
+    await this.nodePanel().waitFor();
+  }
+
+  async closeNodePanel(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.nodePanel().waitFor({ state: 'detached' });
+  }
+
+  /** The node entries the panel shows now (search results or a category's list), by display name. */
+  nodeItems(): Locator {
+    return this.nodePanel().getByTestId('node-creator-item-name');
+  }
+
+  /** The panel's entry for one node, by its exact display name. */
+  nodeItem(displayName: string): Locator {
+    return this.nodeItems().getByText(displayName, { exact: true });
+  }
+
+  /** Types `term` into the panel's search bar; returns the display names listed once the results are drawn. */
+  async searchNodes(term: string): Promise<string[]> {
+    // n8n gives every row a fresh data-keyboard-nav-id each time it computes the list, so a row id that was not
+    // there before typing means the list now shows this search, not the previous one.
+    const rows = '[data-test-id="node-creator"] [data-test-id="item-iterator-item"]';
+    const before = await this.page.locator(rows).evaluateAll((els: PageElement[]) => els.map((e) => e.getAttribute('data-keyboard-nav-id')));
+    await this.page.getByTestId('node-creator-search-bar').fill(term);
+    await this.page.waitForFunction(
+      ({ selector, previous }) => {
+        if (document.querySelector('[data-test-id="node-creator-no-results"]')) return true;
+        const first = document.querySelector(selector)?.getAttribute('data-keyboard-nav-id');
+        return first != null && !previous.includes(first);
+      },
+      { selector: rows, previous: before },
+      { timeout: STEP_TIMEOUT_MS },
+    );
+    return this.listedNodes();
+  }
+
+  async clearSearch(): Promise<void> {
+    await this.page.getByTestId('node-creator-search-bar').fill('');
+  }
+
+  /** Display names of the node entries the panel lists now, in order. */
+  async listedNodes(): Promise<string[]> {
+    return (await this.nodeItems().allInnerTexts()).map((t) => t.trim());
+  }
+
+  /** The panel row of an entry, by exact name: the click target (a view row's overlay catches clicks on the name). */
+  private panelRow(name: string): Locator {
+    const label = this.page.getByTestId('node-creator-item-name').getByText(name, { exact: true });
+    return this.nodePanel().getByTestId('item-iterator-item').filter({ has: label }).first();
+  }
+
+  /** The panel's title ("What happens next?", "AI Nodes", "Miscellaneous", …). */
+  async panelTitle(): Promise<string> {
+    return (await this.nodePanel().getByTestId('nodes-list-header').first().innerText()).trim();
+  }
+
+  /**
+   * Clicks an entry of the current panel page by its exact name (a node, a category or a view such as "AI" or
+   * "Other AI Nodes") and waits for the panel to show what it opens: a new title, or the panel closed when a
+   * node was added.
+   */
+  async openPanelEntry(name: string): Promise<void> {
+    const before = await this.panelTitle();
+    await this.panelRow(name).click();
+    await this.page.waitForFunction(
+      (previous) => {
+        const header = document.querySelector('[data-test-id="node-creator"] [data-test-id="nodes-list-header"]');
+        return !header || header.innerText.trim() !== previous;
+      },
+      before,
+      { timeout: STEP_TIMEOUT_MS },
+    );
+  }
+
+  /** Adds a node from the open panel by clicking its entry (e.g. "Trigger manually"); waits until it is on the canvas. */
+  async addNodeFromPanel(entry: string): Promise<void> {
+    const count = await this.canvasNodes().count();
+    await this.panelRow(entry).click();
+    await this.canvasNodes().nth(count).waitFor();
+    // Some nodes open their settings (NDV) when added; close them to get back to the canvas.
+    if (await this.page.getByTestId('ndv').isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await this.page.getByTestId('ndv').waitFor({ state: 'hidden' });
+    }
+  }
+
+  // ------------------------------------------------------------ import and canvas
+
+  /**
+   * Imports a workflow JSON file through the editor's "Import from File…" (its hidden file input) into the
+   * open canvas, as a user does; waits until the imported nodes are drawn.
+   */
+  async importWorkflow(file: string): Promise<void> {
+    await this.page.getByTestId('workflow-import-input').setInputFiles(file);
+    await this.canvasNodes().first().waitFor();
+  }
+
+  /** Saves the workflow on the canvas with the keyboard shortcut; resolves once n8n answered the save. Returns its id. */
+  async saveWorkflow(): Promise<string> {
+    const saved = this.page.waitForResponse(
+      (r) => /\/rest\/workflows(\/[^/?]+)?(\?|$)/.test(new URL(r.url()).pathname) && ['POST', 'PATCH', 'PUT'].includes(r.request().method()),
+    );
+    await this.page.getByTestId('canvas-wrapper').click({ position: { x: 5, y: 5 } }); // focus the canvas, not an input
+    await this.page.keyboard.press('ControlOrMeta+s');
+    const response = await saved;
+    if (!response.ok()) throw new Error(`saving the workflow failed: ${response.status()} ${await response.text()}`);
+    const id = ((await response.json()) as { data?: { id?: unknown } }).data?.id;
+    if (typeof id !== 'string') throw new Error(`saving the workflow answered without an id: ${await response.text()}`);
+    return id;
+  }
+
+  canvasNodes(): Locator {
+    return this.page.getByTestId('canvas-node');
+  }
+
+  /**
+   * How each node on the canvas is drawn: its type, whether n8n marks it as not installed (the "?" node a
+   * workflow with an unknown type shows) and the icon it shows (an image's URL once loaded, `svg` for a built-in
+   * icon, undefined when there is none). Sticky notes have no icon and are left out.
+   */
+  async canvasNodeIcons(): Promise<Array<{ name: string; type: string; notInstalled: boolean; icon?: string }>> {
+    await this.canvasNodes().first().waitFor();
+    // Wait for the node icons' images to finish loading (or fail), so `complete` below is final.
+    await this.page.waitForFunction(() =>
+      Array.from(document.querySelectorAll('[data-test-id="canvas-node"] .n8n-node-icon img')).every((img) => img.complete),
+    );
+    return this.canvasNodes().evaluateAll((nodes: PageElement[]) =>
+      nodes
+        .filter((node) => node.getAttribute('data-node-type') !== 'n8n-nodes-base.stickyNote')
+        .map((node) => {
+          const img = node.querySelector('.n8n-node-icon img');
+          const svg = node.querySelector('.n8n-node-icon svg');
+          const icon = img ? (img.naturalWidth ? img.src : undefined) : svg ? 'svg' : undefined;
+          return {
+            name: node.getAttribute('data-node-name') ?? '',
+            type: node.getAttribute('data-node-type') ?? '',
+            notInstalled: node.querySelector('[data-test-id="node-not-installed"]') !== null,
+            icon,
+          };
+        }),
+    );
+  }
+
+  canvasNode(name: string): Locator {
+    return this.page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+  }
+}
+
+export interface EditorSession {
+  n8n: RunningN8n;
+  browser: Browser;
+  editor: N8nEditor;
+  /** Closes the browser, stops n8n, removes the packed tarball. Safe to call after a failed start. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything a browser suite needs: this checkout packed (`npm pack`; build it first) and installed into a fresh
+ * n8n the way users install it (harness `packageTarball`), headless Chromium, and an editor page for `suite`.
+ */
+export async function startEditorSession(suite: string, n8nOptions: StartN8nOptions = {}): Promise<EditorSession> {
+  const tarball = packPackage();
+  let n8n: RunningN8n | undefined;
+  let browser: Browser | undefined;
+  const stop = async (): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    await n8n?.stop();
+    rmSync(path.dirname(tarball), { recursive: true, force: true });
+  };
+  try {
+    n8n = await startN8n({ packageTarball: tarball, ...n8nOptions });
+    browser = await launchChromium();
+    const editor = await N8nEditor.open(browser, n8n, suite);
+    return { n8n, browser, editor, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
