@@ -113,6 +113,14 @@ export function toNodeError(node: INode, error: unknown, context: FailureContext
   return new NodeOperationError(node, failure.message, context.itemIndex !== undefined ? { itemIndex: context.itemIndex } : {});
 }
 
+/** A model that did not answer within the node's Timeout option. */
+export function timeoutError(node: INode, service: string, timeoutMs: number, itemIndex?: number): NodeOperationError {
+  return new NodeOperationError(node, `${sentenceStart(service)} did not answer within ${timeoutMs} ms`, {
+    ...(itemIndex !== undefined ? { itemIndex } : {}),
+    description: 'Raise the Timeout option, or ask for fewer tokens.',
+  });
+}
+
 /** The JSON of an error item when the node continues on fail (n8n's convention: `{error}`). */
 export function errorItemJson(error: NodeError): JsonObject {
   return { error: error.message, ...(error.description ? { description: error.description } : {}), ...(error instanceof NodeApiError && error.httpCode ? { httpCode: error.httpCode } : {}) };
