@@ -29,6 +29,8 @@ afterEach(() => fake.close());
 const credentials = (extra: IDataObject = {}) => ({ flowtuneFineTuningApi: { provider: 'openai', apiKey: 'sk-test', baseUrl: fake.baseURL, ...extra } });
 const model = (value: string, mode = 'list') => ({ __rl: true, mode, value });
 
+const weatherTool = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+
 /** supplyData as an AI root node calls it; the chat model and what the sub-node recorded. */
 async function supply(parameters: IDataObject, options: Partial<NodeRunOptions> = {}) {
   const record: SupplyDataRecord = { http: [], sleeps: [], inputs: [], outputs: [] };
@@ -131,12 +133,15 @@ describe('Fine-Tuned Chat Model: the chat model it supplies', () => {
     expect(output.tokenUsage).toMatchObject({ totalTokens: expect.any(Number) });
   });
 
-  it('sends the tools an agent binds', async () => {
-    const { chatModel } = await supply({ model: model(FT) });
-    const withTools = chatModel.bindTools([{ type: 'function', function: { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }]);
+  it('sends the tools an agent binds, through the same endpoint and settings', async () => {
+    const { chatModel, record } = await supply({ model: model(FT), options: { maxTokens: 33 } });
+    const withTools = chatModel.bindTools([weatherTool]);
     const answer = await withTools.invoke('Weather in Paris?');
     expect(typeof answer.content).toBe('string');
     expect((fake.chat.requests[0].tools as Array<{ function: { name: string } }>).map((t) => t.function.name)).toEqual(['get_weather']);
+    expect(fake.chat.requests[0]).toMatchObject({ model: FT, max_tokens: 33 });
+    expect(record.http).toHaveLength(1);
+    expect(record.outputs).toHaveLength(1);
   });
 
   it('talks to Azure with its api-key header instead of a bearer token', async () => {
@@ -164,6 +169,14 @@ describe('Fine-Tuned Chat Model: failures, timeout and retries', () => {
     expect((error as NodeApiError).description).toBe('Check the API key of the "Flowtune Fine-Tuning API" credential.');
     expect((error as NodeApiError).httpCode).toBe('401');
     expect(fake.requestsTo('/v1/chat/completions')).toHaveLength(1);
+    expect(record.outputs.map((o) => o.data)).toEqual([error]);
+  });
+
+  it('fails the same way once an agent has bound its tools (LangChain copies the model then)', async () => {
+    const { chatModel, record } = await supply({ model: model(FT) }, { credentials: credentials({ apiKey: 'sk-wrong' }) });
+    const error = await chatModel.bindTools([weatherTool]).invoke('Hi').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NodeApiError);
+    expect((error as NodeApiError).message).toMatch(/^OpenAI answered HTTP 401: Incorrect API key provided/);
     expect(record.outputs.map((o) => o.data)).toEqual([error]);
   });
 

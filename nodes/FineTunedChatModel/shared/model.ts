@@ -96,6 +96,19 @@ function nodeErrorChatOpenAI(Base: ChatOpenAIClass): ChatOpenAIClass {
           throw fail(this, error);
         }
       }
+
+      /**
+       * Binding tools or options (what an agent does first) copies the model: LangChain 1.x as
+       * a plain `new ChatOpenAI(fields)`, which would lose the overrides above. The copy becomes
+       * one of these, with the same failure messages. (Older LangChain wraps this very model.)
+       */
+      override withConfig(...args: Parameters<ChatOpenAI['withConfig']>): ReturnType<ChatOpenAI['withConfig']> {
+        const copy = super.withConfig(...args);
+        if (copy instanceof Base && !(copy instanceof FineTunedChatOpenAI)) Object.setPrototypeOf(copy, FineTunedChatOpenAI.prototype);
+        const failure = failures.get(this);
+        if (failure && copy !== this) failures.set(copy, failure);
+        return copy;
+      }
     };
     subclasses.set(Base, subclass);
   }
