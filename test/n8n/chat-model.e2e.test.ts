@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import Module from 'node:module';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { createProvider } from '../../trainer/providers';
 import { n8nInstallState } from '../../scripts/n8n-version';
@@ -130,7 +131,7 @@ describe('Fine-Tuned Chat Model as the chat model of n8n’s AI Agent and Basic 
   });
 
   /** Webhook → root node ← Fine-Tuned Chat Model; created, activated and called; the execution read back. */
-  async function runRoot(name: string, root: { type: string; typeVersion: number; parameters: Record<string, unknown> }, question: string, use = credential, slug = name) {
+  async function runRoot(name: string, root: { type: string; typeVersion: number; parameters: Record<string, unknown> }, question: string, use = credential, slug = name, modelParameters: Record<string, unknown> = {}) {
     const pathName = `chat-model-${slug.toLowerCase().replace(/\W+/g, '-')}`;
     const workflow = {
       name: `e2e: ${name} with Fine-Tuned Chat Model`,
@@ -142,7 +143,7 @@ describe('Fine-Tuned Chat Model as the chat model of n8n’s AI Agent and Basic 
           type: TYPE,
           typeVersion: 1,
           position: [250, 200],
-          parameters: { model: { __rl: true, mode: 'list', value: fineTunedModel, cachedResultName: fineTunedModel }, options: { temperature: 0.2, maxTokens: 200 } },
+          parameters: { model: { __rl: true, mode: 'list', value: fineTunedModel, cachedResultName: fineTunedModel }, options: { temperature: 0.2, maxTokens: 200 }, ...modelParameters },
           credentials: { flowtuneFineTuningApi: use },
         },
       ],
@@ -200,5 +201,29 @@ describe('Fine-Tuned Chat Model as the chat model of n8n’s AI Agent and Basic 
     expect(modelRun.error?.message).toMatch(/^OpenAI answered HTTP 401: Incorrect API key provided/);
     expect(modelRun.error?.description).toBe('Check the API key of the "Flowtune Fine-Tuning API" credential.');
     expect(run.execution.data.resultData.error?.message).toMatch(/HTTP 401|Incorrect API key/);
+  });
+
+  it('gives up after its Timeout (and Max Retries) when the server never answers, saying so', async () => {
+    // A server that accepts connections and never answers.
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const local = await api.post<{ id: string; name: string }>('/credentials', {
+        name: 'Silent local server',
+        type: 'flowtuneFineTuningApi',
+        data: { provider: 'compatible', apiKey: '', baseUrl: `http://127.0.0.1:${port}/v1`, allowedHttpRequestDomains: 'all' },
+      });
+      const agent = { type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 3.1, parameters: { promptType: 'define', text: '={{ $json.body.question }}', options: {} } };
+      const run = await runRoot('AI Agent', agent, 'Hi', local, 'agent-timeout', { model: { __rl: true, mode: 'id', value: 'llama3.1:8b' }, options: { timeout: 500, maxRetries: 1 } });
+      expect(run.execution.status).toBe('error');
+      const [modelRun] = run.execution.data.resultData.runData['Fine-Tuned Chat Model'];
+      expect(modelRun.error?.message).toBe('The OpenAI-compatible server did not answer within 500 ms');
+      expect(sockets).toHaveLength(2); // the first try and one retry
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
