@@ -8,10 +8,11 @@ import {
   type INodeTypeDescription,
 } from 'n8n-workflow';
 import type { ServingEndpoint } from '../../trainer/types';
-import { searchModels } from './listSearch/searchModels';
 import { chatCompletion, itemMessages, ROLES } from './shared/chat';
-import { DEFAULT_MODEL_TIMEOUT_MS, modelTimeoutMs, oncePerKey, resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
+import { modelTimeoutMs, oncePerKey, resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
+import { maxTokensOption, modelProperty, selectedModel, temperatureOption, timeoutOption } from '../shared/model-fields';
 import { FINE_TUNING_CREDENTIAL_LABEL } from '../shared/provider';
+import { searchModels } from '../shared/searchModels';
 import { errorItemJson, toNodeError } from '../shared/service-errors';
 
 export class FineTunedChat implements INodeType {
@@ -30,28 +31,7 @@ export class FineTunedChat implements INodeType {
     outputs: [NodeConnectionTypes.Main],
     credentials: [{ name: 'flowtuneFineTuningApi', required: true }],
     properties: [
-      {
-        displayName: 'Model',
-        name: 'model',
-        type: 'resourceLocator',
-        default: { mode: 'list', value: '' },
-        required: true,
-        description: 'The model to chat with: a fine-tuned model of the account, or any model ID the endpoint serves',
-        modes: [
-          {
-            displayName: 'From List',
-            name: 'list',
-            type: 'list',
-            typeOptions: { searchListMethod: 'searchModels', searchable: true },
-          },
-          {
-            displayName: 'ID',
-            name: 'id',
-            type: 'string',
-            placeholder: 'e.g. ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123, a vLLM LoRA name or an Ollama model',
-          },
-        ],
-      },
+      modelProperty,
       {
         displayName: 'System Prompt',
         name: 'systemPromptSource',
@@ -177,30 +157,9 @@ export class FineTunedChat implements INodeType {
             default: false,
             description: 'Whether to ask for a JSON object (response_format json_object) and also output the parsed answer as an object. Mention JSON in the prompt: OpenAI requires it.',
           },
-          {
-            displayName: 'Maximum Tokens',
-            name: 'maxTokens',
-            type: 'number',
-            typeOptions: { minValue: 1 },
-            default: 1024,
-            description: 'The most tokens the answer may have (max_tokens)',
-          },
-          {
-            displayName: 'Temperature',
-            name: 'temperature',
-            type: 'number',
-            typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
-            default: 0,
-            description: 'Sampling temperature: 0 is the most deterministic, higher values vary more',
-          },
-          {
-            displayName: 'Timeout',
-            name: 'timeout',
-            type: 'number',
-            typeOptions: { minValue: 1 },
-            default: DEFAULT_MODEL_TIMEOUT_MS,
-            description: 'Milliseconds to wait for the answer',
-          },
+          maxTokensOption,
+          temperatureOption,
+          timeoutOption,
         ],
       },
     ],
@@ -223,8 +182,7 @@ export class FineTunedChat implements INodeType {
       try {
         resolved ??= await resolveProvider(this, itemIndex);
         service = serviceName(resolved.credential);
-        model = String(this.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
-        if (model === '') throw new NodeOperationError(this.getNode(), 'Choose a model', { itemIndex, description: 'Pick one from the list or give its id.' });
+        model = selectedModel(this, itemIndex);
         const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
         const messages = itemMessages(this, itemIndex);
 

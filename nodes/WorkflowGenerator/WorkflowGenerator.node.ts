@@ -14,7 +14,7 @@ import type { GenerationResult, WorkflowModel } from '../../generator/types';
 import { N8nApiClient } from '../../n8n-api/client';
 import { n8nFetch } from '../shared/transport';
 import { DEFAULT_MODEL_TIMEOUT_MS, modelTimeoutMs, oncePerKey, resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
-import { searchModels } from '../FineTunedChat/listSearch/searchModels';
+import { searchModels } from '../shared/searchModels';
 import { FINE_TUNING_CREDENTIAL, FINE_TUNING_CREDENTIAL_LABEL, N8N_API_CREDENTIAL, N8N_API_CREDENTIAL_LABEL } from '../shared/provider';
 import { errorItemJson, linesDescription, toNodeError, type FailureContext } from '../shared/service-errors';
 import { nodeCatalog, retrievalIndex } from './shared/resources';

@@ -3,7 +3,7 @@
  * helpers), a name for it in messages, where its dashboard is, how long to wait for a model,
  * and serving each model once per run.
  */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type ILoadOptionsFunctions, type ISupplyDataFunctions } from 'n8n-workflow';
 import { DEFAULT_MODEL_TIMEOUT_MS } from '../../generator/models';
 import { PROVIDERS, isProviderName } from '../../trainer/providers';
 import { TrainerError } from '../../trainer/errors';
@@ -41,7 +41,7 @@ export function serviceName(credential: Pick<FineTuningCredential, 'provider'>):
 }
 
 /** The provider of the node's credential; a missing key or base URL is said in the credential's words. */
-export async function resolveProvider(ctx: IExecuteFunctions | ILoadOptionsFunctions, itemIndex?: number): Promise<ResolvedCredentialProvider> {
+export async function resolveProvider(ctx: IExecuteFunctions | ISupplyDataFunctions | ILoadOptionsFunctions, itemIndex?: number): Promise<ResolvedCredentialProvider> {
   try {
     return await providerFromCredential(ctx);
   } catch (error) {

@@ -1,5 +1,5 @@
 /** The fine-tuning provider of a node's credential, talking through n8n's HTTP helpers. */
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, ISupplyDataFunctions } from 'n8n-workflow';
 import { createProvider, type ResolvedProvider } from '../../trainer/providers';
 import { n8nFetch } from './transport';
 
@@ -17,7 +17,7 @@ export interface FineTuningCredential {
 }
 
 /** `compatible` (any OpenAI-compatible server) is the OpenAI provider at another base URL. */
-export async function providerFromCredential(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<ResolvedProvider & { credential: FineTuningCredential }> {
+export async function providerFromCredential(ctx: IExecuteFunctions | ISupplyDataFunctions | ILoadOptionsFunctions): Promise<ResolvedProvider & { credential: FineTuningCredential }> {
   const credential = (await ctx.getCredentials(FINE_TUNING_CREDENTIAL)) as unknown as FineTuningCredential;
   const cancel = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
   const resolved = createProvider({

@@ -130,6 +130,14 @@ export function plainDescription(description: string): string {
   return description.replace(/<br\s*\/?>/g, '\n').replace(/&(amp|lt|gt);/g, (e) => UNESCAPES[e]);
 }
 
+/** A model that did not answer within the node's Timeout option. */
+export function timeoutError(node: INode, service: string, timeoutMs: number, itemIndex?: number): NodeOperationError {
+  return new NodeOperationError(node, `${sentenceStart(service)} did not answer within ${timeoutMs} ms`, {
+    ...(itemIndex !== undefined ? { itemIndex } : {}),
+    description: 'Raise the Timeout option, or ask for fewer tokens.',
+  });
+}
+
 /** The JSON of an error item when the node continues on fail (n8n's convention: `{error}`). */
 export function errorItemJson(error: NodeError): JsonObject {
   return {

@@ -15,6 +15,7 @@ import type {
   INodeExecutionData,
   INodeType,
   IBinaryData,
+  ISupplyDataFunctions,
 } from 'n8n-workflow';
 import { FlowtuneFineTuningApi } from '../../credentials/FlowtuneFineTuningApi.credentials';
 import { FlowtuneN8nApi } from '../../credentials/FlowtuneN8nApi.credentials';
@@ -192,4 +193,33 @@ export async function runNode(node: INodeType, options: NodeRunOptions): Promise
   if (!node.execute) throw new Error(`${node.description.name} has no execute method`);
   const output = (await node.execute.call(executeFunctions(node, options, record))) as INodeExecutionData[][];
   return { output, record };
+}
+
+/** What a sub-node recorded as its runs (`addInputData` / `addOutputData`), as n8n would show them. */
+export interface SupplyDataRecord extends NodeRunRecord {
+  inputs: Array<{ type: string; data: INodeExecutionData[][] }>;
+  outputs: Array<{ type: string; index: number; data: INodeExecutionData[][] | Error }>;
+}
+
+/** An `ISupplyDataFunctions` for a sub-node (a chat model) whose `supplyData` an AI root node calls. */
+export function supplyDataFunctions(node: INodeType, options: NodeRunOptions, record: SupplyDataRecord = { http: [], sleeps: [], inputs: [], outputs: [] }): ISupplyDataFunctions {
+  const base = baseContext(node, options, record);
+  return {
+    ...base,
+    getInputData: () => options.items ?? [{ json: {} }],
+    continueOnFail: () => options.continueOnFail ?? false,
+    getExecutionCancelSignal: () => options.signal,
+    onExecutionCancellation: () => undefined,
+    getMode: () => 'manual',
+    getWorkflow: () => ({ id: 'wf-test', name: 'test', active: false }),
+    getNextRunIndex: () => record.inputs.length,
+    addInputData(type: string, data: INodeExecutionData[][]) {
+      record.inputs.push({ type, data });
+      return { index: record.inputs.length - 1 };
+    },
+    addOutputData(type: string, index: number, data: INodeExecutionData[][] | Error) {
+      record.outputs.push({ type, index, data });
+    },
+    logAiEvent: () => undefined,
+  } as unknown as ISupplyDataFunctions;
 }

@@ -15,6 +15,8 @@ export const NODE_PANEL_SEARCHES: ReadonlyArray<{ term: string; finds: string }>
   { term: 'training data', finds: 'Fine-Tune' },
   { term: 'fine tune', finds: 'Fine-Tuned Chat' },
   { term: 'chat model', finds: 'Fine-Tuned Chat' },
+  { term: 'chat model', finds: 'Fine-Tuned Chat Model' },
+  { term: 'flowtune', finds: 'Fine-Tuned Chat Model' },
   { term: 'workflow generator', finds: 'Workflow Generator' },
   { term: 'generate workflow', finds: 'Workflow Generator' },
 ];

@@ -6,7 +6,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { systemPrompt, type TargetFormat } from '../../../dataset/prompt';
 import type { ServingEndpoint } from '../../../trainer/types';
-import { apiError, bodyMessage, sentenceStart, toNodeError, type FailureContext } from '../../shared/service-errors';
+import { apiError, bodyMessage, sentenceStart, timeoutError, toNodeError, type FailureContext } from '../../shared/service-errors';
 
 export const ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 
@@ -112,10 +112,7 @@ export async function chatCompletion(ctx: IExecuteFunctions, serving: ServingEnd
     })) as { statusCode: number; body: unknown };
   } catch (error) {
     if (timeout.aborted && !cancel?.aborted) {
-      throw new NodeOperationError(ctx.getNode(), `${sentenceStart(options.context.service)} did not answer within ${options.timeoutMs} ms`, {
-        itemIndex,
-        description: 'Raise the Timeout option, or ask for fewer tokens.',
-      });
+      throw timeoutError(ctx.getNode(), options.context.service, options.timeoutMs, itemIndex);
     }
     throw toNodeError(ctx.getNode(), error, options.context);
   }

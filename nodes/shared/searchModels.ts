@@ -1,16 +1,16 @@
 /**
- * `searchModels`: the models the Model list offers. Fine-tuning providers list the account's
+ * `searchModels`: the models the Model list of Fine-Tuned Chat and Fine-Tuned Chat Model offers. Fine-tuning providers list the account's
  * fine-tuned models (`ft:` ids on OpenAI and Azure, `…:suffix` LoRA models on Nebius, Together's
  * output names); an OpenAI-compatible server (vLLM, Ollama, llama.cpp) has no `ft:` ids, so it
  * lists everything its GET /models returns. An empty list is an error that says why (n8n's list
  * has no words for it but "No results").
  */
 import { NodeOperationError, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult } from 'n8n-workflow';
-import type { FineTunedModel } from '../../../trainer/types';
-import { dashboardUrl, resolveProvider, serviceName } from '../../shared/connection';
-import { searchWords } from '../../shared/list-search';
-import { FINE_TUNING_CREDENTIAL_LABEL } from '../../shared/provider';
-import { apiError, bodyMessage, toNodeError } from '../../shared/service-errors';
+import type { FineTunedModel } from '../../trainer/types';
+import { dashboardUrl, resolveProvider, serviceName } from './connection';
+import { searchWords } from './list-search';
+import { FINE_TUNING_CREDENTIAL_LABEL } from './provider';
+import { apiError, bodyMessage, toNodeError } from './service-errors';
 
 interface WireModel {
   id?: unknown;
