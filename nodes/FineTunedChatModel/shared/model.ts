@@ -31,24 +31,13 @@ export interface ChatModelSettings {
   context: FailureContext & { itemIndex: number };
 }
 
-/**
- * The OpenAI client's fetch: its Authorization header replaced by the serving endpoint's headers,
- * and, when the client aborts a request (its Timeout), an AbortError as fetch gives, so that the
- * client reports a timeout (n8n's request helper rejects with its HTTP library's own error).
- */
+/** The OpenAI client's fetch: its Authorization header replaced by the serving endpoint's headers. */
 export function endpointFetch(base: typeof fetch, endpoint: ServingEndpoint): typeof fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
     headers.delete('authorization');
     for (const [key, value] of Object.entries(endpoint.headers)) headers.set(key, value);
-    try {
-      return await base(input, { ...init, headers });
-    } catch (error) {
-      // A fetch for the OpenAI client, which turns fetch's errors into its own (then modelError into node errors).
-      // eslint-disable-next-line @n8n/community-nodes/require-node-api-error
-      if (!init?.signal?.aborted) throw error;
-      throw Object.assign(new Error('The request was aborted', { cause: error }), { name: 'AbortError' });
-    }
+    return base(input, { ...init, headers });
   }) as typeof fetch;
 }
 
