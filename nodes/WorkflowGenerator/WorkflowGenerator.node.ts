@@ -15,6 +15,7 @@ import { N8nApiClient } from '../../n8n-api/client';
 import { n8nFetch } from '../shared/transport';
 import { DEFAULT_MODEL_TIMEOUT_MS, modelTimeoutMs, oncePerKey, resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
 import { searchModels } from '../shared/searchModels';
+import { modelProperty } from '../shared/model-fields';
 import { FINE_TUNING_CREDENTIAL, FINE_TUNING_CREDENTIAL_LABEL, N8N_API_CREDENTIAL, N8N_API_CREDENTIAL_LABEL } from '../shared/provider';
 import { errorItemJson, linesDescription, toNodeError, type FailureContext } from '../shared/service-errors';
 import { nodeCatalog, retrievalIndex } from './shared/resources';
@@ -112,27 +113,9 @@ export class WorkflowGenerator implements INodeType {
         ],
       },
       {
-        displayName: 'Model',
-        name: 'model',
-        type: 'resourceLocator',
-        default: { mode: 'list', value: '' },
-        required: true,
+        ...modelProperty,
         description: 'A fine-tuned model of the account, or any model ID the endpoint serves (a vLLM LoRA name, an Ollama model, …)',
         displayOptions: { show: { ...SINCE_V1_1, modelSource: ['model'] } },
-        modes: [
-          {
-            displayName: 'From List',
-            name: 'list',
-            type: 'list',
-            typeOptions: { searchListMethod: 'searchModels', searchable: true },
-          },
-          {
-            displayName: 'ID',
-            name: 'id',
-            type: 'string',
-            placeholder: 'e.g. ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123, a vLLM LoRA name or an Ollama model',
-          },
-        ],
       },
       {
         displayName: 'Model',
