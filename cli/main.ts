@@ -17,7 +17,8 @@ import { registerTrainExport } from './commands/train-export';
 import { runValidate } from './commands/validate';
 import { InputError } from './inputs';
 import { type CliIO, EXIT_USAGE, processIO } from './io';
-import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, policyFrom } from './options';
+import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, numberOption, policyFrom } from './options';
+import { DEFAULT_MAX_ISSUES } from '../schemas/validator';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -33,9 +34,11 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .command('validate')
     .description('validate n8n workflow files against the node catalog (exit 0 all valid, 1 any invalid, 2 usage or I/O error)')
     .argument('<paths...>', 'workflow files, directories (recursive *.json) or - for stdin')
-    .option('--json', 'print machine-readable results');
-  addPolicyOptions(addCatalogOption(validate)).action((paths: string[], options: CommonOptions & { json?: boolean }) => {
-    setExit(runValidate(paths, options, catalogFrom(options), policyFrom(options), io));
+    .option('--json', 'print machine-readable results')
+    .option('--max-issues <n>', 'issues listed per workflow; the rest are counted ("truncated")', String(DEFAULT_MAX_ISSUES));
+  addPolicyOptions(addCatalogOption(validate)).action((paths: string[], options: CommonOptions & { json?: boolean; maxIssues: string }) => {
+    const maxIssues = numberOption(options.maxIssues, '--max-issues', { min: 1, max: 1_000_000, integer: true });
+    setExit(runValidate(paths, { json: options.json, maxIssues }, catalogFrom(options), policyFrom(options), io));
   });
 
   const catalog = program.command('catalog').description('node catalogs');

@@ -831,3 +831,22 @@ describe('examples', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('validate --max-issues', () => {
+  it('lists at most n issues per workflow and counts the rest in "truncated"', async () => {
+    const dir = freshDir('max-issues');
+    const parameters: Record<string, unknown> = { mode: 'manual' };
+    for (let i = 0; i < 30; i++) parameters[`bogus${i}`] = i;
+    const wf = baseWorkflow();
+    wf.nodes[1].parameters = parameters;
+    writeJson(path.join(dir, 'many.json'), wf);
+    const { report, code } = await cliJson(['validate', dir, '--max-issues', '5']);
+    expect(code).toBe(1);
+    const [result] = report.results as Array<JsonResult & { truncated?: { errors: number; warnings: number } }>;
+    expect(result.errors).toHaveLength(5);
+    expect(result.truncated).toEqual({ errors: 25, warnings: 0 });
+    const text = await cli(['validate', dir, '--max-issues', '5']);
+    expect(text.stdout).toContain('25 more error(s), 0 more warning(s) not shown');
+    expect((await cli(['validate', dir, '--max-issues', '0'])).stderr).toMatch(/--max-issues must be a whole number/);
+  });
+});

@@ -1,5 +1,5 @@
 import { loadCatalog } from '../schemas/catalog/load';
-import { DEFAULT_DENIED_NODE_TYPES, ISSUE_CODES, mergePolicy, parsePolicy, validateWorkflow, type ValidationResult } from '../schemas/validator';
+import { DEFAULT_DENIED_NODE_TYPES, DEFAULT_MAX_ISSUES, ISSUE_CODES, mergePolicy, parsePolicy, validateWorkflow, type ValidationResult } from '../schemas/validator';
 import { baseWorkflow, link, node } from './helpers/workflows';
 
 const catalog = loadCatalog();
@@ -195,5 +195,49 @@ describe('validateWorkflow', () => {
     const before = JSON.stringify(wf);
     validate(wf);
     expect(JSON.stringify(wf)).toBe(before);
+  });
+});
+
+describe('bounded results (maxIssues)', () => {
+  const manyUnknown = (n: number) => {
+    const parameters: Record<string, unknown> = { mode: 'manual' };
+    for (let i = 0; i < n; i++) parameters[`bogus${i}`] = i;
+    const wf = baseWorkflow();
+    wf.nodes[1].parameters = parameters;
+    return wf;
+  };
+
+  it('keeps at most DEFAULT_MAX_ISSUES issues and counts the rest', () => {
+    const r = validate(manyUnknown(500));
+    expect(r.valid).toBe(false);
+    expect(r.errors).toHaveLength(DEFAULT_MAX_ISSUES);
+    expect(r.truncated).toEqual({ errors: 500 - DEFAULT_MAX_ISSUES, warnings: 0 });
+    expect(r.errors.every((e) => e.code === 'UNKNOWN_PARAMETER' && e.message.length > 0)).toBe(true);
+  });
+
+  it('takes maxIssues from the options, and has no truncated key when nothing was left out', () => {
+    const r = validateWorkflow(manyUnknown(10), { catalog, maxIssues: 3 });
+    expect(r.errors).toHaveLength(3);
+    expect(r.truncated).toEqual({ errors: 7, warnings: 0 });
+    expect(validate(manyUnknown(10)).truncated).toBeUndefined();
+    expect('truncated' in validate(baseWorkflow())).toBe(false);
+  });
+
+  it('counts warnings past the cap too, and stays invalid when only left-out issues are errors', () => {
+    const wf = manyUnknown(2);
+    const r = validateWorkflow({ ...wf, nodes: wf.nodes.slice(1), connections: {} }, { catalog, maxIssues: 1 });
+    expect(r.valid).toBe(false);
+    expect(r.errors.length + r.warnings.length).toBe(1);
+    expect((r.truncated?.errors ?? 0) + (r.truncated?.warnings ?? 0)).toBe(2);
+  });
+
+  it('300,000 unknown parameters: a small result, found fast', () => {
+    const text = JSON.stringify(manyUnknown(300_000));
+    const t0 = Date.now();
+    const r = validate(text);
+    const ms = Date.now() - t0;
+    expect(r.truncated).toEqual({ errors: 300_000 - DEFAULT_MAX_ISSUES, warnings: 0 });
+    expect(JSON.stringify(r).length).toBeLessThan(50_000);
+    expect(ms).toBeLessThan(5_000);
   });
 });

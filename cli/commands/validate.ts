@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import { createColors } from 'picocolors';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
-import { validateWorkflow, type ValidationIssue, type ValidationPolicy } from '../../schemas/validator';
+import { type IssueCounts, validateWorkflow, type ValidationIssue, type ValidationPolicy } from '../../schemas/validator';
 import { readWorkflowInputs, type WorkflowInput } from '../inputs';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
 
@@ -11,6 +11,8 @@ export interface FileResult {
   valid: boolean;
   errors: ValidationIssue[];
   warnings: ValidationIssue[];
+  /** Present when issues past `--max-issues` were left out: how many. */
+  truncated?: IssueCounts;
 }
 
 /** A path that could not be read (an I/O error: exit code 2 once the other results are printed). */
@@ -26,7 +28,7 @@ export interface ValidateReport {
   unreadable?: UnreadablePath[];
 }
 
-export function validateInputs(inputs: WorkflowInput[], catalog: NodeCatalog, policy: ValidationPolicy): ValidateReport {
+export function validateInputs(inputs: WorkflowInput[], catalog: NodeCatalog, policy: ValidationPolicy, maxIssues?: number): ValidateReport {
   const unreadable: UnreadablePath[] = [];
   const readable = inputs.filter((input) => {
     if (input.readError !== undefined) unreadable.push({ file: input.file, error: input.readError });
@@ -36,8 +38,8 @@ export function validateInputs(inputs: WorkflowInput[], catalog: NodeCatalog, po
     if (input.parseError !== undefined) {
       return { file: input.file, valid: false, errors: [{ code: 'INVALID_JSON', message: `not valid JSON: ${input.parseError}` }], warnings: [] };
     }
-    const { valid, errors, warnings } = validateWorkflow(input.value, { catalog, policy });
-    return { file: input.file, valid, errors, warnings };
+    const { valid, errors, warnings, truncated } = validateWorkflow(input.value, { catalog, policy, maxIssues });
+    return { file: input.file, valid, errors, warnings, ...(truncated ? { truncated } : {}) };
   });
   const byCode: Record<string, number> = {};
   for (const r of results) for (const issue of [...r.errors, ...r.warnings]) byCode[issue.code] = (byCode[issue.code] ?? 0) + 1;
@@ -59,7 +61,9 @@ export function formatReport(report: ValidateReport, color: boolean): string {
     ...(color ? {} : { chars: { top: '-', 'top-mid': '+', 'top-left': '+', 'top-right': '+', bottom: '-', 'bottom-mid': '+', 'bottom-left': '+', 'bottom-right': '+', left: '|', 'left-mid': '+', mid: '-', 'mid-mid': '+', right: '|', 'right-mid': '+', middle: '|' } }),
   });
   for (const r of report.results) {
-    table.push([r.file, r.valid ? c.green('valid') : c.red('invalid'), String(r.errors.length), String(r.warnings.length)]);
+    const errors = r.errors.length + (r.truncated?.errors ?? 0);
+    const warnings = r.warnings.length + (r.truncated?.warnings ?? 0);
+    table.push([r.file, r.valid ? c.green('valid') : c.red('invalid'), String(errors), String(warnings)]);
   }
   const lines = [table.toString(), ''];
   for (const r of report.results) {
@@ -67,6 +71,7 @@ export function formatReport(report: ValidateReport, color: boolean): string {
     lines.push(c.bold(r.file));
     for (const e of r.errors) lines.push(`  ${c.red('error  ')} ${c.bold(e.code)} ${describeIssue(e)}`);
     for (const w of r.warnings) lines.push(`  ${c.yellow('warning')} ${c.bold(w.code)} ${describeIssue(w)}`);
+    if (r.truncated) lines.push(c.dim(`  … ${r.truncated.errors} more error(s), ${r.truncated.warnings} more warning(s) not shown (--max-issues)`));
     lines.push('');
   }
   const { files, valid, invalid, byCode } = report.summary;
@@ -81,11 +86,13 @@ export function formatReport(report: ValidateReport, color: boolean): string {
 
 export interface ValidateCommandOptions {
   json?: boolean;
+  /** Issues kept per workflow (`--max-issues`). */
+  maxIssues?: number;
 }
 
 export function runValidate(paths: string[], options: ValidateCommandOptions, catalog: NodeCatalog, policy: ValidationPolicy, io: CliIO): number {
   const inputs = readWorkflowInputs(paths, io.readStdin);
-  const report = validateInputs(inputs, catalog, policy);
+  const report = validateInputs(inputs, catalog, policy, options.maxIssues);
   for (const { file, error } of report.unreadable ?? []) io.stderr(`flowtune: cannot read ${file}: ${error}\n`);
   // Nothing read at all: the error lines say it all (stdout stays empty, as for a usage error).
   if (report.results.length > 0) io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, io.color));

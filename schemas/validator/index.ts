@@ -6,7 +6,7 @@
 import { isN8nPackageType, packageOfType, type NodeCatalog } from '../catalog/catalog';
 import { checkWorkflowSchema } from '../schema';
 import { checkConnections, type WiredNode } from './connections';
-import { describeError, IssueCollector, pointer, type ValidationIssue, type ValidationResult, type ValidationStats } from './issues';
+import { DEFAULT_MAX_ISSUES, describeError, IssueCollector, pointer, type ValidationIssue, type ValidationResult, type ValidationStats } from './issues';
 import { checkNodeParameters } from './parameters';
 import { mergePolicy, type ValidationPolicy } from './policy';
 import { didYouMean, suggestNodeTypes } from './suggest';
@@ -21,6 +21,8 @@ export { unwrapWorkflow } from './unwrap';
 export interface ValidateOptions {
   catalog: NodeCatalog;
   policy?: Partial<ValidationPolicy>;
+  /** Issues kept per workflow (default DEFAULT_MAX_ISSUES); the rest are counted in `truncated`. */
+  maxIssues?: number;
 }
 
 const STICKY_NOTE = 'n8n-nodes-base.stickyNote';
@@ -28,7 +30,11 @@ const STICKY_NOTE = 'n8n-nodes-base.stickyNote';
 const emptyStats = (): ValidationStats => ({ nodes: 0, connections: 0, triggers: 0, nodeTypes: 0, unknownNodeTypes: 0 });
 
 function result(issues: IssueCollector, stats: ValidationStats): ValidationResult {
-  return { valid: issues.errors.length === 0, errors: issues.errors, warnings: issues.warnings, stats };
+  const { truncated } = issues;
+  const valid = issues.errors.length === 0 && truncated.errors === 0;
+  const out: ValidationResult = { valid, errors: issues.errors, warnings: issues.warnings, stats };
+  if (truncated.errors + truncated.warnings > 0) out.truncated = { ...truncated };
+  return out;
 }
 
 function parseJson(text: string): { value?: unknown; issue?: ValidationIssue } {
@@ -46,7 +52,7 @@ function formatVersions(versions: number[]): string {
 }
 
 export function validateWorkflow(value: unknown, options: ValidateOptions): ValidationResult {
-  const issues = new IssueCollector();
+  const issues = new IssueCollector(options.maxIssues ?? DEFAULT_MAX_ISSUES);
   const stats = emptyStats();
   try {
     validateInto(value, options, issues, stats);
@@ -136,7 +142,8 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
         node: name,
         path: `${nodePath}/type`,
       };
-      const suggestion = didYouMean(suggestNodeTypes(type, catalog));
+      // Past the cap the issue is only counted: skip the costly suggestion.
+      const suggestion = issues.room > 0 ? didYouMean(suggestNodeTypes(type, catalog)) : undefined;
       if (suggestion) issue.suggestion = suggestion;
       issues.add(!(community && policy.allowUnknownCommunity), issue);
       return;
@@ -161,7 +168,7 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
     const findings = checkNodeParameters(
       node.parameters,
       index,
-      { nodeName: name ?? `#${i}`, type, version: version as number, tool: info.isTool, path: `${nodePath}/parameters` },
+      { nodeName: name ?? `#${i}`, type, version: version as number, tool: info.isTool, path: `${nodePath}/parameters`, room: issues.room },
     );
     for (const e of findings.errors) issues.error(e);
     for (const m of findings.missingRequired) issues.add(policy.strict, m);

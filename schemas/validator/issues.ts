@@ -41,22 +41,51 @@ export interface ValidationResult {
   errors: ValidationIssue[];
   warnings: ValidationIssue[];
   stats: ValidationStats;
+  /** Present only when issues past the cap (`maxIssues`) were left out: how many of each. */
+  truncated?: IssueCounts;
 }
 
-/** Collects issues, routing each to errors or warnings. */
+export interface IssueCounts {
+  errors: number;
+  warnings: number;
+}
+
+/** Issues kept per workflow by default: plenty to fix a workflow, and a hostile one cannot balloon the result. */
+export const DEFAULT_MAX_ISSUES = 100;
+
+/**
+ * Stands in for an issue found past the cap: checks push this shared object instead of
+ * building a message and a suggestion nobody will see, and the collector only counts it.
+ */
+export const OMITTED_ISSUE: ValidationIssue = Object.freeze({ code: 'SCHEMA', message: '' }) as ValidationIssue;
+
+/** Collects issues, routing each to errors or warnings; past `max` issues it only counts them. */
 export class IssueCollector {
   readonly errors: ValidationIssue[] = [];
   readonly warnings: ValidationIssue[] = [];
+  readonly truncated: IssueCounts = { errors: 0, warnings: 0 };
+
+  constructor(readonly max = Infinity) {}
+
+  /** How many more issues will be kept. */
+  get room(): number {
+    return Math.max(0, this.max - this.errors.length - this.warnings.length);
+  }
 
   error(issue: ValidationIssue): void {
-    this.errors.push(issue);
+    this.add(true, issue);
   }
 
   warning(issue: ValidationIssue): void {
-    this.warnings.push(issue);
+    this.add(false, issue);
   }
 
   add(asError: boolean, issue: ValidationIssue): void {
+    if (issue === OMITTED_ISSUE || this.room === 0) {
+      if (asError) this.truncated.errors++;
+      else this.truncated.warnings++;
+      return;
+    }
     (asError ? this.errors : this.warnings).push(issue);
   }
 }

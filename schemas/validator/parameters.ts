@@ -7,7 +7,7 @@ import type { PropertyIndex } from '../catalog/catalog';
 import { displayedSubset, isDisplayed, isExpression, type DisplayContext } from '../catalog/display';
 import type { CatalogProperty } from '../catalog/types';
 import { didYouMean, suggestNames } from './suggest';
-import { describeValue, type ValidationIssue, pointer } from './issues';
+import { describeValue, OMITTED_ISSUE, type ValidationIssue, pointer } from './issues';
 import { hasOwn, isObject } from '../json-value';
 
 type Params = Record<string, unknown>;
@@ -19,6 +19,8 @@ export interface ParameterCheckTarget {
   tool: boolean;
   /** JSON Pointer of the node's `parameters` object. */
   path: string;
+  /** Issues the caller will still keep: findings past it are OMITTED_ISSUE (counted, not built). */
+  room?: number;
 }
 
 export interface ParameterFindings {
@@ -103,6 +105,11 @@ class ParameterChecker {
     return { version: this.target.version, tool: this.target.tool, root: this.root, level, defaultOf: this.defaultOf };
   }
 
+  /** Past the caller's room a finding is only counted: no message, no suggestion search. */
+  private get full(): boolean {
+    return this.errors.length >= (this.target.room ?? Infinity);
+  }
+
   private issue(code: ValidationIssue['code'], message: string, path: string, suggestion?: string): ValidationIssue {
     const issue: ValidationIssue = { code, message, node: this.target.nodeName, path };
     if (suggestion) issue.suggestion = suggestion;
@@ -114,6 +121,10 @@ class ParameterChecker {
     for (const key of Object.keys(values)) {
       const defs = definitions.get(key);
       if (!defs) {
+        if (this.full) {
+          this.errors.push(OMITTED_ISSUE);
+          continue;
+        }
         const suggestion = didYouMean(suggestNames(key, definitions.keys()));
         this.errors.push(
           this.issue(
@@ -183,6 +194,7 @@ class ParameterChecker {
 
   private optionFindings(value: unknown, def: CatalogProperty, path: string): ValidationIssue[] {
     if (optionAccepts(def, value) || !def.options) return [];
+    if (this.full) return [OMITTED_ISSUE];
     const textOptions = def.options.filter((o): o is string => typeof o === 'string');
     const suggestion = typeof value === 'string' ? didYouMean(suggestNames(value, textOptions)) : undefined;
     return [
@@ -227,6 +239,10 @@ class ParameterChecker {
       const group = groups.get(groupName);
       const groupPath = `${path}${pointer(groupName)}`;
       if (!group) {
+        if (this.full) {
+          this.errors.push(OMITTED_ISSUE);
+          continue;
+        }
         const suggestion = didYouMean(suggestNames(groupName, groups.keys()));
         this.errors.push(this.issue('UNKNOWN_PARAMETER', `"${groupName}" is not an option of "${def.name}"`, groupPath, suggestion));
         continue;
