@@ -138,7 +138,7 @@ describe('the stock catalog', () => {
     for (const type of ['n8n-nodes-base.ifTool', 'n8n-nodes-base.setTool', 'n8n-nodes-base.manualTriggerTool', 'n8n-nodes-base.scheduleTriggerTool']) {
       expect(catalog.has(type)).toBe(false);
     }
-    for (const tool of stock.nodes.filter((n) => n.toolOf)) {
+    for (const tool of stock.nodes.filter((n) => n.toolOf && !n.hitl)) {
       const base = findNode(stock, tool.toolOf!);
       expect(tool.type).toBe(`${base.type}Tool`);
       expect(base.variants.some((v) => v.usableAsTool)).toBe(true);

@@ -54,6 +54,8 @@ export interface PackageDescriptions {
   package: string;
   version: string;
   descriptions: RawNodeDescription[];
+  /** Served by a running n8n: its list already holds the Tool / HitlTool types it generated. */
+  runtimeTypesIncluded?: boolean;
 }
 
 const KNOWN_CONNECTION_TYPE = /["'`](main|ai_[A-Za-z]+)["'`]/g;
@@ -252,11 +254,58 @@ function buildPackageNodeTypes(source: PackageDescriptions): CatalogNodeType[] {
   return [...byType.values()];
 }
 
-export function buildCatalog(sources: PackageDescriptions[]): Catalog {
+/** n8n's operation value for "send a message and wait for the answer" (n8n-workflow's SEND_AND_WAIT_OPERATION). */
+export const SEND_AND_WAIT_OPERATION = 'sendAndWait';
+
+/**
+ * n8n 2.x's rule (`hasSendAndWaitOperation` in cli/src/tool-generation/hitl-tools.ts): a
+ * description that declares webhooks and has an `operation` property offering sendAndWait
+ * gets a `<name>HitlTool` twin (names ending in Tool excepted).
+ */
+export function hasSendAndWaitOperation(variant: CatalogVariant): boolean {
+  if (!variant.webhook) return false;
+  return variant.properties.some((p) => p.name === 'operation' && !!p.options?.includes(SEND_AND_WAIT_OPERATION));
+}
+
+/** The `<name>HitlTool` entries n8n ≥ 2.0 generates at startup (variants derived at load, as for Tool). */
+export function hitlToolEntries(nodes: CatalogNodeType[]): CatalogNodeType[] {
+  const known = new Set(nodes.map((n) => n.type));
+  const added: CatalogNodeType[] = [];
+  for (const entry of nodes) {
+    if (entry.toolOf || entry.type.endsWith('Tool')) continue;
+    const versions = [...new Set(entry.variants.filter(hasSendAndWaitOperation).flatMap((v) => v.versions))].sort((a, b) => a - b);
+    const type = `${entry.type}HitlTool`;
+    if (versions.length === 0 || known.has(type)) continue;
+    added.push({
+      type,
+      displayName: entry.displayName,
+      package: entry.package,
+      versions,
+      defaultVersion: Math.max(...versions),
+      trigger: false,
+      group: entry.group,
+      toolOf: entry.type,
+      hitl: true,
+      variants: [],
+    });
+  }
+  return added;
+}
+
+export interface BuildOptions {
+  /**
+   * Add the `<name>HitlTool` types n8n ≥ 2.0 generates (default true). Off for an older
+   * n8n, and for a live instance's descriptions, which already list what it generated.
+   */
+  hitlTools?: boolean;
+}
+
+export function buildCatalog(sources: PackageDescriptions[], options: BuildOptions = {}): Catalog {
   const nodes = new Map<string, CatalogNodeType>();
   const catalogSources: CatalogSource[] = [];
   for (const source of sources) {
     const entries = buildPackageNodeTypes(source);
+    if (options.hitlTools !== false && !source.runtimeTypesIncluded) entries.push(...hitlToolEntries(entries));
     for (const entry of entries) nodes.set(entry.type, entry);
     catalogSources.push({ package: source.package, version: source.version, nodeTypes: entries.length });
   }

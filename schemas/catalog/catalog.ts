@@ -4,6 +4,7 @@
  * that version, by name) are computed once and memoised, so validating thousands of
  * workflows costs a few map lookups per node.
  */
+import { hasSendAndWaitOperation, SEND_AND_WAIT_OPERATION } from './build';
 import { existsForNode } from './display';
 import type { Catalog, CatalogNodeType, CatalogProperty, CatalogSource, CatalogVariant } from './types';
 
@@ -125,6 +126,48 @@ function deriveToolVariants(tool: CatalogNodeType, base: CatalogNodeType): Catal
 }
 
 /**
+ * n8n's `filterHitlToolProperties`: its own required `message`; resource, operation and
+ * responseType become hidden parameters fixed to the send-and-wait choice (so the display
+ * rules that read them still hold); every other property stays.
+ */
+function hitlToolProperties(properties: CatalogProperty[]): CatalogProperty[] {
+  const operation = properties.find((p) => p.name === 'operation' && p.options?.includes(SEND_AND_WAIT_OPERATION));
+  const resource = operation?.show?.resource?.[0];
+  const out: CatalogProperty[] = [
+    { name: 'message', type: 'string', default: '=The agent wants to call {{ $tool.name }}', required: true },
+    // n8n 2.0–2.x's first HITL tools had a tool description: workflows saved then still carry it.
+    { name: 'toolDescription', type: 'string', default: '' },
+  ];
+  for (const prop of properties) {
+    if (prop.name === 'resource') {
+      if (typeof resource === 'string') out.push({ name: 'resource', type: 'hidden', default: resource });
+    } else if (prop.name === 'operation') {
+      out.push({ name: 'operation', type: 'hidden', default: SEND_AND_WAIT_OPERATION });
+    } else if (prop.name === 'responseType') {
+      out.push({ name: 'responseType', type: 'hidden', default: 'approval' });
+    } else if (prop.name !== 'message') {
+      out.push(prop);
+    }
+  }
+  // One definition per hidden name (a node defines operation once per resource).
+  return out.filter((p, i) => p.type !== 'hidden' || out.findIndex((q) => q.name === p.name) === i);
+}
+
+function deriveHitlToolVariants(tool: CatalogNodeType, base: CatalogNodeType): CatalogVariant[] {
+  return base.variants
+    .filter((v) => hasSendAndWaitOperation(v) && v.versions.some((ver) => tool.versions.includes(ver)))
+    .map((v) => ({
+      versions: v.versions,
+      // The gate wraps the tools wired into it and is itself a tool of the agent.
+      inputs: { types: ['ai_tool'] },
+      outputs: { types: ['ai_tool'] },
+      credentials: v.credentials,
+      properties: hitlToolProperties(v.properties),
+      webhook: true,
+    }));
+}
+
+/**
  * Merge catalogs: later catalogs add node types, and add variants for versions an
  * earlier catalog does not know (an older n8n's catalog loaded beside the stock one).
  */
@@ -167,7 +210,7 @@ export class NodeCatalog {
     const entries = new Map(catalog.nodes.map((n) => [n.type, n]));
     for (const entry of catalog.nodes) {
       const base = entry.toolOf ? entries.get(entry.toolOf) : undefined;
-      const variants = base ? deriveToolVariants(entry, base) : entry.variants;
+      const variants = base ? (entry.hitl ? deriveHitlToolVariants(entry, base) : deriveToolVariants(entry, base)) : entry.variants;
       this.byType.set(entry.type, new NodeTypeInfo(entry, variants));
       const short = entry.type.slice(entry.type.lastIndexOf('.') + 1).toLowerCase();
       this.byShortName.set(short, [...(this.byShortName.get(short) ?? []), entry.type]);

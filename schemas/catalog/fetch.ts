@@ -151,5 +151,5 @@ export async function fetchN8nDescriptions(baseUrl: string, login: N8nLogin): Pr
     const body = (await settings.json()) as { data?: { versionCli?: string } };
     n8nVersion = body.data?.versionCli ?? n8nVersion;
   }
-  return groupDescriptionsByPackage(descriptions).map((group) => ({ ...group, version: `n8n@${n8nVersion}` }));
+  return groupDescriptionsByPackage(descriptions).map((group) => ({ ...group, version: `n8n@${n8nVersion}`, runtimeTypesIncluded: true }));
 }

@@ -77,8 +77,13 @@ export interface CatalogNodeType {
   trigger: boolean;
   group: string[];
   hidden?: true;
-  /** Set on the `<name>Tool` types n8n creates at runtime: the type they are derived from. */
+  /** Set on the `<name>Tool` / `<name>HitlTool` types n8n creates at runtime: the type they are derived from. */
   toolOf?: string;
+  /**
+   * A `<name>HitlTool` (n8n ≥ 2.0): the human-review gate n8n generates for every node
+   * with a send-and-wait operation; it takes `ai_tool` in and gives `ai_tool` out.
+   */
+  hitl?: true;
   /** Empty for `toolOf` entries: their variants are derived from the base type when the catalog is loaded. */
   variants: CatalogVariant[];
 }
