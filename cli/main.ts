@@ -36,20 +36,20 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .argument('<paths...>', 'workflow files, directories (recursive *.json) or - for stdin')
     .option('--json', 'print machine-readable results')
     .option('--max-issues <n>', 'issues listed per workflow; the rest are counted ("truncated")', String(DEFAULT_MAX_ISSUES));
-  addPolicyOptions(addCatalogOption(validate)).action((paths: string[], options: CommonOptions & { json?: boolean; maxIssues: string }) => {
+  addPolicyOptions(addCatalogOption(validate)).action(async (paths: string[], options: CommonOptions & { json?: boolean; maxIssues: string }) => {
     const maxIssues = numberOption(options.maxIssues, '--max-issues', { min: 1, max: 1_000_000, integer: true });
-    setExit(runValidate(paths, { json: options.json, maxIssues }, catalogFrom(options), policyFrom(options), io));
+    setExit(runValidate(paths, { json: options.json, maxIssues }, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io));
   });
 
   const catalog = program.command('catalog').description('node catalogs');
   const build = catalog
     .command('build')
-    .description('build a catalog from npm packages (n8n versions, community nodes) or from a running n8n')
+    .description('build a catalog from npm packages (community nodes), an n8n release (--n8n-version) or a running n8n (--n8n-url)')
     .option('--package <spec>', 'npm package name[@version] (repeatable)', collect, [])
     .option('--n8n-url <url>', 'read the exact node set of a running n8n (owner login needed)')
     .option('--n8n-email <email>', 'owner e-mail for --n8n-url (or N8N_EMAIL)')
     .option('--n8n-password <password>', 'owner password for --n8n-url (or N8N_PASSWORD)')
-    .requiredOption('--out <file>', 'catalog file to write');
+    .option('--out <file>', 'catalog file to write (without it, --n8n-version alone builds into the cache folder)');
   addCatalogOption(build).action(async (options) => {
     setExit(await runCatalogBuild(options, io));
   });
@@ -77,7 +77,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--templates-db <file>', "n8n-mcp's data/nodes.db to read the templates from (default: an installed n8n-mcp, else downloaded once into the cache folder)")
     .option('--json', 'print the report as JSON');
   addPolicyOptions(addCatalogOption(datasetBuild)).action(async (options: CommonOptions & DatasetBuildCommandOptions) => {
-    const build = datasetBuildOptions(options, catalogFrom(options), policyFrom(options));
+    const build = datasetBuildOptions(options, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options));
     setExit(await runDatasetBuild(build, { ...io, progress: io.color }, options.json));
   });
 
@@ -97,8 +97,8 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerEval(program, io, setExit);
 
   const demo = program.command('demo').description('validate the bundled example workflows (a valid one and typical hallucinations)');
-  addPolicyOptions(addCatalogOption(demo)).action((options: CommonOptions) => {
-    setExit(runDemo(catalogFrom(options), policyFrom(options), io));
+  addPolicyOptions(addCatalogOption(demo)).action(async (options: CommonOptions) => {
+    setExit(runDemo(await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io));
   });
   return program;
 }

@@ -1,13 +1,16 @@
 /** Options every command shares: extra catalogs and the validation policy. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadCatalog } from '../schemas/catalog/load';
+import { prepareCatalog } from '../schemas/catalog/load';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import { mergePolicy, parsePolicy, type ValidationPolicy } from '../schemas/validator/policy';
 import { UsageError } from './commands/catalog';
+import { isExactVersion } from '../schemas/catalog/versions';
 
 export interface CommonOptions {
   catalog: string[];
+  /** Check against exactly this n8n release (its catalog replaces the stock one). */
+  n8nVersion?: string;
   policy?: string;
   strict?: boolean;
   allowUnknownCommunity?: boolean;
@@ -16,7 +19,9 @@ export interface CommonOptions {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function addCatalogOption(command: Command): Command {
-  return command.option('--catalog <file>', 'merge an extra catalog file (repeatable)', collect, []);
+  return command
+    .option('--catalog <file>', 'merge an extra catalog file (repeatable)', collect, [])
+    .option('--n8n-version <version>', 'check against exactly this n8n release (e.g. 1.81.4): its catalog replaces the built-in one; built from npm once, then cached');
 }
 
 export function addPolicyOptions(command: Command): Command {
@@ -26,8 +31,12 @@ export function addPolicyOptions(command: Command): Command {
     .option('--allow-unknown-community', 'community node types no catalog knows are warnings, not errors');
 }
 
-export function catalogFrom(options: CommonOptions): NodeCatalog {
-  return loadCatalog(options.catalog ?? []);
+/** The catalog the options name; with --n8n-version, built into the cache folder first if needed. */
+export async function catalogFrom(options: CommonOptions, log?: (line: string) => void): Promise<NodeCatalog> {
+  if (options.n8nVersion !== undefined && !isExactVersion(options.n8nVersion)) {
+    throw new UsageError(`--n8n-version must be an exact n8n version like 1.81.4 (got "${options.n8nVersion}")`);
+  }
+  return prepareCatalog({ files: options.catalog ?? [], n8nVersion: options.n8nVersion, log });
 }
 
 export function policyFrom(options: CommonOptions): ValidationPolicy {

@@ -822,13 +822,25 @@ describe('flowtune dataset build (CLI)', () => {
 });
 
 describe('examples', () => {
-  it('every example workflow validates with the package’s own node catalog', async () => {
-    const out: string[] = [];
-    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t), readStdin: () => '', color: false };
-    const root = require('node:path').join(__dirname, '..');
-    const code = await runCli(['validate', '--json', '--catalog', `${root}/schemas/catalog/flowtune-nodes.json`, `${root}/examples/fine-tune-own-workflows.json`, `${root}/examples/weekly-retraining.json`, `${root}/examples/chat-workflow-generator.json`], io);
-    expect(out.join('')).not.toMatch(/"valid": ?false/);
-    expect(code).toBe(0);
+  const root = path.join(__dirname, '..');
+  const examples = ['fine-tune-own-workflows.json', 'weekly-retraining.json', 'chat-workflow-generator.json'].map((f) => path.join(root, 'examples', f));
+
+  it('every example workflow (flowtune’s own nodes) validates with the default catalog', async () => {
+    const run = await cliJson(['validate', ...examples]);
+    expect(run.report.results.map((r) => [path.basename(r.file), r.valid, r.errors])).toEqual(examples.map((f) => [path.basename(f), true, []]));
+    expect(run.code).toBe(0);
+    // Naming the own catalog as well changes nothing (it is not merged twice).
+    expect((await cliJson(['validate', '--catalog', path.join(root, 'schemas/catalog/flowtune-nodes.json'), ...examples])).report).toEqual(run.report);
+  });
+
+  it('dataset build accepts them as examples', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flowtune-cli-examples-'));
+    for (const f of examples) writeFileSync(path.join(dir, path.basename(f)), readFileSync(f));
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'flowtune-cli-examples-out-')), 'out');
+    const run = await cli(['dataset', 'build', '--from', `dir:${dir}`, '--out', out, '--format', 'openai', '--json']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { counts: Record<string, unknown> };
+    expect(report.counts).toMatchObject({ read: 3, accepted: 3 });
   });
 });
 

@@ -1,9 +1,11 @@
-/** flowtune catalog build --package <spec>... | --n8n-url <url>  --out <file> */
+/** flowtune catalog build --package <spec>... | --n8n-url <url> | --n8n-version <v>  [--out <file>] */
 import { writeFileAtomic } from '../../dataset/writer';
 import { buildCatalog, serializeCatalog, type PackageDescriptions } from '../../schemas/catalog/build';
 import { mergeCatalogs } from '../../schemas/catalog/catalog';
 import { fetchN8nDescriptions, fetchPackageDescriptions } from '../../schemas/catalog/fetch';
 import { readCatalogFile } from '../../schemas/catalog/load';
+import type { Catalog } from '../../schemas/catalog/types';
+import { buildN8nCatalog, ensureN8nCatalog, isExactVersion } from '../../schemas/catalog/versions';
 import { type CliIO, EXIT_OK } from '../io';
 
 export interface CatalogBuildOptions {
@@ -11,7 +13,10 @@ export interface CatalogBuildOptions {
   n8nUrl?: string;
   n8nEmail?: string;
   n8nPassword?: string;
-  out: string;
+  /** An exact n8n release: its n8n-nodes-base and @n8n/n8n-nodes-langchain, as it pins them. */
+  n8nVersion?: string;
+  /** Output file; without it, --n8n-version alone fills the cache that `--n8n-version` on other commands reads. */
+  out?: string;
   /** Extra catalog files merged into the output. */
   catalog?: string[];
 }
@@ -24,7 +29,20 @@ export class UsageError extends Error {
 }
 
 export async function runCatalogBuild(options: CatalogBuildOptions, io: CliIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (options.package.length === 0 && !options.n8nUrl) throw new UsageError('catalog build needs --package <npm-name[@version]> (repeatable) or --n8n-url <url>');
+  if (options.package.length === 0 && !options.n8nUrl && !options.n8nVersion) {
+    throw new UsageError('catalog build needs --package <npm-name[@version]> (repeatable), --n8n-url <url> or --n8n-version <version>');
+  }
+  if (options.n8nVersion !== undefined && !isExactVersion(options.n8nVersion)) {
+    throw new UsageError(`--n8n-version must be an exact n8n version like 1.81.4 (got "${options.n8nVersion}")`);
+  }
+  const log = (line: string) => io.stderr(`${line}\n`);
+  if (!options.out) {
+    if (!options.n8nVersion || options.package.length > 0 || options.n8nUrl || options.catalog?.length) throw new UsageError('catalog build needs --out <file> (only --n8n-version alone may leave it out: it fills the cache)');
+    const file = await ensureN8nCatalog(options.n8nVersion, { log });
+    io.stdout(`catalog of n8n ${options.n8nVersion}: ${file}\n`);
+    return EXIT_OK;
+  }
+  const out = options.out;
   const sources: PackageDescriptions[] = [];
   for (const spec of options.package) {
     io.stderr(`reading node descriptions of ${spec}\n`);
@@ -37,11 +55,15 @@ export async function runCatalogBuild(options: CatalogBuildOptions, io: CliIO, e
     io.stderr(`reading node descriptions served by ${options.n8nUrl}\n`);
     sources.push(...(await fetchN8nDescriptions(options.n8nUrl, { email, password })));
   }
-  const built = buildCatalog(sources);
-  const catalog = options.catalog?.length ? mergeCatalogs([built, ...options.catalog.map(readCatalogFile)]) : built;
+  const catalogs: Catalog[] = [
+    ...(options.n8nVersion ? [await buildN8nCatalog(options.n8nVersion, log)] : []),
+    ...(sources.length > 0 ? [buildCatalog(sources)] : []),
+    ...(options.catalog ?? []).map(readCatalogFile),
+  ];
+  const catalog = catalogs.length === 1 ? catalogs[0] : mergeCatalogs(catalogs);
   // An interrupted build never leaves half a catalog.
-  writeFileAtomic(options.out, serializeCatalog(catalog));
+  writeFileAtomic(out, serializeCatalog(catalog));
   const described = catalog.sources.map((s) => `${s.package} ${s.version} (${s.nodeTypes} types)`).join('; ');
-  io.stdout(`wrote ${options.out}: ${catalog.nodes.length} node types from ${described}\n`);
+  io.stdout(`wrote ${out}: ${catalog.nodes.length} node types from ${described}\n`);
   return EXIT_OK;
 }

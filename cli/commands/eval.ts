@@ -144,6 +144,6 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
   if (dataOption) dataOption.description = 'validation JSONL to score (default: flowtune-dataset/validation.jsonl)';
   addTimeoutOption(evalCommand, MODEL_TIMEOUT_SECONDS, 'the model server and n8n');
   addPolicyOptions(addCatalogOption(evalCommand)).action(async (options: EvalCommandOptions) => {
-    setExit(await runEvalCommand({ ...options, data: options.data }, catalogFrom(options), policyFrom(options), io));
+    setExit(await runEvalCommand({ ...options, data: options.data }, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io));
   });
 }

@@ -224,7 +224,7 @@ export function registerGenerate(program: Command, io: CliIO, setExit: (code: nu
     .option('--n8n-api-key <key>', 'n8n API key for --import (or N8N_API_KEY)');
   addTimeoutOption(generate, MODEL_TIMEOUT_SECONDS, 'the model server (and n8n with --import)');
   addPolicyOptions(addCatalogOption(generate)).action(async (words: string[], options: GenerateCommandOptions) => {
-    setExit(await runGenerate(words, options, catalogFrom(options), policyFrom(options), io));
+    setExit(await runGenerate(words, options, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io));
   });
 
   const importCommand = program
@@ -237,6 +237,6 @@ export function registerGenerate(program: Command, io: CliIO, setExit: (code: nu
     .option('--json', 'print {id, name, editorUrl} as JSON');
   addTimeoutOption(importCommand, N8N_TIMEOUT_SECONDS, 'n8n');
   addPolicyOptions(addCatalogOption(importCommand)).action(async (file: string, options: ImportCommandOptions) => {
-    setExit(await runImport(file, options, catalogFrom(options), policyFrom(options), io));
+    setExit(await runImport(file, options, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io));
   });
 }

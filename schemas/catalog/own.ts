@@ -1,8 +1,8 @@
 /**
- * This package's own nodes as a catalog (`schemas/catalog/flowtune-nodes.json`), so that
- * workflows using them — the examples, or a user's — validate with
- * `--catalog schemas/catalog/flowtune-nodes.json`. Built from the compiled node classes
- * by `npm run catalog:update`; a test keeps it in step with the node descriptions.
+ * This package's own nodes as a catalog (`schemas/catalog/flowtune-nodes.json`), which
+ * loadCatalog() always includes: workflows using them — the examples, or a user's —
+ * validate by default. Built from the compiled node classes by `npm run catalog:update`;
+ * a test keeps it in step with the node descriptions.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,11 +11,7 @@ import { buildCatalog } from './build';
 import { descriptionsFromPackageDir } from './fetch';
 import type { Catalog } from './types';
 
-export const OWN_CATALOG_FILE = 'flowtune-nodes.json';
-
-export function ownCatalogPath(): string {
-  return path.join(packageRoot(), 'schemas', 'catalog', OWN_CATALOG_FILE);
-}
+export { ownCatalogPath } from './load';
 
 /** Catalog of the package's nodes, read from the compiled classes its package.json lists. */
 export function buildOwnCatalog(root = packageRoot()): Catalog {
