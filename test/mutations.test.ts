@@ -582,7 +582,8 @@ describe('every mutation class is caught with its code on real templates, 100%',
     for (const { record, workflow } of stock) {
       if (reviewedIds.has(String(record.id))) continue;
       // Only templates valid under the default policy (shell-access ones are policy-denied) are mutated.
-      const baseline = validateWorkflow(workflow, { catalog });
+      // Detection, not bounding, is measured here: every issue is listed (no maxIssues cap).
+      const baseline = validateWorkflow(workflow, { catalog, maxIssues: Infinity });
       if (!baseline.valid) continue;
       bases.push({ id: record.id, workflow: deepFreeze(workflow as Workflow), baseline });
     }
@@ -616,7 +617,7 @@ describe('every mutation class is caught with its code on real templates, 100%',
       for (const m of mutations) {
         tally.mutations++;
         if (m.variant) tally.variants.set(m.variant, (tally.variants.get(m.variant) ?? 0) + 1);
-        const r = validateWorkflow(m.value, { catalog, policy: m.policy ?? {} });
+        const r = validateWorkflow(m.value, { catalog, policy: m.policy ?? {}, maxIssues: Infinity });
         const failure = caught(cls, m, r);
         if (failure) tally.failures.push(`template ${base.id}: ${m.what} → ${failure}`);
         if (r.errors.some((e) => e.code !== cls.code)) tally.withOtherCodes++;

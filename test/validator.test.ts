@@ -241,3 +241,13 @@ describe('bounded results (maxIssues)', () => {
     expect(ms).toBeLessThan(5_000);
   });
 });
+
+describe('bounded results: errors first', () => {
+  it('an error found after the list is full of warnings displaces one (the workflow says why it is invalid)', () => {
+    const wf = baseWorkflow([node('HTTP', 'httpRequest', 4.2, {}), node('HTTP2', 'httpRequest', 4.2, {}), node('Bad', 'n8n-nodes-base.nope', 1)]);
+    const r = validateWorkflow(wf, { catalog, maxIssues: 2 });
+    expect(codes(r)).toEqual(['UNKNOWN_NODE_TYPE']);
+    expect(r.warnings).toHaveLength(1);
+    expect(r.truncated?.warnings).toBeGreaterThan(0);
+  });
+});

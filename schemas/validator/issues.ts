@@ -59,7 +59,11 @@ export const DEFAULT_MAX_ISSUES = 100;
  */
 export const OMITTED_ISSUE: ValidationIssue = Object.freeze({ code: 'SCHEMA', message: '' }) as ValidationIssue;
 
-/** Collects issues, routing each to errors or warnings; past `max` issues it only counts them. */
+/**
+ * Collects issues, routing each to errors or warnings; past `max` issues it only counts
+ * them. Errors come first: one arriving when the list is full displaces a listed warning,
+ * so warnings never hide why a workflow is invalid.
+ */
 export class IssueCollector {
   readonly errors: ValidationIssue[] = [];
   readonly warnings: ValidationIssue[] = [];
@@ -67,9 +71,9 @@ export class IssueCollector {
 
   constructor(readonly max = Infinity) {}
 
-  /** How many more issues will be kept. */
+  /** How many more errors will be listed (they may displace warnings). */
   get room(): number {
-    return Math.max(0, this.max - this.errors.length - this.warnings.length);
+    return Math.max(0, this.max - this.errors.length);
   }
 
   error(issue: ValidationIssue): void {
@@ -81,12 +85,21 @@ export class IssueCollector {
   }
 
   add(asError: boolean, issue: ValidationIssue): void {
-    if (issue === OMITTED_ISSUE || this.room === 0) {
-      if (asError) this.truncated.errors++;
-      else this.truncated.warnings++;
+    const full = this.errors.length + this.warnings.length >= this.max;
+    if (!asError) {
+      if (full || issue === OMITTED_ISSUE) this.truncated.warnings++;
+      else this.warnings.push(issue);
       return;
     }
-    (asError ? this.errors : this.warnings).push(issue);
+    if (this.room === 0 || issue === OMITTED_ISSUE) {
+      this.truncated.errors++;
+      return;
+    }
+    if (full) {
+      this.warnings.pop();
+      this.truncated.warnings++;
+    }
+    this.errors.push(issue);
   }
 }
 
