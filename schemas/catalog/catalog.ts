@@ -135,8 +135,6 @@ function hitlToolProperties(properties: CatalogProperty[]): CatalogProperty[] {
   const resource = operation?.show?.resource?.[0];
   const out: CatalogProperty[] = [
     { name: 'message', type: 'string', default: '=The agent wants to call {{ $tool.name }}', required: true },
-    // n8n 2.0–2.x's first HITL tools had a tool description: workflows saved then still carry it.
-    { name: 'toolDescription', type: 'string', default: '' },
   ];
   for (const prop of properties) {
     if (prop.name === 'resource') {
