@@ -1,9 +1,11 @@
 /** Library entry point of n8n-nodes-flowtune. */
-export { validateWorkflow, unwrapWorkflow, ISSUE_CODES, DEFAULT_POLICY, mergePolicy, parsePolicy } from './schemas/validator';
+export { validateWorkflow, unwrapWorkflow, ISSUE_CODES, DEFAULT_POLICY, DEFAULT_MAX_ISSUES, mergePolicy, parsePolicy } from './schemas/validator';
 export type { ValidateOptions } from './schemas/validator';
-export type { IssueCode, ValidationIssue, ValidationResult, ValidationStats, ValidationPolicy } from './schemas/validator';
+export type { IssueCode, IssueCounts, ValidationIssue, ValidationResult, ValidationStats, ValidationPolicy } from './schemas/validator';
 export { NodeCatalog, NodeTypeInfo, mergeCatalogs, isN8nPackageType } from './schemas/catalog/catalog';
-export { loadCatalog, readCatalogFile, stockCatalogPath } from './schemas/catalog/load';
+export { loadCatalog, prepareCatalog, readCatalogFile, stockCatalogPath, ownCatalogPath } from './schemas/catalog/load';
+export type { LoadCatalogOptions } from './schemas/catalog/load';
+export { buildN8nCatalog, ensureN8nCatalog, n8nReleasePackages } from './schemas/catalog/versions';
 export { buildCatalog, serializeCatalog } from './schemas/catalog/build';
 export type { Catalog, CatalogNodeType, CatalogProperty, CatalogVariant } from './schemas/catalog/types';
 export { workflowSchema } from './schemas/schema';
