@@ -38,9 +38,10 @@ async function main(): Promise<void> {
   const out = stockCatalogPath();
   writeFileSync(`${out}.tmp`, serializeCatalog(catalog));
   renameSync(`${out}.tmp`, out);
-  const tools = catalog.nodes.filter((n) => n.toolOf).length;
+  const tools = catalog.nodes.filter((n) => n.toolOf && !n.hitl).length;
+  const hitl = catalog.nodes.filter((n) => n.hitl).length;
   process.stderr.write(
-    `wrote ${out}: ${catalog.nodes.length} node types (${tools} runtime Tool variants) from ${catalog.sources
+    `wrote ${out}: ${catalog.nodes.length} node types (${tools} runtime Tool and ${hitl} HitlTool variants) from ${catalog.sources
       .map((s) => `${s.package}@${s.version}`)
       .join(', ')}\n`,
   );
