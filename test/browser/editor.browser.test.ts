@@ -311,6 +311,8 @@ describe('Workflow Generator: "Create in n8n" and the workflow it creates', () =
     expect(icons.filter((n) => n.notInstalled || !n.icon)).toEqual([]);
     const boxes = await editor.canvasNodeBoxes();
     expect(boxes.every((b) => b.body.width > 0 && b.body.height > 0)).toBe(true);
+    // Every node's name was measured (the check below is not vacuous).
+    expect(boxes.filter((b) => !b.label || b.label.width === 0).map((b) => b.name)).toEqual([]);
     // Each node's body and, below it, its name: none may cover another's.
     expect(overlaps(boxes.flatMap((b) => [{ node: b.name, what: 'body', box: b.body }, ...(b.label ? [{ node: b.name, what: 'label', box: b.label }] : [])]))).toEqual([]);
   });
