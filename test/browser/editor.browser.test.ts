@@ -336,6 +336,7 @@ describe('AI Agent with the Fine-Tuned Chat Model answers in n8n’s chat', () =
   let fake: { baseURL: string; process: ChildProcess } | undefined;
   let fineTunedModel = '';
   let workflowId = '';
+  let withoutModelId = '';
 
   beforeAll(async () => {
     fake = await startFakeProcess();
@@ -374,10 +375,31 @@ describe('AI Agent with the Fine-Tuned Chat Model answers in n8n’s chat', () =
       settings: { executionOrder: 'v1' },
     });
     workflowId = created.id;
+    const withoutModel = await api.post<{ id: string }>('/workflows', {
+      name: 'browser: agent without a chat model',
+      nodes: [
+        { name: 'When chat message received', type: '@n8n/n8n-nodes-langchain.chatTrigger', typeVersion: 1.4, position: [0, 0], webhookId: 'flowtune-browser-chat-empty', parameters: { options: {} } },
+        { name: 'AI Agent', type: '@n8n/n8n-nodes-langchain.agent', typeVersion: 3.1, position: [240, 0], parameters: { options: {} } },
+      ],
+      connections: { 'When chat message received': { main: [[{ node: 'AI Agent', type: 'main', index: 0 }]] } },
+      settings: { executionOrder: 'v1' },
+    });
+    withoutModelId = withoutModel.id;
   });
 
   afterAll(() => {
     fake?.process.kill('SIGTERM');
+  });
+
+  // The node panel's search lists it too (NODE_PANEL_SEARCHES, "chat model"); the slot is where users pick a model.
+  it('is offered by the AI Agent’s Chat Model slot', async () => {
+    const { editor } = session;
+    await editor.openWorkflow(withoutModelId);
+    await editor.openSlotPanel('AI Agent', 'ai_languageModel');
+    expect(await editor.listedNodes()).toContain('Fine-Tuned Chat Model');
+    await editor.nodeItem('Fine-Tuned Chat Model').scrollIntoViewIfNeeded(); // the list is longer than the panel
+    await editor.screenshot('agent-chat-model-slot');
+    await editor.closeNodePanel();
   });
 
   it('answers a chat message with the fine-tuned model’s reply', async () => {

@@ -154,6 +154,18 @@ export class N8nEditor {
     await this.nodePanel().waitFor();
   }
 
+  /**
+   * Opens the node panel from the "+" of one of a node's AI slots (e.g. the AI Agent's Chat Model,
+   * `ai_languageModel`): the panel then lists only the sub-nodes that fit that slot.
+   */
+  async openSlotPanel(node: string, connectionType: string): Promise<void> {
+    await this.page
+      .locator(`[data-test-id="canvas-node-input-handle"][data-connection-type="${connectionType}"][data-node-name="${node}"]`)
+      .getByTestId('canvas-handle-plus')
+      .click();
+    await this.nodeItems().first().waitFor();
+  }
+
   async closeNodePanel(): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.nodePanel().waitFor({ state: 'detached' });
