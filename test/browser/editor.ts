@@ -24,13 +24,22 @@ import { packPackage, startN8n, type RunningN8n, type StartN8nOptions } from '..
 // library, so the little of the DOM they touch is declared here.
 interface PageElement {
   readonly innerText: string;
+  readonly children: ArrayLike<PageElement>;
+  getBoundingClientRect(): { x: number; y: number; width: number; height: number };
   readonly complete?: boolean;
   readonly naturalWidth?: number;
   readonly src?: string;
+  readonly value?: string;
+  readonly parentElement?: PageElement | null;
+  closest(selector: string): PageElement | null;
   getAttribute(name: string): string | null;
   querySelector(selector: string): PageElement | null;
 }
-declare const document: { querySelector(selector: string): PageElement | null; querySelectorAll(selector: string): ArrayLike<PageElement> };
+declare const document: {
+  createRange(): { selectNodeContents(node: PageElement): void; getBoundingClientRect(): { x: number; y: number; width: number; height: number } };
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+};
 
 /** Screenshots of every step go below this folder (git-ignored); one sub-folder per suite, emptied when it starts. */
 export const ARTIFACTS_DIR = path.join(__dirname, '..', '..', 'test-artifacts', 'browser');
@@ -64,8 +73,18 @@ export async function launchChromium(): Promise<Browser> {
   }
 }
 
+/** A rectangle on the page, in CSS pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
 export class N8nEditor {
   private shots = 0;
+  /** Uncaught exceptions in the page since it opened (a form that throws while rendering lands here). */
+  readonly pageErrors: string[] = [];
 
   private constructor(
     readonly context: BrowserContext,
@@ -82,7 +101,9 @@ export class N8nEditor {
     const context = await browser.newContext({ baseURL: n8n.url, viewport: { width: 1440, height: 900 } });
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
     const page = await context.newPage();
-    return new N8nEditor(context, page, n8n, artifactsDir);
+    const editor = new N8nEditor(context, page, n8n, artifactsDir);
+    page.on('pageerror', (error) => editor.pageErrors.push(error.message));
+    return editor;
   }
 
   async close(): Promise<void> {
@@ -131,6 +152,18 @@ export class N8nEditor {
   async openNodePanel(): Promise<void> {
     await this.page.getByTestId('node-creator-plus-button').click();
     await this.nodePanel().waitFor();
+  }
+
+  /**
+   * Opens the node panel from the "+" of one of a node's AI slots (e.g. the AI Agent's Chat Model,
+   * `ai_languageModel`): the panel then lists only the sub-nodes that fit that slot.
+   */
+  async openSlotPanel(node: string, connectionType: string): Promise<void> {
+    await this.page
+      .locator(`[data-test-id="canvas-node-input-handle"][data-connection-type="${connectionType}"][data-node-name="${node}"]`)
+      .getByTestId('canvas-handle-plus')
+      .click();
+    await this.nodeItems().first().waitFor();
   }
 
   async closeNodePanel(): Promise<void> {
@@ -276,6 +309,145 @@ export class N8nEditor {
 
   canvasNode(name: string): Locator {
     return this.page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+  }
+
+  /**
+   * The rectangles the canvas draws for each node (sticky notes left out): `body` is the node's own box,
+   * `label` the box of its name and subtitle text below it (undefined for nodes that draw their label inside).
+   */
+  async canvasNodeBoxes(): Promise<Array<{ name: string; body: Box; label?: Box }>> {
+    await this.canvasNodes().first().waitFor();
+    return this.canvasNodes().evaluateAll((nodes: PageElement[]) => {
+      const box = (el: PageElement) => {
+        const r = el.getBoundingClientRect();
+        return { x: r.x, y: r.y, width: r.width, height: r.height };
+      };
+      // What the label draws: each line's text (a range over it; its box is wider than the text), cut to
+      // the line's box (a long subtitle is clipped with an ellipsis), and the union of the lines.
+      const textBox = (el: PageElement | null) => {
+        const lines = Array.from(el?.children ?? [])
+          .filter((line) => line.innerText.trim() !== '')
+          .map((line) => {
+            const range = document.createRange();
+            range.selectNodeContents(line);
+            const text = range.getBoundingClientRect();
+            const clip = line.getBoundingClientRect();
+            const x = Math.max(text.x, clip.x);
+            return { x, y: text.y, right: Math.min(text.x + text.width, clip.x + clip.width), bottom: text.y + text.height };
+          });
+        if (lines.length === 0) return undefined;
+        const x = Math.min(...lines.map((l) => l.x));
+        const y = Math.min(...lines.map((l) => l.y));
+        return { x, y, width: Math.max(...lines.map((l) => l.right)) - x, height: Math.max(...lines.map((l) => l.bottom)) - y };
+      };
+      return nodes
+        .filter((node) => node.getAttribute('data-node-type') !== 'n8n-nodes-base.stickyNote')
+        // The name and subtitle below a node: n8n 2.8.4's CanvasNodeDefault `description` (a CSS-module class).
+        .map((node) => ({ name: node.getAttribute('data-node-name') ?? '', body: box(node), label: textBox(node.querySelector('[class*="_description_"]')) }));
+    });
+  }
+
+  // ------------------------------------------------------------ node settings (n8n calls them the NDV)
+
+  ndv(): Locator {
+    return this.page.getByTestId('ndv');
+  }
+
+  /** Opens a canvas node's settings by double-clicking it, as users do; waits until its parameters are drawn. */
+  async openNodeSettings(name: string): Promise<void> {
+    await this.canvasNode(name).dblclick();
+    await this.ndv().getByTestId('node-parameters').waitFor();
+  }
+
+  async closeNodeSettings(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.ndv().waitFor({ state: 'hidden' });
+  }
+
+  /** The row of one parameter in the open settings: its label, input and issue icon. */
+  parameterItem(name: string): Locator {
+    // `has` is matched inside each row, so it starts from the page, not from ndv().
+    return this.parameterItems().filter({ has: this.page.getByTestId(`parameter-input-${name}`) });
+  }
+
+  /** The parameter fields the open settings show (n8n's `parameter-item` rows). */
+  parameterItems(): Locator {
+    return this.ndv().getByTestId('parameter-item');
+  }
+
+  /** One parameter's input (the field of `parameters.<name>`). */
+  parameterInput(name: string): Locator {
+    return this.ndv().getByTestId(`parameter-input-${name}`);
+  }
+
+  /**
+   * The fields of the open settings that n8n marks with an issue (its warning icon), with their labels and the
+   * values they hold: a required field left empty holds ''. A credential slot counts as a field.
+   */
+  async flaggedFields(): Promise<Array<{ label: string; value: string }>> {
+    return this.ndv()
+      .getByTestId('parameter-issues')
+      .evaluateAll((icons: PageElement[]) =>
+        icons.map((icon) => {
+          const row = icon.closest('[data-test-id="parameter-item"]') ?? icon.closest('[data-test-id="node-credentials-select"]')?.parentElement ?? null;
+          // A resource locator's first input is its mode ("From list"); its value is in the input of its container.
+          const input = row?.querySelector('[data-test-id="rlc-input-container"] input') ?? row?.querySelector('input, textarea');
+          return { label: row?.querySelector('label')?.innerText.trim() ?? '', value: input?.value ?? '' };
+        }),
+      );
+  }
+
+  /** Titles and texts of the error toasts shown now. */
+  async errorToasts(): Promise<string[]> {
+    return this.page.locator('.el-notification').filter({ has: this.page.locator('.el-notification--error') }).allInnerTexts();
+  }
+
+  /** Switches a yes/no parameter on (clicks its switch); resolves once the switch shows it on. */
+  async switchOn(name: string): Promise<void> {
+    const toggle = this.parameterInput(name).locator('.el-switch');
+    await toggle.click();
+    await this.parameterInput(name).locator('.el-switch.is-checked').waitFor();
+  }
+
+  /** The credential selector of the open settings for one credential slot, found by its label (e.g. "Credential for Flowtune n8n API"). */
+  credentialSelect(label: string): Locator {
+    // The label wraps its selector.
+    return this.ndv()
+      .getByTestId('credentials-label')
+      .filter({ has: this.page.getByText(label, { exact: true }) })
+      .getByTestId('node-credentials-select');
+  }
+
+  // ------------------------------------------------------------ running workflows
+
+  /** Runs the open workflow with the canvas' "Execute workflow" button; resolves once `node` shows it ran successfully. */
+  async executeWorkflow(node: string): Promise<void> {
+    await this.page.getByTestId('execute-workflow-button').click();
+    // A run that fails shows an error toast instead: wait for whichever comes, and say which.
+    const success = this.canvasNode(node).getByTestId('canvas-node-status-success');
+    const failure = this.page.locator('.el-notification').filter({ has: this.page.locator('.el-notification--error') });
+    await success.or(failure).first().waitFor({ timeout: 120_000 });
+    if (!(await success.isVisible())) throw new Error(`the workflow failed: ${(await this.errorToasts()).join(' | ')}`);
+  }
+
+  /** n8n's chat for a workflow with a Chat Trigger ("Open chat" on the canvas); resolves once its input is drawn. */
+  async openChat(): Promise<Locator> {
+    await this.page.getByTestId('workflow-chat-button').click();
+    const chat = this.page.getByTestId('canvas-chat');
+    await chat.locator('.chat-inputs textarea').waitFor();
+    return chat;
+  }
+
+  /** Sends a chat message; resolves with the next message the chat shows after it (the workflow's answer). */
+  async sendChatMessage(chat: Locator, text: string): Promise<string> {
+    const messages = chat.locator('.chat-messages-list .chat-message');
+    const before = await messages.count();
+    await chat.locator('.chat-inputs textarea').fill(text);
+    await chat.locator('.chat-input-send-button').click();
+    // The user's own message is drawn first, the answer after it; the "typing…" dots in between are a message without text.
+    const answer = messages.filter({ hasText: /\S/ }).nth(before + 1);
+    await answer.waitFor({ timeout: 120_000 });
+    return (await answer.innerText()).trim();
   }
 }
 
