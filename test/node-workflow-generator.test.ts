@@ -12,7 +12,7 @@ import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow } from '../schemas/validator';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
 import { GITHUB_TO_SLACK, trainingFile } from './helpers/generator-fixtures';
-import { displayedCredentials, displayedParameters, editorNode, mainAuthField, subtitleOf } from './helpers/editor';
+import { displayedCredentials, displayedParameters, editorNode, mainAuthField, offeredAsAuthChoice, subtitleOf } from './helpers/editor';
 import { loadOptionsFunctions, runNode, type NodeRunOptions } from './helpers/n8n-context';
 import { stubN8n } from './helpers/stub-n8n';
 
@@ -223,6 +223,13 @@ describe('Workflow Generator in the n8n editor, versions 1 and 1.1', () => {
     const asBefore = { ...description, credentials: [description.credentials![0], { name: 'flowtuneN8nApi', required: true, displayOptions: { show: { createInN8n: [true] } } }] };
     expect(mainAuthField(asBefore)?.name).toBe('createInN8n');
     expect(mainAuthField(description)).toBeNull();
+    // With a `hide` rule only, "Create new credential" under it opened the Fine-Tuning API form.
+    const hideOnly = { ...description, credentials: [description.credentials![0], { name: 'flowtuneN8nApi', required: true, displayOptions: { hide: { createInN8n: [false] } } }] };
+    expect(offeredAsAuthChoice(hideOnly, 'flowtuneN8nApi')).toBe(true);
+    expect(offeredAsAuthChoice(description, 'flowtuneN8nApi')).toBe(false);
+    expect(offeredAsAuthChoice(description, 'flowtuneFineTuningApi')).toBe(false);
+    // The `@version` show rule must name every version, or the credential would vanish in a new one.
+    expect(description.credentials!.find((c) => c.name === 'flowtuneN8nApi')!.displayOptions!.show!['@version']).toEqual(description.version);
     for (const version of [1, 1.1]) expect(displayedParameters(node, {}, version).map((p) => p.name)).toContain('createInN8n');
 
     expect(displayedCredentials(node, {}, 1.1)).toEqual([]);

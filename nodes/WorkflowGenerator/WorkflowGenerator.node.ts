@@ -28,6 +28,8 @@ import { nodeCatalog, retrievalIndex } from './shared/resources';
  */
 const V1 = { '@version': [1] };
 const SINCE_V1_1 = { '@version': [{ _cnd: { gte: 1.1 } }] };
+/** Every version of the node (a credential's `show` rule below lists them all). */
+const VERSIONS = [1, 1.1];
 const MAX_REPAIRS = 10;
 const MAX_FEW_SHOT = 10;
 
@@ -40,7 +42,7 @@ export class WorkflowGenerator implements INodeType {
     name: 'workflowGenerator',
     icon: { light: 'file:../../icons/flowtune.svg', dark: 'file:../../icons/flowtune.dark.svg' },
     group: ['transform'],
-    version: [1, 1.1],
+    version: VERSIONS,
     defaultVersion: 1.1,
     // $parameter gives a resource locator's value (the model ID).
     subtitle: '={{ $parameter["modelSource"] === "retrieval" ? "retrieval baseline" : $parameter["model"] }}',
@@ -55,10 +57,13 @@ export class WorkflowGenerator implements INodeType {
         name: N8N_API_CREDENTIAL,
         displayName: `Credential for ${N8N_API_CREDENTIAL_LABEL}`,
         required: true,
-        // A `hide` rule, not `show: {createInN8n: [true]}`: n8n's editor takes a field that a credential's
-        // `show` rule names, and whose every value is listed there, for the node's authentication choice
-        // (a yes/no field always is); it then hides that field and treats both credentials as one.
-        displayOptions: { hide: { createInN8n: [false] } },
+        // n8n's editor reads credential `displayOptions` to guess a node's authentication field:
+        // - a field that a `show` rule names, all of whose values are listed there (a yes/no field always
+        //   is), is taken for it and hidden, so `show: {createInN8n: [true]}` would hide the switch;
+        // - a credential with no `show` rule at all is taken for a choice among the node's credentials,
+        //   and "Create new credential" then opens the first one's form (Fine-Tuning API).
+        // So: shown in every version (`@version` is no field), hidden while the switch is off.
+        displayOptions: { show: { '@version': VERSIONS }, hide: { createInN8n: [false] } },
       },
     ],
     properties: [

@@ -237,13 +237,9 @@ describe('Workflow Generator: "Create in n8n" and the workflow it creates', () =
   const N8N_CREDENTIAL = 'Flowtune n8n API';
   let workflowId = '';
   let training: Awaited<ReturnType<typeof layoutTrainingFile>>;
-  let credential: { id: string; name: string };
 
   beforeAll(async () => {
     training = await layoutTrainingFile();
-    // Made before the editor loads its credential list (it loads it with the page).
-    const { n8n } = session;
-    credential = await n8nApi(n8n).post<{ id: string; name: string }>('/credentials', { name: 'This n8n', type: 'flowtuneN8nApi', data: { baseUrl: n8n.url, apiKey: n8n.apiKey, allowedHttpRequestDomains: 'all' } });
     const created = await n8nApi(session.n8n).post<{ id: string }>('/workflows', {
       name: 'browser: generate and create in n8n',
       nodes: [
@@ -271,22 +267,27 @@ describe('Workflow Generator: "Create in n8n" and the workflow it creates', () =
     await editor.screenshot('generator-create-in-n8n-on');
   });
 
-  // Left out: "Create new credential" in this selector. In n8n 2.8.4 it opens the Flowtune Fine-Tuning API
-  // form, not the n8n API one (n8n offers the node's other credential as an auth choice); reported, to fix
-  // in the node. The credential is made through the API here (beforeAll).
-  it('selects the Flowtune n8n API credential and saves it with the workflow', async () => {
+  it('creates the Flowtune n8n API credential from that selector, and saves it with the workflow', async () => {
     const { editor, n8n } = session;
     const api = n8nApi(n8n);
+    const dialog = await editor.createCredentialFrom(`Credential for ${N8N_CREDENTIAL}`);
+    // The n8n API credential's own form: not the node's other credential (Fine-Tuning API: Provider, …).
+    await expect(editor.credentialFieldLabels(dialog)).resolves.toEqual(expect.arrayContaining(['Base URL', 'API Key']));
+    await expect(editor.credentialFieldLabels(dialog)).resolves.not.toContain('Provider');
+    await editor.fillCredentialField(dialog, 'Base URL', n8n.url);
+    await editor.fillCredentialField(dialog, 'API Key', n8n.apiKey);
+    await editor.screenshot('generator-credential-form');
+    await editor.saveCredential(dialog);
     const select = editor.credentialSelect(`Credential for ${N8N_CREDENTIAL}`);
-    // The only credential of its type: n8n selects it as the field appears.
-    await expect(select.getByRole('combobox').inputValue()).resolves.toBe(credential.name);
+    const name = await select.getByRole('combobox').inputValue();
+    expect(name).toContain(N8N_CREDENTIAL);
     await editor.screenshot('generator-credential-selected');
     await editor.closeNodeSettings();
     await editor.saveWorkflow();
-    const saved = await api.get<{ nodes: Array<{ name: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string }> }> }>(`/workflows/${workflowId}`);
+    const saved = await api.get<{ nodes: Array<{ name: string; parameters: Record<string, unknown>; credentials?: Record<string, { id: string; name: string }> }> }>(`/workflows/${workflowId}`);
     const generator = saved.nodes.find((n) => n.name === 'Workflow Generator')!;
     expect(generator.parameters.createInN8n).toBe(true);
-    expect(generator.credentials?.flowtuneN8nApi?.id).toBe(credential.id);
+    expect(generator.credentials?.flowtuneN8nApi).toEqual({ id: expect.any(String), name });
   });
 
   it('run from the editor, creates a workflow that opens with every node drawn, with its icon, and no two overlapping', async () => {

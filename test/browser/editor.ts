@@ -418,6 +418,37 @@ export class N8nEditor {
       .getByTestId('node-credentials-select');
   }
 
+  /** Opens "Create new credential" of one credential slot of the open settings; resolves to the credential dialog. */
+  async createCredentialFrom(slotLabel: string): Promise<Locator> {
+    await this.credentialSelect(slotLabel).click();
+    await this.page.getByTestId('node-credentials-select-item-new').filter({ visible: true }).click();
+    const dialog = this.page.getByTestId('credential-edit-dialog');
+    await dialog.getByTestId('credential-connection-parameter').first().waitFor();
+    return dialog;
+  }
+
+  /** Labels of the fields of a credential dialog's form. */
+  async credentialFieldLabels(dialog: Locator): Promise<string[]> {
+    // Each field's first label; its text's first line (the rest is the Fixed / Expression switch).
+    const labels = await dialog.getByTestId('credential-connection-parameter').evaluateAll((rows: PageElement[]) => rows.map((row) => row.querySelector('label')?.innerText ?? ''));
+    return labels.map((l) => l.split('\n')[0].trim()).filter((l) => l !== '');
+  }
+
+  /** Types a value into the credential dialog's field with this label. */
+  async fillCredentialField(dialog: Locator, label: string, value: string): Promise<void> {
+    const row = dialog.getByTestId('credential-connection-parameter').filter({ has: this.page.locator('label', { hasText: label }) });
+    await row.locator('input, textarea').first().fill(value);
+  }
+
+  /** Saves the credential dialog and closes it; resolves once it is gone. */
+  async saveCredential(dialog: Locator): Promise<void> {
+    await dialog.getByTestId('credential-save-button').click();
+    // Saved: the button turns into "Saved" (n8n keeps the dialog open to show the connection test).
+    await dialog.getByTestId('credential-save-button').filter({ hasText: /saved/i }).waitFor();
+    await dialog.locator('.el-dialog__headerbtn, [aria-label="Close this dialog"]').first().click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
   // ------------------------------------------------------------ running workflows
 
   /** Runs the open workflow with the canvas' "Execute workflow" button; resolves once `node` shows it ran successfully. */

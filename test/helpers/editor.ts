@@ -86,3 +86,15 @@ export function mainAuthField(description: INodeTypeDescription): INodePropertie
     }) ?? null
   );
 }
+
+/**
+ * n8n 2.8.4's `isRequiredCredential`: true when the editor offers this credential as one choice among the
+ * node's credentials; its "Create new credential" then opens the form of the node's first credential type.
+ */
+export function offeredAsAuthChoice(description: INodeTypeDescription, credential: string): boolean {
+  const entry = description.credentials?.find((c) => c.name === credential);
+  if (!entry) throw new Error(`${description.name} has no credential ${credential}`);
+  if (!entry.displayOptions?.show) return true;
+  const auth = mainAuthField(description);
+  return auth ? auth.name in entry.displayOptions.show : false;
+}
