@@ -173,7 +173,7 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
   stats.nodeTypes = seenTypes.size;
   stats.unknownNodeTypes = unknownTypes.size;
   stats.connections = checkConnections(workflow.connections, wired, issues);
-  checkRunnable(runtimeNodes, new Set(wired.keys()), workflow.connections, workflow.nodes.length, issues);
+  checkRunnable(runtimeNodes, wired, workflow.connections, workflow.nodes.length, issues);
 
   if (stats.triggers === 0 && !hasUnknownTriggerLikeType(unknownTypes)) {
     issues.warning({ code: 'NO_TRIGGER', message: 'no enabled trigger node: nothing starts this workflow', path: pointer('nodes') });

@@ -7,7 +7,7 @@
  */
 import { readEdges, type GraphEdge } from '../../dataset/layout';
 import { isDisplayed } from '../catalog/display';
-import type { CatalogPorts, PortLimit } from '../catalog/types';
+import type { CatalogPorts, PortCase, PortCases, PortLimit } from '../catalog/types';
 import type { WiredNode } from './connections';
 import { type IssueCollector, type IssueCode, pointer } from './issues';
 import { isObject } from '../json-value';
@@ -15,6 +15,8 @@ import { isObject } from '../json-value';
 const RESPOND_TO_WEBHOOK = 'n8n-nodes-base.respondToWebhook';
 /** Response modes in which a trigger hands the response to Respond to Webhook nodes. */
 const RESPONSE_NODE_MODES = new Set(['responseNode', 'streaming']);
+
+const NO_EDGES: GraphEdge[] = [];
 
 export interface RuntimeNode {
   raw: Record<string, unknown>;
@@ -29,26 +31,31 @@ interface Finding {
   path: string;
 }
 
-export function checkRunnable(nodes: RuntimeNode[], allNames: Set<string>, connections: unknown, count: number, issues: IssueCollector): void {
+export function checkRunnable(nodes: RuntimeNode[], wired: Map<string, WiredNode>, connections: unknown, count: number, issues: IssueCollector): void {
   const graphNodes = new Array<{ name: string }>(count);
   for (let i = 0; i < count; i++) graphNodes[i] = { name: '' };
   for (const n of nodes) graphNodes[n.index] = { name: n.wired.name };
   const edges = readEdges(graphNodes, connections);
-  const incoming: GraphEdge[][] = Array.from({ length: count }, () => []);
-  const outgoing: GraphEdge[][] = Array.from({ length: count }, () => []);
+  // Most nodes have a handful of edges: lists are made only for the nodes that have some.
+  const incoming = new Array<GraphEdge[] | undefined>(count);
+  const outgoing = new Array<GraphEdge[] | undefined>(count);
   for (const e of edges) {
-    incoming[e.to].push(e);
-    outgoing[e.from].push(e);
+    (incoming[e.to] ??= []).push(e);
+    (outgoing[e.from] ??= []).push(e);
   }
   const byIndex = new Array<RuntimeNode | undefined>(count);
   for (const n of nodes) byIndex[n.index] = n;
-  const named = new Map<string, number>();
-  for (const n of nodes) named.set(n.wired.name, (named.get(n.wired.name) ?? 0) + 1);
+  // Connections reach only the last of several same-named nodes (DUPLICATE_NODE_NAME says so already): inputs of neither are judged.
+  let duplicated: Set<string> | undefined;
+  if (wired.size < nodes.length) {
+    const seen = new Set<string>();
+    duplicated = new Set();
+    for (const n of nodes) (seen.has(n.wired.name) ? duplicated : seen).add(n.wired.name);
+  }
   for (const node of nodes) {
     if (node.raw.disabled === true) continue;
-    // Connections reach only the last of several same-named nodes (DUPLICATE_NODE_NAME says so already).
-    if (named.get(node.wired.name) === 1) checkInputs(node, incoming[node.index], issues);
-    checkExpressions(node, allNames, isUsedAsTool(node, outgoing[node.index]), issues);
+    if (!duplicated?.has(node.wired.name)) checkInputs(node, incoming[node.index] ?? NO_EDGES, issues);
+    checkExpressions(node, wired, () => isUsedAsTool(node, outgoing[node.index] ?? NO_EDGES), issues);
     checkResponseMode(node, byIndex, outgoing, issues);
   }
 }
@@ -74,87 +81,122 @@ function candidateValues(node: RuntimeNode, name: string): unknown[] | 'unknown'
   return shown.length === 0 ? [undefined] : [...new Set(shown.map((d) => d.default))];
 }
 
+/** A port list reduced to what the checks read; compiled once per catalog case. */
+interface CompiledPorts {
+  required: Array<{ type: string; k: number }>;
+  max: Array<{ type: string; k: number; max: number }>;
+  perType: Map<string, number>;
+}
+
+const compiledPorts = new WeakMap<Scenario, CompiledPorts>();
+
+function compilePorts(scenario: Scenario): CompiledPorts {
+  let compiled = compiledPorts.get(scenario);
+  if (compiled) return compiled;
+  compiled = { required: [], max: [], perType: new Map() };
+  scenario.types.forEach((type, position) => {
+    const k = compiled!.perType.get(type) ?? 0;
+    compiled!.perType.set(type, k + 1);
+    const limit = scenario.limits?.[position];
+    if (limit?.required) compiled!.required.push({ type, k });
+    if (limit?.max !== undefined) compiled!.max.push({ type, k, max: limit.max });
+  });
+  compiledPorts.set(scenario, compiled);
+  return compiled;
+}
+
+interface CaseIndex {
+  byKey: Map<string, PortCase>;
+  /** Per read parameter, every value some case has (undefined: unset). */
+  valuesOf: unknown[][];
+}
+
+const caseIndexes = new WeakMap<PortCases, CaseIndex>();
+const valueKey = (values: unknown[]) => values.map((v) => (typeof v === 'string' ? `s${v}` : String(v))).join('\u0000');
+
+function caseIndex(cases: PortCases): CaseIndex {
+  let index = caseIndexes.get(cases);
+  if (index) return index;
+  const at = (c: PortCase, k: string) => (k in c.when ? c.when[k] : undefined);
+  index = {
+    byKey: new Map(cases.cases.map((c) => [valueKey(cases.reads.map((k) => at(c, k))), c])),
+    valuesOf: cases.reads.map((k) => [...new Set(cases.cases.map((c) => at(c, k)))]),
+  };
+  caseIndexes.set(cases, index);
+  return index;
+}
+
 /** Every port list the node can have given what is known of its parameters; `unknown` when some value is out of the evaluated cases. */
 function scenarios(node: RuntimeNode, ports: CatalogPorts): { list: Scenario[]; unknown: boolean; stripped?: boolean } | undefined {
   if (!ports.dynamic) return { list: [ports], unknown: false };
-  const stripped = !isObject(node.raw.parameters) || Object.keys(node.raw.parameters).length === 0;
   const cases = ports.cases;
   if (!cases) return undefined;
-  let combos: Array<Record<string, unknown>> = [{}];
-  let unknown = false;
-  for (const key of cases.reads) {
+  // No parameters at all: exports that strip them (n8n.io templates) look the same as
+  // all-defaults, so any evaluated case is possible.
+  if (!isObject(node.raw.parameters) || Object.keys(node.raw.parameters).length === 0) return { list: cases.cases, unknown: false, stripped: true };
+  const index = caseIndex(cases);
+  let combos: unknown[][] = [[]];
+  cases.reads.forEach((key, i) => {
     const values = candidateValues(node, key);
-    if (values === 'unknown') {
-      // Any evaluated value is possible: a finding in every case still holds.
-      const seen = new Set(cases.cases.map((c) => (key in c.when ? c.when[key] : undefined)));
-      combos = combos.flatMap((c) => [...seen].map((v) => ({ ...c, [key]: v })));
-    } else {
-      combos = combos.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
-    }
-  }
+    // A value set by an expression: any evaluated value is possible; a finding in every case still holds.
+    const options = values === 'unknown' ? index.valuesOf[i] : values;
+    combos = options.length === 1 ? combos.map((c) => [...c, options[0]]) : combos.flatMap((c) => options.map((v) => [...c, v]));
+  });
   const list: Scenario[] = [];
+  let unknown = false;
   for (const combo of combos) {
-    const match = cases.cases.find((c) => cases.reads.every((k) => sameValue(k in c.when ? c.when[k] : undefined, combo[k])));
+    const match = index.byKey.get(valueKey(combo));
     if (match) list.push(match);
     else unknown = true;
   }
-  return { list, unknown, stripped };
+  return { list, unknown };
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b;
+function connectedTo(incoming: GraphEdge[], type: string, input: number): number {
+  let n = 0;
+  for (const e of incoming) if (e.input === input && e.type === type) n++;
+  return n;
 }
 
 function checkInputs(node: RuntimeNode, incoming: GraphEdge[], issues: IssueCollector): void {
   const ports = node.wired.info?.variantFor(node.wired.version)?.inputs;
   if (!ports) return;
+  // Fast path, most nodes: fixed ports without limits, every connection on input 0.
+  if (!ports.dynamic && !ports.limits && incoming.every((e) => e.input === 0)) return;
   const known = scenarios(node, ports);
   if (!known || known.list.length === 0) return;
-  const counts = new Map<string, number>();
-  for (const e of incoming) counts.set(`${e.type}#${e.input}`, (counts.get(`${e.type}#${e.input}`) ?? 0) + 1);
   const name = node.wired.name;
-  const path = pointer('nodes', node.index);
   // A finding is an error when every possible port list has it, and nothing is unknown.
-  const tally = new Map<string, { finding: Finding; times: number }>();
-  const note = (key: string, finding: Finding) => {
+  let tally: Map<string, { finding: Finding; times: number }> | undefined;
+  const note = (key: string, code: IssueCode, message: string) => {
+    tally ??= new Map();
     const t = tally.get(key);
     if (t) t.times++;
-    else tally.set(key, { finding, times: 1 });
+    else tally.set(key, { finding: { code, message, node: name, path: pointer('nodes', node.index) }, times: 1 });
   };
   for (const scenario of known.list) {
-    const seen = new Set<string>();
-    const perType = new Map<string, number>();
-    scenario.types.forEach((type, position) => {
-      const k = perType.get(type) ?? 0;
-      perType.set(type, k + 1);
-      const limit = scenario.limits?.[position];
-      const connected = counts.get(`${type}#${k}`) ?? 0;
-      if (limit?.required && connected === 0) {
-        const key = `req ${type}#${k}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          note(key, { code: 'MISSING_REQUIRED_INPUT', message: `"${name}" needs a "${type}" sub-node connected${k > 0 ? ` (input ${k + 1})` : ''}: n8n stops the run without one`, node: name, path });
-        }
+    const compiled = compilePorts(scenario);
+    for (const { type, k } of compiled.required) {
+      if (connectedTo(incoming, type, k) === 0) {
+        note(`req ${type}#${k}`, 'MISSING_REQUIRED_INPUT', `"${name}" needs a "${type}" sub-node connected${k > 0 ? ` (input ${k + 1})` : ''}: n8n stops the run without one`);
       }
-      if (limit?.max !== undefined && connected > limit.max) {
-        const key = `max ${type}#${k}`;
-        if (!seen.has(key)) {
-          seen.add(key);
-          note(key, { code: 'TOO_MANY_CONNECTIONS', message: `"${name}" accepts at most ${limit.max} "${type}" connection(s) on that input; ${connected} are connected`, node: name, path });
-        }
-      }
-    });
-    for (const [key, connected] of counts) {
-      const [type, input] = key.split('#');
-      const available = perType.get(type) ?? 0;
+    }
+    for (const { type, k, max } of compiled.max) {
+      const connected = connectedTo(incoming, type, k);
+      if (connected > max) note(`max ${type}#${k}`, 'TOO_MANY_CONNECTIONS', `"${name}" accepts at most ${max} "${type}" connection(s) on that input; ${connected} are connected`);
+    }
+    let reported: Set<string> | undefined;
+    for (const e of incoming) {
+      const available = compiled.perType.get(e.type) ?? 0;
       // Types the node never accepts are CONNECTION_BAD_TYPE's business.
-      if (available === 0 || Number(input) < available || connected === 0) continue;
-      const k = `idx ${key}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      note(k, { code: 'CONNECTION_BAD_INPUT_INDEX', message: `"${name}" has ${available} "${type}" input(s); a connection goes to input ${Number(input) + 1}`, node: name, path });
+      if (available === 0 || e.input < available) continue;
+      const key = `idx ${e.type}#${e.input}`;
+      if (reported?.has(key)) continue;
+      (reported ??= new Set()).add(key);
+      note(key, 'CONNECTION_BAD_INPUT_INDEX', `"${name}" has ${available} "${e.type}" input(s); a connection goes to input ${e.input + 1}`);
     }
   }
+  if (!tally) return;
   for (const { finding, times } of tally.values()) {
     // An extra sub-node on an input the node does not have is ignored when it runs: dead wiring, not a failure.
     const ignored = finding.code === 'CONNECTION_BAD_INPUT_INDEX' && !finding.message.includes('"main"');
@@ -185,44 +227,62 @@ function unescape(text: string): string {
   return text.replace(/\\(.)/g, '$1');
 }
 
-function checkExpressions(node: RuntimeNode, names: Set<string>, tool: boolean | undefined, issues: IssueCollector): void {
+function checkExpressions(node: RuntimeNode, names: Map<string, unknown>, usedAsTool: () => boolean | undefined, issues: IssueCollector): void {
   if (!isObject(node.raw.parameters)) return;
   const name = node.wired.name;
   let fromAiReported = false;
-  walkStrings(node.raw.parameters, pointer('nodes', node.index, 'parameters'), 0, (value, path) => {
-    if (!value.startsWith('=') || !value.includes('{{')) return;
+  const segments: Array<string | number> = ['nodes', node.index, 'parameters'];
+  walkStrings(node.raw.parameters, segments, (value) => {
+    if (value.charCodeAt(0) !== 61 /* = */ || !value.includes('{{')) return;
+    let pathText: string | undefined;
+    const at = () => (pathText ??= pointer(...segments));
+    // Cheap tests on the whole string first: most expressions reference no node by name and call no $fromAI.
+    const fromAi = value.includes('$from') && FROM_AI.test(value);
+    const mayReference = value.includes('$(') || value.includes('$node') || value.includes('$items');
     for (const code of codeChunks(value)) {
-      if (!fromAiReported && tool === false && FROM_AI.test(code.text)) {
+      if (fromAi && !fromAiReported && FROM_AI.test(code.text) && usedAsTool() === false) {
         fromAiReported = true;
-        issues.error({ code: 'FROM_AI_OUTSIDE_TOOL', message: `"${name}" uses $fromAI(), which only has values when the node runs as an AI tool (connect its ai_tool output to an agent)`, node: name, path });
+        issues.error({ code: 'FROM_AI_OUTSIDE_TOOL', message: `"${name}" uses $fromAI(), which only has values when the node runs as an AI tool (connect its ai_tool output to an agent)`, node: name, path: at() });
       }
-      for (const m of code.text.matchAll(REFERENCE)) {
+      if (mayReference) for (const m of code.text.matchAll(REFERENCE)) {
         // A name holding `${…}` is built at run time (or is text of a template literal).
         const literal = m[2] !== undefined ? (m[2].includes('${') ? undefined : unescape(m[2])) : m[4];
         if (literal === undefined) {
           const arg = (m[3] ?? m[2] ?? '').trim();
           // `$()` without a name, or `$node` used otherwise: not a node reference.
           if (arg === '' || m[0].startsWith('$node') && !m[0].includes('[')) continue;
-          issues.warning({ code: 'EXPRESSION_UNKNOWN_NODE', message: `"${name}" refers to a node whose name is computed at run time (${arg.slice(0, 60)}): not checked`, node: name, path });
+          issues.warning({ code: 'EXPRESSION_UNKNOWN_NODE', message: `"${name}" refers to a node whose name is computed at run time (${arg.slice(0, 60)}): not checked`, node: name, path: at() });
           continue;
         }
         if (!names.has(literal)) {
-          issues.error({ code: 'EXPRESSION_UNKNOWN_NODE', message: `"${name}" refers to node "${literal}", which is not in this workflow (renamed or removed?)`, node: name, path });
+          issues.error({ code: 'EXPRESSION_UNKNOWN_NODE', message: `"${name}" refers to node "${literal}", which is not in this workflow (renamed or removed?)`, node: name, path: at() });
         }
       }
       // $fromAI() calls are read by n8n's own parser when the node runs as a tool: not judged here.
-      const problem = FROM_AI.test(code.text) ? undefined : syntaxProblem(code.text);
-      if (problem) issues.error({ code: 'EXPRESSION_SYNTAX', message: `"${name}" has an expression that cannot run: ${problem}`, node: name, path });
-      else if (!code.closed) issues.warning({ code: 'EXPRESSION_SYNTAX', message: `"${name}" has an expression with "{{" and no closing "}}": the rest of the text is run as code`, node: name, path });
+      const problem = fromAi && FROM_AI.test(code.text) ? undefined : syntaxProblem(code.text);
+      if (problem) issues.error({ code: 'EXPRESSION_SYNTAX', message: `"${name}" has an expression that cannot run: ${problem}`, node: name, path: at() });
+      else if (!code.closed) issues.warning({ code: 'EXPRESSION_SYNTAX', message: `"${name}" has an expression with "{{" and no closing "}}": the rest of the text is run as code`, node: name, path: at() });
     }
   });
 }
 
-function walkStrings(value: unknown, path: string, depth: number, visit: (s: string, path: string) => void): void {
-  if (depth > 64) return;
-  if (typeof value === 'string') return visit(value, path);
-  if (Array.isArray(value)) return value.forEach((v, i) => walkStrings(v, `${path}/${i}`, depth + 1, visit));
-  if (isObject(value)) for (const key of Object.keys(value)) walkStrings(value[key], `${path}${pointer(key)}`, depth + 1, visit);
+/** Visit every string; `segments` is the path to it while `visit` runs (made into a pointer only when needed). */
+function walkStrings(value: unknown, segments: Array<string | number>, visit: (s: string) => void): void {
+  if (typeof value === 'string') return visit(value);
+  if (segments.length > 64 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      segments.push(i);
+      walkStrings(value[i], segments, visit);
+      segments.pop();
+    }
+    return;
+  }
+  for (const key of Object.keys(value)) {
+    segments.push(key);
+    walkStrings((value as Record<string, unknown>)[key], segments, visit);
+    segments.pop();
+  }
 }
 
 /** Code between `{{` and `}}`, split as n8n's expression splitter does (a backslash escapes `{{`). */
@@ -333,7 +393,7 @@ function responseMode(node: RuntimeNode): { value: unknown; known: boolean } | u
   return values.length === 1 ? { value: values[0], known: true } : { value: undefined, known: false };
 }
 
-function checkResponseMode(node: RuntimeNode, byIndex: Array<RuntimeNode | undefined>, outgoing: GraphEdge[][], issues: IssueCollector): void {
+function checkResponseMode(node: RuntimeNode, byIndex: Array<RuntimeNode | undefined>, outgoing: Array<GraphEdge[] | undefined>, issues: IssueCollector): void {
   const mode = responseMode(node);
   if (!mode) return;
   // n8n looks for Respond to Webhook nodes among the trigger's descendants.
@@ -342,7 +402,7 @@ function checkResponseMode(node: RuntimeNode, byIndex: Array<RuntimeNode | undef
   let responders = 0;
   while (queue.length > 0) {
     const at = queue.pop()!;
-    for (const e of outgoing[at]) {
+    for (const e of outgoing[at] ?? NO_EDGES) {
       if (e.type !== 'main' || seen.has(e.to)) continue;
       seen.add(e.to);
       queue.push(e.to);
