@@ -112,7 +112,9 @@ interface CaseIndex {
 }
 
 const caseIndexes = new WeakMap<PortCases, CaseIndex>();
-const valueKey = (values: unknown[]) => values.map((v) => (typeof v === 'string' ? `s${v}` : String(v))).join('\u0000');
+// Objects (or anything odd in hostile input) never match a case: an object key is never produced by the catalog.
+const valueKey = (values: unknown[]) =>
+  values.map((v) => (typeof v === 'string' ? `s${v}` : typeof v === 'object' && v !== null ? '\u0001object' : typeof v === 'function' ? '\u0001fn' : String(v))).join('\u0000');
 
 function caseIndex(cases: PortCases): CaseIndex {
   let index = caseIndexes.get(cases);
@@ -413,8 +415,8 @@ function checkResponseMode(node: RuntimeNode, byIndex: Array<RuntimeNode | undef
   }
   const name = node.wired.name;
   const path = pointer('nodes', node.index, 'parameters', 'responseMode');
-  if (!mode.known) return;
-  const usesNode = RESPONSE_NODE_MODES.has(String(mode.value));
+  if (!mode.known || typeof mode.value !== 'string') return;
+  const usesNode = RESPONSE_NODE_MODES.has(mode.value);
   if (mode.value === 'responseNode' && responders === 0) {
     issues.error({ code: 'WEBHOOK_RESPONSE_MISMATCH', message: `"${name}" responds "Using 'Respond to Webhook' node" but no Respond to Webhook node follows it`, node: name, path, suggestion: 'add a Respond to Webhook node after it, or set responseMode to "onReceived" or "lastNode"' });
   } else if (!usesNode && responders > 0) {
