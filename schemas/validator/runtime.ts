@@ -222,11 +222,63 @@ function isUsedAsTool(node: RuntimeNode, outgoing: GraphEdge[]): boolean | undef
   return outputs.dynamic ? (outputs.possible?.includes('ai_tool') ? undefined : false) : outputs.types.includes('ai_tool');
 }
 
-const REFERENCE = /\$(?:node\s*\[\s*|\(\s*|items\s*\(\s*)(?:(["'`])((?:\\.|(?!\1)[^\\])*)\1\s*(?=[\])])|([^)\]]*))|\$node\.([A-Za-z_$][\w$]*)/g;
 const FROM_AI = /\$fromai\s*\(/i;
 
 function unescape(text: string): string {
-  return text.replace(/\\(.)/g, '$1');
+  return text.includes('\\') ? text.replace(/\\(.)/g, '$1') : text;
+}
+
+const isIdentifierChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36;
+
+function skipSpaces(code: string, i: number): number {
+  while (i < code.length && (code[i] === ' ' || code[i] === '\n' || code[i] === '\t' || code[i] === '\r')) i++;
+  return i;
+}
+
+/**
+ * Node references in expression code: `$('Name')`, `$items("Name", …)`, `$node["Name"]`, `$node.Name`.
+ * `literal` is the name, or undefined when it is computed at run time (`computed` is then its code).
+ */
+function forEachReference(code: string, visit: (literal: string | undefined, computed: string) => void): void {
+  for (let i = code.indexOf('$'); i >= 0; i = code.indexOf('$', i + 1)) {
+    if (i > 0 && isIdentifierChar(code.charCodeAt(i - 1))) continue;
+    let j: number;
+    let close: string;
+    if (code[i + 1] === '(') {
+      j = i + 2;
+      close = ')';
+    } else if (code.startsWith('$items', i) && code[skipSpaces(code, i + 6)] === '(') {
+      j = skipSpaces(code, i + 6) + 1;
+      close = ')';
+    } else if (code.startsWith('$node', i)) {
+      const k = skipSpaces(code, i + 5);
+      if (code[k] === '[') {
+        j = k + 1;
+        close = ']';
+      } else if (code[i + 5] === '.') {
+        let end = i + 6;
+        while (end < code.length && isIdentifierChar(code.charCodeAt(end))) end++;
+        if (end > i + 6) visit(code.slice(i + 6, end), '');
+        continue;
+      } else continue;
+    } else continue;
+    j = skipSpaces(code, j);
+    const quote = code[j];
+    if (quote === '"' || quote === "'" || quote === '`') {
+      let end = j + 1;
+      while (end < code.length && code[end] !== quote) end += code[end] === '\\' ? 2 : 1;
+      const after = code[skipSpaces(code, end + 1)];
+      const text = code.slice(j + 1, end);
+      // A name holding `${…}` is built at run time; anything after the string but `)` / `]` / `,` makes it code.
+      if (end < code.length && (after === close || (close === ')' && after === ',')) && !text.includes('${')) {
+        visit(unescape(text), '');
+        continue;
+      }
+    }
+    const stop = code.indexOf(close, j);
+    const computed = code.slice(j, stop < 0 ? code.length : stop).trim();
+    if (computed !== '') visit(undefined, computed); // `$()` without a name is not a node reference
+  }
 }
 
 function checkExpressions(node: RuntimeNode, names: Map<string, unknown>, usedAsTool: () => boolean | undefined, issues: IssueCollector): void {
@@ -246,19 +298,14 @@ function checkExpressions(node: RuntimeNode, names: Map<string, unknown>, usedAs
         fromAiReported = true;
         issues.error({ code: 'FROM_AI_OUTSIDE_TOOL', message: `"${name}" uses $fromAI(), which only has values when the node runs as an AI tool (connect its ai_tool output to an agent)`, node: name, path: at() });
       }
-      if (mayReference) for (const m of code.text.matchAll(REFERENCE)) {
-        // A name holding `${…}` is built at run time (or is text of a template literal).
-        const literal = m[2] !== undefined ? (m[2].includes('${') ? undefined : unescape(m[2])) : m[4];
-        if (literal === undefined) {
-          const arg = (m[3] ?? m[2] ?? '').trim();
-          // `$()` without a name, or `$node` used otherwise: not a node reference.
-          if (arg === '' || m[0].startsWith('$node') && !m[0].includes('[')) continue;
-          issues.warning({ code: 'EXPRESSION_UNKNOWN_NODE', message: `"${name}" refers to a node whose name is computed at run time (${arg.slice(0, 60)}): not checked`, node: name, path: at() });
-          continue;
-        }
-        if (!names.has(literal)) {
-          issues.error({ code: 'EXPRESSION_UNKNOWN_NODE', message: `"${name}" refers to node "${literal}", which is not in this workflow (renamed or removed?)`, node: name, path: at() });
-        }
+      if (mayReference) {
+        forEachReference(code.text, (literal, computed) => {
+          if (literal === undefined) {
+            issues.warning({ code: 'EXPRESSION_UNKNOWN_NODE', message: `"${name}" refers to a node whose name is computed at run time (${computed.slice(0, 60)}): not checked`, node: name, path: at() });
+          } else if (!names.has(literal)) {
+            issues.error({ code: 'EXPRESSION_UNKNOWN_NODE', message: `"${name}" refers to node "${literal}", which is not in this workflow (renamed or removed?)`, node: name, path: at() });
+          }
+        });
       }
       // $fromAI() calls are read by n8n's own parser when the node runs as a tool: not judged here.
       const problem = fromAi && FROM_AI.test(code.text) ? undefined : syntaxProblem(code.text);
