@@ -31,20 +31,32 @@ interface Finding {
   path: string;
 }
 
-export function checkRunnable(nodes: RuntimeNode[], wired: Map<string, WiredNode>, connections: unknown, count: number, issues: IssueCollector): void {
+/** The workflow's edges, by node index; read only when a rule needs them (most workflows have no node whose inputs have limits). */
+interface Graph {
+  incoming: Array<GraphEdge[] | undefined>;
+  outgoing: Array<GraphEdge[] | undefined>;
+  byIndex: Array<RuntimeNode | undefined>;
+}
+
+function readGraph(nodes: RuntimeNode[], connections: unknown, count: number): Graph {
   const graphNodes = new Array<{ name: string }>(count);
   for (let i = 0; i < count; i++) graphNodes[i] = { name: '' };
   for (const n of nodes) graphNodes[n.index] = { name: n.wired.name };
-  const edges = readEdges(graphNodes, connections);
   // Most nodes have a handful of edges: lists are made only for the nodes that have some.
   const incoming = new Array<GraphEdge[] | undefined>(count);
   const outgoing = new Array<GraphEdge[] | undefined>(count);
-  for (const e of edges) {
+  for (const e of readEdges(graphNodes, connections)) {
     (incoming[e.to] ??= []).push(e);
     (outgoing[e.from] ??= []).push(e);
   }
   const byIndex = new Array<RuntimeNode | undefined>(count);
   for (const n of nodes) byIndex[n.index] = n;
+  return { incoming, outgoing, byIndex };
+}
+
+export function checkRunnable(nodes: RuntimeNode[], wired: Map<string, WiredNode>, connections: unknown, count: number, issues: IssueCollector): void {
+  let graph: Graph | undefined;
+  const g = () => (graph ??= readGraph(nodes, connections, count));
   // Connections reach only the last of several same-named nodes (DUPLICATE_NODE_NAME says so already): inputs of neither are judged.
   let duplicated: Set<string> | undefined;
   if (wired.size < nodes.length) {
@@ -54,13 +66,13 @@ export function checkRunnable(nodes: RuntimeNode[], wired: Map<string, WiredNode
   }
   for (const node of nodes) {
     if (node.raw.disabled === true) continue;
-    if (!duplicated?.has(node.wired.name)) checkInputs(node, incoming[node.index] ?? NO_EDGES, issues);
-    checkExpressions(node, wired, () => isUsedAsTool(node, outgoing[node.index] ?? NO_EDGES), issues);
-    checkResponseMode(node, byIndex, outgoing, issues);
+    const ports = node.wired.info?.variantFor(node.wired.version)?.inputs;
+    // Only inputs with limits, or computed from parameters, have anything to check.
+    if (ports && (ports.limits || ports.cases) && !duplicated?.has(node.wired.name)) checkInputs(node, ports, g().incoming[node.index] ?? NO_EDGES, issues);
+    checkExpressions(node, wired, () => isUsedAsTool(node, g().outgoing[node.index] ?? NO_EDGES), issues);
+    if (responseMode(node)) checkResponseMode(node, g().byIndex, g().outgoing, issues);
   }
 }
-
-// ---------------------------------------------------------------- inputs
 
 type Scenario = { types: string[]; limits?: Array<PortLimit | null> };
 
@@ -160,11 +172,7 @@ function connectedTo(incoming: GraphEdge[], type: string, input: number): number
   return n;
 }
 
-function checkInputs(node: RuntimeNode, incoming: GraphEdge[], issues: IssueCollector): void {
-  const ports = node.wired.info?.variantFor(node.wired.version)?.inputs;
-  if (!ports) return;
-  // Fast path, most nodes: fixed ports without limits, every connection on input 0.
-  if (!ports.dynamic && !ports.limits && incoming.every((e) => e.input === 0)) return;
+function checkInputs(node: RuntimeNode, ports: CatalogPorts, incoming: GraphEdge[], issues: IssueCollector): void {
   const known = scenarios(node, ports);
   if (!known || known.list.length === 0) return;
   const name = node.wired.name;
