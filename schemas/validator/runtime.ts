@@ -335,7 +335,8 @@ function walkStrings(value: unknown, segments: Array<string | number>, visit: (s
     }
     return;
   }
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     segments.push(key);
     walkStrings((value as Record<string, unknown>)[key], segments, visit);
     segments.pop();
