@@ -53,6 +53,8 @@ export interface GraphEdge {
   type: string;
   output: number;
   entry: number;
+  /** The target's input index (`index` of the connection; 0 when absent). */
+  input: number;
 }
 
 export interface WorkflowGraph {
@@ -105,7 +107,8 @@ export function readEdges(nodes: GraphNode[], connections: unknown): GraphEdge[]
         targets.forEach((target, entry) => {
           if (!isObject(target) || typeof target.node !== 'string') return;
           const to = byName.get(target.node);
-          if (to !== undefined) edges.push({ from, to, type, output, entry });
+          const input = typeof target.index === 'number' ? target.index : 0;
+          if (to !== undefined) edges.push({ from, to, type, output, entry, input });
         });
       });
     }

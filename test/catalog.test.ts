@@ -113,6 +113,24 @@ describe('the stock catalog', () => {
     }
   });
 
+  it('keeps required / maxConnections of inputs, and evaluates expression inputs per parameter value', () => {
+    const summarize = catalog.get('@n8n/n8n-nodes-langchain.chainSummarization')!.variantFor(1)!;
+    expect(summarize.inputs).toEqual({
+      types: ['main', 'ai_languageModel', 'ai_document'],
+      limits: [null, { required: true, max: 1 }, { required: true, max: 1 }],
+    });
+    const agent = catalog.get('@n8n/n8n-nodes-langchain.agent')!.variantFor(3.1)!.inputs.cases!;
+    expect(agent.reads).toEqual(['hasOutputParser', 'needsFallback']);
+    // The chat model is required whatever the parameters; the fallback model only with needsFallback.
+    for (const c of agent.cases) expect(c.limits![c.types.indexOf('ai_languageModel')]).toEqual({ required: true, max: 1 });
+    const fallback = agent.cases.find((c) => c.when.needsFallback === true && !('hasOutputParser' in c.when))!;
+    expect(fallback.types.filter((t) => t === 'ai_languageModel')).toHaveLength(2);
+    const merge = catalog.get('n8n-nodes-base.merge')!.variantFor(3.2)!.inputs.cases!;
+    expect(merge.reads).toEqual(['numberInputs']);
+    expect(merge.cases.find((c) => c.when.numberInputs === 4)!.types).toEqual(['main', 'main', 'main', 'main']);
+    expect(merge.cases.find((c) => !('numberInputs' in c.when))!.types).toEqual(['main', 'main']);
+  });
+
   it('lists the runtime <name>Tool variants of usableAsTool nodes, and only those', () => {
     const slack = findNode(stock, 'n8n-nodes-base.slack');
     const slackTool = findNode(stock, 'n8n-nodes-base.slackTool');
@@ -255,7 +273,12 @@ describe('buildCatalog', () => {
     const inputs = `={{ ((parameters) => { const types = [{ type: "main" }]; if (parameters.hasOutputParser) types.push({ type: 'ai_outputParser' }); return [...types, { type: "ai_languageModel", required: true }, { type: \`ai_tool\` }, { type: "main" }]; })($parameter) }}`;
     const catalog = build([desc('dyn', 1, { inputs, outputs: [{ type: 'main', displayName: 'Done' }, 'main', { displayName: 'untyped' }] })]);
     const variant = onlyVariant(catalog, `${PKG}.dyn`);
-    expect(variant.inputs).toEqual({ types: [], dynamic: true, possible: ['ai_languageModel', 'ai_outputParser', 'ai_tool', 'main'] });
+    expect(variant.inputs).toMatchObject({ types: [], dynamic: true, possible: ['ai_languageModel', 'ai_outputParser', 'ai_tool', 'main'] });
+    // Evaluated for every value of the parameters it reads (none defined here: only "unset").
+    expect(variant.inputs.cases).toEqual({
+      reads: ['hasOutputParser'],
+      cases: [{ when: {}, types: ['main', 'ai_languageModel', 'ai_tool', 'main'], limits: [null, { required: true }, null, null] }],
+    });
     expect(variant.outputs).toEqual({ types: ['main', 'main', 'main'] });
     // No ports declared: none.
     const none = onlyVariant(build([desc('none', 1, { inputs: undefined, outputs: undefined })]), `${PKG}.none`);
@@ -1000,7 +1023,7 @@ describe('fetchN8nDescriptions (a local fake n8n)', () => {
       'n8n-nodes-base.set',
     ]);
     expect(findNode(catalog, 'n8n-nodes-base.manualTrigger').trigger).toBe(true);
-    expect(findNode(catalog, '@n8n/n8n-nodes-langchain.agent').variants[0].inputs).toEqual({ types: [], dynamic: true, possible: ['ai_languageModel', 'main'] });
+    expect(findNode(catalog, '@n8n/n8n-nodes-langchain.agent').variants[0].inputs).toMatchObject({ types: [], dynamic: true, possible: ['ai_languageModel', 'main'] });
   });
 
   it('records "n8n@unknown" when the settings are unavailable', async () => {

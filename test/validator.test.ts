@@ -19,6 +19,8 @@ describe('validateWorkflow', () => {
       'INVALID_JSON', 'SCHEMA', 'LIMIT_EXCEEDED', 'UNKNOWN_NODE_TYPE', 'UNKNOWN_TYPE_VERSION', 'UNKNOWN_PARAMETER', 'INVALID_OPTION_VALUE',
       'MISSING_REQUIRED_PARAMETER', 'DUPLICATE_NODE_NAME', 'CONNECTION_UNKNOWN_NODE', 'CONNECTION_BAD_OUTPUT_INDEX',
       'CONNECTION_BAD_TYPE', 'NO_TRIGGER', 'POLICY_DENIED_NODE',
+      'MISSING_REQUIRED_INPUT', 'TOO_MANY_CONNECTIONS', 'CONNECTION_BAD_INPUT_INDEX', 'EXPRESSION_UNKNOWN_NODE', 'EXPRESSION_SYNTAX',
+      'FROM_AI_OUTSIDE_TOOL', 'WEBHOOK_RESPONSE_MISMATCH',
     ]);
   });
 
@@ -150,7 +152,12 @@ describe('validateWorkflow', () => {
   it('knows the runtime Tool variants', () => {
     const tool = node('Slack Tool', 'n8n-nodes-base.slackTool', 2.3, { resource: 'message', operation: 'post', select: 'channel', text: 'hi' });
     const agent = node('Agent', '@n8n/n8n-nodes-langchain.agent', 1.7, { options: {} });
-    const wf = baseWorkflow([tool, agent], { Set: { main: [[link('Agent')]] }, 'Slack Tool': { ai_tool: [[link('Agent', 'ai_tool')]] } });
+    const model = node('Model', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 1.2, { model: 'gpt-4o-mini', options: {} });
+    const wf = baseWorkflow([tool, agent, model], {
+      Set: { main: [[link('Agent')]] },
+      'Slack Tool': { ai_tool: [[link('Agent', 'ai_tool')]] },
+      Model: { ai_languageModel: [[link('Agent', 'ai_languageModel')]] },
+    });
     expect(codes(validate(wf))).toEqual([]);
     // A tool has no main input.
     const wired = baseWorkflow([tool], { Set: { main: [[link('Slack Tool')]] } });
@@ -176,7 +183,8 @@ describe('validateWorkflow', () => {
     const agent = node('Agent', '@n8n/n8n-nodes-langchain.agent', 1.7, { options: {} });
     const shellTool = node('Shell Tool', 'n8n-nodes-base.executeCommandTool', 1, { command: 'ls' });
     const viaAgent = baseWorkflow([agent, shellTool], { Set: { main: [[link('Agent')]] }, 'Shell Tool': { ai_tool: [[link('Agent', 'ai_tool')]] } });
-    expect(validate(viaAgent).errors).toEqual([expect.objectContaining({ code: 'POLICY_DENIED_NODE', node: 'Shell Tool' })]);
+    expect(validate(viaAgent).errors).toContainEqual(expect.objectContaining({ code: 'POLICY_DENIED_NODE', node: 'Shell Tool' }));
+    expect(validate(viaAgent).errors.filter((e) => e.code === 'POLICY_DENIED_NODE')).toHaveLength(1);
     const allowOnly = validate(baseWorkflow(), { allow: ['n8n-nodes-base.manualTrigger'] });
     expect(allowOnly.errors).toEqual([expect.objectContaining({ code: 'POLICY_DENIED_NODE', node: 'Set' })]);
   });

@@ -7,13 +7,13 @@ import type {
   Catalog,
   CatalogGroup,
   CatalogNodeType,
-  CatalogPorts,
   CatalogProperty,
   CatalogSource,
   CatalogVariant,
   DisplayRule,
 } from './types';
 import { CATALOG_FORMAT_VERSION } from './types';
+import { compactPorts } from './ports';
 
 /** The loosely typed shape of one entry of nodes.json; only fields we read. */
 export interface RawNodeDescription {
@@ -58,24 +58,9 @@ export interface PackageDescriptions {
   runtimeTypesIncluded?: boolean;
 }
 
-const KNOWN_CONNECTION_TYPE = /["'`](main|ai_[A-Za-z]+)["'`]/g;
-
 function toVersions(version: number | number[]): number[] {
   const list = Array.isArray(version) ? version : [version];
   return list.filter((v) => typeof v === 'number' && Number.isFinite(v));
-}
-
-function compactPorts(raw: unknown): CatalogPorts {
-  if (typeof raw === 'string') {
-    // Expression-valued ports (`={{ … }}`): remember which types the code can produce.
-    const possible = [...new Set([...raw.matchAll(KNOWN_CONNECTION_TYPE)].map((m) => m[1]))].sort();
-    return { types: [], dynamic: true, possible };
-  }
-  if (!Array.isArray(raw)) return { types: [] };
-  const types = raw.map((port) =>
-    typeof port === 'string' ? port : typeof port?.type === 'string' ? (port.type as string) : 'main',
-  );
-  return { types };
 }
 
 function compactRule(rule: DisplayRule | undefined): DisplayRule | undefined {
@@ -191,8 +176,8 @@ function compactVariant(desc: RawNodeDescription): CatalogVariant {
   addLegacyOptions(properties);
   const variant: CatalogVariant = {
     versions: toVersions(desc.version).sort((a, b) => a - b),
-    inputs: compactPorts(desc.inputs),
-    outputs: compactPorts(desc.outputs),
+    inputs: compactPorts(desc.inputs, properties),
+    outputs: compactPorts(desc.outputs, properties),
     credentials: [...new Set((desc.credentials ?? []).map((c) => c?.name).filter((n): n is string => typeof n === 'string'))],
     properties,
   };

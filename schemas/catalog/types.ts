@@ -48,6 +48,33 @@ export interface CatalogPorts {
   dynamic?: true;
   /** For dynamic ports: every connection type the expression mentions. Empty means unknown (anything goes). */
   possible?: string[];
+  /** Per port (parallel to `types`): n8n's `required` / `maxConnections`; only when some port has one. */
+  limits?: Array<PortLimit | null>;
+  /**
+   * Dynamic ports, evaluated when the catalog is built for every combination of the
+   * parameter values their expression reads (options, booleans, unset). Absent when
+   * the expression reads a parameter without a closed set of values.
+   */
+  cases?: PortCases;
+}
+
+export interface PortLimit {
+  required?: true;
+  /** maxConnections */
+  max?: number;
+}
+
+export interface PortCase {
+  /** Values of the read parameters; a missing key means the parameter is unset. */
+  when: Record<string, unknown>;
+  types: string[];
+  limits?: Array<PortLimit | null>;
+}
+
+export interface PortCases {
+  /** Parameters the expression reads. */
+  reads: string[];
+  cases: PortCase[];
 }
 
 /** One node description (several can share a type name, each for some versions). */

@@ -8,6 +8,7 @@ import { checkWorkflowSchema } from '../schema';
 import { checkConnections, type WiredNode } from './connections';
 import { DEFAULT_MAX_ISSUES, describeError, IssueCollector, pointer, type ValidationIssue, type ValidationResult, type ValidationStats } from './issues';
 import { checkNodeParameters } from './parameters';
+import { checkRunnable, type RuntimeNode } from './runtime';
 import { mergePolicy, type ValidationPolicy } from './policy';
 import { didYouMean, suggestNodeTypes } from './suggest';
 import { unwrapWorkflow } from './unwrap';
@@ -93,6 +94,7 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
   const unknownTypes = new Set<string>();
   const allow = policy.allow ? new Set(policy.allow) : undefined;
   const deny = new Set(policy.deny);
+  const runtimeNodes: RuntimeNode[] = [];
 
   workflow.nodes.forEach((node: unknown, i: number) => {
     if (!isObject(node)) return;
@@ -103,6 +105,7 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
     const version = typeof node.typeVersion === 'number' ? node.typeVersion : undefined;
 
     const wiredNode: WiredNode = { name: name ?? '', type, version: version ?? 0, onError: node.onError };
+    if (name !== undefined) runtimeNodes.push({ raw: node, index: i, wired: wiredNode });
     if (name !== undefined) {
       const earlier = wired.get(name);
       if (earlier) {
@@ -177,6 +180,7 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
   stats.nodeTypes = seenTypes.size;
   stats.unknownNodeTypes = unknownTypes.size;
   stats.connections = checkConnections(workflow.connections, wired, issues);
+  checkRunnable(runtimeNodes, wired, workflow.connections, workflow.nodes.length, issues);
 
   if (stats.triggers === 0 && !hasUnknownTriggerLikeType(unknownTypes)) {
     issues.warning({ code: 'NO_TRIGGER', message: 'no enabled trigger node: nothing starts this workflow', path: pointer('nodes') });

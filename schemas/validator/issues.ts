@@ -14,6 +14,14 @@ export const ISSUE_CODES = [
   'CONNECTION_BAD_TYPE',
   'NO_TRIGGER',
   'POLICY_DENIED_NODE',
+  // Runnable rules (runtime.ts): workflows n8n loads that then fail when they run.
+  'MISSING_REQUIRED_INPUT',
+  'TOO_MANY_CONNECTIONS',
+  'CONNECTION_BAD_INPUT_INDEX',
+  'EXPRESSION_UNKNOWN_NODE',
+  'EXPRESSION_SYNTAX',
+  'FROM_AI_OUTSIDE_TOOL',
+  'WEBHOOK_RESPONSE_MISMATCH',
 ] as const;
 
 export type IssueCode = (typeof ISSUE_CODES)[number];
