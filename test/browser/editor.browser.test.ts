@@ -272,6 +272,7 @@ describe('Workflow Generator: "Create in n8n" and the workflow it creates', () =
     const api = n8nApi(n8n);
     const dialog = await editor.createCredentialFrom(`Credential for ${N8N_CREDENTIAL}`);
     // The n8n API credential's own form: not the node's other credential (Fine-Tuning API: Provider, …).
+    await expect(dialog.innerText()).resolves.toContain(N8N_CREDENTIAL);
     await expect(editor.credentialFieldLabels(dialog)).resolves.toEqual(expect.arrayContaining(['Base URL', 'API Key']));
     await expect(editor.credentialFieldLabels(dialog)).resolves.not.toContain('Provider');
     await editor.fillCredentialField(dialog, 'Base URL', n8n.url);
@@ -280,7 +281,7 @@ describe('Workflow Generator: "Create in n8n" and the workflow it creates', () =
     await editor.saveCredential(dialog);
     const select = editor.credentialSelect(`Credential for ${N8N_CREDENTIAL}`);
     const name = await select.getByRole('combobox').inputValue();
-    expect(name).toContain(N8N_CREDENTIAL);
+    expect(name).toMatch(/^Flowtune n8n/); // n8n names a new credential after its type: 'Flowtune n8n account'
     await editor.screenshot('generator-credential-selected');
     await editor.closeNodeSettings();
     await editor.saveWorkflow();

@@ -422,7 +422,8 @@ export class N8nEditor {
   async createCredentialFrom(slotLabel: string): Promise<Locator> {
     await this.credentialSelect(slotLabel).click();
     await this.page.getByTestId('node-credentials-select-item-new').filter({ visible: true }).click();
-    const dialog = this.page.getByTestId('credential-edit-dialog');
+    // The whole modal: its header (name, type, Save, close) sits outside the `credential-edit-dialog` body.
+    const dialog = this.page.locator('.el-dialog').filter({ has: this.page.getByTestId('credential-edit-dialog') });
     await dialog.getByTestId('credential-connection-parameter').first().waitFor();
     return dialog;
   }
