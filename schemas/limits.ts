@@ -73,6 +73,9 @@ export function checkJsonLimits(value: unknown, limits: JsonLimits = WORKFLOW_LI
     return { limit: 'maxNodes', message: `${value.nodes.length} nodes, more than the limit of ${limits.maxNodes}`, path: '/nodes' };
   }
   if (value === null || typeof value !== 'object') return undefined;
+  // Fast pass without allocations (recursion is bounded by maxDepth); the paths are
+  // traced only when some value is too deep.
+  if (!deeperThan(value, 1, limits.maxDepth)) return undefined;
   const stack: Array<{ value: object; depth: number; parent: number; key: string }> = [{ value, depth: 1, parent: -1, key: '' }];
   // Parents are kept only to name the place of a violation.
   const trail: Array<{ parent: number; key: string }> = [];
@@ -99,4 +102,22 @@ export function checkJsonLimits(value: unknown, limits: JsonLimits = WORKFLOW_LI
     }
   }
   return undefined;
+}
+
+/** Does `value` (at `depth`) hold an object or array deeper than `max`? Recurses at most max + 1 levels. */
+export function deeperThan(value: object, depth: number, max: number): boolean {
+  if (depth > max) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = (value as unknown[])[i];
+      if (v !== null && typeof v === 'object' && deeperThan(v, depth + 1, max)) return true;
+    }
+  } else {
+    const object = value as Record<string, unknown>;
+    for (const k in object) {
+      const v = object[k];
+      if (v !== null && typeof v === 'object' && deeperThan(v, depth + 1, max)) return true;
+    }
+  }
+  return false;
 }

@@ -8,12 +8,12 @@ import { checkWorkflowSchema } from '../schema';
 import { checkConnections, type WiredNode } from './connections';
 import { DEFAULT_MAX_ISSUES, describeError, IssueCollector, pointer, type ValidationIssue, type ValidationResult, type ValidationStats } from './issues';
 import { checkNodeParameters } from './parameters';
-import { checkRunnable, type RuntimeNode } from './runtime';
+import { checkRunnable, scanWorkflow, type RuntimeNode } from './runtime';
 import { mergePolicy, type ValidationPolicy } from './policy';
 import { didYouMean, suggestNodeTypes } from './suggest';
 import { unwrapWorkflow } from './unwrap';
 import { isObject } from '../json-value';
-import { checkJsonLimits, checkJsonTextLimits } from '../limits';
+import { checkJsonTextLimits } from '../limits';
 
 export * from './issues';
 export * from './policy';
@@ -76,7 +76,8 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
   }
   const { workflow } = unwrapWorkflow(input);
   // Before any recursive check: a hostile input is one error, never a stack overflow.
-  const violation = checkJsonLimits(workflow);
+  // The same walk reads the expressions of node parameters for the runnable rules.
+  const { violation, scan } = scanWorkflow(workflow);
   if (violation) return issues.error({ code: 'LIMIT_EXCEEDED', message: `too large to check: ${violation.message}`, ...(violation.path !== undefined ? { path: violation.path } : {}) });
   if (!isObject(workflow)) {
     issues.error({
@@ -180,7 +181,7 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
   stats.nodeTypes = seenTypes.size;
   stats.unknownNodeTypes = unknownTypes.size;
   stats.connections = checkConnections(workflow.connections, wired, issues);
-  checkRunnable(runtimeNodes, wired, workflow.connections, workflow.nodes.length, issues);
+  checkRunnable(runtimeNodes, wired, workflow.connections, workflow.nodes.length, issues, scan);
 
   if (stats.triggers === 0 && !hasUnknownTriggerLikeType(unknownTypes)) {
     issues.warning({ code: 'NO_TRIGGER', message: 'no enabled trigger node: nothing starts this workflow', path: pointer('nodes') });

@@ -11,6 +11,7 @@ import type { CatalogPorts, PortCase, PortCases, PortLimit } from '../catalog/ty
 import type { WiredNode } from './connections';
 import { type IssueCollector, type IssueCode, pointer } from './issues';
 import { isObject } from '../json-value';
+import { checkJsonLimits, deeperThan, WORKFLOW_LIMITS, type LimitViolation } from '../limits';
 
 const RESPOND_TO_WEBHOOK = 'n8n-nodes-base.respondToWebhook';
 /** Response modes in which a trigger hands the response to Respond to Webhook nodes. */
@@ -54,7 +55,7 @@ function readGraph(nodes: RuntimeNode[], connections: unknown, count: number): G
   return { incoming, outgoing, byIndex };
 }
 
-export function checkRunnable(nodes: RuntimeNode[], wired: Map<string, WiredNode>, connections: unknown, count: number, issues: IssueCollector): void {
+export function checkRunnable(nodes: RuntimeNode[], wired: Map<string, WiredNode>, connections: unknown, count: number, issues: IssueCollector, scan?: WorkflowScan): void {
   let graph: Graph | undefined;
   const g = () => (graph ??= readGraph(nodes, connections, count));
   // Connections reach only the last of several same-named nodes (DUPLICATE_NODE_NAME says so already): inputs of neither are judged.
@@ -69,7 +70,7 @@ export function checkRunnable(nodes: RuntimeNode[], wired: Map<string, WiredNode
     const ports = node.wired.info?.variantFor(node.wired.version)?.inputs;
     // Only inputs with limits, or computed from parameters, have anything to check.
     if (ports && (ports.limits || ports.cases) && !duplicated?.has(node.wired.name)) checkInputs(node, ports, g().incoming[node.index] ?? NO_EDGES, issues);
-    checkExpressions(node, wired, () => isUsedAsTool(node, g().outgoing[node.index] ?? NO_EDGES), issues);
+    checkExpressions(node, wired, () => isUsedAsTool(node, g().outgoing[node.index] ?? NO_EDGES), issues, scan);
     if (responseMode(node)) checkResponseMode(node, g().byIndex, g().outgoing, issues);
   }
 }
@@ -289,12 +290,15 @@ function forEachReference(code: string, visit: (literal: string | undefined, com
   }
 }
 
-function checkExpressions(node: RuntimeNode, names: Map<string, unknown>, usedAsTool: () => boolean | undefined, issues: IssueCollector): void {
-  if (!isObject(node.raw.parameters)) return;
+function checkExpressions(node: RuntimeNode, names: Map<string, unknown>, usedAsTool: () => boolean | undefined, issues: IssueCollector, scan?: WorkflowScan): void {
+  const parameters = node.raw.parameters;
+  if (!isObject(parameters)) return;
+  // The expressions were read by the limits walk (scanWorkflow) when it saw these very parameters.
+  const scanned = scan && scan.parameters[node.index] === parameters;
+  if (scanned && scan.expressions[node.index] === undefined) return;
   const name = node.wired.name;
   let fromAiReported = false;
-  const segments: Array<string | number> = ['nodes', node.index, 'parameters'];
-  walkStrings(node.raw.parameters, segments, (value) => {
+  const visit = (value: string, segments: Array<string | number>) => {
     if (value.charCodeAt(0) !== 61 /* = */ || !value.includes('{{')) return;
     let pathText: string | undefined;
     const at = () => (pathText ??= pointer(...segments));
@@ -320,25 +324,151 @@ function checkExpressions(node: RuntimeNode, names: Map<string, unknown>, usedAs
       if (problem) issues.error({ code: 'EXPRESSION_SYNTAX', message: `"${name}" has an expression that cannot run: ${problem}`, node: name, path: at() });
       else if (!code.closed) issues.warning({ code: 'EXPRESSION_SYNTAX', message: `"${name}" has an expression with "{{" and no closing "}}": the rest of the text is run as code`, node: name, path: at() });
     }
-  });
+  };
+  if (scanned) {
+    for (const e of scan.expressions[node.index]!) visit(e.value, e.segments);
+    return;
+  }
+  const segments: Array<string | number> = ['nodes', node.index, 'parameters'];
+  walkStrings(parameters, segments, (value) => visit(value, segments));
 }
 
-/** Visit every string; `segments` is the path to it while `visit` runs (made into a pointer only when needed). */
+/** An expression string (`=…{{…`) of a node's parameters, and its path. */
+interface ExpressionString {
+  value: string;
+  segments: Array<string | number>;
+}
+
+/** What the one walk over a workflow found: by node index, the parameters object it walked and the expression strings in it. */
+export interface WorkflowScan {
+  parameters: Array<object | undefined>;
+  expressions: Array<ExpressionString[] | undefined>;
+}
+
+const MAX_DEPTH = WORKFLOW_LIMITS.maxDepth;
+
+/**
+ * checkJsonLimits (default limits) fused with reading the expression strings of every node's parameters, in the
+ * order and with the paths walkStrings gives them: one walk over the workflow instead of two. A node whose
+ * parameters this walk did not see (odd shapes, getters) is walked by checkExpressions as before.
+ */
+export function scanWorkflow(workflow: unknown): { violation?: LimitViolation; scan?: WorkflowScan } {
+  if (!isObject(workflow)) return { violation: checkJsonLimits(workflow) };
+  const nodes = workflow.nodes;
+  if (Array.isArray(nodes) && nodes.length > WORKFLOW_LIMITS.maxNodes) return { violation: checkJsonLimits(workflow) };
+  const scan: WorkflowScan = { parameters: [], expressions: [] };
+  // Too deep somewhere: checkJsonLimits walks again to name the place.
+  if (scanTop(workflow, scan)) return { violation: checkJsonLimits(workflow) };
+  return { scan };
+}
+
+function scanTop(workflow: Record<string, unknown>, scan: WorkflowScan): boolean {
+  for (const k in workflow) {
+    const v = workflow[k];
+    if (v === null || typeof v !== 'object') continue;
+    if (k === 'nodes' && Array.isArray(v)) {
+      if (scanNodes(v, scan)) return true;
+    } else if (deeperThan(v, 2, MAX_DEPTH)) return true;
+  }
+  return false;
+}
+
+function scanNodes(nodes: unknown[], scan: WorkflowScan): boolean {
+  for (let i = 0; i < nodes.length; i++) {
+    const node: unknown = nodes[i];
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      if (deeperThan(node, 3, MAX_DEPTH)) return true;
+      continue;
+    }
+    for (const k in node) {
+      const v = (node as Record<string, unknown>)[k];
+      if (v === null || typeof v !== 'object') continue;
+      if (k === 'parameters' && !Array.isArray(v) && scan.parameters[i] === undefined) {
+        scan.parameters[i] = v;
+        if (scanParameters(v, 4, ['nodes', i, 'parameters'], scan, i)) return true;
+      } else if (deeperThan(v, 4, MAX_DEPTH)) return true;
+    }
+  }
+  return false;
+}
+
+function found(scan: WorkflowScan, index: number, value: string, segments: Array<string | number>, key: string | number): void {
+  const segmentsThere = segments.slice();
+  segmentsThere.push(key);
+  (scan.expressions[index] ??= []).push({ value, segments: segmentsThere });
+}
+
+/** walkStrings and deeperThan at once; `depth` is that of `value`, `segments` its path. */
+function scanParameters(value: object, depth: number, segments: Array<string | number>, scan: WorkflowScan, index: number): boolean {
+  if (depth > MAX_DEPTH) return true;
+  // Where walkStrings stops: only the depth is left to check.
+  if (segments.length > 64) return deeperThan(value, depth, MAX_DEPTH);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'string') {
+        if (v.charCodeAt(0) === 61 /* = */ && v.includes('{{')) found(scan, index, v, segments, i);
+        continue;
+      }
+      if (v === null || typeof v !== 'object') continue;
+      segments.push(i);
+      const deep = scanParameters(v, depth + 1, segments, scan, index);
+      segments.pop();
+      if (deep) return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (!Object.prototype.hasOwnProperty.call(value, key)) {
+      // Inherited: not read by walkStrings, still counted by the depth limit.
+      if (v !== null && typeof v === 'object' && deeperThan(v, depth + 1, MAX_DEPTH)) return true;
+      continue;
+    }
+    if (typeof v === 'string') {
+      if (v.charCodeAt(0) === 61 /* = */ && v.includes('{{')) found(scan, index, v, segments, key);
+      continue;
+    }
+    if (v === null || typeof v !== 'object') continue;
+    segments.push(key);
+    const deep = scanParameters(v, depth + 1, segments, scan, index);
+    segments.pop();
+    if (deep) return true;
+  }
+  return false;
+}
+
+/**
+ * Visit every string that starts with `=` (an expression; nothing else is read); `segments` is the path to
+ * it while `visit` runs (made into a pointer only when needed).
+ */
 function walkStrings(value: unknown, segments: Array<string | number>, visit: (s: string) => void): void {
-  if (typeof value === 'string') return visit(value);
+  if (typeof value === 'string') {
+    if (value.charCodeAt(0) === 61 /* = */) visit(value);
+    return;
+  }
   if (segments.length > 64 || value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'string') {
+        if (v.charCodeAt(0) !== 61) continue;
+      } else if (v === null || typeof v !== 'object') continue;
       segments.push(i);
-      walkStrings(value[i], segments, visit);
+      walkStrings(v, segments, visit);
       segments.pop();
     }
     return;
   }
   for (const key in value) {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'string') {
+      if (v.charCodeAt(0) !== 61) continue;
+    } else if (v === null || typeof v !== 'object') continue;
     segments.push(key);
-    walkStrings((value as Record<string, unknown>)[key], segments, visit);
+    walkStrings(v, segments, visit);
     segments.pop();
   }
 }
