@@ -3,30 +3,12 @@
  * credential test (Test button of the credential modal), the resource locator lists (From List),
  * the node types with their versions, and old (version 1) and new (1.1) nodes running side by side.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import * as tar from 'tar';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server';
 import { trainingFile } from '../helpers/generator-fixtures';
 import { webPage, type WebPage } from '../helpers/web-page';
-import { N8nHttpError, n8nApi, startN8n, type N8nApi, type RunningN8n } from './harness';
+import { N8nHttpError, n8nApi, startN8n, unpackedPackage, type N8nApi, type RunningN8n } from './harness';
 
 jest.setTimeout(300_000);
-
-const root = path.join(__dirname, '..', '..');
-
-/** The built package as npm would publish it, unpacked in a folder of its own (as nodes.e2e.test.ts does). */
-function unpackedPackage(): string {
-  const work = mkdtempSync(path.join(tmpdir(), 'flowtune-ext-'));
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
-  const ext = path.join(work, 'ext', 'n8n-nodes-flowtune');
-  mkdirSync(ext, { recursive: true });
-  tar.x({ file: path.join(work, tarball), cwd: ext, strip: 1, sync: true });
-  symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
-  return path.join(work, 'ext');
-}
 
 describe('flowtune nodes as the n8n editor meets them', () => {
   let n8n: RunningN8n | undefined;

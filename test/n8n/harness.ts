@@ -18,10 +18,11 @@
  * Set FLOWTUNE_N8N_KEEP=1 to keep the temp folder (log, database) after stop() for debugging.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import * as tar from 'tar';
 import { N8N_INSTALL_HINT, N8N_VERSION, n8nBinPath, n8nInstallState } from '../../scripts/n8n-version';
 
 export interface StartN8nOptions {
@@ -108,6 +109,20 @@ export function packPackage(): string {
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dest], { cwd: ROOT, encoding: 'utf8', env: inheritedEnv() });
   const [{ filename }] = JSON.parse(out) as Array<{ filename: string }>;
   return join(dest, filename);
+}
+
+/**
+ * The packed package unpacked as `<work>/ext/n8n-nodes-flowtune`, for `customExtensions` (N8N_CUSTOM_EXTENSIONS;
+ * n8n names its nodes CUSTOM.*). Dependencies resolve from `<work>/node_modules`, above what n8n scans.
+ */
+export function unpackedPackage(): string {
+  const tarball = packPackage();
+  const work = dirname(tarball);
+  const ext = join(work, 'ext', 'n8n-nodes-flowtune');
+  mkdirSync(ext, { recursive: true });
+  tar.x({ file: tarball, cwd: ext, strip: 1, sync: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
+  return join(work, 'ext');
 }
 
 /** A user's manual install: `npm install <tgz>` in `<userFolder>/.n8n/nodes` (n8n's community package folder). */

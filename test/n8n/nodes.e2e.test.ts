@@ -6,18 +6,15 @@
  * OpenAI-compatible server — with results read back through n8n's public API:
  * workflows → training data → job → wait → chat with the new model; generate → create in n8n.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import * as tar from 'tar';
 import { compactWorkflow, hydrateWorkflow } from '../../dataset/compact';
 import { cleanWorkflow } from '../../dataset/clean';
 import { loadCatalog } from '../../schemas/catalog/load';
 import { validateWorkflow } from '../../schemas/validator';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server';
 import { loadTemplates, stockOnly } from '../helpers/templates';
-import { n8nApi, startN8n, type N8nApi, type RunningN8n } from './harness';
+import { n8nApi, startN8n, unpackedPackage, type N8nApi, type RunningN8n } from './harness';
 
 jest.setTimeout(300_000);
 
@@ -34,18 +31,6 @@ const SLACK_WORKFLOW = {
   ],
   connections: { 'Schedule Trigger': { main: [['HTTP Request']] } },
 };
-
-/** The built package as npm would publish it, unpacked in a folder of its own. */
-function unpackedPackage(): string {
-  const work = mkdtempSync(path.join(tmpdir(), 'flowtune-ext-'));
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
-  const ext = path.join(work, 'ext', 'n8n-nodes-flowtune');
-  mkdirSync(ext, { recursive: true });
-  tar.x({ file: path.join(work, tarball), cwd: ext, strip: 1, sync: true });
-  // Dependencies resolve from above the extensions folder, outside what n8n scans.
-  symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
-  return path.join(work, 'ext');
-}
 
 function webhook(pathName: string) {
   return {
