@@ -15,6 +15,7 @@ import { FineTunedChat } from '../nodes/FineTunedChat/FineTunedChat.node';
 import { FineTunedChatModel } from '../nodes/FineTunedChatModel/FineTunedChatModel.node';
 import { LANGCHAIN_MISSING, LANGCHAIN_OPENAI, loadLangChainOpenAI } from '../nodes/FineTunedChatModel/shared/langchain';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
+import { subtitleOf } from './helpers/editor';
 import { supplyDataFunctions, type NodeRunOptions, type SupplyDataRecord } from './helpers/n8n-context';
 
 const FT = 'ft:gpt-4o-mini-2024-07-18:acme:flowtune:abc123';
@@ -280,5 +281,13 @@ describe('Fine-Tuned Chat Model: LangChain comes from n8n', () => {
     expect(error).toBeInstanceOf(NodeOperationError);
     expect((error as Error).message).toBe(LANGCHAIN_MISSING);
     expect((error as NodeOperationError).description).toMatch(/AI nodes/);
+  });
+});
+
+describe('Fine-Tuned Chat Model on the canvas', () => {
+  it('shows the chosen model under the node, from the list or by ID', () => {
+    const ft = 'ft:gpt-4o-mini-2024-07-18:acme:flows:abc123';
+    expect(subtitleOf(node, { model: { __rl: true, mode: 'list', value: ft, cachedResultName: ft } }, 1)).toBe(ft);
+    expect(subtitleOf(node, { model: { __rl: true, mode: 'id', value: 'gpt-4o-mini' } }, 1)).toBe('gpt-4o-mini');
   });
 });

@@ -10,7 +10,7 @@ import {
 import type { ServingEndpoint } from '../../trainer/types';
 import { chatCompletion, itemMessages, ROLES } from './shared/chat';
 import { modelTimeoutMs, oncePerKey, resolveProvider, serviceName, type ResolvedCredentialProvider } from '../shared/connection';
-import { maxTokensOption, modelProperty, selectedModel, temperatureOption, timeoutOption } from '../shared/model-fields';
+import { maxTokensOption, MODEL_SUBTITLE, modelProperty, selectedModel, temperatureOption, timeoutOption } from '../shared/model-fields';
 import { FINE_TUNING_CREDENTIAL_LABEL } from '../shared/provider';
 import { searchModels } from '../shared/searchModels';
 import { errorItemJson, toNodeError } from '../shared/service-errors';
@@ -22,8 +22,7 @@ export class FineTunedChat implements INodeType {
     icon: { light: 'file:../../icons/flowtune.svg', dark: 'file:../../icons/flowtune.dark.svg' },
     group: ['transform'],
     version: 1,
-    // $parameter gives a resource locator's value (the model ID), not the {mode, value} object.
-    subtitle: '={{ $parameter["model"] }}',
+    subtitle: MODEL_SUBTITLE,
     description: 'Chat with a fine-tuned model on OpenAI, Azure OpenAI, Nebius, Together AI or an OpenAI-compatible server (vLLM, Ollama, llama.cpp)',
     defaults: { name: 'Fine-Tuned Chat' },
     usableAsTool: true,

@@ -7,7 +7,7 @@ import {
   type SupplyData,
 } from 'n8n-workflow';
 import { modelTimeoutMs, resolveProvider, serviceName } from '../shared/connection';
-import { maxTokensOption, modelProperty, selectedModel, temperatureOption, timeoutOption } from '../shared/model-fields';
+import { maxTokensOption, MODEL_SUBTITLE, modelProperty, selectedModel, temperatureOption, timeoutOption } from '../shared/model-fields';
 import { FINE_TUNING_CREDENTIAL_LABEL } from '../shared/provider';
 import { searchModels } from '../shared/searchModels';
 import { toNodeError } from '../shared/service-errors';
@@ -23,7 +23,7 @@ export class FineTunedChatModel implements INodeType {
     icon: { light: 'file:../../icons/flowtune.svg', dark: 'file:../../icons/flowtune.dark.svg' },
     group: ['transform'],
     version: 1,
-    subtitle: '={{ $parameter["model"].cachedResultName || $parameter["model"].value }}',
+    subtitle: MODEL_SUBTITLE,
     description: 'A fine-tuned model on OpenAI, Azure OpenAI, Nebius, Together AI or an OpenAI-compatible server, as the chat model of an AI Agent or chain',
     defaults: { name: 'Fine-Tuned Chat Model' },
     inputs: [],

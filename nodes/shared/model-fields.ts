@@ -6,6 +6,9 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties, type ISupplyDataFunctions } from 'n8n-workflow';
 import { DEFAULT_MODEL_TIMEOUT_MS } from './connection';
 
+/** The node subtitle showing the chosen model: `$parameter` gives a resource locator's value (the model ID), not its {mode, value}. */
+export const MODEL_SUBTITLE = '={{ $parameter["model"] }}';
+
 /** Model: a searchable list of the credential's (fine-tuned) models, or any model ID. Needs `methods.listSearch.searchModels`. */
 export const modelProperty: INodeProperties = {
   displayName: 'Model',
