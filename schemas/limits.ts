@@ -104,20 +104,16 @@ export function checkJsonLimits(value: unknown, limits: JsonLimits = WORKFLOW_LI
   return undefined;
 }
 
-/** Does `value` (at `depth`) hold an object or array deeper than `max`? Recurses at most max + 1 levels. */
+/**
+ * Does `value` (at `depth`) hold an object or array deeper than `max`? Recurses at most max + 1 levels.
+ * Own enumerable values only (what every check reads); Object.values is the fastest walk in V8.
+ */
 export function deeperThan(value: object, depth: number, max: number): boolean {
   if (depth > max) return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = (value as unknown[])[i];
-      if (v !== null && typeof v === 'object' && deeperThan(v, depth + 1, max)) return true;
-    }
-  } else {
-    const object = value as Record<string, unknown>;
-    for (const k in object) {
-      const v = object[k];
-      if (v !== null && typeof v === 'object' && deeperThan(v, depth + 1, max)) return true;
-    }
+  const list: unknown[] = Array.isArray(value) ? value : Object.values(value);
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (v !== null && typeof v === 'object' && deeperThan(v, depth + 1, max)) return true;
   }
   return false;
 }

@@ -200,7 +200,12 @@ export function existsForNode(prop: Pick<CatalogProperty, 'show' | 'hide'>, vers
 /** Parameters a set of properties' rules read: the only inputs their display depends on. */
 interface SubsetMemo {
   controllers: CompiledCondition[];
-  cache: Map<string, CatalogProperty[]>;
+  /**
+   * Answers by the values display depends on, one Map level per value (version, tool-ness, then each
+   * controller's value): looking a combination up builds no key string.
+   */
+  answers: Map<unknown, unknown>;
+  size: number;
 }
 
 const subsetMemos = new WeakMap<CatalogProperty[], SubsetMemo>();
@@ -221,29 +226,20 @@ function memoFor(props: CatalogProperty[]): SubsetMemo {
         controllers.push(condition);
       }
     }
-    memo = { controllers, cache: new Map() };
+    memo = { controllers, answers: new Map(), size: 0 };
     subsetMemos.set(props, memo);
   }
   return memo;
 }
 
-/**
- * A key for the values display depends on; undefined when one is an expression or a
- * structured value (those are evaluated directly, never memoised).
- */
-function displayKey(controllers: CompiledCondition[], ctx: DisplayContext): string | undefined {
-  let key = `${ctx.version}|${ctx.tool ? 1 : 0}|`;
-  for (const condition of controllers) {
-    const v = conditionValue(condition, ctx);
-    if (typeof v === 'string') {
-      if (v.startsWith('=')) return undefined;
-      key += `s${v.length}:${v}`;
-    } else if (typeof v === 'number' || typeof v === 'boolean') key += `${typeof v === 'number' ? 'n' : 'b'}${String(v)};`;
-    else if (v === undefined) key += 'u;';
-    else if (v === null) key += 'z;';
-    else return undefined;
-  }
-  return key;
+/** A controller value that can key the memo; expressions and structured values are evaluated directly, never memoised. */
+const NOT_MEMOISABLE = Symbol('not memoisable');
+
+function memoKeyOf(condition: CompiledCondition, ctx: DisplayContext): unknown {
+  const v = conditionValue(condition, ctx);
+  if (typeof v === 'string') return v.charCodeAt(0) === 61 /* = */ ? NOT_MEMOISABLE : v;
+  // Map keys compare by SameValueZero: 1 and '1', null and undefined stay apart.
+  return v === undefined || v === null || typeof v === 'number' || typeof v === 'boolean' ? v : NOT_MEMOISABLE;
 }
 
 /**
@@ -254,11 +250,38 @@ function displayKey(controllers: CompiledCondition[], ctx: DisplayContext): stri
 export function displayedSubset(props: CatalogProperty[], ctx: DisplayContext): CatalogProperty[] {
   if (props.length === 0) return props;
   const memo = memoFor(props);
-  const key = displayKey(memo.controllers, ctx);
-  const cached = key === undefined ? undefined : memo.cache.get(key);
-  if (cached) return cached;
+  const { controllers } = memo;
+  const version = ctx.version;
+  const tool = ctx.tool;
+  // Look up without allocating; remember where the walk stopped to insert a miss.
+  let level = memo.answers.get(version) as Map<unknown, unknown> | undefined;
+  level = level?.get(tool) as Map<unknown, unknown> | undefined;
+  let i = 0;
+  for (; level !== undefined && i < controllers.length; i++) {
+    const key = memoKeyOf(controllers[i], ctx);
+    if (key === NOT_MEMOISABLE) return props.filter((prop) => isDisplayed(prop, ctx));
+    level = level.get(key) as Map<unknown, unknown> | undefined;
+  }
+  if (level !== undefined) return level as unknown as CatalogProperty[];
   const displayed = props.filter((prop) => isDisplayed(prop, ctx));
-  if (key !== undefined && memo.cache.size < MAX_MEMOISED_COMBINATIONS) memo.cache.set(key, displayed);
+  if (memo.size < MAX_MEMOISED_COMBINATIONS) insertAnswer(memo, ctx, displayed);
   return displayed;
+}
+
+function insertAnswer(memo: SubsetMemo, ctx: DisplayContext, displayed: CatalogProperty[]): void {
+  const keys: unknown[] = [ctx.version, ctx.tool];
+  for (const condition of memo.controllers) {
+    const key = memoKeyOf(condition, ctx);
+    if (key === NOT_MEMOISABLE) return;
+    keys.push(key);
+  }
+  let level = memo.answers;
+  for (let i = 0; i < keys.length - 1; i++) {
+    let next = level.get(keys[i]) as Map<unknown, unknown> | undefined;
+    if (!next) level.set(keys[i], (next = new Map()));
+    level = next;
+  }
+  level.set(keys[keys.length - 1], displayed);
+  memo.size++;
 }
 

@@ -40,55 +40,59 @@ function describePorts(p: CatalogPorts): string {
   return p.types.length > 0 ? [...new Set(p.types)].join(', ') : 'none';
 }
 
+/** Where a connection sits: `/connections/<source>/<type>/<output>/<entry>`; built only for an issue. */
+function connectionPath(sourceName: string, connectionType: string, output: number, entry: number): string {
+  return pointer('connections', sourceName, connectionType, output, entry);
+}
+
 export function checkConnections(connections: unknown, nodes: Map<string, WiredNode>, issues: IssueCollector): number {
   if (!isObject(connections)) return 0;
   let count = 0;
   for (const sourceName of Object.keys(connections)) {
     const byType = connections[sourceName];
     const source = nodes.get(sourceName);
-    const sourcePath = pointer('connections', sourceName);
     if (!source) {
       issues.error({
         code: 'CONNECTION_UNKNOWN_NODE',
         message: `connections start at "${sourceName}", which is not a node of this workflow`,
         node: sourceName,
-        path: sourcePath,
+        path: pointer('connections', sourceName),
       });
     }
     if (!isObject(byType)) continue;
     for (const connectionType of Object.keys(byType)) {
       const outputs = byType[connectionType];
       if (!Array.isArray(outputs)) continue;
-      const typePath = `${sourcePath}${pointer(connectionType)}`;
       const sourcePorts = source ? ports(source, 'outputs') : undefined;
       const emits = !sourcePorts || portsAllow(sourcePorts, connectionType);
       const available = source ? outputCount(source, connectionType) : undefined;
       let reportedType = false;
-      outputs.forEach((targets, outputIndex) => {
-        if (!Array.isArray(targets)) return;
-        targets.forEach((target, i) => {
-          if (!isObject(target)) return;
+      for (let outputIndex = 0; outputIndex < outputs.length; outputIndex++) {
+        const targets: unknown = outputs[outputIndex];
+        if (!Array.isArray(targets)) continue;
+        for (let i = 0; i < targets.length; i++) {
+          const target: unknown = targets[i];
+          if (!isObject(target)) continue;
           count++;
-          const path = `${typePath}${pointer(outputIndex, i)}`;
           if (!emits && !reportedType && sourcePorts && source) {
             reportedType = true;
             issues.error({
               code: 'CONNECTION_BAD_TYPE',
               message: `"${sourceName}" cannot emit "${connectionType}" connections (its outputs: ${describePorts(sourcePorts)})`,
               node: sourceName,
-              path: typePath,
+              path: pointer('connections', sourceName, connectionType),
             });
           } else if (emits && available !== undefined && outputIndex >= available) {
             issues.error({
               code: 'CONNECTION_BAD_OUTPUT_INDEX',
               message: `"${sourceName}" has ${available} "${connectionType}" output(s); output index ${outputIndex} does not exist`,
               node: sourceName,
-              path,
+              path: connectionPath(sourceName, connectionType, outputIndex, i),
             });
           }
-          checkTarget(target, connectionType, sourceName, nodes, path, issues);
-        });
-      });
+          checkTarget(target, connectionType, sourceName, nodes, outputIndex, i, issues);
+        }
+      }
     }
   }
   return count;
@@ -99,7 +103,8 @@ function checkTarget(
   connectionType: string,
   sourceName: string,
   nodes: Map<string, WiredNode>,
-  path: string,
+  output: number,
+  entry: number,
   issues: IssueCollector,
 ): void {
   const targetName = target.node;
@@ -110,7 +115,7 @@ function checkTarget(
       code: 'CONNECTION_UNKNOWN_NODE',
       message: `"${sourceName}" connects to "${targetName}", which is not a node of this workflow`,
       node: sourceName,
-      path: `${path}/node`,
+      path: `${connectionPath(sourceName, connectionType, output, entry)}/node`,
     });
     return;
   }
@@ -120,7 +125,7 @@ function checkTarget(
       code: 'CONNECTION_BAD_TYPE',
       message: `connection listed under "${connectionType}" declares type "${inputType}"; both must be the same connection type`,
       node: sourceName,
-      path: `${path}/type`,
+      path: `${connectionPath(sourceName, connectionType, output, entry)}/type`,
     });
     return;
   }
@@ -130,7 +135,7 @@ function checkTarget(
       code: 'CONNECTION_BAD_TYPE',
       message: `"${targetName}" cannot accept "${inputType}" connections (its inputs: ${describePorts(inputPorts)})`,
       node: targetName,
-      path,
+      path: connectionPath(sourceName, connectionType, output, entry),
     });
   }
 }

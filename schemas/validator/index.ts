@@ -66,7 +66,7 @@ export function validateWorkflow(value: unknown, options: ValidateOptions): Vali
 
 function validateInto(value: unknown, options: ValidateOptions, issues: IssueCollector, stats: ValidationStats): void {
   const { catalog } = options;
-  const policy: ValidationPolicy = mergePolicy(options.policy);
+  const { policy, allow, deny } = compiledPolicy(options.policy);
 
   let input = value;
   if (typeof input === 'string') {
@@ -93,12 +93,12 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
   const wired = new Map<string, WiredNode>();
   const seenTypes = new Set<string>();
   const unknownTypes = new Set<string>();
-  const allow = policy.allow ? new Set(policy.allow) : undefined;
-  const deny = new Set(policy.deny);
   const runtimeNodes: RuntimeNode[] = [];
+  const nodes: unknown[] = workflow.nodes;
 
-  workflow.nodes.forEach((node: unknown, i: number) => {
-    if (!isObject(node)) return;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
+    if (!isObject(node)) continue;
     stats.nodes++;
     const nodePath = `/nodes/${i}`;
     const name = typeof node.name === 'string' ? node.name : undefined;
@@ -117,15 +117,12 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
       // As in n8n's Workflow class, the last node of a name is the one connections reach.
       wired.set(name, wiredNode);
     }
-    if (type === undefined) return;
+    if (type === undefined) continue;
     seenTypes.add(type);
 
     const info = catalog.get(type);
-    // A policy on a node type covers its runtime Tool variant: denying Execute Command
-    // must also keep an AI agent from running shell commands through executeCommandTool.
-    const listed = (list: Set<string>) => list.has(type) || (info?.entry.toolOf !== undefined && list.has(info.entry.toolOf));
-    const denied = listed(deny);
-    if (denied || (allow && !listed(allow))) {
+    const denied = listedIn(deny, type, info);
+    if (denied || (allow && !listedIn(allow, type, info))) {
       issues.error({
         code: 'POLICY_DENIED_NODE',
         message: `node type "${type}" is not allowed by the policy${denied ? ' (deny list)' : ' (not on the allow list)'}`,
@@ -150,7 +147,7 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
       const suggestion = issues.room > 0 ? didYouMean(suggestNodeTypes(type, catalog)) : undefined;
       if (suggestion) issue.suggestion = suggestion;
       issues.add(!(community && policy.allowUnknownCommunity), issue);
-      return;
+      continue;
     }
 
     const knownVersion = version !== undefined && info.hasVersion(version);
@@ -166,9 +163,9 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
     if (info.entry.trigger && node.disabled !== true) stats.triggers++;
     if (knownVersion) wiredNode.info = info;
 
-    if (!knownVersion || !isObject(node.parameters)) return;
+    if (!knownVersion || !isObject(node.parameters)) continue;
     const index = info.propertiesAt(version as number);
-    if (!index) return;
+    if (!index) continue;
     const findings = checkNodeParameters(
       node.parameters,
       index,
@@ -176,7 +173,7 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
     );
     for (const e of findings.errors) issues.error(e);
     for (const m of findings.missingRequired) issues.add(policy.strict, m);
-  });
+  }
 
   stats.nodeTypes = seenTypes.size;
   stats.unknownNodeTypes = unknownTypes.size;
@@ -186,6 +183,44 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
   if (stats.triggers === 0 && !hasUnknownTriggerLikeType(unknownTypes)) {
     issues.warning({ code: 'NO_TRIGGER', message: 'no enabled trigger node: nothing starts this workflow', path: pointer('nodes') });
   }
+}
+
+/**
+ * A policy on a node type covers its runtime Tool variant: denying Execute Command
+ * must also keep an AI agent from running shell commands through executeCommandTool.
+ */
+function listedIn(list: ReadonlySet<string>, type: string, info: ReturnType<NodeCatalog['get']>): boolean {
+  return list.has(type) || (info?.entry.toolOf !== undefined && list.has(info.entry.toolOf));
+}
+
+interface CompiledPolicy {
+  policy: ValidationPolicy;
+  allow: ReadonlySet<string> | undefined;
+  deny: ReadonlySet<string>;
+}
+
+function compilePolicy(given: Partial<ValidationPolicy> | undefined): CompiledPolicy {
+  const policy = mergePolicy(given);
+  return { policy, allow: policy.allow ? new Set(policy.allow) : undefined, deny: new Set(policy.deny) };
+}
+
+// Callers validate many workflows under one policy: merge it once per distinct policy, not per workflow.
+const DEFAULT_COMPILED_POLICY = compilePolicy(undefined);
+const compiledPolicies = new Map<string, CompiledPolicy>();
+const MAX_COMPILED_POLICIES = 64;
+
+function compiledPolicy(given: Partial<ValidationPolicy> | undefined): CompiledPolicy {
+  if (given === undefined) return DEFAULT_COMPILED_POLICY;
+  // Keyed by content, so a caller that changes its policy object between calls is read afresh.
+  const list = (l: readonly string[] | undefined) => (l === undefined ? '-' : l.join('\n'));
+  const key = `${given.strict}|${given.allowUnknownCommunity}|${list(given.deny)}|${list(given.allow)}|${list(given.allowDenied)}`;
+  let compiled = compiledPolicies.get(key);
+  if (!compiled) {
+    compiled = compilePolicy(given);
+    if (compiledPolicies.size >= MAX_COMPILED_POLICIES) compiledPolicies.clear();
+    compiledPolicies.set(key, compiled);
+  }
+  return compiled;
 }
 
 /** A type missing from the catalog named "…Trigger" may well start the workflow: do not claim otherwise. */

@@ -101,8 +101,12 @@ class ParameterChecker {
     private readonly defaultOf: (name: string) => unknown,
   ) {}
 
+  private lastContext: DisplayContext | undefined;
+
+  /** Keys of one level are checked one after another: their values share one context. */
   private ctx(level: Params): DisplayContext {
-    return { version: this.target.version, tool: this.target.tool, root: this.root, level, defaultOf: this.defaultOf };
+    if (this.lastContext?.level === level) return this.lastContext;
+    return (this.lastContext = { version: this.target.version, tool: this.target.tool, root: this.root, level, defaultOf: this.defaultOf });
   }
 
   /** Past the caller's room a finding is only counted: no message, no suggestion search. */

@@ -305,13 +305,18 @@ function checkExpressions(node: RuntimeNode, names: Map<string, unknown>, usedAs
     // Cheap tests on the whole string first: most expressions reference no node by name and call no $fromAI.
     const fromAi = value.includes('$from') && FROM_AI.test(value);
     const mayReference = value.includes('$(') || value.includes('$node') || value.includes('$items');
-    for (const code of codeChunks(value)) {
-      if (fromAi && !fromAiReported && FROM_AI.test(code.text) && usedAsTool() === false) {
+    // Code between `{{` and `}}`, split as n8n's expression splitter does (a backslash escapes `{{`).
+    for (let open = nextOpening(value, 1); open >= 0; ) {
+      const close = value.indexOf('}}', open + 2);
+      const code = close < 0 ? value.slice(open + 2) : value.slice(open + 2, close);
+      const closed = close >= 0;
+      open = closed ? nextOpening(value, close + 2) : -1;
+      if (fromAi && !fromAiReported && FROM_AI.test(code) && usedAsTool() === false) {
         fromAiReported = true;
         issues.error({ code: 'FROM_AI_OUTSIDE_TOOL', message: `"${name}" uses $fromAI(), which only has values when the node runs as an AI tool (connect its ai_tool output to an agent)`, node: name, path: at() });
       }
       if (mayReference) {
-        forEachReference(code.text, (literal, computed) => {
+        forEachReference(code, (literal, computed) => {
           if (literal === undefined) {
             issues.warning({ code: 'EXPRESSION_UNKNOWN_NODE', message: `"${name}" refers to a node whose name is computed at run time (${computed.slice(0, 60)}): not checked`, node: name, path: at() });
           } else if (!names.has(literal)) {
@@ -320,9 +325,9 @@ function checkExpressions(node: RuntimeNode, names: Map<string, unknown>, usedAs
         });
       }
       // $fromAI() calls are read by n8n's own parser when the node runs as a tool: not judged here.
-      const problem = fromAi && FROM_AI.test(code.text) ? undefined : syntaxProblem(code.text);
+      const problem = fromAi && FROM_AI.test(code) ? undefined : syntaxProblem(code);
       if (problem) issues.error({ code: 'EXPRESSION_SYNTAX', message: `"${name}" has an expression that cannot run: ${problem}`, node: name, path: at() });
-      else if (!code.closed) issues.warning({ code: 'EXPRESSION_SYNTAX', message: `"${name}" has an expression with "{{" and no closing "}}": the rest of the text is run as code`, node: name, path: at() });
+      else if (!closed) issues.warning({ code: 'EXPRESSION_SYNTAX', message: `"${name}" has an expression with "{{" and no closing "}}": the rest of the text is run as code`, node: name, path: at() });
     }
   };
   if (scanned) {
@@ -419,13 +424,11 @@ function scanParameters(value: object, depth: number, segments: Array<string | n
     }
     return false;
   }
-  for (const key in value) {
+  // Own keys, as walkStrings reads them (inherited values are neither read nor counted by the depth limit).
+  const keys = Object.keys(value);
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
     const v = (value as Record<string, unknown>)[key];
-    if (!Object.prototype.hasOwnProperty.call(value, key)) {
-      // Inherited: not read by walkStrings, still counted by the depth limit.
-      if (v !== null && typeof v === 'object' && deeperThan(v, depth + 1, MAX_DEPTH)) return true;
-      continue;
-    }
     if (typeof v === 'string') {
       if (v.charCodeAt(0) === 61 /* = */ && v.includes('{{')) found(scan, index, v, segments, key);
       continue;
@@ -473,22 +476,11 @@ function walkStrings(value: unknown, segments: Array<string | number>, visit: (s
   }
 }
 
-/** Code between `{{` and `}}`, split as n8n's expression splitter does (a backslash escapes `{{`). */
-function codeChunks(expression: string): Array<{ text: string; closed: boolean }> {
-  const chunks: Array<{ text: string; closed: boolean }> = [];
-  let at = 1;
-  for (;;) {
-    let open = expression.indexOf('{{', at);
-    while (open > 0 && isEscaped(expression, open)) open = expression.indexOf('{{', open + 2);
-    if (open < 0) return chunks;
-    const close = expression.indexOf('}}', open + 2);
-    if (close < 0) {
-      chunks.push({ text: expression.slice(open + 2), closed: false });
-      return chunks;
-    }
-    chunks.push({ text: expression.slice(open + 2, close), closed: true });
-    at = close + 2;
-  }
+/** Index of the next `{{` at or after `from` that no backslash escapes; -1 when none. */
+function nextOpening(expression: string, from: number): number {
+  let open = expression.indexOf('{{', from);
+  while (open > 0 && isEscaped(expression, open)) open = expression.indexOf('{{', open + 2);
+  return open;
 }
 
 function isEscaped(text: string, index: number): boolean {
@@ -503,8 +495,12 @@ const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
  * Brackets and quotes that do not balance: code that cannot parse. Code that might hold a
  * regular expression literal (a `/` outside strings) is not judged: a regex can hold any bracket.
  */
+// One bracket stack for every call (syntaxProblem neither recurses nor yields): no array per expression.
+const bracketStack: string[] = [];
+
 function syntaxProblem(code: string): string | undefined {
-  const stack: string[] = [];
+  const stack = bracketStack;
+  stack.length = 0;
   let i = 0;
   while (i < code.length) {
     const c = code[i];
