@@ -19,7 +19,7 @@ import { requestVariants } from './requests';
 import { readSources, type SourceOptions, type SourceSpec } from './sources';
 import { Spool } from './spool';
 import { splitValidation } from './split';
-import { exampleTokenLimit } from './tokens';
+import { DEFAULT_BASE_MODEL, fineTuningEndWarning, modelInfo } from './tokens';
 import type { Provenance, SourceRecord } from './types';
 import { OutputFiles } from './writer';
 
@@ -77,7 +77,7 @@ export const DEFAULT_BUILD_SETTINGS = {
   target: 'compact' as TargetFormat,
   validationSplit: 0.1,
   seed: 42,
-  model: 'gpt-4o-mini-2024-07-18',
+  model: DEFAULT_BASE_MODEL,
   minNodes: 2,
   maxNodes: 100,
   minViews: 0,
@@ -107,6 +107,8 @@ function picker(seed: number, key: string): (n: number) => number {
 }
 
 function emptyReport(options: BuildOptions): DatasetReport {
+  const info = modelInfo(options.model);
+  const modelWarning = fineTuningEndWarning(options.model);
   return {
     systemPromptVersion: SYSTEM_PROMPT_VERSION,
     target: options.target,
@@ -119,7 +121,8 @@ function emptyReport(options: BuildOptions): DatasetReport {
     invalidCodes: {},
     requests: { description: 0, stickyNote: 0, synthetic: 0 },
     redactions: {},
-    tokens: { target: summarizeTokens([]), limit: exampleTokenLimit(options.model), overLimit: 0 },
+    tokens: { target: summarizeTokens([]), limit: info.exampleTokenLimit, overLimit: 0, encoding: info.encoding, estimate: info.approximate },
+    modelWarnings: modelWarning ? [modelWarning] : [],
     size: { rawChars: 0, targetChars: 0 },
     cost: null,
     triggerKinds: {},

@@ -46,7 +46,13 @@ export interface DatasetReport {
   invalidCodes: Record<string, number>;
   requests: { description: number; stickyNote: number; synthetic: number };
   redactions: RedactionCounts;
-  tokens: { target: TokenSummary; limit: number; overLimit: number };
+  /**
+   * `encoding` counted the tokens; `estimate` when it is not the model's own tokenizer (open models:
+   * their tokenizers are not bundled), so every count and the cost are estimates.
+   */
+  tokens: { target: TokenSummary; limit: number; overLimit: number; encoding: string; estimate: boolean };
+  /** Things about the chosen base model worth knowing before training (e.g. its fine-tuning ends soon). */
+  modelWarnings: string[];
   /** Characters of the accepted workflows as read vs their targets. */
   size: { rawChars: number; targetChars: number };
   cost: CostEstimate | null;
@@ -78,9 +84,10 @@ export function renderSummary(report: DatasetReport): string {
     `rejected: ${Object.entries(report.rejected).map(([k, v]) => `${k} ${fmt(v ?? 0)}`).join(', ') || 'none'}`,
     `requests: ${fmt(report.requests.description)} from descriptions, ${fmt(report.requests.stickyNote)} from sticky notes, ${fmt(report.requests.synthetic)} synthetic`,
     `redactions: ${Object.entries(report.redactions).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') || 'none'}`,
-    `tokens per example (${report.model}): mean ${fmt(report.tokens.target.mean)}, p90 ${fmt(report.tokens.target.p90)}, max ${fmt(report.tokens.target.max)}; limit ${fmt(report.tokens.limit)}, ${report.tokens.overLimit} over`,
+    `tokens per example (${report.model}${report.tokens.estimate ? `, estimated with ${report.tokens.encoding}: its tokenizer is not bundled` : ''}): mean ${fmt(report.tokens.target.mean)}, p90 ${fmt(report.tokens.target.p90)}, max ${fmt(report.tokens.target.max)}; limit ${fmt(report.tokens.limit)}, ${report.tokens.overLimit} over`,
     `targets are ${saving}% smaller than the workflows as read (${fmt(report.size.targetChars)} vs ${fmt(report.size.rawChars)} characters)`,
   ];
+  for (const warning of report.modelWarnings) lines.push(`warning: ${warning}`);
   if (report.cost) {
     lines.push(
       `training cost estimate: ${report.cost.epochs} epoch(s) × ${fmt(report.counts.train)} examples = ${fmt(report.cost.billedTokens)} billed tokens${report.cost.usd === null ? ' (no price known for this model)' : ` ≈ $${report.cost.usd.toFixed(2)}`}`,
@@ -130,6 +137,7 @@ export function renderReportMarkdown(report: DatasetReport): string {
         ['examples', t.target.examples],
         ['total (target)', t.target.total],
         ['mean / p50 / p90 / max (target)', `${fmt(t.target.mean)} / ${fmt(t.target.p50)} / ${fmt(t.target.p90)} / ${fmt(t.target.max)}`],
+        ['counted with', t.estimate ? `${t.encoding} (an estimate: ${report.model}'s tokenizer is not bundled)` : t.encoding],
         ['per-example limit', t.limit],
         ['over the limit (rejected)', t.overLimit],
       ],

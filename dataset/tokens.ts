@@ -19,6 +19,11 @@ export type EncodingName = 'o200k_base' | 'cl100k_base';
 export interface ModelEntry {
   encoding: EncodingName;
   /**
+   * Last day new fine-tuning jobs of this family can be started at its maker (ISO date), where announced.
+   * OpenAI stops new self-serve fine-tuning jobs on 2027-01-06 (Azure OpenAI keeps the gpt-4.1 family until at least 2027-04).
+   */
+  fineTuningEnds?: string;
+  /**
    * Tokens allowed in ONE training example by OpenAI supervised fine-tuning (the "training
    * examples context length"), where documented. Absent: no documented limit.
    */
@@ -37,13 +42,16 @@ export interface ModelEntry {
  * (cookbook Chat_finetuning_data_prep uses 16,385 for gpt-3.5-turbo). The gpt-4.1 family's
  * 65,536 is the figure of OpenAI's guide as given by the maintainers; not re-verified here.
  */
+/** OpenAI's announced end of new self-serve fine-tuning jobs (the trainer's OpenAI notices read it from here). */
+export const OPENAI_FINE_TUNING_ENDS = '2027-01-06';
+
 export const MODEL_TABLE: Readonly<Record<string, ModelEntry>> = {
-  'gpt-4o': { encoding: 'o200k_base', exampleTokenLimit: 65_536 },
-  'gpt-4o-mini': { encoding: 'o200k_base', exampleTokenLimit: 65_536 },
+  'gpt-4o': { encoding: 'o200k_base', exampleTokenLimit: 65_536, fineTuningEnds: OPENAI_FINE_TUNING_ENDS },
+  'gpt-4o-mini': { encoding: 'o200k_base', exampleTokenLimit: 65_536, fineTuningEnds: OPENAI_FINE_TUNING_ENDS },
   'chatgpt-4o': { encoding: 'o200k_base' },
-  'gpt-4.1': { encoding: 'o200k_base', exampleTokenLimit: 65_536 },
-  'gpt-4.1-mini': { encoding: 'o200k_base', exampleTokenLimit: 65_536 },
-  'gpt-4.1-nano': { encoding: 'o200k_base', exampleTokenLimit: 65_536 },
+  'gpt-4.1': { encoding: 'o200k_base', exampleTokenLimit: 65_536, fineTuningEnds: OPENAI_FINE_TUNING_ENDS },
+  'gpt-4.1-mini': { encoding: 'o200k_base', exampleTokenLimit: 65_536, fineTuningEnds: OPENAI_FINE_TUNING_ENDS },
+  'gpt-4.1-nano': { encoding: 'o200k_base', exampleTokenLimit: 65_536, fineTuningEnds: OPENAI_FINE_TUNING_ENDS },
   'gpt-4.5': { encoding: 'o200k_base' },
   'gpt-5': { encoding: 'o200k_base' },
   o1: { encoding: 'o200k_base' },
@@ -51,10 +59,10 @@ export const MODEL_TABLE: Readonly<Record<string, ModelEntry>> = {
   o4: { encoding: 'o200k_base' },
   'gpt-4': { encoding: 'cl100k_base' },
   'gpt-4-turbo': { encoding: 'cl100k_base' },
-  'gpt-3.5-turbo': { encoding: 'cl100k_base', exampleTokenLimit: 16_385 },
-  'gpt-3.5-turbo-0125': { encoding: 'cl100k_base', exampleTokenLimit: 16_385 },
-  'gpt-3.5-turbo-1106': { encoding: 'cl100k_base', exampleTokenLimit: 16_385 },
-  'gpt-3.5-turbo-0613': { encoding: 'cl100k_base', exampleTokenLimit: 4_096 },
+  'gpt-3.5-turbo': { encoding: 'cl100k_base', exampleTokenLimit: 16_385, fineTuningEnds: OPENAI_FINE_TUNING_ENDS },
+  'gpt-3.5-turbo-0125': { encoding: 'cl100k_base', exampleTokenLimit: 16_385, fineTuningEnds: OPENAI_FINE_TUNING_ENDS },
+  'gpt-3.5-turbo-1106': { encoding: 'cl100k_base', exampleTokenLimit: 16_385, fineTuningEnds: OPENAI_FINE_TUNING_ENDS },
+  'gpt-3.5-turbo-0613': { encoding: 'cl100k_base', exampleTokenLimit: 4_096, fineTuningEnds: OPENAI_FINE_TUNING_ENDS },
 };
 
 /**
@@ -62,6 +70,32 @@ export const MODEL_TABLE: Readonly<Record<string, ModelEntry>> = {
  * the current OpenAI figure. `ModelInfo.limitDocumented` says which case applies.
  */
 export const DEFAULT_EXAMPLE_TOKEN_LIMIT = 65_536;
+
+/**
+ * The base model defaults name (dataset build / check, the Fine-Tune node from version 1.2): open weights that
+ * Together (LoRA and full), Nebius and the open-source trainers (Unsloth, Axolotl, TRL) all fine-tune, so the
+ * default outlives OpenAI's end of self-serve fine-tuning (2027-01-06). Its tokenizer is not bundled: token
+ * counts for it are estimates (FALLBACK_ENCODING), and say so.
+ */
+export const DEFAULT_BASE_MODEL = 'Qwen/Qwen3-8B';
+
+/** Fine-tuning of a model that ends within this many days is worth a warning wherever the model is chosen. */
+export const FINE_TUNING_END_WARNING_DAYS = 92;
+
+/**
+ * A warning when new fine-tuning jobs of `model`'s family end within FINE_TUNING_END_WARNING_DAYS of `today`
+ * (or have ended); undefined otherwise.
+ */
+export function fineTuningEndWarning(model: string, today: Date = new Date()): string | undefined {
+  const family = findFamily(baseModel(model));
+  const ends = family === null ? undefined : MODEL_TABLE[family].fineTuningEnds;
+  if (!ends) return undefined;
+  const days = Math.ceil((Date.parse(`${ends}T00:00:00Z`) - today.getTime()) / 86_400_000);
+  if (days > FINE_TUNING_END_WARNING_DAYS) return undefined;
+  // No day count: a build's report stays the same from one day to the next.
+  const when = days <= 0 ? `ended on ${ends}` : `end on ${ends}`;
+  return `new fine-tuning jobs of ${baseModel(model)} at OpenAI ${when}; ${DEFAULT_BASE_MODEL} (Together, Nebius, open-source trainers) or Azure OpenAI's gpt-4.1 family keep training`;
+}
 
 /** Encoding used for models outside the table (Qwen, Llama… HF ids): counts are approximate. */
 export const FALLBACK_ENCODING: EncodingName = 'o200k_base';

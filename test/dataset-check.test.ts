@@ -11,7 +11,8 @@ import type { CliIO } from '../cli/io';
 import { checkJsonl, checkJsonlLines, tokenStats } from '../dataset/check';
 import { BUILT_IN_PRICES, defaultEpochs, estimateTrainingCost, loadPriceTable, PriceTableError, priceFor } from '../dataset/cost';
 import { loadTemplates } from './helpers/templates';
-import { countChatTokens, countTokens, countTokensWithEncoding, DEFAULT_EXAMPLE_TOKEN_LIMIT, encodingForModel, exampleTokenLimit, modelInfo } from '../dataset/tokens';
+import { countChatTokens, countTokens, countTokensWithEncoding, DEFAULT_BASE_MODEL, DEFAULT_EXAMPLE_TOKEN_LIMIT, encodingForModel, exampleTokenLimit, fineTuningEndWarning, modelInfo } from '../dataset/tokens';
+import { DEFAULT_BUILD_SETTINGS } from '../dataset/build';
 
 const line = (value: unknown) => JSON.stringify(value);
 const chat = (...messages: unknown[]) => line({ messages });
@@ -67,6 +68,23 @@ describe('model table', () => {
       expect(modelInfo(model)).toMatchObject({ family: null, encoding: 'o200k_base', approximate: true, exampleTokenLimit: DEFAULT_EXAMPLE_TOKEN_LIMIT, limitDocumented: false });
     }
   });
+});
+
+describe('base model defaults that outlive the month', () => {
+  const day = (iso: string) => new Date(`${iso}T12:00:00Z`);
+
+  it('the default base model is an open model whose fine-tuning does not end; its counts are estimates', () => {
+    expect(DEFAULT_BUILD_SETTINGS.model).toBe(DEFAULT_BASE_MODEL);
+    expect(fineTuningEndWarning(DEFAULT_BASE_MODEL, day('2026-12-06'))).toBeUndefined();
+    expect(modelInfo(DEFAULT_BASE_MODEL).approximate).toBe(true);
+  });
+
+  it.each(['gpt-4o-mini-2024-07-18', 'ft:gpt-4.1-mini-2025-04-14:acme::x1', 'gpt-4o', 'gpt-3.5-turbo-0125'])('%s: warned within three months of OpenAI’s end, and after it', (model) => {
+    expect(fineTuningEndWarning(model, day('2026-09-01'))).toBeUndefined();
+    expect(fineTuningEndWarning(model, day('2026-12-06'))).toMatch(/^new fine-tuning jobs of .+ at OpenAI end on 2027-01-06; Qwen\/Qwen3-8B/);
+    expect(fineTuningEndWarning(model, day('2027-02-01'))).toMatch(/ended on 2027-01-06/);
+  });
+
 });
 
 describe('token counts', () => {
@@ -402,9 +420,23 @@ describe('flowtune dataset check (command function)', () => {
   it('reads standard input for -, and says when no price is known', () => {
     const { io, out } = capture(valid);
     expect(runDatasetCheck('-', { model: 'Qwen/Qwen2.5-Coder-7B-Instruct' }, io)).toBe(0);
-    expect(out()).toContain('o200k_base, approximate');
+    expect(out()).toContain("o200k_base, an estimate: Qwen/Qwen2.5-Coder-7B-Instruct's tokenizer is not bundled");
     expect(out()).toContain('(assumed: no documented limit for this model)');
     expect(out()).toContain('cost: no price known for Qwen/Qwen2.5-Coder-7B-Instruct');
+  });
+
+  it('dataset check prints the warning for a model whose fine-tuning ends soon', () => {
+    jest.useFakeTimers({ now: new Date('2026-12-06T12:00:00Z') });
+    try {
+      const { io, out } = capture(valid);
+      expect(runDatasetCheck('-', { model: 'gpt-4o-mini-2024-07-18' }, io)).toBe(0);
+      expect(out()).toContain('warning: new fine-tuning jobs of gpt-4o-mini-2024-07-18 at OpenAI end on 2027-01-06');
+      const open = capture(valid);
+      expect(runDatasetCheck('-', { model: DEFAULT_BASE_MODEL }, open.io)).toBe(0);
+      expect(open.out()).not.toContain('warning:');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('reads files in chunks without splitting characters or losing the last line', () => {

@@ -181,9 +181,13 @@ describe('node description', () => {
     expect(wait.description).toMatch(/does NOT cancel the job/);
 
     // Defaults are literals (n8n's lint reads them): they must stay those of the dataset build.
+    // Base Model: the CLI's default from version 1.2; earlier versions keep gpt-4o-mini (saved workflows keep their model).
     for (const operation of ['buildTrainingData', 'validate', 'create']) {
-      const model = properties.find((p) => p.name === 'model' && p.displayOptions?.show?.operation?.includes(operation));
-      expect(model?.default).toBe(DEFAULT_BUILD_SETTINGS.model);
+      const models = properties.filter((p) => p.name === 'model' && p.displayOptions?.show?.operation?.includes(operation));
+      expect(models.map((m) => [m.default, m.displayOptions?.show?.['@version']])).toEqual([
+        ['gpt-4o-mini-2024-07-18', [{ _cnd: { lt: 1.2 } }]],
+        [DEFAULT_BUILD_SETTINGS.model, [{ _cnd: { gte: 1.2 } }]],
+      ]);
     }
     const buildOptions = properties.find((p) => p.name === 'options' && p.displayOptions?.show?.operation?.includes('buildTrainingData'))!.options as INodeProperties[];
     const option = (name: string) => buildOptions.find((o) => o.name === name)?.default;

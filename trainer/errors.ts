@@ -3,6 +3,7 @@
  * errors (openai, together-ai: same shape — `status`, `error.code`, `error.message`)
  * are classified once, here.
  */
+import { OPENAI_FINE_TUNING_ENDS } from '../dataset/tokens';
 import { FileLockedError } from '../core/file-lock';
 import type { ProviderName, TrainingSetting } from './types';
 
@@ -62,7 +63,7 @@ export class UnsupportedSettingsError extends TrainerError {
 
 /** The dates every OpenAI fine-tuning user needs to know (announced 2026). */
 export const OPENAI_SUNSET = {
-  newJobsStop: '2027-01-06',
+  newJobsStop: OPENAI_FINE_TUNING_ENDS,
   modelsShutDown: '2027-01-14',
   models: ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini'],
 } as const;

@@ -2,6 +2,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createColors } from 'picocolors';
+import { fineTuningEndWarning } from '../../dataset/tokens';
 import { CHECK_CODES, checkJsonlLines, type CheckResult } from '../../dataset/check';
 import {
   estimateTrainingCost,
@@ -81,8 +82,10 @@ function lineList(lines: number[]): string {
 export function formatCheckReport(report: DatasetCheckReport, color: boolean): string {
   const c = createColors(color);
   const out: string[] = [];
-  const tokenizer = `${report.encoding}${report.approximate ? ', approximate: model not in the table' : ''}`;
+  const tokenizer = `${report.encoding}${report.approximate ? `, an estimate: ${report.model}'s tokenizer is not bundled` : ''}`;
   out.push(`${c.bold(report.file)}: ${fmt(report.examples)} example(s), model ${report.model} (${tokenizer})`);
+  const ending = fineTuningEndWarning(report.model);
+  if (ending) out.push(c.yellow(`warning: ${ending}`));
   if (report.examples < MIN_OPENAI_EXAMPLES) out.push(c.yellow(`note: OpenAI fine-tuning needs at least ${MIN_OPENAI_EXAMPLES} examples`));
   out.push('');
 

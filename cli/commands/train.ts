@@ -172,7 +172,7 @@ function planSummary(request: DataLaunchRequest, plan: DataLaunchPlan, resolved:
     `billed:     ≈ ${plan.cost.billedTokens.toLocaleString('en-US')} training tokens`,
     `estimate:   ${usd(plan.cost.usd)}${plan.cost.priceKey && plan.cost.priceKey !== request.model ? ` (price of ${plan.cost.priceKey})` : ''}`,
   ];
-  if (plan.training.approximate) lines.push('note:       tokens counted with o200k_base (this model is not in the tokenizer table): an approximation');
+  if (plan.training.approximate) lines.push(`note:       tokens counted with o200k_base (${request.model}'s tokenizer is not bundled): an estimate`);
   return `${lines.join('\n')}\n`;
 }
 

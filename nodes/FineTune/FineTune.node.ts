@@ -35,9 +35,10 @@ export class FineTune implements INodeType {
     name: 'fineTune',
     icon: { light: 'file:../../icons/flowtune.svg', dark: 'file:../../icons/flowtune.dark.svg' },
     group: ['transform'],
-    // 1.1: Job ID and Model ID lists, Create validates on the items' split field (shared/descriptions.ts).
-    version: [1, 1.1],
-    defaultVersion: 1.1,
+    // 1.1: Job ID and Model ID lists, Create validates on the items' split field; 1.2: an open base model by
+    // default (shared/descriptions.ts).
+    version: [1, 1.1, 1.2],
+    defaultVersion: 1.2,
     subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
     description: 'Build training data from n8n workflows and fine-tune a model to write them',
     defaults: { name: 'Fine-Tune' },

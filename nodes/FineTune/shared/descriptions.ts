@@ -1,4 +1,5 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { DEFAULT_BASE_MODEL } from '../../../dataset/tokens';
 
 /**
  * Node versions. 1.1: Job ID and Model ID are resource locators (From List / By ID), and Job → Create
@@ -7,6 +8,26 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
  */
 export const V1 = { '@version': [1] };
 export const SINCE_V1_1 = { '@version': [{ _cnd: { gte: 1.1 } }] };
+export const BEFORE_V1_2 = { '@version': [{ _cnd: { lt: 1.2 } }] };
+export const SINCE_V1_2 = { '@version': [{ _cnd: { gte: 1.2 } }] };
+
+/**
+ * Base Model, whose default changed in version 1.2: before it, gpt-4o-mini (OpenAI ends new self-serve
+ * fine-tuning jobs on 2027-01-06); from it, DEFAULT_BASE_MODEL, an open model every live provider trains.
+ * Earlier versions keep their default, so saved workflows (which store only non-defaults) keep their model.
+ */
+export function baseModelFields(description: string): INodeProperties[] {
+  const field = { displayName: 'Base Model', name: 'model', type: 'string', required: true, description } as const;
+  return [
+    { ...field, default: 'gpt-4o-mini-2024-07-18', displayOptions: { show: BEFORE_V1_2 } },
+    {
+      ...field,
+      default: DEFAULT_BASE_MODEL,
+      displayOptions: { show: SINCE_V1_2 },
+      hint: `${DEFAULT_BASE_MODEL} trains at Together, Nebius and with the open-source trainers. OpenAI models (e.g. gpt-4.1-mini-2025-04-14) train at OpenAI until 2027-01-06, at Azure OpenAI until at least 2027-04.`,
+    },
+  ];
+}
 
 /** An ID as a resource locator (version 1.1) with a search list, and as the text field of version 1. */
 function idFields(spec: { displayName: string; name: string; searchListMethod: string; placeholder: string; description: string }): INodeProperties[] {

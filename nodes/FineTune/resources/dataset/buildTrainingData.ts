@@ -20,6 +20,7 @@ import { exampleTokenLimit } from '../../../../dataset/tokens';
 import { loadCatalog } from '../../../../schemas/catalog/load';
 import { isObject } from '../../../../schemas/json-value';
 import { inputError } from '../../shared/errors';
+import { baseModelFields } from '../../shared/descriptions';
 import { allItems } from '../../shared/types';
 
 const properties: INodeProperties[] = [
@@ -30,14 +31,7 @@ const properties: INodeProperties[] = [
     type: 'notice',
     default: '',
   },
-  {
-    displayName: 'Base Model',
-    name: 'model',
-    type: 'string',
-    default: 'gpt-4o-mini-2024-07-18',
-    required: true,
-    description: 'Model to fine-tune: its tokenizer counts the tokens, and examples over its per-example limit are rejected',
-  },
+  ...baseModelFields('Model to fine-tune: its tokenizer counts the tokens, and examples over its per-example limit are rejected'),
   {
     displayName: 'Validation Split',
     name: 'validationSplit',

@@ -9,7 +9,7 @@ import type { TargetFormat } from '../../../../dataset/prompt';
 import { inputError } from '../../shared/errors';
 import { checkItemExamples, itemExamples } from '../../shared/examples';
 import { allItems } from '../../shared/types';
-import { promptTargetOption } from '../../shared/descriptions';
+import { baseModelFields, promptTargetOption } from '../../shared/descriptions';
 
 const properties: INodeProperties[] = [
   {
@@ -19,14 +19,7 @@ const properties: INodeProperties[] = [
     type: 'notice',
     default: '',
   },
-  {
-    displayName: 'Base Model',
-    name: 'model',
-    type: 'string',
-    default: 'gpt-4o-mini-2024-07-18',
-    required: true,
-    description: 'Model to fine-tune: its tokenizer, per-example token limit and training price apply',
-  },
+  ...baseModelFields('Model to fine-tune: its tokenizer, per-example token limit and training price apply'),
   {
     displayName: 'Options',
     name: 'options',

@@ -16,7 +16,7 @@ import { inputError } from '../../shared/errors';
 import { checkItemExamples, describeFindings, itemExamples, jsonl, splitLines } from '../../shared/examples';
 import { jobJson, waitForJob } from '../../shared/job';
 import { allItems } from '../../shared/types';
-import { promptTargetOption, SINCE_V1_1, V1 } from '../../shared/descriptions';
+import { baseModelFields, promptTargetOption, SINCE_V1_1, V1 } from '../../shared/descriptions';
 
 const LOCAL = ['inputItems', 'binary'];
 
@@ -158,14 +158,7 @@ const properties: INodeProperties[] = [
     displayOptions: { show: { trainingSource: ['fileId'] } },
     description: 'ID of a validation file uploaded to the provider (optional)',
   },
-  {
-    displayName: 'Base Model',
-    name: 'model',
-    type: 'string',
-    required: true,
-    default: 'gpt-4o-mini-2024-07-18',
-    description: 'Model to fine-tune, as the provider names it (e.g. gpt-4.1-mini-2025-04-14, meta-llama/Meta-Llama-3.1-8B-Instruct)',
-  },
+  ...baseModelFields('Model to fine-tune, as the provider names it (e.g. gpt-4.1-mini-2025-04-14, meta-llama/Meta-Llama-3.1-8B-Instruct)'),
   {
     displayName: 'Wait for Completion',
     name: 'waitForCompletion',
