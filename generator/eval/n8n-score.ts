@@ -3,15 +3,17 @@
  * programmatic checks (checks.ts), its GED similarity to the reference
  * (graph-edit-distance.ts) and the weighted overall score; and the means over a run.
  *
- * Parameters enter the similarity in compact form on both sides (`compactWorkflow`:
- * parameters at their defaults dropped), so a hydrated generated workflow and a compact
- * reference are compared on equal terms — n8n compares two workflows in the same full
- * form. Pure functions: no I/O, never throw.
+ * The checks judge the generated workflow in canonical full form (compacted, then
+ * hydrated — what the pipeline returns), so a compact and a full form of one workflow
+ * score alike. Parameters enter the similarity in compact form on both sides (parameters
+ * at their defaults dropped), so a hydrated generated workflow and a compact reference are
+ * compared on equal terms — n8n compares two workflows in the same full form. Pure
+ * functions: no I/O, never throw.
  */
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import { isObject } from '../../schemas/json-value';
 import { unwrapWorkflow } from '../../schemas/validator/unwrap';
-import { compactWorkflow } from '../../dataset/compact';
+import { compactWorkflow, hydrateWorkflow } from '../../dataset/compact';
 import { CHECK_CATEGORIES, overallScore, runChecks, type CheckCategory, type Severity } from './checks';
 import { buildGedGraph, graphEditDistance, N8N_STANDARD_COSTS } from './graph-edit-distance';
 import type { NormalisedGraph } from './metrics';
@@ -46,12 +48,14 @@ export interface N8nMeans {
   checks: Record<CheckCategory, number>;
 }
 
-/** The workflow with parameters in compact form (or as it is when that cannot be done). */
-function compactForm(workflow: unknown, catalog: NodeCatalog): unknown {
+/** The workflow in compact form, or hydrated from it (as it is when that cannot be done). */
+function canonicalForm(workflow: unknown, catalog: NodeCatalog, form: 'compact' | 'full'): unknown {
   try {
     const input = typeof workflow === 'string' ? JSON.parse(workflow) : workflow;
     const { workflow: unwrapped } = unwrapWorkflow(input);
-    return isObject(unwrapped) ? compactWorkflow(unwrapped, { catalog }) : unwrapped;
+    if (!isObject(unwrapped)) return unwrapped;
+    const compact = compactWorkflow(unwrapped, { catalog });
+    return form === 'compact' ? compact : hydrateWorkflow(compact, { catalog });
   } catch {
     return workflow;
   }
@@ -69,9 +73,10 @@ export interface N8nScoreInput {
 
 export function scoreLikeN8n(input: N8nScoreInput): N8nScore {
   const { catalog } = input;
-  const results = runChecks(input.workflow, input.graph, catalog);
-  const generated = input.workflow === null || input.workflow === undefined ? null : buildGedGraph(compactForm(input.workflow, catalog), input.graph);
-  const reference = buildGedGraph(compactForm(input.reference, catalog), input.referenceGraph);
+  const nothing = input.workflow === null || input.workflow === undefined;
+  const results = runChecks(nothing ? null : canonicalForm(input.workflow, catalog, 'full'), input.graph, catalog);
+  const generated = nothing ? null : buildGedGraph(canonicalForm(input.workflow, catalog, 'compact'), input.graph);
+  const reference = buildGedGraph(canonicalForm(input.reference, catalog, 'compact'), input.referenceGraph);
   // Nothing generated: similarity 0, as for every check.
   const ged = generated
     ? graphEditDistance(generated, reference)
