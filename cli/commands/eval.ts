@@ -127,7 +127,7 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
   const evalCommand = addModelOptions(
     program
       .command('eval')
-      .description('score a model — or the retrieval baseline — on a validation file: JSON and validity rates, hallucinated node types, node-type and typed-edge F1, trigger match, graph similarity, n8n acceptance, tokens, latency'),
+      .description('score a model — or the retrieval baseline — on a validation file: JSON and validity rates, hallucinated node types, node-type and typed-edge F1, trigger match, graph similarity, the checks and GED similarity of n8n AI Workflow Builder evaluation, n8n acceptance, tokens, latency'),
   )
     .option('--train <train.jsonl>', 'training examples for retrieval and few-shot (default: train.jsonl beside --data)')
     .option('--limit <n>', 'score only the first n examples')

@@ -35,6 +35,7 @@ import { STICKY_NOTE_TYPE } from '../../dataset/compact';
 import { triggerKind } from '../../dataset/split';
 import type { Workflow } from '../../dataset/types';
 import type { GenerationResult } from '../types';
+import { scoreLikeN8n, summariseN8n, type N8nMeans, type N8nScore } from './n8n-score';
 
 // ---------------------------------------------------------------------------------------
 // Normalised graph
@@ -233,6 +234,8 @@ export interface ExampleScore {
   latencyMs: number;
   /** n8n accepted the workflow on import; null when not checked. */
   n8nAccepted: boolean | null;
+  /** Scored as n8n's AI Workflow Builder evaluation does (n8n-score.ts); absent in eval files written before it. */
+  n8n?: N8nScore;
 }
 
 export interface ScoreInput {
@@ -289,6 +292,7 @@ export function scoreExample(input: ScoreInput): ExampleScore {
     tokens: { prompt: finite(trace.promptTokens), completion: finite(trace.completionTokens) },
     latencyMs: finite(trace.totalMs),
     n8nAccepted: typeof input.n8nAccepted === 'boolean' ? input.n8nAccepted : null,
+    n8n: scoreLikeN8n({ workflow: parsed ? workflow : null, graph: g, reference: input.reference, referenceGraph: r, catalog }),
   };
 }
 
@@ -336,6 +340,8 @@ export interface EvalSummary extends EvalMeta {
   };
   /** Nearest-rank percentiles of latency (0 when there are no examples). */
   latencyMs: { p50: number; p90: number };
+  /** Means of the n8n-style scores (absent when no example has one). */
+  n8n?: N8nMeans;
 }
 
 /** Everything `eval.json` holds. */
@@ -394,5 +400,7 @@ export function summarise(scores: ExampleScore[], meta: EvalMeta): EvalSummary {
   };
   if (meta.limit !== undefined) summary.limit = meta.limit;
   if (meta.n8nUrl !== undefined) summary.n8nUrl = meta.n8nUrl;
+  const n8n = summariseN8n(scores.map((s) => s.n8n));
+  if (n8n) summary.n8n = n8n;
   return summary;
 }

@@ -3,6 +3,7 @@
  * checked reader of `eval.json` files. Pure functions (no I/O).
  */
 import { isObject } from '../../schemas/json-value';
+import { CHECK_CATEGORIES, type CheckCategory } from './checks';
 import type { EvalFile, EvalSummary } from './metrics';
 
 export const BASELINE_LINE = 'Baseline: retrieval of the nearest training workflow — not a language model';
@@ -17,7 +18,20 @@ interface MetricRow {
   value(summary: EvalSummary): number | null;
 }
 
-/** The metrics both reports show, in order. */
+/** n8n's check categories as the reports name them. */
+const CHECK_LABELS: Record<CheckCategory, string> = {
+  connections: 'connections',
+  nodes: 'nodes',
+  trigger: 'trigger',
+  agentPrompt: 'agent prompt',
+  tools: 'tools',
+  fromAi: '$fromAI',
+  credentials: 'credentials',
+  nodeUsage: 'webhook response',
+  parameters: 'parameters',
+};
+
+/** The metrics both reports show, in order (n8n-style rows are n/a in eval files written before them). */
 const METRICS: MetricRow[] = [
   { label: 'Examples', format: 'count', higherIsBetter: null, value: (s) => s.count },
   { label: 'JSON parse rate', format: 'percent', higherIsBetter: true, value: (s) => s.rates.parsed },
@@ -33,6 +47,12 @@ const METRICS: MetricRow[] = [
   { label: 'Trigger-kind match', format: 'percent', higherIsBetter: true, value: (s) => s.means.triggerKindMatch },
   { label: 'Typed-edge F1', format: 'ratio', higherIsBetter: true, value: (s) => s.means.typedEdgeF1 },
   { label: 'Graph similarity', format: 'ratio', higherIsBetter: true, value: (s) => s.means.graphSimilarity },
+  { label: 'n8n eval: overall score', format: 'ratio', higherIsBetter: true, value: (s) => s.n8n?.overall ?? null },
+  { label: 'n8n eval: GED similarity', format: 'ratio', higherIsBetter: true, value: (s) => s.n8n?.similarity ?? null },
+  { label: 'n8n eval: GED exact', format: 'percent', higherIsBetter: null, value: (s) => s.n8n?.gedExact ?? null },
+  ...CHECK_CATEGORIES.map(
+    (c): MetricRow => ({ label: `n8n check: ${CHECK_LABELS[c]}`, format: 'ratio', higherIsBetter: true, value: (s) => s.n8n?.checks[c] ?? null }),
+  ),
   { label: 'Prompt tokens (mean)', format: 'tokens', higherIsBetter: false, value: (s) => s.means.promptTokens },
   { label: 'Completion tokens (mean)', format: 'tokens', higherIsBetter: false, value: (s) => s.means.completionTokens },
   { label: 'Latency mean', format: 'ms', higherIsBetter: false, value: (s) => s.means.latencyMs },
@@ -88,6 +108,11 @@ function metaLines(summary: EvalSummary): string[] {
     `- Started: ${summary.startedAt}`,
   ];
   lines.push(summary.n8nUrl ? `- n8n import check: ${summary.n8nUrl} (${summary.rates.n8nChecked} checked)` : '- n8n import check: not run');
+  if (summary.n8n) {
+    lines.push(
+      `- n8n eval rows: the programmatic checks and graph-edit-distance similarity of n8n's AI Workflow Builder evaluation (standard preset costs; GED exact for ${(summary.n8n.gedExact * 100).toFixed(0)}% of examples, an assignment-based upper bound for the rest) — generator/README.md`,
+    );
+  }
   return lines;
 }
 
@@ -101,6 +126,8 @@ export function renderEvalMarkdown(file: EvalFile): string {
   out.push('## Metrics', '', '| Metric | Value |', '| --- | ---: |');
   for (const m of METRICS) out.push(`| ${m.label} | ${formatValue(m.value(s), m.format)} |`);
   out.push('');
+
+  out.push(...violationLines(file));
 
   const worst = file.examples
     .map((example, index) => ({ example, index }))
@@ -122,6 +149,35 @@ export function renderEvalMarkdown(file: EvalFile): string {
   return out.join('\n');
 }
 
+const TOP_VIOLATIONS = 12;
+
+/** The n8n-style violations most examples have: name, severity, category, examples with it. */
+function violationLines(file: EvalFile): string[] {
+  const counts = new Map<string, { category: CheckCategory; severity: string; examples: number }>();
+  for (const e of file.examples) {
+    if (!e.n8n) continue;
+    const seen = new Set<string>();
+    for (const c of CHECK_CATEGORIES) {
+      for (const v of e.n8n.checks[c].violations) {
+        const key = `${c}\u0000${v.name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const entry = counts.get(key) ?? { category: c, severity: v.severity, examples: 0 };
+        entry.examples++;
+        counts.set(key, entry);
+      }
+    }
+  }
+  if (!file.summary.n8n) return [];
+  const rows = [...counts.entries()].sort((a, b) => b[1].examples - a[1].examples || a[0].localeCompare(b[0])).slice(0, TOP_VIOLATIONS);
+  const out = [`## n8n evaluation checks: most frequent violations (up to ${TOP_VIOLATIONS})`, ''];
+  if (rows.length === 0) return [...out, 'None.', ''];
+  out.push('| Violation | Severity | Check | Examples |', '| --- | --- | --- | ---: |');
+  for (const [key, r] of rows) out.push(`| ${cell(key.split('\u0000')[1], 60)} | ${r.severity} | ${CHECK_LABELS[r.category]} | ${r.examples} |`);
+  out.push('');
+  return out;
+}
+
 /** Why comparing two runs may be unfair (different data, limits, prompts, sizes); empty when they match. */
 export function comparisonCaveats(a: EvalSummary, b: EvalSummary): string[] {
   const caveats: string[] = [];
@@ -132,6 +188,7 @@ export function comparisonCaveats(a: EvalSummary, b: EvalSummary): string[] {
   }
   if (a.count !== b.count) caveats.push(`different numbers of examples (${a.count} vs ${b.count})`);
   if ((a.rates.n8nAccepted === null) !== (b.rates.n8nAccepted === null)) caveats.push('n8n acceptance was checked in only one run');
+  if ((a.n8n === undefined) !== (b.n8n === undefined)) caveats.push('n8n-style evaluation scores exist in only one run');
   return caveats;
 }
 
@@ -263,6 +320,12 @@ export function parseEvalFile(text: string, source: string): EvalFile {
   for (const key of MEAN_KEYS) shape.number(means, key, 'summary.means');
   const latency = shape.object(summary.latencyMs, 'summary.latencyMs');
   for (const key of ['p50', 'p90']) shape.number(latency, key, 'summary.latencyMs');
+  if (summary.n8n !== undefined) {
+    const n8n = shape.object(summary.n8n, 'summary.n8n');
+    for (const key of ['count', 'overall', 'similarity', 'gedExact']) shape.number(n8n, key, 'summary.n8n');
+    const checks = shape.object(n8n.checks, 'summary.n8n.checks');
+    for (const c of CHECK_CATEGORIES) shape.number(checks, c, 'summary.n8n.checks');
+  }
 
   if (!Array.isArray(root.examples)) shape.fail('examples', `must be an array, got ${shape.describe(root.examples)}`);
   root.examples.forEach((item: unknown, i: number) => {
@@ -273,6 +336,26 @@ export function parseEvalFile(text: string, source: string): EvalFile {
     for (const key of EXAMPLE_NUMBERS) shape.number(example, key, path);
     for (const key of EXAMPLE_BOOLEANS) shape.boolean(example, key, path);
     shape.boolean(example, 'n8nAccepted', path, true);
+    if (example.n8n !== undefined) {
+      const n8n = shape.object(example.n8n, `${path}.n8n`);
+      for (const key of ['overall', 'similarity']) shape.number(n8n, key, `${path}.n8n`);
+      const ged = shape.object(n8n.ged, `${path}.n8n.ged`);
+      for (const key of ['cost', 'maxCost']) shape.number(ged, key, `${path}.n8n.ged`);
+      shape.boolean(ged, 'exact', `${path}.n8n.ged`);
+      const checks = shape.object(n8n.checks, `${path}.n8n.checks`);
+      for (const c of CHECK_CATEGORIES) {
+        const check = shape.object(checks[c], `${path}.n8n.checks.${c}`);
+        shape.number(check, 'score', `${path}.n8n.checks.${c}`);
+        if (!Array.isArray(check.violations)) shape.fail(`${path}.n8n.checks.${c}.violations`, `must be an array, got ${shape.describe(check.violations)}`);
+        check.violations.forEach((v: unknown, k: number) => {
+          const vp = `${path}.n8n.checks.${c}.violations[${k}]`;
+          const violation = shape.object(v, vp);
+          shape.string(violation, 'name', vp);
+          shape.string(violation, 'severity', vp);
+          shape.string(violation, 'node', vp, true);
+        });
+      }
+    }
   });
   return root as unknown as EvalFile;
 }
