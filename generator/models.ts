@@ -59,6 +59,8 @@ function readStrictAnswer(text: string): { text: string; note?: string } {
   return { text: JSON.stringify(converted.workflow) };
 }
 
+const UNCONSTRAINED: DecodingPlan = { mode: 'none', request: {}, strictForm: false };
+
 export class ChatCompletionsModel implements WorkflowModel {
   readonly baseline = false;
   private readonly client: OpenAI;
@@ -113,7 +115,7 @@ export class ChatCompletionsModel implements WorkflowModel {
 
   async complete(messages: ChatMessage[], options: CompleteOptions): Promise<ModelReply> {
     const started = performance.now();
-    const asked = options.constrained ? await this.decodingPlan() : noDecoding('constrained decoding not asked for');
+    const asked = options.constrained ? await this.decodingPlan() : UNCONSTRAINED;
     const body = {
       model: this.endpoint.model,
       messages,
@@ -136,7 +138,7 @@ export class ChatCompletionsModel implements WorkflowModel {
     const decoding: DecodingTrace = { mode: plan.mode, ...(reason ? { reason } : {}) };
     return {
       text: read.text,
-      decoding,
+      ...(options.constrained ? { decoding } : {}),
       ...(response.usage ? { promptTokens: response.usage.prompt_tokens, completionTokens: response.usage.completion_tokens } : {}),
       latencyMs: performance.now() - started,
     };

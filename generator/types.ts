@@ -23,7 +23,7 @@ export interface DecodingTrace {
 export interface ModelReply {
   /** The answer; a strict-form answer already converted back to the compact workflow. */
   text: string;
-  /** Language models only: how this call was constrained. */
+  /** How this call was constrained, when constrained decoding was asked for (language models only). */
   decoding?: DecodingTrace;
   promptTokens?: number;
   completionTokens?: number;
@@ -59,7 +59,7 @@ export interface RoundTrace {
   promptTokens?: number;
   completionTokens?: number;
   latencyMs: number;
-  /** How the model call was constrained (language models only). */
+  /** How the model call was constrained, when constrained decoding was asked for (language models only). */
   decoding?: DecodingTrace;
 }
 

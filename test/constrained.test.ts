@@ -367,12 +367,13 @@ describe('constrained generation per server kind, end to end against the fake', 
     });
   });
 
-  it('not asked for: nothing sent, and the trace says so', async () => {
+  it('not asked for: nothing sent, no probe, no decoding in the trace', async () => {
     fake = await startFakeOpenAI({ chatModels: ['m'] });
     fake.chat.reply(JSON.stringify(compactAnswer));
     const model = new ChatCompletionsModel({ baseURL: fake.baseURL, apiKey: 'sk-test', model: 'm' }, catalog);
     const result = await generateWorkflow('Call my health check every hour', { model, catalog, maxRepairs: 0 });
-    expect(result.trace.rounds[0].decoding).toEqual({ mode: 'none', reason: 'constrained decoding not asked for' });
+    expect(result.trace.rounds[0]).not.toHaveProperty('decoding');
+    expect(fake.chat.requests[0]).not.toHaveProperty('response_format');
     expect(fake.requestsTo('/v1/models')).toEqual([]);
   });
 
