@@ -97,17 +97,22 @@ describe('openAiStrictSchema', () => {
     expect(validate('n8n-nodes-base.slackNotify')).toBe(false);
   });
 
-  it('past the enum budget (the catalog plus 400 community nodes), falls back to a pattern of the packages, legal still, with the reason', () => {
+  it('past the enum budget (the catalog plus 400 community nodes), falls back to a package enum and a free name, legal still, with the reason', () => {
     const big = withCommunityNodes(400);
     const { schema, nodeType, reason } = openAiStrictSchema(big);
     expect(strictSchemaIssues(schema)).toEqual([]);
-    expect(nodeType).toBe('package-pattern');
-    expect(reason).toMatch(/enum values \(limit 1000\).*pattern/);
-    const validate = ajv.compile(nodeTypeSchema(schema));
-    expect(validate('n8n-nodes-base.slack')).toBe(true);
-    expect(validate('@n8n/n8n-nodes-langchain.agent')).toBe(true);
-    expect(validate('n8n-nodes-community-tools.communityService7')).toBe(true);
-    expect(validate('made-up-package.slack')).toBe(false);
+    expect(nodeType).toBe('package-enum');
+    expect(reason).toMatch(/^the catalog's \d+ node types would make \d+ enum values \(limit 1000\): node type split into an enum of the catalog's 3 packages and a free name$/);
+    const node = (schema.properties as { nodes: { items: Record<string, unknown> } }).nodes.items;
+    const validate = ajv.compile(node);
+    const answer = { name: 'Tool', package: 'n8n-nodes-community-tools', type: 'communityService7', typeVersion: null, parameters: [], credentials: [], settings: [] };
+    expect(validate(answer)).toBe(true);
+    expect(validate({ ...answer, package: 'made-up-package' })).toBe(false);
+    const read = fromStrictWorkflow({ name: null, nodes: [answer, { ...answer, name: 'Slack', package: 'n8n-nodes-base', type: 'n8n-nodes-base.slack' }], connections: [], settings: [] });
+    expect((read as { workflow: CompactWorkflow }).workflow.nodes).toEqual([
+      { name: 'Tool', type: 'n8n-nodes-community-tools.communityService7' },
+      { name: 'Slack', type: 'n8n-nodes-base.slack' },
+    ]);
   });
 
   it('a catalog whose types fit under 1,000 enum values in all keeps the enum (split into pieces of ≤ 250)', () => {

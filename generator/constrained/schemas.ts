@@ -9,7 +9,7 @@
  *   `if`, `uniqueItems`, `minimum` on numbers, …) and no object mixing `properties` with `anyOf`.
  * - `openAiStrictSchema`: the strict form (strict-form.ts) inside OpenAI strict mode's documented
  *   limits (OPENAI_STRICT_LIMITS): the node-type enum split across `anyOf` pieces of at most 250
- *   values, or — past the enum budget — a `pattern` of the catalog's packages, with the reason.
+ *   values, or — past the enum budget — an enum of the catalog's packages and a free name, with the reason.
  */
 import { NODE_SETTING_KEYS, WORKFLOW_SETTING_KEYS } from '../../dataset/compact';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
@@ -146,24 +146,26 @@ export function strictSchemaBudget(schema: unknown): { enumValues: number; chars
   return budget;
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-
 export interface StrictSchema {
   schema: Schema;
-  /** How node `type` is constrained: one enum split into `anyOf` pieces, or a pattern of the packages. */
-  nodeType: 'enum' | 'package-pattern';
+  /**
+   * How node `type` is constrained: one enum split into `anyOf` pieces, or — past the enum budget —
+   * `package` an enum of the catalog's packages and `type` the free name within it (strict-form.ts joins them).
+   */
+  nodeType: 'enum' | 'package-enum';
   /** Why the enum was not used. */
   reason?: string;
 }
 
-function strictSchemaWith(nodeType: Schema): Schema {
+/** `nodeType`: the node's `type` field(s) — `{type}`, or `{package, type}` when split. */
+function strictSchemaWith(nodeType: Record<string, Schema>): Schema {
   return closed({
     name: { type: ['string', 'null'] },
     nodes: {
       type: 'array',
       items: closed({
         name: { type: 'string' },
-        type: nodeType,
+        ...nodeType,
         typeVersion: { type: ['number', 'null'], description: 'null: the default version' },
         parameters: entryList('the node parameters that differ from their defaults'),
         credentials: { type: 'array', items: { type: 'string' }, description: 'credential type names' },
@@ -185,16 +187,18 @@ export function openAiStrictSchema(catalog: NodeCatalog): StrictSchema {
   const { largeEnumValues, maxLargeEnumChars, maxEnumValues, maxTotalChars } = OPENAI_STRICT_LIMITS;
   // Pieces of ≤ 250 values stay clear of the per-enum character limit (and of 15,000 characters anyway).
   const pieces = chunkEnum(types, largeEnumValues, maxLargeEnumChars).map((values) => ({ type: 'string', enum: values }));
-  const enumSchema = strictSchemaWith(pieces.length === 1 ? pieces[0] : { anyOf: pieces });
+  const enumSchema = strictSchemaWith({ type: pieces.length === 1 ? pieces[0] : { anyOf: pieces } });
   const budget = strictSchemaBudget(enumSchema);
   if (budget.enumValues <= maxEnumValues && budget.chars <= maxTotalChars) return { schema: enumSchema, nodeType: 'enum' };
 
   const packages = [...new Set(types.map((t) => t.slice(0, t.lastIndexOf('.'))))].sort();
-  const pattern = `^(?:${packages.map(escapeRegExp).join('|')})\\.[A-Za-z0-9_]+$`;
   const over = budget.enumValues > maxEnumValues ? `${budget.enumValues} enum values (limit ${maxEnumValues})` : `${budget.chars} characters of names and enum values (limit ${maxTotalChars})`;
   return {
-    schema: strictSchemaWith({ type: 'string', pattern, description: 'an n8n node type: <package>.<name>' }),
-    nodeType: 'package-pattern',
-    reason: `the catalog's ${types.length} node types would make ${over}: node type constrained to the catalog's ${packages.length} packages by a pattern`,
+    schema: strictSchemaWith({
+      package: { type: 'string', enum: packages, description: 'the node type\'s package' },
+      type: { type: 'string', description: 'the node type\'s name within its package, e.g. slack for n8n-nodes-base.slack' },
+    }),
+    nodeType: 'package-enum',
+    reason: `the catalog's ${types.length} node types would make ${over}: node type split into an enum of the catalog's ${packages.length} packages and a free name`,
   };
 }

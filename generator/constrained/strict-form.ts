@@ -6,7 +6,8 @@
  * - node parameters → `[{name, json}]`, `json` the value as JSON text;
  * - node settings (`onError`, `retryOnFail`, …) and workflow settings → the same `[{name, json}]`;
  * - connections → edges `[{from, type, output, to, input}]`;
- * - absent optional fields → `null` (`name`, `typeVersion`) or `[]` (lists).
+ * - absent optional fields → `null` (`name`, `typeVersion`) or `[]` (lists);
+ * - past OpenAI's enum budget the node type comes split, `package` + `type` (the name within it).
  *
  * `toStrictWorkflow` and `fromStrictWorkflow` are pure and inverse on compact workflows whose
  * connection entries carry their list's connection type (n8n's own wiring; an entry of another
@@ -135,8 +136,10 @@ export function fromStrictWorkflow(value: unknown): StrictConversion {
   if (!edges.ok) return edges;
   const nodes = value.nodes.map((node): CompactNode => {
     if (!isObject(node)) return node as unknown as CompactNode;
-    const { parameters, credentials, settings, typeVersion, ...rest } = node;
+    const { parameters, credentials, settings, typeVersion, package: pkg, ...rest } = node;
     const out = { ...rest } as unknown as CompactNode;
+    // The split form of a schema past the enum budget: package + name within it.
+    if (typeof pkg === 'string' && typeof out.type === 'string' && !out.type.startsWith(`${pkg}.`)) out.type = `${pkg}.${out.type}`;
     if (typeVersion !== null && typeVersion !== undefined) out.typeVersion = typeVersion as number;
     if (Array.isArray(parameters)) {
       if (parameters.length > 0) out.parameters = readEntries(parameters);
