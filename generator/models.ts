@@ -1,7 +1,9 @@
 /**
  * Models the generator can ask: any OpenAI-compatible chat completions endpoint
  * (OpenAI, Azure, Nebius, Together, vLLM, Ollama, llama.cpp serving a LoRA) — and the
- * offline retrieval baseline (retrieval.ts).
+ * offline retrieval baseline (retrieval.ts). Constrained decoding is sent the way the
+ * server's kind takes it (constrained/), falls back when refused, and a strict-form answer
+ * is converted back to the compact workflow before the pipeline reads it.
  */
 import OpenAI from 'openai';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
