@@ -110,6 +110,9 @@ export interface NodeSettings {
   executeOnce?: true;
 }
 
+/** The node settings a compact node may carry, in the order compact writes them. */
+export const NODE_SETTING_KEYS = ['disabled', 'onError', 'retryOnFail', 'maxTries', 'waitBetweenTries', 'alwaysOutputData', 'executeOnce'] as const satisfies ReadonlyArray<keyof NodeSettings>;
+
 export interface CompactNode extends NodeSettings {
   name: string;
   type: string;
@@ -186,6 +189,9 @@ const KEPT_SETTINGS: Record<string, unknown> = {
   executionTimeout: -1,
   callerPolicy: 'workflowsFromSameOwner',
 };
+
+/** The workflow settings a compact workflow may carry. */
+export const WORKFLOW_SETTING_KEYS: readonly string[] = Object.keys(KEPT_SETTINGS);
 
 /** A copy of a JSON value with object keys sorted (arrays keep their order). */
 export function canonicalJson(value: unknown): unknown {

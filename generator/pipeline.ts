@@ -81,14 +81,18 @@ export async function generateWorkflow(request: string, options: GenerateOptions
   for (let round = 0; round <= maxRepairs; round++) {
     const reply = await model.complete(messages, { request, ...(options.constrained ? { constrained: true } : {}) });
     rawText = reply.text;
-    const usage = { ...(reply.promptTokens !== undefined ? { promptTokens: reply.promptTokens } : {}), ...(reply.completionTokens !== undefined ? { completionTokens: reply.completionTokens } : {}) };
+    const fromReply = {
+      ...(reply.promptTokens !== undefined ? { promptTokens: reply.promptTokens } : {}),
+      ...(reply.completionTokens !== undefined ? { completionTokens: reply.completionTokens } : {}),
+      ...(reply.decoding ? { decoding: reply.decoding } : {}),
+    };
     const answer = readAnswer(reply.text, catalog);
     const kind = round === 0 ? 'generate' : 'repair';
     let feedback: string;
     if (!answer.ok) {
       errors = [answer.issue];
       warnings = [];
-      rounds.push({ round, kind, parsed: answer.parsed, jsonRepaired: answer.jsonRepaired, errors, ...usage, latencyMs: reply.latencyMs });
+      rounds.push({ round, kind, parsed: answer.parsed, jsonRepaired: answer.jsonRepaired, errors, ...fromReply, latencyMs: reply.latencyMs });
       if (answer.final) break;
       feedback = repairMessage(answer.issue.message);
     } else {
@@ -96,7 +100,7 @@ export async function generateWorkflow(request: string, options: GenerateOptions
       const result = validateWorkflow(answer.workflow, { catalog, ...(options.policy ? { policy: options.policy } : {}) });
       errors = result.errors.map(brief);
       warnings = result.warnings.map(brief);
-      rounds.push({ round, kind, parsed: true, jsonRepaired: answer.jsonRepaired, errors, ...usage, latencyMs: reply.latencyMs });
+      rounds.push({ round, kind, parsed: true, jsonRepaired: answer.jsonRepaired, errors, ...fromReply, latencyMs: reply.latencyMs });
       if (result.valid) break;
       feedback = repairMessage(result.errors);
     }

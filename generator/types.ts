@@ -7,8 +7,24 @@ export interface ChatMessage {
   content: string;
 }
 
+/**
+ * How a model call was constrained: OpenAI strict mode (the strict form, converted back), vLLM
+ * `structured_outputs`/`guided_json`, llama.cpp `json_schema`, `response_format: json_schema` on
+ * other servers, or not at all (`none`) — with the reason when it is not what was asked for.
+ */
+export type DecodingMode = 'openai-strict' | 'vllm' | 'llamacpp' | 'json-schema' | 'none';
+
+export interface DecodingTrace {
+  mode: DecodingMode;
+  /** How the server kind was found, what was sent, or why decoding fell back. For people. */
+  reason?: string;
+}
+
 export interface ModelReply {
+  /** The answer; a strict-form answer already converted back to the compact workflow. */
   text: string;
+  /** How this call was constrained, when constrained decoding was asked for (language models only). */
+  decoding?: DecodingTrace;
   promptTokens?: number;
   completionTokens?: number;
   latencyMs: number;
@@ -17,7 +33,7 @@ export interface ModelReply {
 export interface CompleteOptions {
   /** The user's request (the retrieval baseline ranks on it). */
   request: string;
-  /** Ask for `response_format: json_schema` with the catalog's node types as an enum. */
+  /** Constrain decoding to the workflow's JSON Schema, the way the server supports (generator/constrained/). */
   constrained?: boolean;
 }
 
@@ -43,6 +59,8 @@ export interface RoundTrace {
   promptTokens?: number;
   completionTokens?: number;
   latencyMs: number;
+  /** How the model call was constrained, when constrained decoding was asked for (language models only). */
+  decoding?: DecodingTrace;
 }
 
 export interface GenerationTrace {

@@ -425,6 +425,32 @@ describe('flowtune validate: exit code 2 (usage and I/O errors)', () => {
   });
 });
 
+describe('README and --help agree (generate, eval)', () => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const flags = (text: string) => new Set(text.match(/--[a-z][a-z0-9-]*/g));
+
+  it.each(['generate', 'eval'])('every option of `flowtune %s --help` is in the README, and every option of its README usage is in --help', async (command) => {
+    const help = await cli([command, '--help']);
+    expect(help.code).toBe(0);
+    const helpFlags = flags(help.stdout);
+    helpFlags.delete('--help');
+    expect([...helpFlags].filter((f) => !readme.includes(f))).toEqual([]);
+    // The usage lines: from `flowtune <command> ` to the next line that does not continue it.
+    const usage = readme.match(new RegExp(`^flowtune ${command} (?!--compare).*(?:\\n {10,}.*)*`, 'gm')) ?? [];
+    expect(usage.length).toBeGreaterThan(0);
+    expect([...flags(usage.join('\n'))].filter((f) => !helpFlags.has(f))).toEqual([]);
+  });
+
+  it('documents every --server-kind the CLI takes', async () => {
+    const help = await cli(['generate', '--help']);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('auto|openai|azure|vllm|llamacpp|ollama');
+    expect(readme).toContain('--server-kind auto|openai|azure|vllm|llamacpp|ollama');
+    const bad = await cli(['generate', 'x', '--model', 'm', '--base-url', 'http://127.0.0.1:9/v1', '--server-kind', 'tgi']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--server-kind must be one of auto, openai, azure, vllm, llamacpp, ollama (got "tgi")');
+  });
+});
+
 describe('flowtune validate --json: the exact contract', () => {
   let report: JsonReport;
   let stdout: string;

@@ -777,6 +777,8 @@ describe('main.ts (standalone entry)', () => {
   it('parses flags and prints the base URL as one JSON line', async () => {
     expect(parseArgs(['--port', '0', '--auto-advance', '2', '--api-key', 'k1', '--api-key', 'k2'])).toEqual({ port: 0, autoAdvance: 2, apiKeys: ['k1', 'k2'] });
     expect(() => parseArgs(['--bogus'])).toThrow('unknown option --bogus');
+    expect(parseArgs(['--server-kind', 'vllm', '--server-version', '0.11.2'])).toEqual({ serverKind: 'vllm', serverVersion: '0.11.2' });
+    expect(() => parseArgs(['--server-kind', 'tgi'])).toThrow('--server-kind takes openai, vllm, llamacpp, ollama');
     const lines: string[] = [];
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       lines.push(String(chunk));

@@ -68,6 +68,18 @@ describe('Workflow Generator: a fine-tuned model', () => {
     expect(sent.messages[3].content).toMatch(/Node types that may fit: .*n8n-nodes-base\.(slack|github)/);
   });
 
+  it('Server Kind: vLLM gets structured_outputs (its version read through n8n\'s request helper), and the trace says how decoding was constrained', async () => {
+    fake.settings.serverKind = 'vllm';
+    fake.chat.reply(JSON.stringify(GITHUB_TO_SLACK));
+    const { output, record } = await run(modelParameters({ options: { constrained: true, serverKind: 'vllm', maxRepairs: 0 } }));
+    const [sent] = fake.chat.requests;
+    expect(sent).not.toHaveProperty('response_format');
+    expect((sent.structured_outputs as { json: { properties: object } }).json.properties).toHaveProperty('nodes');
+    expect(record.http.map((c) => `${c.options.method} ${c.options.url}`)).toEqual([`GET ${fake.url}/version`, `POST ${fake.baseURL}/chat/completions`]);
+    const trace = output[0][0].json.trace as { rounds: Array<{ decoding: unknown }> };
+    expect(trace.rounds[0].decoding).toEqual({ mode: 'vllm', reason: 'vLLM 0.12.0 (server kind given): structured_outputs' });
+  });
+
   it('reports a refused key as a NodeApiError (401), or an error item with Continue On Fail', async () => {
     const error = await run(modelParameters(), { credentials: fineTuning('sk-wrong-key-000000000') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NodeApiError);

@@ -132,7 +132,7 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
     .option('--train <train.jsonl>', 'training examples for retrieval and few-shot (default: train.jsonl beside --data)')
     .option('--limit <n>', 'score only the first n examples')
     .option('--few-shot <k>', 'retrieved training examples shown to the model', '0')
-    .option('--constrained', 'response_format json_schema with the catalog node types as an enum')
+    .option('--constrained', "constrain decoding to the workflow's JSON Schema, node types from the catalog, the way --server-kind takes it")
     .option('--max-repairs <n>', 'repair rounds per example', '2')
     .option('--n8n-url <url>', 'also create each workflow in this n8n (then delete it) to check acceptance')
     .option('--n8n-api-key <key>', 'n8n API key (or N8N_API_KEY)')

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../../dataset/writer';
 import type { Command } from 'commander';
 import { generateWorkflow } from '../../generator/pipeline';
 import { ChatCompletionsModel } from '../../generator/models';
+import { isServerKind, SERVER_KINDS } from '../../generator/constrained/server-kind';
 import { BASELINE_LABEL, defaultRetrievalData, readTrainingExamples, RetrievalIndex, RetrievalModel, TrainingDataError } from '../../generator/retrieval';
 import type { GenerationResult, WorkflowModel } from '../../generator/types';
 import { N8nApiClient, N8nApiError } from '../../n8n-api/client';
@@ -24,6 +25,8 @@ export interface ModelOptions {
   data?: string;
   /** `--timeout` in seconds, as typed. */
   timeout: string;
+  /** `--server-kind`, as typed. */
+  serverKind: string;
 }
 
 /** Defaults of `--timeout`: a model may think for a while, n8n's API answers at once or not at all. */
@@ -70,7 +73,9 @@ export async function modelFor(options: ModelOptions, catalog: NodeCatalog, io: 
   const baseURL = options.baseUrl ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
   const apiKey = options.apiKey ?? env.OPENAI_API_KEY;
   if (!apiKey && /api\.openai\.com/.test(baseURL)) throw new UsageError('no API key for https://api.openai.com: set OPENAI_API_KEY or pass --api-key (or --base-url for a local server)');
-  return new ChatCompletionsModel({ baseURL, model: options.model, timeoutMs, ...(apiKey ? { apiKey } : {}) }, catalog);
+  const serverKind = options.serverKind ?? 'auto';
+  if (!isServerKind(serverKind)) throw new UsageError(`--server-kind must be one of ${SERVER_KINDS.join(', ')} (got "${serverKind}")`);
+  return new ChatCompletionsModel({ baseURL, model: options.model, timeoutMs, serverKind, ...(apiKey ? { apiKey } : {}) }, catalog);
 }
 
 /** The n8n API client of `--n8n-url` and its key; every request abandoned after `timeoutMs`. */
@@ -105,6 +110,7 @@ function summary(result: GenerationResult): string {
     ...result.errors.slice(0, 10).map((e) => `  ${e.code}${e.node ? ` [${e.node}]` : ''}: ${e.message}`),
     `rounds:     ${trace.rounds.length} (${trace.rounds.map((r) => `${r.kind}: ${r.parsed ? `${r.errors.length} error(s)` : 'no JSON'}`).join('; ')})`,
     `tokens:     ${trace.promptTokens} prompt + ${trace.completionTokens} completion; ${Math.round(trace.totalMs)} ms`,
+    ...(trace.rounds[0]?.decoding ? [`decoding:   ${trace.rounds[0].decoding.mode}${trace.rounds[0].decoding.reason ? ` — ${trace.rounds[0].decoding.reason}` : ''}`] : []),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -203,6 +209,7 @@ export function addModelOptions(command: Command): Command {
     .option('--model <id>', 'retrieval (offline baseline) or a model id on an OpenAI-compatible endpoint', 'retrieval')
     .option('--base-url <url>', 'OpenAI-compatible endpoint (vLLM, Ollama, llama.cpp, Azure, Nebius, Together…; or OPENAI_BASE_URL)')
     .option('--api-key <key>', 'API key of the endpoint (or OPENAI_API_KEY)')
+    .option('--server-kind <kind>', `how --constrained constrains decoding: ${SERVER_KINDS.join('|')} (auto: from the host, else a 2 s probe of the server)`, 'auto')
     .option('--data <train.jsonl>', 'training examples for retrieval and few-shot (default: flowtune-dataset/train.jsonl, else a cached build from the templates)');
 }
 
@@ -215,7 +222,7 @@ export function registerGenerate(program: Command, io: CliIO, setExit: (code: nu
   )
     .option('--few-shot <k>', 'retrieved training examples shown to the model', '0')
     .option('--hints', 'suggest likely node types from the catalog')
-    .option('--constrained', 'response_format json_schema with the catalog node types as an enum (servers that support it)')
+    .option('--constrained', "constrain decoding to the workflow's JSON Schema, node types from the catalog, the way --server-kind takes it")
     .option('--max-repairs <n>', 'rounds that send the validator errors back to the model', '2')
     .option('--out <file>', 'write the workflow JSON here (default: stdout)')
     .option('--json', 'print workflow, validation and trace as JSON')

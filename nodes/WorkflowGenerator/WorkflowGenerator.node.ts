@@ -8,6 +8,7 @@ import {
   type INodeTypeDescription,
 } from 'n8n-workflow';
 import { ChatCompletionsModel } from '../../generator/models';
+import { isServerKind } from '../../generator/constrained/server-kind';
 import { generateWorkflow } from '../../generator/pipeline';
 import { BASELINE_LABEL, RetrievalModel, TrainingDataError } from '../../generator/retrieval';
 import type { GenerationResult, WorkflowModel } from '../../generator/types';
@@ -179,7 +180,7 @@ export class WorkflowGenerator implements INodeType {
             type: 'boolean',
             default: false,
             description:
-              'Whether to send response_format json_schema with the catalog node types as an enum, so that the model cannot invent a node type (servers that support it)',
+              "Whether to constrain decoding to the workflow's JSON Schema with the catalog's node types, so that the model cannot invent a node type, the way the Server Kind takes it",
             displayOptions: { show: { '/modelSource': ['model'] } },
           },
           {
@@ -198,6 +199,22 @@ export class WorkflowGenerator implements INodeType {
             typeOptions: { minValue: 0, maxValue: MAX_REPAIRS },
             default: 2,
             description: 'Rounds that send the validator errors back to the model',
+            displayOptions: { show: { '/modelSource': ['model'] } },
+          },
+          {
+            displayName: 'Server Kind',
+            name: 'serverKind',
+            type: 'options',
+            default: 'auto',
+            options: [
+              { name: 'Auto-Detect', value: 'auto', description: 'From the host (OpenAI, Azure OpenAI), else a probe of the server of at most 2 seconds' },
+              { name: 'Azure OpenAI', value: 'azure', description: 'Strict JSON Schema, as on OpenAI' },
+              { name: 'Llama.cpp', value: 'llamacpp', description: 'The json_schema field, turned into a grammar by llama-server' },
+              { name: 'Ollama', value: 'ollama', description: 'Response format json_schema' },
+              { name: 'OpenAI', value: 'openai', description: 'Strict JSON Schema within its limits, converted back before validation' },
+              { name: 'vLLM', value: 'vllm', description: 'Structured_outputs (guided_json before vLLM 0.12)' },
+            ],
+            description: 'How Constrained JSON Schema is sent to the model server',
             displayOptions: { show: { '/modelSource': ['model'] } },
           },
           {
@@ -278,8 +295,9 @@ export class WorkflowGenerator implements INodeType {
           context = { service: serviceName(resolved.credential), credential: FINE_TUNING_CREDENTIAL_LABEL, itemIndex, ...(id ? { model: id } : {}) };
           if (id === '') throw new NodeOperationError(this.getNode(), 'Choose a model', { itemIndex, description: 'Pick one from the list or give its ID, or choose the Retrieval Baseline as the Model Source.' });
           const timeoutMs = modelTimeoutMs(options);
+          const serverKind = isServerKind(options.serverKind) ? options.serverKind : 'auto';
           const { provider, credential } = resolved;
-          model = await oncePerKey(models, `${id}\u0000${timeoutMs}`, () =>
+          model = await oncePerKey(models, `${id}\u0000${timeoutMs}\u0000${serverKind}`, () =>
             provider.servingFor(id).then(
               (serving) =>
                 new ChatCompletionsModel(
@@ -289,6 +307,7 @@ export class WorkflowGenerator implements INodeType {
                     headers: serving.headers,
                     apiKey: credential.apiKey || 'not-needed',
                     timeoutMs,
+                    serverKind,
                     fetch: n8nFetch(this.helpers, cancel),
                   },
                   catalog,

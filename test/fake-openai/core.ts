@@ -5,7 +5,7 @@
 import { ChatScript } from './routes/chat';
 import { advanceJob, Clock, isTerminal, resultsCsv, type EngineContext, type ProviderLifecycle } from './lifecycle';
 import { IdSource } from './random';
-import type { FakeOpenAIOptions, FileRecord, JobRecord, ModelRecord, NebiusModelRecord, Provider, Settings, State } from './types';
+import type { FakeOpenAIOptions, FileRecord, JobRecord, ModelRecord, NebiusModelRecord, Provider, ServerKind, Settings, State } from './types';
 
 export const DEFAULT_FINE_TUNABLE = [
   'gpt-4o-mini-2024-07-18',
@@ -23,6 +23,9 @@ export const DEFAULT_ALIASES: Record<string, string> = {
   'gpt-4.1-mini': 'gpt-4.1-mini-2025-04-14',
   'gpt-4.1-nano': 'gpt-4.1-nano-2025-04-14',
 };
+
+/** `owned_by` of the models each server lists. */
+const BASE_MODEL_OWNER: Record<ServerKind, string> = { openai: 'system', vllm: 'vllm', llamacpp: 'llamacpp', ollama: 'library' };
 
 /** Together-style owner of fine-tuned outputs (`<user>/<model>-<suffix>-<hash>`). */
 const TOGETHER_USER = 'fake-user';
@@ -57,6 +60,8 @@ export class FakeCore {
       resultFileEncoding: options.resultFileEncoding ?? 'base64',
       refuseNewJobs: refusal === true ? {} : refusal || false,
       secondsPerStep: options.secondsPerStep ?? 10,
+      serverKind: options.serverKind ?? 'openai',
+      serverVersion: options.serverVersion ?? (options.serverKind === 'ollama' ? '0.12.6' : '0.12.0'),
     };
     this.ids = new IdSource(options.seed ?? 42);
     this.clock = new Clock(options.startTime ?? Math.floor(Date.now() / 1000), this.settings.secondsPerStep);
@@ -127,7 +132,7 @@ export class FakeCore {
   listModels(): ModelRecord[] {
     const created = 1_700_000_000;
     const base = [...new Set([...this.settings.chatModels, ...this.settings.fineTunableModels])].map(
-      (id): ModelRecord => ({ id, created, ownedBy: 'system', kind: 'base' }),
+      (id): ModelRecord => ({ id, created, ownedBy: BASE_MODEL_OWNER[this.settings.serverKind], kind: 'base' }),
     );
     return [...base, ...this.state.models.values()];
   }

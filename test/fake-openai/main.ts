@@ -8,6 +8,8 @@
  *   --api-key <key>      accepted key; repeatable (default sk-test)
  *   --auto-advance <n>   lifecycle steps applied per job GET (default 0)
  *   --seed <n>           seed for ids and metrics (default 42)
+ *   --server-kind <k>    openai (default), vllm, llamacpp or ollama: how chat takes constrained decoding
+ *   --server-version <v> the version vLLM / Ollama report
  *
  * test/ is not part of the build (tsconfig.build.json excludes it), so compile this file on its
  * own first, with the TypeScript already in devDependencies:
@@ -17,7 +19,9 @@
  *   node /tmp/fake-openai/main.js --port 0
  */
 import { startFakeOpenAI, type FakeOpenAI } from './server';
-import type { FakeOpenAIOptions } from './types';
+import type { FakeOpenAIOptions, ServerKind } from './types';
+
+const SERVER_KINDS: ServerKind[] = ['openai', 'vllm', 'llamacpp', 'ollama'];
 
 export function parseArgs(argv: string[]): FakeOpenAIOptions {
   const options: FakeOpenAIOptions = {};
@@ -44,6 +48,16 @@ export function parseArgs(argv: string[]): FakeOpenAIOptions {
       case '--host':
         if (value === undefined) throw new Error('--host needs an address');
         options.host = value;
+        i++;
+        break;
+      case '--server-kind':
+        if (!SERVER_KINDS.includes(value as ServerKind)) throw new Error(`--server-kind takes ${SERVER_KINDS.join(', ')}`);
+        options.serverKind = value as ServerKind;
+        i++;
+        break;
+      case '--server-version':
+        if (value === undefined) throw new Error('--server-version needs a version');
+        options.serverVersion = value;
         i++;
         break;
       case '--api-key':

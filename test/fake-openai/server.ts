@@ -22,10 +22,11 @@ import { fileRoutes } from './routes/files';
 import { jobRoutes } from './routes/jobs';
 import { modelRoutes } from './routes/models';
 import { nebiusRoutes } from './routes/nebius';
+import { serverRoutes } from './routes/servers';
 import { togetherRoutes } from './routes/together';
 import type { FakeOpenAIOptions, JobError, LoggedRequest, Settings, State } from './types';
 
-export type { FakeOpenAIOptions, LoggedRequest } from './types';
+export type { FakeOpenAIOptions, LoggedRequest, ServerKind } from './types';
 export type { FaultHandle, FaultSpec } from './faults';
 export type { ChatReply, ChatRequest } from './routes/chat';
 
@@ -55,7 +56,7 @@ export interface FakeOpenAI {
 
 const health = route('GET', 'root', /^\/(healthz)?$/, (ctx) => json({ ok: true, baseURL: `${ctx.core.url}/v1` }), { auth: false });
 
-const ROUTES: Route[] = [...fileRoutes, ...jobRoutes, ...modelRoutes, ...chatRoutes, ...togetherRoutes, ...nebiusRoutes, health];
+const ROUTES: Route[] = [...fileRoutes, ...jobRoutes, ...modelRoutes, ...chatRoutes, ...togetherRoutes, ...nebiusRoutes, ...serverRoutes, health];
 
 const OPENAI_KEYS_PAGE = 'https://platform.openai.com/account/api-keys';
 

@@ -7,6 +7,14 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 export type Provider = 'openai' | 'together';
 
+/**
+ * Which inference server chat completions and discovery play: OpenAI (strict json_schema checked
+ * like OpenAI, other servers' constraint fields refused), vLLM (`GET /version`; `structured_outputs`
+ * from 0.12, `guided_json` before), llama.cpp (`GET /props`; top-level `json_schema` / `grammar`) or
+ * Ollama (`GET /api/version`; `response_format`). A constrained reply is checked against its schema.
+ */
+export type ServerKind = 'openai' | 'vllm' | 'llamacpp' | 'ollama';
+
 /** What the "refuse new jobs" switch answers to `POST /v1/fine_tuning/jobs`. */
 export interface RefusalSpec {
   status?: number;
@@ -43,6 +51,10 @@ export interface FakeOpenAIOptions {
   resultFileEncoding?: 'base64' | 'plain';
   /** Refuse every new OpenAI fine-tuning job (the self-serve wind-down); true uses the default 403. */
   refuseNewJobs?: boolean | RefusalSpec;
+  /** The inference server chat completions and discovery play; default 'openai'. */
+  serverKind?: ServerKind;
+  /** The version vLLM (`/version`) or Ollama (`/api/version`) reports; default '0.12.0' / '0.12.6'. */
+  serverVersion?: string;
   /** Seed for ids, job seeds and loss noise; default 42. */
   seed?: number;
   /** Unix seconds the virtual clock starts at; default now. */
@@ -64,6 +76,8 @@ export interface Settings {
   resultFileEncoding: 'base64' | 'plain';
   refuseNewJobs: false | RefusalSpec;
   secondsPerStep: number;
+  serverKind: ServerKind;
+  serverVersion: string;
 }
 
 export interface FileRecord {

@@ -1,7 +1,9 @@
 /**
  * `POST /v1/chat/completions` (and Azure's `/deployments/{name}/chat/completions`): scripted
  * replies, streamed as OpenAI's SSE chunks when `stream: true`, with rough usage counts.
+ * Constrained decoding is read the way the fake's server kind reads it (constraints.ts).
  */
+import { nonConformance, readConstraint } from '../constraints';
 import { apiError, json, jsonObject, type Reply } from '../http';
 import { route, type Ctx, type Route } from '../router';
 import { roughTokens } from '../validate';
@@ -31,6 +33,8 @@ export class ChatScript {
     `Fake reply ${this.requests.length} from ${request.model}.`;
   /** Every chat request body received, in order (`response_format` included). */
   readonly requests: ChatRequest[] = [];
+  /** Scripted replies that did not conform to the schema their request constrained them to (a test bug). */
+  readonly violations: string[] = [];
 
   /** Queues replies for the next requests, one each. */
   reply(...replies: ChatReply[]): this {
@@ -51,6 +55,7 @@ export class ChatScript {
   reset(): void {
     this.queue.length = 0;
     this.requests.length = 0;
+    this.violations.length = 0;
   }
 
   /** Records the request and produces the assistant text. */
@@ -79,7 +84,18 @@ function completions(ctx: Ctx, deployment?: string): Reply {
     return apiError(404, `The model \`${model}\` does not exist or you do not have access to it.`, { code: 'model_not_found' });
   }
   const request = { ...body, model } as ChatRequest;
+  const read = readConstraint(body, core.settings);
+  if ('refusal' in read) {
+    core.chat.requests.push(request);
+    return read.refusal;
+  }
   const content = core.chat.answer(request);
+  const mismatch = read.constraint && nonConformance(content, read.constraint);
+  if (mismatch) {
+    const message = `fake-openai: the scripted reply does not conform to the ${read.constraint!.field} schema: ${mismatch}`;
+    core.chat.violations.push(message);
+    return apiError(400, message);
+  }
   const id = `chatcmpl-${core.ids.alnum(29)}`;
   const created = core.clock.now();
   const shownModel = core.resolveAlias(model);
