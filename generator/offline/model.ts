@@ -1,0 +1,93 @@
+/**
+ * The offline baseline "model": read the request's intent (intent.ts), pick the training
+ * workflow that covers it best (pick.ts), adapt it to the request (adapt.ts). It needs no
+ * key and no weights, so `generate` and `eval` work on a fresh machine — and it is a
+ * baseline, labelled so in every output, never presented as a language model.
+ */
+import { hydrateWorkflow } from '../../dataset/compact';
+import type { NodeCatalog } from '../../schemas/catalog/catalog';
+import { validateWorkflow } from '../../schemas/validator';
+import type { RetrievalIndex } from '../retrieval';
+import type { ChatMessage, CompleteOptions, ModelReply, WorkflowModel } from '../types';
+import { adaptWorkflow, composeWorkflow, type Adaptation } from './adapt';
+import { readIntent, type Intent } from './intent';
+import { buildOfflineIndex, type OfflineIndex } from './learn';
+import { rankWorkflows } from './pick';
+
+/** How every output of the offline baseline is labelled (CLI, Workflow Generator node, eval report). */
+export const BASELINE_LABEL =
+  'baseline, not a language model: the training workflow that best covers the services, trigger and AI pattern the request names, adapted to it';
+
+/** Picked workflows adapted; the one that needed the fewest changes for its score is tried first. */
+const CANDIDATES = 8;
+/** Score lost per node the adaptation had to take out (tuned on the dev slice of the training side). */
+export const REMOVAL_COST = { value: 0 };
+export const COMPOSE = { value: true };
+
+export interface OfflineGeneration extends Adaptation {
+  intent: Intent;
+  /** Line of the training example the workflow was adapted from. */
+  from: { line: number; name: string; score: number };
+  valid: boolean;
+}
+
+/** Request → workflow (compact), with the intent read and what was changed. Pure given the index. */
+export function generateOffline(request: string, index: OfflineIndex, examples: RetrievalIndex['examples']): OfflineGeneration {
+  const intent = readIntent(request, index);
+  // A workflow that had to lose much of itself to fit was made for something else.
+  const adapted = rankWorkflows(intent, index, CANDIDATES)
+    .map((pick) => {
+      const adaptation = adaptWorkflow(pick.profile, intent, index);
+      const lost = Math.max(0, pick.profile.workflow.nodes.length - adaptation.workflow.nodes.length);
+      return { pick, adaptation, score: pick.score - REMOVAL_COST.value * lost };
+    })
+    .sort((a, b) => b.score - a.score);
+  let first: OfflineGeneration | undefined;
+  // The best workflow starts another way and lacks a named service: composing beats bending it that far.
+  const best = adapted[0]?.pick.profile;
+  const named = intent.services.filter((s) => s.named);
+  const lacksService = best !== undefined && named.some((s) => !best.services.has(s.key));
+  const startsOtherwise = best !== undefined && intent.trigger !== undefined && !best.triggers.includes(intent.trigger.type);
+  if (best && lacksService && startsOtherwise && COMPOSE.value) {
+    const composed = composeWorkflow(intent, index);
+    const valid = validateWorkflow(hydrateWorkflow(composed.workflow, { catalog: index.catalog }), { catalog: index.catalog }).valid;
+    if (valid) return { ...composed, intent, from: { line: 0, name: '', score: 0 }, valid };
+  }
+  for (const { pick, adaptation } of adapted) {
+    const valid = validateWorkflow(hydrateWorkflow(adaptation.workflow, { catalog: index.catalog }), { catalog: index.catalog }).valid;
+    const generation = { ...adaptation, intent, from: { line: examples[pick.profile.id].line, name: pick.profile.workflow.name ?? '', score: pick.score }, valid };
+    if (valid) return generation;
+    first ??= generation;
+  }
+  if (first) return first;
+  // No training workflow at all could be read: an empty workflow, reported invalid by the pipeline.
+  return { workflow: { nodes: [], connections: {} }, changes: [], intent, from: { line: 0, name: '', score: 0 }, valid: false };
+}
+
+const offlineIndexes = new WeakMap<RetrievalIndex, { catalog: NodeCatalog; index: OfflineIndex }>();
+
+/** The offline index of a training set, built once per retrieval index and catalog. */
+export function offlineIndexFor(retrieval: RetrievalIndex, catalog: NodeCatalog): OfflineIndex {
+  const cached = offlineIndexes.get(retrieval);
+  if (cached && cached.catalog === catalog) return cached.index;
+  const index = buildOfflineIndex(retrieval.examples, catalog);
+  offlineIndexes.set(retrieval, { catalog, index });
+  return index;
+}
+
+export class OfflineModel implements WorkflowModel {
+  /** `retrieval`, as `--model retrieval` and saved Workflow Generator nodes name it. */
+  readonly id = 'retrieval';
+  readonly baseline = true;
+
+  constructor(
+    readonly retrieval: RetrievalIndex,
+    readonly catalog: NodeCatalog,
+  ) {}
+
+  async complete(_messages: ChatMessage[], options: CompleteOptions): Promise<ModelReply> {
+    const started = performance.now();
+    const generation = generateOffline(options.request, offlineIndexFor(this.retrieval, this.catalog), this.retrieval.examples);
+    return { text: JSON.stringify(generation.workflow), latencyMs: performance.now() - started };
+  }
+}
