@@ -213,7 +213,7 @@ describe('flowtune generate / import', () => {
       const run = io();
       const code = await runCli(['generate', 'Notify', 'Slack', 'about', 'GitHub', 'issues', '--data', trainingFile(), '--out', out, '--import', '--n8n-url', n8n.url, '--n8n-api-key', 'k'], run.io);
       expect(code).toBe(0);
-      expect(run.err.join('')).toMatch(/model: +retrieval \(baseline, not a language model: /);
+      expect(run.err.join('')).toMatch(/model: +retrieval \(baseline: the training workflow that best covers .* adapted to it — not a language model\)/);
       expect(run.err.join('')).toMatch(new RegExp(`imported: +workflow wf9 — ${n8n.url}/workflow/wf9`));
       const written = JSON.parse(readFileSync(out, 'utf8'));
       expect(validateWorkflow(written, { catalog }).valid).toBe(true);

@@ -16,7 +16,7 @@ import { isObject } from '../../schemas/json-value';
 import type { TrainingExample } from '../retrieval';
 import { edgesOf, type Edge } from './graph';
 import { hostLabels } from './http';
-import { roleOf, serviceCatalog, triggerFamily, type NodeRole, type ServiceCatalog } from './services';
+import { phraseKey, roleOf, serviceCatalog, triggerFamily, type NodeRole, type ServiceCatalog } from './services';
 import { contentWords, allWords, phrasesOf, STOPWORDS } from './words';
 
 export interface WorkflowProfile {
@@ -142,6 +142,7 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
   const phraseDocs = new Map<string, number>();
   const phraseHits = new Map<string, number>();
   const catalogPhrases = new Map<string, string[]>();
+  const phraseCase = new Map<string, { lower: number; all: number }>();
   for (const service of services.services.values()) {
     for (const phrase of service.phrases) (catalogPhrases.get(phrase) ?? catalogPhrases.set(phrase, []).get(phrase)!).push(service.key);
   }
@@ -152,6 +153,14 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
       wordDocs.set(w, (wordDocs.get(w) ?? 0) + 1);
       const row = pairDocs.get(w) ?? pairDocs.set(w, new Map()).get(w)!;
       for (const t of profile.typeSet) row.set(t, (row.get(t) ?? 0) + 1);
+    }
+    // How a one-word phrase is written: brands are capitalised ("Box"), words are not ("a text box").
+    for (const token of texts[i].match(/[A-Za-z0-9]+/g) ?? []) {
+      const key = phraseKey(token);
+      if (!catalogPhrases.has(key)) continue;
+      const count = phraseCase.get(key) ?? phraseCase.set(key, { lower: 0, all: 0 }).get(key)!;
+      count.all++;
+      if (token === token.toLowerCase()) count.lower++;
     }
     const seen = new Set<string>();
     for (const { key } of phrasesOf(allWords(texts[i]))) {
@@ -178,7 +187,10 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
   const phrases = new Map<string, string[]>();
   for (const [phrase, keys] of catalogPhrases) {
     const docs = phraseDocs.get(phrase) ?? 0;
-    if (docs >= PHRASE_EVIDENCE && (phraseHits.get(phrase) ?? 0) / docs < PHRASE_PRECISION) continue;
+    const written = phraseCase.get(phrase);
+    const asWord = written !== undefined && written.lower >= written.all / 2;
+    // Dropped: a word most requests write in lower case ("a new line") whose requests rarely use the service ("LINE").
+    if (asWord && docs >= PHRASE_EVIDENCE && (phraseHits.get(phrase) ?? 0) / docs < PHRASE_PRECISION) continue;
     phrases.set(phrase, [...new Set(keys)]);
   }
 

@@ -16,7 +16,7 @@ import { rankWorkflows } from './pick';
 
 /** How every output of the offline baseline is labelled (CLI, Workflow Generator node, eval report). */
 export const BASELINE_LABEL =
-  'baseline, not a language model: the training workflow that best covers the services, trigger and AI pattern the request names, adapted to it';
+  'baseline: the training workflow that best covers the services, trigger and AI pattern the request names, adapted to it — not a language model';
 
 /** Picked workflows adapted; the one that needed the fewest changes for its score is tried first. */
 const CANDIDATES = 8;
