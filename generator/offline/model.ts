@@ -18,15 +18,12 @@ import { rankWorkflows } from './pick';
 export const BASELINE_LABEL =
   'baseline: the training workflow that best covers the services, trigger and AI pattern the request names, adapted to it — not a language model';
 
-/** Picked workflows adapted; the one that needed the fewest changes for its score is tried first. */
-const CANDIDATES = 8;
-/** Score lost per node the adaptation had to take out (tuned on the dev slice of the training side). */
-export const REMOVAL_COST = { value: 0 };
-export const COMPOSE = { value: true };
+/** Picked workflows adapted in turn, best first, until one validates. */
+const CANDIDATES = 3;
 
 export interface OfflineGeneration extends Adaptation {
   intent: Intent;
-  /** Line of the training example the workflow was adapted from. */
+  /** Line of the training example the workflow was adapted from (0 when composed). */
   from: { line: number; name: string; score: number };
   valid: boolean;
 }
@@ -34,27 +31,21 @@ export interface OfflineGeneration extends Adaptation {
 /** Request → workflow (compact), with the intent read and what was changed. Pure given the index. */
 export function generateOffline(request: string, index: OfflineIndex, examples: RetrievalIndex['examples']): OfflineGeneration {
   const intent = readIntent(request, index);
-  // A workflow that had to lose much of itself to fit was made for something else.
-  const adapted = rankWorkflows(intent, index, CANDIDATES)
-    .map((pick) => {
-      const adaptation = adaptWorkflow(pick.profile, intent, index);
-      const lost = Math.max(0, pick.profile.workflow.nodes.length - adaptation.workflow.nodes.length);
-      return { pick, adaptation, score: pick.score - REMOVAL_COST.value * lost };
-    })
-    .sort((a, b) => b.score - a.score);
-  let first: OfflineGeneration | undefined;
+  const picks = rankWorkflows(intent, index, CANDIDATES);
+  const isValid = (adaptation: Adaptation) => validateWorkflow(hydrateWorkflow(adaptation.workflow, { catalog: index.catalog }), { catalog: index.catalog }).valid;
   // The best workflow starts another way and lacks a named service: composing beats bending it that far.
-  const best = adapted[0]?.pick.profile;
+  const best = picks[0]?.profile;
   const named = intent.services.filter((s) => s.named);
   const lacksService = best !== undefined && named.some((s) => !best.services.has(s.key));
   const startsOtherwise = best !== undefined && intent.trigger !== undefined && !best.triggers.includes(intent.trigger.type);
-  if (best && lacksService && startsOtherwise && COMPOSE.value) {
+  if (lacksService && startsOtherwise) {
     const composed = composeWorkflow(intent, index);
-    const valid = validateWorkflow(hydrateWorkflow(composed.workflow, { catalog: index.catalog }), { catalog: index.catalog }).valid;
-    if (valid) return { ...composed, intent, from: { line: 0, name: '', score: 0 }, valid };
+    if (isValid(composed)) return { ...composed, intent, from: { line: 0, name: '', score: 0 }, valid: true };
   }
-  for (const { pick, adaptation } of adapted) {
-    const valid = validateWorkflow(hydrateWorkflow(adaptation.workflow, { catalog: index.catalog }), { catalog: index.catalog }).valid;
+  let first: OfflineGeneration | undefined;
+  for (const pick of picks) {
+    const adaptation = adaptWorkflow(pick.profile, intent, index);
+    const valid = isValid(adaptation);
     const generation = { ...adaptation, intent, from: { line: examples[pick.profile.id].line, name: pick.profile.workflow.name ?? '', score: pick.score }, valid };
     if (valid) return generation;
     first ??= generation;

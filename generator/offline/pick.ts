@@ -48,8 +48,10 @@ export function rankWorkflows(intent: Intent, index: OfflineIndex, k = 5): Pick[
 
   const requestWords = new Set(contentWords(intent.request));
   const wantedKeys = new Set(wanted.keys());
+  const hostsNamed = new Map<string, boolean>();
   const wantedFamily = intent.trigger ? triggerFamily(intent.trigger.type) : '';
-  const picks: Pick[] = index.profiles.map((profile, i) => {
+  const scores = new Float64Array(index.profiles.length);
+  index.profiles.forEach((profile, i) => {
     let score = (bm25.get(i) ?? 0) * w.bm25;
     for (const s of wanted.values()) if (profile.services.has(s.key)) score += s.named ? w.service : w.impliedService * s.weight;
     for (const [service, count] of profile.services) {
@@ -57,7 +59,11 @@ export function rankWorkflows(intent: Intent, index: OfflineIndex, k = 5): Pick[
       // An unnamed model provider is how an agent thinks, not an action on a service: swapped, never counted against.
       score -= profile.modelServices.has(service) && !namedProvider ? 0 : w.unrequestedService * Math.min(count, 3);
     }
-    for (const labels of profile.httpHosts) if (!hostNamed(labels, requestWords, wantedKeys)) score -= w.unrequestedService;
+    for (const labels of profile.httpHosts) {
+      const key = labels.join('.');
+      const named = hostsNamed.get(key) ?? hostsNamed.set(key, hostNamed(labels, requestWords, wantedKeys)).get(key)!;
+      if (!named) score -= w.unrequestedService;
+    }
     if (intent.trigger) {
       if (profile.triggers.includes(intent.trigger.type)) score += w.trigger;
       else if (profile.triggerFamilies.has(wantedFamily)) score += w.triggerKind;
@@ -68,7 +74,16 @@ export function rankWorkflows(intent: Intent, index: OfflineIndex, k = 5): Pick[
     if (!intent.ai.llm && profile.roles.has('model')) score -= w.noAiWanted;
     score += associated[i];
     score -= Math.max(0, profile.types.length - w.largeWorkflow) * w.size;
-    return { profile, score };
+    scores[i] = score;
   });
-  return picks.sort((a, b) => b.score - a.score || a.profile.id - b.profile.id).slice(0, k);
+  // The k best without sorting them all.
+  const best: number[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    if (best.length === k && scores[i] <= scores[best[k - 1]]) continue;
+    let at = best.length;
+    while (at > 0 && scores[best[at - 1]] < scores[i]) at--;
+    best.splice(at, 0, i);
+    if (best.length > k) best.pop();
+  }
+  return best.map((i) => ({ profile: index.profiles[i], score: scores[i] }));
 }
