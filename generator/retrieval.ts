@@ -1,9 +1,6 @@
 /**
- * The offline baseline "model": rank the training requests with BM25 (MiniSearch) and
- * answer with the nearest training workflow, renamed for the request. It needs no key
- * and no weights, so `generate` and `eval` work on a fresh machine — and it is a
- * baseline, labelled so in every output, never presented as a language model.
- * The same index gives the pipeline its few-shot examples.
+ * Training files and the BM25 index (MiniSearch) over their requests: the pipeline's
+ * few-shot examples come from it, and the offline baseline (offline/) is built on it.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -13,7 +10,6 @@ import { FORMATS } from '../dataset/formats';
 import { SYSTEM_PROMPT_VERSION } from '../dataset/prompt';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import { userCacheDir } from '../schemas/paths';
-import type { ChatMessage, CompleteOptions, ModelReply, WorkflowModel } from './types';
 
 export interface TrainingExample {
   request: string;
@@ -85,31 +81,6 @@ export function nameForRequest(request: string): string {
   return text.length > 60 ? `${text.slice(0, 57).trimEnd()}…` : text || 'Generated workflow';
 }
 
-/** How every output of the retrieval baseline is labelled (CLI, Workflow Generator node). */
-export const BASELINE_LABEL = 'baseline: nearest training workflow by BM25 retrieval, not a language model';
-
-export class RetrievalModel implements WorkflowModel {
-  readonly id = 'retrieval';
-  readonly baseline = true;
-
-  constructor(readonly index: RetrievalIndex) {}
-
-  async complete(_messages: ChatMessage[], options: CompleteOptions): Promise<ModelReply> {
-    const started = performance.now();
-    const [hit] = this.index.nearest(options.request, 1);
-    // No shared word at all: the first training workflow is as good a guess as any.
-    const target = (hit?.example ?? this.index.examples[0]).target;
-    let text = target;
-    try {
-      const workflow = JSON.parse(target) as Record<string, unknown>;
-      text = JSON.stringify({ ...workflow, name: nameForRequest(options.request) });
-    } catch {
-      // A target that is not JSON is returned as is: the pipeline reports it.
-    }
-    return { text, latencyMs: performance.now() - started };
-  }
-}
-
 /**
  * Training data for the baseline when none is given: `flowtune-dataset/train.jsonl` of the
  * current folder (what `npm run demo` writes), else a default build from the n8n.io
@@ -118,10 +89,18 @@ export class RetrievalModel implements WorkflowModel {
 export async function defaultRetrievalData(catalog: NodeCatalog, cwd = process.cwd()): Promise<string> {
   const local = path.join(cwd, DEFAULT_DATASET_DIR, 'train.jsonl');
   if (existsSync(local)) return local;
+  return path.join(await templatesDataset(catalog), 'train.jsonl');
+}
+
+/**
+ * The default dataset build from the n8n.io templates (seed 42, 10% validation by
+ * structural group), made once into the user's cache folder: its folder, with
+ * train.jsonl and validation.jsonl.
+ */
+export async function templatesDataset(catalog: NodeCatalog): Promise<string> {
   const dir = path.join(userCacheDir(), 'flowtune', `retrieval-${SYSTEM_PROMPT_VERSION}`);
-  const file = path.join(dir, 'train.jsonl');
-  if (!existsSync(file)) {
+  if (!existsSync(path.join(dir, 'train.jsonl'))) {
     await buildDataset({ ...DEFAULT_BUILD_SETTINGS, sources: [{ kind: 'templates' }], outDir: dir, catalog, formats: new Set(FORMATS.filter((f) => f === 'openai')), countTokens: false });
   }
-  return file;
+  return dir;
 }

@@ -448,7 +448,7 @@ describe('renderEvalMarkdown', () => {
   it('names the model, labels the baseline and shows the metrics table', () => {
     const md = renderEvalMarkdown(evalFile({ model: 'retrieval', baseline: true }));
     expect(md).toContain('# Evaluation: retrieval');
-    expect(md).toContain('Baseline: retrieval of the nearest training workflow — not a language model');
+    expect(md).toContain('Baseline, not a language model: the training workflow that best covers the request, adapted to it (offline generator)');
     expect(md).toContain(BASELINE_LINE);
     expect(md).toContain('| Metric | Value |');
     expect(md).toMatch(/\| Valid after repair \| 50\.0% \|/);

@@ -12,7 +12,8 @@ import { extractJson } from '../generator/extract';
 import { ChatCompletionsModel, ModelTimeoutError, workflowResponseSchema } from '../generator/models';
 import { generateWorkflow, toFullWorkflow } from '../generator/pipeline';
 import { buildMessages, catalogHints } from '../generator/prompt';
-import { nameForRequest, readTrainingExamples, RetrievalIndex, RetrievalModel } from '../generator/retrieval';
+import { OfflineModel } from '../generator/offline/model';
+import { nameForRequest, readTrainingExamples, RetrievalIndex } from '../generator/retrieval';
 import type { WorkflowModel } from '../generator/types';
 import { N8N_API_TIMEOUT_MS, N8nApiClient } from '../n8n-api/client';
 import { loadCatalog } from '../schemas/catalog/load';
@@ -139,9 +140,9 @@ describe('pipeline', () => {
   });
 });
 
-describe('retrieval baseline', () => {
-  it('answers with the nearest training workflow, renamed, and says it is a baseline', async () => {
-    const model = new RetrievalModel(new RetrievalIndex(readTrainingExamples(trainingFile())));
+describe('offline baseline', () => {
+  it('answers with the training workflow that covers the request, renamed, and says it is a baseline', async () => {
+    const model = new OfflineModel(new RetrievalIndex(readTrainingExamples(trainingFile())), catalog);
     expect(model).toMatchObject({ id: 'retrieval', baseline: true });
     const result = await generateWorkflow('Create a workflow that monitors GitHub issues and sends notifications to Slack', { model, catalog });
     expect(result.valid).toBe(true);
@@ -212,7 +213,7 @@ describe('flowtune generate / import', () => {
       const run = io();
       const code = await runCli(['generate', 'Notify', 'Slack', 'about', 'GitHub', 'issues', '--data', trainingFile(), '--out', out, '--import', '--n8n-url', n8n.url, '--n8n-api-key', 'k'], run.io);
       expect(code).toBe(0);
-      expect(run.err.join('')).toMatch(/model: +retrieval \(baseline: nearest training workflow by BM25 retrieval, not a language model\)/);
+      expect(run.err.join('')).toMatch(/model: +retrieval \(baseline: the training workflow that best covers .* adapted to it — not a language model\)/);
       expect(run.err.join('')).toMatch(new RegExp(`imported: +workflow wf9 — ${n8n.url}/workflow/wf9`));
       const written = JSON.parse(readFileSync(out, 'utf8'));
       expect(validateWorkflow(written, { catalog }).valid).toBe(true);
@@ -274,7 +275,7 @@ describe('flowtune eval', () => {
 
       const baseline = io();
       expect(await runCli(['eval', '--data', path.join(dir, 'validation.jsonl'), '--out', path.join(dir, 'baseline')], baseline.io)).toBe(0);
-      expect(baseline.out.join('')).toMatch(/Baseline: retrieval of the nearest training workflow — not a language model/);
+      expect(baseline.out.join('')).toMatch(/Baseline, not a language model: the training workflow that best covers the request, adapted to it/);
       const base = JSON.parse(readFileSync(path.join(dir, 'baseline', 'eval.json'), 'utf8'));
       // Retrieval reads train.jsonl beside the data: both requests find their own workflow there.
       expect(base.summary.means.nodeTypeF1).toBe(1);

@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { generateWorkflow } from '../../generator/pipeline';
 import { ChatCompletionsModel } from '../../generator/models';
 import { isServerKind, SERVER_KINDS } from '../../generator/constrained/server-kind';
-import { BASELINE_LABEL, defaultRetrievalData, readTrainingExamples, RetrievalIndex, RetrievalModel, TrainingDataError } from '../../generator/retrieval';
+import { BASELINE_LABEL, OfflineModel } from '../../generator/offline/model';
+import { defaultRetrievalData, readTrainingExamples, RetrievalIndex, TrainingDataError } from '../../generator/retrieval';
 import type { GenerationResult, WorkflowModel } from '../../generator/types';
 import { N8nApiClient, N8nApiError } from '../../n8n-api/client';
 import { isObject } from '../../schemas/json-value';
@@ -68,7 +69,7 @@ export async function retrievalIndexFor(data: string | undefined, catalog: NodeC
 
 /** `--model retrieval` (the offline baseline) or a model id on an OpenAI-compatible endpoint. */
 export async function modelFor(options: ModelOptions, catalog: NodeCatalog, io: CliIO, timeoutMs: number, index?: RetrievalIndex): Promise<WorkflowModel> {
-  if (options.model === 'retrieval') return new RetrievalModel(index ?? (await retrievalIndexFor(options.data, catalog)));
+  if (options.model === 'retrieval') return new OfflineModel(index ?? (await retrievalIndexFor(options.data, catalog)), catalog);
   const env = io.env ?? process.env;
   const baseURL = options.baseUrl ?? env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
   const apiKey = options.apiKey ?? env.OPENAI_API_KEY;

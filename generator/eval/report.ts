@@ -6,7 +6,7 @@ import { isObject } from '../../schemas/json-value';
 import { CHECK_CATEGORIES, type CheckCategory } from './checks';
 import type { EvalFile, EvalSummary } from './metrics';
 
-export const BASELINE_LINE = 'Baseline: retrieval of the nearest training workflow — not a language model';
+export const BASELINE_LINE = 'Baseline, not a language model: the training workflow that best covers the request, adapted to it (offline generator)';
 
 type Format = 'percent' | 'ratio' | 'count' | 'tokens' | 'ms';
 

@@ -10,7 +10,8 @@ import {
 import { ChatCompletionsModel } from '../../generator/models';
 import { isServerKind } from '../../generator/constrained/server-kind';
 import { generateWorkflow } from '../../generator/pipeline';
-import { BASELINE_LABEL, RetrievalModel, TrainingDataError } from '../../generator/retrieval';
+import { BASELINE_LABEL, OfflineModel } from '../../generator/offline/model';
+import { TrainingDataError } from '../../generator/retrieval';
 import type { GenerationResult, WorkflowModel } from '../../generator/types';
 import { N8nApiClient } from '../../n8n-api/client';
 import { n8nFetch } from '../shared/transport';
@@ -94,7 +95,7 @@ export class WorkflowGenerator implements INodeType {
           {
             name: 'Retrieval Baseline (Offline, No Model)',
             value: 'retrieval',
-            description: 'A baseline to compare models with, not a language model: the nearest training workflow by BM25 retrieval. No credential needed.',
+            description: 'A baseline to compare models with, not a language model: the training workflow that best covers the apps, trigger and AI pattern of the request, adapted to it. No credential needed.',
           },
         ],
       },
@@ -114,7 +115,7 @@ export class WorkflowGenerator implements INodeType {
           {
             name: 'Retrieval Baseline (Offline)',
             value: 'retrieval',
-            description: 'No model and no key: the nearest training workflow by BM25 retrieval. A baseline, not a language model.',
+            description: 'No model and no key: the training workflow that best covers the request, adapted to it. A baseline, not a language model.',
           },
         ],
       },
@@ -135,7 +136,7 @@ export class WorkflowGenerator implements INodeType {
       },
       {
         displayName:
-          'The retrieval baseline answers with the training workflow whose request is nearest to yours (renamed), without any language model. Outputs are labelled as a baseline.',
+          'The retrieval baseline reads the apps, trigger and AI pattern your request names, picks the training workflow that covers them best and adapts it (the trigger you ask for, missing apps added, apps you did not name taken out), without any language model. Outputs are labelled as a baseline.',
         name: 'baselineNotice',
         type: 'notice',
         default: '',
@@ -287,7 +288,7 @@ export class WorkflowGenerator implements INodeType {
 
         let model: WorkflowModel;
         if (baseline) {
-          model = new RetrievalModel(index!);
+          model = new OfflineModel(index!, catalog);
         } else {
           resolved ??= await resolveProvider(this, itemIndex);
           // A resource locator since version 1.1, a string before: extractValue reads both.

@@ -1,0 +1,393 @@
+/**
+ * A picked training workflow made to fit the request:
+ * - the trigger the request asks for takes the place of the workflow's own;
+ * - service nodes the request never mentions come out (an HTTP Request to a service's own
+ *   API counts as that service), their neighbours joined so nothing dangles; where a
+ *   named service is missing, it takes such a node's place instead;
+ * - a named model provider (OpenAI, Anthropic, …) replaces the workflow's chat model;
+ *   memory and vector stores of unnamed services become n8n's built-in ones;
+ * - every named service still missing gets a node: a tool of the agent when the request
+ *   wants an agent, else the next step after the last one;
+ * - glue (Set, If, Code, Merge, generic HTTP, the agent…) stays; nodes cut off from every
+ *   trigger go; expressions that named a renamed or removed node are rewritten.
+ * Added nodes take the configuration the training pairs use most for their type, the one
+ * whose option values share the most words with the request. Pure: the picked workflow is
+ * not changed.
+ */
+import type { CompactNode, CompactWorkflow } from '../../dataset/compact';
+import { nameForRequest } from '../retrieval';
+import { hostLabels, hostNamed, literalHost } from './http';
+import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges, type Edge } from './graph';
+import { TRIGGER, triggerTypeOf, type Intent } from './intent';
+import { AGENT_TYPE, type OfflineIndex, type WorkflowProfile } from './learn';
+import { roleOf, type NodeRole } from './services';
+import { contentWords } from './words';
+
+export interface Adaptation {
+  workflow: CompactWorkflow;
+  /** What was changed, in words (`trigger: Schedule Trigger for "every morning"`, `removed: AWS IAM (not asked for)`). */
+  changes: string[];
+}
+
+/** Built-in stand-ins for memory and vector stores of services nobody named. */
+const BUILT_IN: Partial<Record<NodeRole, string>> = {
+  memory: '@n8n/n8n-nodes-langchain.memoryBufferWindow',
+  vectorStore: '@n8n/n8n-nodes-langchain.vectorStoreInMemory',
+};
+
+const HTTP_REQUEST = 'n8n-nodes-base.httpRequest';
+const EXECUTE_WORKFLOW_TRIGGER = 'n8n-nodes-base.executeWorkflowTrigger';
+
+/** An HTTP call to some service's own API that the request does not speak of ("iam.amazonaws.com" for a Slack request). */
+function isForeignHttp(node: CompactNode, requestWords: Set<string>, wanted: Set<string>): boolean {
+  return !hostNamed(hostLabels(node), requestWords, wanted);
+}
+
+/** Ports of a type at its version: how many main outputs, which input types. */
+function portsOf(node: CompactNode, index: OfflineIndex): { outputs?: number; inputs?: string[] } {
+  const info = index.catalog.get(node.type);
+  const variant = info?.variantFor(node.typeVersion ?? info.entry.defaultVersion);
+  if (!variant) return {};
+  return {
+    ...(variant.outputs.dynamic ? {} : { outputs: variant.outputs.types.filter((t) => t === 'main').length }),
+    ...(variant.inputs.dynamic ? {} : { inputs: variant.inputs.types }),
+  };
+}
+
+/** Keep only the edges a node's ports can take (a node put in another's place may have fewer outputs). */
+function fitPorts(edges: Edge[], node: CompactNode, index: OfflineIndex): Edge[] {
+  const { outputs, inputs } = portsOf(node, index);
+  return edges.flatMap((e) => {
+    if (e.from === node.name && e.type === 'main' && outputs !== undefined && e.output >= outputs) return [];
+    if (e.to === node.name && inputs !== undefined) {
+      if (!inputs.includes(e.type)) return [];
+      const sameType = inputs.filter((t) => t === e.type).length;
+      if (e.input >= sameType) return [{ ...e, input: 0 }];
+    }
+    return [e];
+  });
+}
+
+/** "at 9", "9am", "every morning" → the hour; "every 15 minutes" → an interval. */
+function scheduleRule(request: string): Record<string, unknown> | undefined {
+  const minutes = /\bevery\s+(\d+)\s*(minutes?|mins?)\b/i.exec(request);
+  if (minutes) return { interval: [{ field: 'minutes', minutesInterval: Number(minutes[1]) }] };
+  const hours = /\bevery\s+(\d+)\s*hours?\b/i.exec(request);
+  if (hours) return { interval: [{ field: 'hours', hoursInterval: Number(hours[1]) }] };
+  if (/\bevery hour\b|\bhourly\b/i.test(request)) return { interval: [{ field: 'hours' }] };
+  const at = /\b(?:at\s+)?(\d{1,2})(?::(\d\d))?\s*(am|pm)\b|\bat\s+(\d{1,2})(?::(\d\d))?\b/i.exec(request);
+  let hour: number | undefined;
+  let minute = 0;
+  if (at) {
+    hour = Number(at[1] ?? at[4]);
+    minute = Number(at[2] ?? at[5] ?? 0);
+    if (at[3]?.toLowerCase() === 'pm' && hour < 12) hour += 12;
+    if (at[3]?.toLowerCase() === 'am' && hour === 12) hour = 0;
+  } else if (/\bmorning\b/i.test(request)) hour = 8;
+  else if (/\bevening\b/i.test(request)) hour = 18;
+  else if (/\bnight(ly)?\b/i.test(request)) hour = 22;
+  if (hour === undefined || hour > 23 || minute > 59) return undefined;
+  const field = /\bweek(ly)?\b|\bmonday|\btuesday|\bwednesday|\bthursday|\bfriday|\bsaturday|\bsunday/i.test(request) ? 'weeks' : /\bmonth(ly)?\b/i.test(request) ? 'months' : 'days';
+  return { interval: [{ field, triggerAtHour: hour, ...(minute ? { triggerAtMinute: minute } : {}) }] };
+}
+
+/** A new node of `type`: the training pairs' usual configuration closest to the request's words. */
+export function configuredNode(type: string, name: string, intent: Intent, index: OfflineIndex, like?: CompactNode): CompactNode {
+  const words = new Set(contentWords(intent.request));
+  const candidates = index.configs.get(type) ?? [];
+  let best: CompactNode | undefined;
+  let bestScore = -Infinity;
+  candidates.forEach((candidate, rank) => {
+    const p = candidate.parameters ?? {};
+    const values = ['resource', 'operation', 'mode', 'event', 'events', 'updates', 'triggerOn'].map((k) => JSON.stringify(p[k] ?? '')).join(' ');
+    // Whole option values only: "sendAndWait" is not what "send a message" asks for.
+    const overlap = contentWords(values).filter((w) => words.has(w)).length;
+    // The place it takes: a vector store keeps the mode (insert / retrieve) of the one it replaces.
+    const sameMode = like?.parameters?.mode !== undefined && like.parameters.mode === p.mode ? 3 : 0;
+    const score = overlap * 2 + sameMode - rank * 0.3;
+    if (score > bestScore) {
+      bestScore = score;
+      best = candidate;
+    }
+  });
+  const node: CompactNode = {
+    name,
+    type,
+    ...(best?.typeVersion !== undefined ? { typeVersion: best.typeVersion } : {}),
+    ...(best?.parameters ? { parameters: structuredClone(best.parameters) } : {}),
+    ...(best?.credentials ? { credentials: [...best.credentials] } : {}),
+  };
+  if (type === TRIGGER.schedule) {
+    const rule = scheduleRule(intent.request);
+    if (rule) node.parameters = { ...node.parameters, rule };
+  }
+  return node;
+}
+
+/** Rewrite node references in expressions: renamed nodes get their new name, unknown ones become the input. */
+function rewriteReferences(value: unknown, renamed: ReadonlyMap<string, string>, known: ReadonlySet<string>): unknown {
+  if (typeof value === 'string') {
+    if (!value.includes('$')) return value;
+    const quote = (name: string, q: string) => `${q}${q === '"' ? name.replace(/"/g, '\\"') : name.replace(/'/g, "\\'")}${q}`;
+    const target = (raw: string) => {
+      const name = raw.replace(/\\(['"])/g, '$1');
+      return renamed.get(name) ?? (known.has(name) ? name : undefined);
+    };
+    return value
+      .replace(/\$\(\s*(['"])((?:\\.|(?!\1).)*)\1\s*\)/g, (whole, q: string, raw: string) => {
+        const name = target(raw);
+        return name === undefined ? '$input' : `$(${quote(name, q)})`;
+      })
+      .replace(/\$node\s*\[\s*(['"])((?:\\.|(?!\1).)*)\1\s*\](\.json)?/g, (whole, q: string, raw: string, json?: string) => {
+        const name = target(raw);
+        if (name === undefined) return json ? '$json' : '$input.item';
+        return `$node[${quote(name, q)}]${json ?? ''}`;
+      });
+  }
+  if (Array.isArray(value)) return value.map((v) => rewriteReferences(v, renamed, known));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rewriteReferences(v, renamed, known)]));
+  }
+  return value;
+}
+
+class Draft {
+  nodes: CompactNode[];
+  edges: Edge[];
+  readonly renamed = new Map<string, string>();
+  readonly changes: string[] = [];
+
+  constructor(profile: WorkflowProfile) {
+    this.nodes = structuredClone(profile.workflow.nodes);
+    this.edges = profile.edges.map((e) => ({ ...e }));
+  }
+
+  has(name: string): boolean {
+    return this.nodes.some((n) => n.name === name);
+  }
+
+  uniqueName(base: string): string {
+    let name = base;
+    for (let i = 2; this.has(name); i++) name = `${base} ${i}`;
+    return name;
+  }
+
+  /** `next` takes `old`'s place: same position in the list, same connections (as far as its ports go). */
+  replace(old: CompactNode, next: CompactNode, index: OfflineIndex): void {
+    this.nodes[this.nodes.indexOf(old)] = next;
+    this.edges = fitPorts(renameInEdges(this.edges, old.name, next.name), next, index);
+    if (old.name !== next.name) this.renamed.set(old.name, next.name);
+  }
+
+  remove(node: CompactNode): void {
+    this.nodes = this.nodes.filter((n) => n !== node);
+    this.edges = removeAndRewire(this.edges, node.name);
+  }
+
+  add(node: CompactNode, edges: Edge[]): void {
+    this.nodes.push(node);
+    this.edges.push(...edges);
+  }
+}
+
+const nodeLabel = (type: string, index: OfflineIndex): string => index.catalog.get(type)?.entry.displayName ?? type.slice(type.lastIndexOf('.') + 1);
+
+/** The most used type of a service in a role (Slack's main node is `slack`, OpenAI's model `lmChatOpenAi`). */
+function typeInRole(service: string, role: NodeRole, index: OfflineIndex): string | undefined {
+  const types = index.services.services.get(service)?.types.filter((t) => roleOf(t, index.catalog) === role && !index.catalog.get(t)?.entry.hidden) ?? [];
+  // Tool variants: the `…Tool` type n8n derives, not a `…HitlTool`.
+  const usable = role === 'tool' ? types.filter((t) => !/HitlTool$/.test(t)) : types.filter((t) => !/(Insert|Load)$/.test(t));
+  return usable.sort((a, b) => (index.typeCounts.get(b) ?? 0) - (index.typeCounts.get(a) ?? 0) || a.length - b.length || (a < b ? -1 : 1))[0];
+}
+
+export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: OfflineIndex): Adaptation {
+  const { catalog } = index;
+  const draft = new Draft(profile);
+  const wanted = new Set(intent.services.map((s) => s.key));
+  const requestWords = new Set(contentWords(intent.request));
+  const serviceOf = (node: CompactNode) => index.services.serviceOf(node.type);
+  const isTrigger = (node: CompactNode) => catalog.get(node.type)?.entry.trigger === true;
+  const named = intent.services.filter((s) => s.named);
+  const present = () => new Set(draft.nodes.map(serviceOf).filter((s): s is string => s !== undefined));
+
+  // 1. The trigger the request asks for, in place of the workflow's main trigger.
+  const triggers = draft.nodes.filter(isTrigger);
+  const main = [...triggers].sort((a, b) => downstream(b.name, draft.edges).size - downstream(a.name, draft.edges).size)[0];
+  let wantedTrigger = intent.trigger?.type;
+  if (!wantedTrigger && main && serviceOf(main) && !wanted.has(serviceOf(main)!)) {
+    // Its trigger belongs to a service nobody named: the first named service that has one, else a manual start.
+    wantedTrigger = named.map((s) => triggerTypeOf(s.key, index)).find((t) => t !== undefined) ?? TRIGGER.manual;
+  }
+  if (wantedTrigger && catalog.has(wantedTrigger) && !triggers.some((t) => t.type === wantedTrigger)) {
+    const next = configuredNode(wantedTrigger, draft.uniqueName(nodeLabel(wantedTrigger, index)), intent, index);
+    if (main) draft.replace(main, next, index);
+    else draft.add(next, []);
+    draft.changes.push(`trigger: ${next.name}${intent.trigger ? ` for ${intent.trigger.reason}` : ''}${main ? ` instead of "${main.name}"` : ''}`);
+  }
+  if (intent.trigger) {
+    // Asked for one way to start: the workflow's other starts go (a sub-workflow entry stays: other workflows call it).
+    for (const other of draft.nodes.filter((n) => isTrigger(n) && n.type !== wantedTrigger && n.type !== EXECUTE_WORKFLOW_TRIGGER)) {
+      draft.remove(other);
+      draft.changes.push(`removed: "${other.name}" (started the workflow another way)`);
+    }
+  }
+
+  // 2. Service nodes nobody asked for: a missing named service takes the place, else out.
+  const missingMain = () => named.filter((s) => !present().has(s.key) && typeInRole(s.key, 'main', index) !== undefined);
+  const namedProvider = (role: NodeRole) => named.map((s) => typeInRole(s.key, role, index)).find((t) => t !== undefined);
+  for (const node of [...draft.nodes]) {
+    const service = serviceOf(node);
+    const role = roleOf(node.type, catalog);
+    const foreignHttp = isForeignHttp(node, requestWords, wanted);
+    if (!foreignHttp && (!service || wanted.has(service))) continue;
+    if (role === 'model' || role === 'embeddings') {
+      // How the AI thinks, not an action: a named provider replaces it, else it stays.
+      const provider = namedProvider(role);
+      if (provider && provider !== node.type) {
+        const next = configuredNode(provider, draft.uniqueName(nodeLabel(provider, index)), intent, index, node);
+        draft.replace(node, next, index);
+        draft.changes.push(`model: ${next.name} instead of "${node.name}"`);
+      }
+      continue;
+    }
+    if (role === 'memory' || role === 'vectorStore') {
+      const provider = namedProvider(role) ?? BUILT_IN[role];
+      if (provider && provider !== node.type && catalog.has(provider)) {
+        const next = configuredNode(provider, draft.uniqueName(nodeLabel(provider, index)), intent, index, node);
+        draft.replace(node, next, index);
+        draft.changes.push(`${role}: ${next.name} instead of "${node.name}"`);
+      }
+      continue;
+    }
+    if (role === 'trigger') {
+      draft.remove(node);
+      draft.changes.push(`removed: "${node.name}" (${service ?? 'an HTTP call'} was not asked for)`);
+      continue;
+    }
+    const swap = role === 'main' ? missingMain()[0] : undefined;
+    if (swap) {
+      const type = typeInRole(swap.key, 'main', index)!;
+      const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index);
+      draft.replace(node, next, index);
+      draft.changes.push(`${next.name} instead of "${node.name}"`);
+      continue;
+    }
+    draft.remove(node);
+    draft.changes.push(`removed: "${node.name}" (${foreignHttp ? `calls ${literalHost(node)}` : serviceOf(node)}, not asked for)`);
+  }
+
+  // 3. Named services still missing: a tool of the agent (or of the MCP server), or the next step after the last one.
+  const toolUser = draft.nodes.find((n) => n.type === TRIGGER.mcp) ?? (intent.ai.agent ? draft.nodes.find((n) => n.type === AGENT_TYPE) : undefined);
+  for (const service of named) {
+    if (present().has(service.key)) continue;
+    const model = typeInRole(service.key, 'model', index);
+    if (model) {
+      const root = draft.nodes.find((n) => portsOf(n, index).inputs?.includes('ai_languageModel'));
+      if (root && !draft.edges.some((e) => e.to === root.name && e.type === 'ai_languageModel')) {
+        const next = configuredNode(model, draft.uniqueName(nodeLabel(model, index)), intent, index);
+        draft.add(next, [{ from: next.name, type: 'ai_languageModel', output: 0, to: root.name, input: 0 }]);
+        draft.changes.push(`added: ${next.name} for ${service.label}`);
+        continue;
+      }
+    }
+    const tool = typeInRole(service.key, 'tool', index);
+    if (toolUser && tool && catalog.has(tool)) {
+      const next = configuredNode(tool, draft.uniqueName(nodeLabel(tool, index)), intent, index);
+      draft.add(next, [{ from: next.name, type: 'ai_tool', output: 0, to: toolUser.name, input: 0 }]);
+      draft.changes.push(`added: ${next.name} as a tool of "${toolUser.name}"`);
+      continue;
+    }
+    const type = typeInRole(service.key, 'main', index) ?? model;
+    if (!type) continue;
+    const start = draft.nodes.find((n) => isTrigger(n));
+    const reach = start ? downstream(start.name, draft.edges) : new Set<string>();
+    const sinks = draft.nodes.filter((n) => reach.has(n.name) && !draft.edges.some((e) => e.from === n.name && e.type === 'main'));
+    const after = sinks[sinks.length - 1] ?? start;
+    const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index);
+    draft.add(next, after ? [{ from: after.name, type: 'main', output: 0, to: next.name, input: 0 }] : []);
+    draft.changes.push(`added: ${next.name}${after ? ` after "${after.name}"` : ''}`);
+  }
+
+  // An API or a page to fetch, and no HTTP Request left: one right after the start.
+  const start = draft.nodes.find(isTrigger);
+  if (start && FETCH.test(intent.request) && !draft.nodes.some((n) => n.type === HTTP_REQUEST)) {
+    const next = configuredNode(HTTP_REQUEST, draft.uniqueName(nodeLabel(HTTP_REQUEST, index)), intent, index);
+    const after = draft.edges.filter((e) => e.from === start.name && e.type === 'main');
+    draft.edges = draft.edges.filter((e) => !after.includes(e));
+    draft.add(next, [{ from: start.name, type: 'main', output: 0, to: next.name, input: 0 }, ...after.map((e) => ({ ...e, from: next.name, output: 0 }))]);
+    draft.changes.push(`added: ${next.name} after "${start.name}"`);
+  }
+
+  // 4. Nothing cut off from the triggers, no expression naming a node that is gone.
+  const starts = draft.nodes.filter(isTrigger).map((n) => n.name);
+  if (starts.length > 0) {
+    const reached = connectedTo(starts, draft.edges);
+    const cut = draft.nodes.filter((n) => !reached.has(n.name));
+    if (cut.length > 0) {
+      draft.nodes = draft.nodes.filter((n) => reached.has(n.name));
+      draft.edges = draft.edges.filter((e) => reached.has(e.from) && reached.has(e.to));
+      draft.changes.push(`removed ${cut.length} node(s) left without a connection`);
+    }
+  }
+  const known = new Set(draft.nodes.map((n) => n.name));
+  const nodes = draft.nodes.map((n) => (n.parameters ? { ...n, parameters: rewriteReferences(n.parameters, draft.renamed, known) as Record<string, unknown> } : n));
+  const order = nodes.map((n) => n.name);
+  return {
+    workflow: { name: nameForRequest(intent.request), nodes, connections: connectionsOf(draft.edges, order), ...(profile.workflow.settings ? { settings: profile.workflow.settings } : {}) },
+    changes: draft.changes,
+  };
+}
+
+/** A chatbot on an app answers on that app: its trigger's service also gets a node. */
+const REPLY = /\b(answers?|repl(y|ies)|respond|responds|chat\s?bots?|bots?)\b/i;
+
+const FETCH = /\b(fetch|api|http|scrape|scraping|crawl|download|endpoint|url|website|web page)\b/i;
+
+/**
+ * When no training workflow covers the request's services and trigger by itself: the smallest
+ * workflow that does what was said — its trigger, an HTTP Request where it speaks of an API or
+ * a page, an AI agent with its model (and memory) where it wants one, then each named service
+ * in the order named.
+ */
+export function composeWorkflow(intent: Intent, index: OfflineIndex): Adaptation {
+  const { catalog } = index;
+  const nodes: CompactNode[] = [];
+  const edges: Edge[] = [];
+  const changes: string[] = [];
+  const names = new Set<string>();
+  const add = (type: string): CompactNode => {
+    let name = nodeLabel(type, index);
+    for (let i = 2; names.has(name); i++) name = `${nodeLabel(type, index)} ${i}`;
+    names.add(name);
+    const node = configuredNode(type, name, intent, index);
+    nodes.push(node);
+    return node;
+  };
+  const named = intent.services.filter((s) => s.named);
+  const triggerType = intent.trigger?.type ?? named.map((s) => triggerTypeOf(s.key, index)).find((t) => t !== undefined) ?? TRIGGER.manual;
+  let last = add(triggerType);
+  changes.push(`composed: ${last.name}${intent.trigger ? ` for ${intent.trigger.reason}` : ''}`);
+  const chain = (node: CompactNode) => {
+    edges.push({ from: last.name, type: 'main', output: 0, to: node.name, input: 0 });
+    last = node;
+  };
+  if (FETCH.test(intent.request)) chain(add(HTTP_REQUEST));
+  const provider = named.map((s) => typeInRole(s.key, 'model', index)).find((t) => t !== undefined);
+  if (intent.ai.agent) {
+    const agent = add(AGENT_TYPE);
+    chain(agent);
+    const model = add(provider ?? '@n8n/n8n-nodes-langchain.lmChatOpenAi');
+    edges.push({ from: model.name, type: 'ai_languageModel', output: 0, to: agent.name, input: 0 });
+    if (intent.ai.memory) edges.push({ from: add(BUILT_IN.memory!).name, type: 'ai_memory', output: 0, to: agent.name, input: 0 });
+  }
+  const triggerService = index.services.serviceOf(triggerType);
+  for (const service of named) {
+    const type = typeInRole(service.key, 'main', index);
+    // The trigger's own service is already there; a model provider is the agent's model.
+    if (!type || (service.key === triggerService && !REPLY.test(intent.request)) || (intent.ai.agent && provider && typeInRole(service.key, 'model', index) === provider)) continue;
+    if (!catalog.has(type)) continue;
+    chain(add(type));
+  }
+  changes.push(`composed: ${nodes.map((n) => n.name).join(' → ')}`);
+  return { workflow: { name: nameForRequest(intent.request), nodes, connections: connectionsOf(edges, nodes.map((n) => n.name)) }, changes };
+}

@@ -1,0 +1,242 @@
+/**
+ * What the offline generator knows, built once from the training pairs and the catalog:
+ * - a profile of every training workflow (node types, services, triggers, AI pattern);
+ * - which words name a service: catalog phrases, kept only where the training pairs do
+ *   not contradict them ("line" names the LINE node in the catalog, but requests that say
+ *   "line" almost never use it);
+ * - which request words go with which node types in the training pairs (“spreadsheet” →
+ *   Google Sheets, “scrape” → HTTP Request + HTML);
+ * - the usual configuration of every node type (for nodes the generator adds);
+ * - a BM25 index over the training workflows' titles and requests.
+ */
+import MiniSearch from 'minisearch';
+import { STICKY_NOTE_TYPE, type CompactNode, type CompactWorkflow } from '../../dataset/compact';
+import type { NodeCatalog } from '../../schemas/catalog/catalog';
+import { isObject } from '../../schemas/json-value';
+import type { TrainingExample } from '../retrieval';
+import { edgesOf, type Edge } from './graph';
+import { hostLabels } from './http';
+import { phraseKey, roleOf, serviceCatalog, triggerFamily, type NodeRole, type ServiceCatalog } from './services';
+import { contentWords, allWords, phrasesOf, STOPWORDS } from './words';
+
+export interface WorkflowProfile {
+  /** Index of the training example. */
+  id: number;
+  workflow: CompactWorkflow;
+  edges: Edge[];
+  /** Node types as a multiset. */
+  types: string[];
+  typeSet: Set<string>;
+  /** Service → its nodes in this workflow. */
+  services: Map<string, number>;
+  /** Services whose nodes here are all chat models or embeddings (how an AI thinks, not an action). */
+  modelServices: Set<string>;
+  triggers: string[];
+  /** Host labels of each HTTP node that calls a service's own API (see http.ts). */
+  httpHosts: string[][];
+  /** `triggerFamily` of each trigger. */
+  triggerFamilies: Set<string>;
+  roles: Set<NodeRole>;
+  agent: boolean;
+}
+
+export interface TypeAssociation {
+  type: string;
+  /** Share of the training requests with the word whose workflow has the type. */
+  p: number;
+}
+
+export interface OfflineIndex {
+  catalog: NodeCatalog;
+  services: ServiceCatalog;
+  profiles: WorkflowProfile[];
+  /** Phrase key → services it names. */
+  phrases: Map<string, string[]>;
+  /** Word → node types it goes with in the training pairs (strongest first). */
+  associations: Map<string, TypeAssociation[]>;
+  /** Type → usual configurations, most frequent first. */
+  configs: Map<string, CompactNode[]>;
+  /** How many training workflows use each type. */
+  typeCounts: Map<string, number>;
+  /** Type → positions (in `profiles`) of the workflows that use it. */
+  profilesWithType: Map<string, number[]>;
+  search: MiniSearch<{ id: number; title: string; request: string }>;
+}
+
+export const AGENT_TYPE = '@n8n/n8n-nodes-langchain.agent';
+
+/** Settings of the learning: kept here, tuned on a dev slice of the training side (never on the eval requests). */
+const MIN_WORD_REQUESTS = 4;
+const MIN_PAIR_REQUESTS = 3;
+const MIN_ASSOCIATION = 0.35;
+const MIN_LIFT = 3;
+/** A catalog phrase seen in this many training requests… */
+const PHRASE_EVIDENCE = 5;
+/** …is kept only if at least this share of them use the service. */
+const PHRASE_PRECISION = 0.2;
+
+function parseTarget(text: string): CompactWorkflow | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (!isObject(value) || !Array.isArray(value.nodes)) return undefined;
+    const nodes = value.nodes.filter((n): n is Record<string, unknown> => isObject(n) && typeof n.name === 'string' && typeof n.type === 'string' && n.type !== STICKY_NOTE_TYPE);
+    return {
+      ...(typeof value.name === 'string' ? { name: value.name } : {}),
+      nodes: nodes as unknown as CompactNode[],
+      connections: isObject(value.connections) ? (value.connections as CompactWorkflow['connections']) : {},
+      ...(isObject(value.settings) ? { settings: value.settings } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Does a parameter value refer to another node by name (`$('X')`, `$node["X"]`)? Such a configuration only fits its own workflow. */
+export const refersToNodes = (value: unknown): boolean => /\$\(\s*['"]|\$node\s*\[/.test(JSON.stringify(value ?? {}));
+
+/** resource / operation / event values: which of a node's forms is in use. */
+export function configSignature(node: CompactNode): string {
+  const p = node.parameters ?? {};
+  const pick = ['resource', 'operation', 'mode', 'event', 'events', 'updates', 'triggerOn'].map((k) => (k in p ? `${k}=${JSON.stringify(p[k])}` : '')).filter(Boolean);
+  return `${node.typeVersion ?? ''}|${pick.join('&')}`;
+}
+
+export function buildOfflineIndex(examples: readonly TrainingExample[], catalog: NodeCatalog): OfflineIndex {
+  const services = serviceCatalog(catalog);
+  const profiles: WorkflowProfile[] = [];
+  const texts: string[] = [];
+  examples.forEach((example, id) => {
+    const workflow = parseTarget(example.target);
+    if (!workflow) return;
+    const types = workflow.nodes.map((n) => n.type);
+    const serviceCounts = new Map<string, number>();
+    for (const t of types) {
+      const s = services.serviceOf(t);
+      if (s) serviceCounts.set(s, (serviceCounts.get(s) ?? 0) + 1);
+    }
+    const modelServices = new Set([...serviceCounts.keys()].filter((s) => types.every((t) => services.serviceOf(t) !== s || ['model', 'embeddings'].includes(roleOf(t, catalog)))));
+    profiles.push({
+      id,
+      modelServices,
+      httpHosts: workflow.nodes.map(hostLabels).filter((labels) => labels.length > 0),
+      workflow,
+      edges: edgesOf(
+        workflow.nodes.map((n) => n.name),
+        workflow.connections,
+      ),
+      types,
+      typeSet: new Set(types),
+      services: serviceCounts,
+      triggers: types.filter((t) => catalog.get(t)?.entry.trigger),
+      triggerFamilies: new Set(types.filter((t) => catalog.get(t)?.entry.trigger).map(triggerFamily)),
+      roles: new Set(types.map((t) => roleOf(t, catalog))),
+      agent: types.includes(AGENT_TYPE),
+    });
+    texts.push(`${workflow.name ?? ''}. ${example.request}`);
+  });
+
+  // Word ↔ node type counts over the training requests (titles included).
+  const wordDocs = new Map<string, number>();
+  const typeDocs = new Map<string, number>();
+  const pairDocs = new Map<string, Map<string, number>>();
+  const phraseDocs = new Map<string, number>();
+  const phraseHits = new Map<string, number>();
+  const catalogPhrases = new Map<string, string[]>();
+  const phraseCase = new Map<string, { lower: number; all: number }>();
+  for (const service of services.services.values()) {
+    for (const phrase of service.phrases) (catalogPhrases.get(phrase) ?? catalogPhrases.set(phrase, []).get(phrase)!).push(service.key);
+  }
+  profiles.forEach((profile, i) => {
+    const words = new Set(contentWords(texts[i]));
+    for (const t of profile.typeSet) typeDocs.set(t, (typeDocs.get(t) ?? 0) + 1);
+    for (const w of words) {
+      wordDocs.set(w, (wordDocs.get(w) ?? 0) + 1);
+      const row = pairDocs.get(w) ?? pairDocs.set(w, new Map()).get(w)!;
+      for (const t of profile.typeSet) row.set(t, (row.get(t) ?? 0) + 1);
+    }
+    // How a one-word phrase is written: brands are capitalised ("Box"), words are not ("a text box").
+    for (const token of texts[i].match(/[A-Za-z0-9]+/g) ?? []) {
+      const key = phraseKey(token);
+      if (!catalogPhrases.has(key)) continue;
+      const count = phraseCase.get(key) ?? phraseCase.set(key, { lower: 0, all: 0 }).get(key)!;
+      count.all++;
+      if (token === token.toLowerCase()) count.lower++;
+    }
+    const seen = new Set<string>();
+    for (const { key } of phrasesOf(allWords(texts[i]))) {
+      if (!catalogPhrases.has(key) || seen.has(key)) continue;
+      seen.add(key);
+      phraseDocs.set(key, (phraseDocs.get(key) ?? 0) + 1);
+      if (catalogPhrases.get(key)!.some((s) => profile.services.has(s))) phraseHits.set(key, (phraseHits.get(key) ?? 0) + 1);
+    }
+  });
+
+  const n = Math.max(1, profiles.length);
+  const associations = new Map<string, TypeAssociation[]>();
+  for (const [word, docs] of wordDocs) {
+    if (docs < MIN_WORD_REQUESTS) continue;
+    const list: TypeAssociation[] = [];
+    for (const [type, both] of pairDocs.get(word)!) {
+      if (both < MIN_PAIR_REQUESTS) continue;
+      const p = both / docs;
+      if (p >= MIN_ASSOCIATION && p / ((typeDocs.get(type) ?? 1) / n) >= MIN_LIFT) list.push({ type, p });
+    }
+    if (list.length > 0) associations.set(word, list.sort((a, b) => b.p - a.p || (a.type < b.type ? -1 : 1)));
+  }
+
+  const phrases = new Map<string, string[]>();
+  for (const [phrase, keys] of catalogPhrases) {
+    const docs = phraseDocs.get(phrase) ?? 0;
+    const written = phraseCase.get(phrase);
+    const asWord = written !== undefined && written.lower >= written.all / 2;
+    // Dropped: a word most requests write in lower case ("a new line") whose requests rarely use the service ("LINE").
+    if (asWord && docs >= PHRASE_EVIDENCE && (phraseHits.get(phrase) ?? 0) / docs < PHRASE_PRECISION) continue;
+    phrases.set(phrase, [...new Set(keys)]);
+  }
+
+  // Usual configurations: grouped by the form in use, the smallest self-contained one of each group.
+  const groups = new Map<string, Map<string, { count: number; node: CompactNode; size: number }>>();
+  for (const profile of profiles) {
+    for (const node of profile.workflow.nodes) {
+      const byForm = groups.get(node.type) ?? groups.set(node.type, new Map()).get(node.type)!;
+      const form = configSignature(node);
+      const self = !refersToNodes(node.parameters);
+      const size = JSON.stringify(node.parameters ?? {}).length + (self ? 0 : 100_000);
+      const current = byForm.get(form);
+      if (!current) byForm.set(form, { count: 1, node, size });
+      else {
+        current.count++;
+        if (size < current.size) Object.assign(current, { node, size });
+      }
+    }
+  }
+  const configs = new Map<string, CompactNode[]>();
+  for (const [type, byForm] of groups) {
+    configs.set(
+      type,
+      [...byForm.values()]
+        .sort((a, b) => b.count - a.count || a.size - b.size)
+        .slice(0, 12)
+        .map((g) => g.node),
+    );
+  }
+
+  // Stopwords out of index and queries: they match every request and only cost time.
+  const search = new MiniSearch<{ id: number; title: string; request: string }>({
+    fields: ['title', 'request'],
+    idField: 'id',
+    processTerm: (term) => {
+      const word = term.toLowerCase();
+      return STOPWORDS.has(word) ? null : word;
+    },
+    searchOptions: { boost: { title: 2 } },
+  });
+  search.addAll(profiles.map((p, i) => ({ id: i, title: p.workflow.name ?? '', request: examples[p.id].request })));
+
+  const profilesWithType = new Map<string, number[]>();
+  profiles.forEach((profile, i) => {
+    for (const t of profile.typeSet) (profilesWithType.get(t) ?? profilesWithType.set(t, []).get(t)!).push(i);
+  });
+
+  return { catalog, services, profiles, phrases, associations, configs, typeCounts: typeDocs, profilesWithType, search };
+}
