@@ -96,7 +96,8 @@ function relink(draft: Draft, link: Link): { confidence: FixConfidence; kind: Pr
   // Written the wrong way round: the target is the one that emits this type, into the source.
   if (draft.carries(targetNode, 'outputs', link.type) === true && draft.carries(sourceNode, 'inputs', link.type) === true) {
     return {
-      confidence: 'high',
+      // A sub-node edge has one direction; a main edge the other way round is a guess.
+      confidence: link.type === 'main' ? 'medium' : 'high',
       kind: 'connection-reverse',
       what: `"${link.source}" → "${targetName}" (${link.type}) reversed: "${targetName}" emits it and "${link.source}" takes it`,
       apply: () => {

@@ -87,6 +87,12 @@ export function typeCandidates(type: string, catalog: NodeCatalog): Found | unde
 
   const aliases = known(nodeAliases(short));
   if (aliases.length > 0) return { types: aliases, confidence: 'medium', why: 'what that name stands for' };
+  // A known name with a word added ("setAdvanced", "slackNotify"): the longest known camel-case prefix.
+  const words = short.split(/(?=[A-Z])/);
+  for (let n = words.length - 1; n >= 1; n--) {
+    const stem = known(index.byLooseShort.get(looseKey(words.slice(0, n).join(''))));
+    if (stem.length > 0) return { types: stem, confidence: 'medium', why: `"${words.slice(0, n).join('')}" with a word added` };
+  }
   const near = known(suggestNodeTypes(type, catalog, 3));
   if (near.length > 0) return { types: near, confidence: near.length === 1 ? 'medium' : 'low', why: 'the nearest node name' };
   return undefined;
