@@ -330,3 +330,93 @@ describe('fixWorkflow: pure and total', () => {
     expect(kinds.size).toBeGreaterThanOrEqual(9);
   });
 });
+
+describe('flowtune fix', () => {
+  const { mkdtempSync, readFileSync, writeFileSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+  const { tmpdir } = jest.requireActual<typeof import('node:os')>('node:os');
+  const path = jest.requireActual<typeof import('node:path')>('node:path');
+  const dir = () => mkdtempSync(path.join(tmpdir(), 'flowtune-fix-'));
+
+  async function cli(args: string[], stdin = '') {
+    const { runCli } = await import('../cli/main');
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readStdin: () => stdin, color: false, env: {} });
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  }
+
+  const broken = () => withNode(agentWorkflow(), 'Gmail', { type: 'gmailTool', typeVersion: 99 });
+  const unfixable = () => baseWorkflow([{ ...node('X', 'noOp', 1), type: 'n8n-nodes-base.qqzzxxww' }]);
+
+  it('prints the fixed workflow to stdout and the fixes to stderr; exit 0 when valid after fixing', async () => {
+    const d = dir();
+    const file = path.join(d, 'wf.json');
+    writeFileSync(file, JSON.stringify(broken()));
+    const r = await cli(['fix', file]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(agentWorkflow());
+    expect(r.stderr).toMatch(/fixed +UNKNOWN_NODE_TYPE \[Gmail\] "gmailTool" → "n8n-nodes-base\.gmailTool"/);
+    expect(r.stderr).toMatch(/1 workflow\(s\): 1 changed, 1 valid, 0 invalid; 2 fix\(es\) applied/);
+    // The file itself is untouched without --write.
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(broken());
+  });
+
+  it('--write fixes files in place (an array file element by element), --json reports; exit 1 when one stays invalid', async () => {
+    const d = dir();
+    const one = path.join(d, 'one.json');
+    const many = path.join(d, 'many.json');
+    writeFileSync(one, JSON.stringify(broken()));
+    writeFileSync(many, JSON.stringify([agentWorkflow(), unfixable()]));
+    const r = await cli(['fix', d, '--write', '--json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.summary).toEqual({ files: 3, changed: 1, valid: 2, invalid: 1, applied: 2, reported: 0 });
+    expect(report.written).toEqual([one]);
+    expect(report.results.map((x: { file: string; valid: boolean; workflow?: unknown }) => [path.basename(x.file), x.valid, 'workflow' in x])).toEqual([
+      ['many.json[0]', true, false],
+      ['many.json[1]', false, false],
+      ['one.json', true, false],
+    ]);
+    expect(JSON.parse(readFileSync(one, 'utf8'))).toEqual(agentWorkflow());
+    // Unchanged files are not rewritten.
+    expect(readFileSync(many, 'utf8')).toBe(JSON.stringify([agentWorkflow(), unfixable()]));
+  });
+
+  it('--out writes every file into a folder; --json alone carries the fixed workflows; --min-confidence gates fixes', async () => {
+    const d = dir();
+    const file = path.join(d, 'wf.json');
+    writeFileSync(file, JSON.stringify(baseWorkflow([node('X', 'n8n-nodes-base.setAdvanced', 3.4)])));
+    const out = path.join(d, 'out');
+    expect((await cli(['fix', file, '--out', out])).code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(out, 'wf.json'), 'utf8')).nodes[2].type).toBe('n8n-nodes-base.set');
+    const strict = await cli(['fix', '-', '--json', '--min-confidence', 'high'], readFileSync(file, 'utf8'));
+    expect(strict.code).toBe(1);
+    const report = JSON.parse(strict.stdout);
+    expect(report.results[0]).toMatchObject({ file: '-', valid: false, changed: false, fixes: [expect.objectContaining({ applied: false, confidence: 'medium' })] });
+    expect(report.results[0].workflow.nodes[2].type).toBe('n8n-nodes-base.setAdvanced');
+  });
+
+  it('usage errors exit 2', async () => {
+    const d = dir();
+    const file = path.join(d, 'wf.json');
+    writeFileSync(file, JSON.stringify(broken()));
+    expect((await cli(['fix', file, '--min-confidence', 'certain'])).stderr).toMatch(/--min-confidence must be high, medium or low/);
+    expect((await cli(['fix', '-', '--write'])).code).toBe(2);
+    expect((await cli(['fix', file, file])).stderr).toMatch(/several workflows: give --write/);
+    expect((await cli(['fix', path.join(d, 'missing.json')])).code).toBe(2);
+  });
+
+  it('README and --help agree', async () => {
+    const help = (await cli(['fix', '--help'])).stdout;
+    const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const start = readme.indexOf('## `flowtune fix`');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    // The usage line names exactly the command's flags.
+    const usage = section.slice(section.indexOf('```bash'), section.indexOf('```', section.indexOf('```bash') + 3));
+    const documented = new Set(usage.match(/--[a-z][a-z-]*/g) ?? []);
+    const flags = (help.match(/--[a-z][a-z-]*/g) ?? []).filter((f) => f !== '--help');
+    expect(flags.length).toBeGreaterThan(5);
+    for (const flag of flags) expect([flag, documented.has(flag)]).toEqual([flag, true]);
+    for (const flag of documented) expect([flag, flags.includes(flag)]).toEqual([flag, true]);
+  });
+});

@@ -10,7 +10,7 @@ import type { PropertyIndex } from '../../schemas/catalog/catalog';
 import { displayedSubset, type DisplayContext } from '../../schemas/catalog/display';
 import type { CatalogGroup, CatalogProperty } from '../../schemas/catalog/types';
 import { hasOwn, isObject, type JsonObject } from '../../schemas/json-value';
-import { defaultResolver } from '../../schemas/validator/parameters';
+import { checkNodeParameters, defaultResolver } from '../../schemas/validator/parameters';
 import { suggestNames } from '../../schemas/validator/suggest';
 import { looseKey, parsePointer, toPointer, type Draft } from './draft';
 import type { FixConfidence, Fixer, Proposal } from './types';
@@ -151,6 +151,8 @@ const fixUnknownParameter: Fixer = (issue, draft) => {
   const level = resolveLevel(np, path);
   if (!level || !hasOwn(level.container, level.key)) return undefined;
   const { container, key } = level;
+  // Known by now (an earlier fix of this pass changed the node's version): nothing to fix.
+  if (level.defs?.has(key)) return undefined;
   const value = container[key];
   const proposal = (kind: Proposal['kind'], confidence: FixConfidence, after: string | undefined, description: string, apply: () => void): Proposal => ({
     kind,
@@ -186,6 +188,18 @@ const fixUnknownParameter: Fixer = (issue, draft) => {
       delete container[key];
     });
   }
+  const version = otherVersion(np, draft, key, level.top);
+  if (version !== undefined) {
+    return {
+      kind: 'type-version',
+      confidence: 'medium',
+      path: toPointer([...segments.slice(0, 2), 'typeVersion']),
+      before: np.node.typeVersion,
+      after: version,
+      description: `typeVersion ${String(np.node.typeVersion)} → ${version}: "${describeKey(path)}" is a parameter of that version, which fits the node's parameters better`,
+      apply: () => (np.node.typeVersion = version),
+    };
+  }
   const spelled = [...(level.defs?.keys() ?? [])].filter((name) => looseKey(name) === looseKey(key) && !hasOwn(container, name));
   if (spelled.length === 1) {
     return proposal('parameter-rename', 'high', spelled[0], `"${describeKey(path)}" → "${spelled[0]}" (only the spelling differed)`, () => {
@@ -197,6 +211,31 @@ const fixUnknownParameter: Fixer = (issue, draft) => {
     delete container[key];
   });
 };
+
+/**
+ * Another version of the node's type that has `key` at the top level, and at which fewer of the
+ * node's parameters are wrong than at its own (the fewest; the default version first, then newest first).
+ */
+function otherVersion(np: NodeParams, draft: Draft, key: string, top: boolean): number | undefined {
+  const info = draft.info(np.node);
+  if (!info || !top) return undefined;
+  const current = np.node.typeVersion as number;
+  const errorsAt = (v: number) => {
+    const index = info.propertiesAt(v);
+    return index ? checkNodeParameters(np.params, index, { nodeName: '', type: info.type, version: v, tool: info.isTool, path: '', room: 1 }).errors.length : Infinity;
+  };
+  const order = [info.entry.defaultVersion, ...[...info.entry.versions].sort((a, b) => b - a)].filter((v, i, all) => v !== current && all.indexOf(v) === i && info.propertiesAt(v)?.byName.has(key));
+  let best: { v: number; errors: number } | undefined;
+  let bound = errorsAt(current);
+  for (const v of order) {
+    const errors = errorsAt(v);
+    if (errors < bound) {
+      best = { v, errors };
+      bound = errors;
+    }
+  }
+  return best?.v;
+}
 
 /** The option meant: the same value in another spelling (high), the one nearest (medium). */
 function spellingOf(value: unknown, options: unknown[]): { option: unknown; confidence: FixConfidence } | undefined {
