@@ -71,7 +71,7 @@ interface McpFixer {
 
 /**
  * n8n-mcp's auto-fixer as its `n8n_autofix_workflow` tool runs it: its validator (ai-friendly
- * profile) → WorkflowAutoFixer.generateFixes (apply, every confidence) → WorkflowDiffEngine.applyDiff.
+ * profile) → WorkflowAutoFixer.generateFixes (applied, its default confidence threshold) → WorkflowDiffEngine.applyDiff.
  * Dist files are required by path (its `exports` map only exposes the entry point). Never close its
  * sql.js adapter's save path: closing writes the in-memory database back over data/nodes.db.
  */
@@ -99,7 +99,8 @@ async function n8nMcpFixer(): Promise<McpFixer> {
     async fix(workflow) {
       const copy = structuredClone(workflow);
       const validation = await validator.validateWorkflow(copy, { validateNodes: true, validateConnections: true, validateExpressions: true, profile: 'ai-friendly' });
-      const result = await fixer.generateFixes(copy, validation, [], { applyFixes: true, confidenceThreshold: 'low' });
+      // Its own defaults (confidence threshold medium, at most 50 fixes), applied.
+      const result = await fixer.generateFixes(copy, validation, [], { applyFixes: true });
       if (result.operations.length === 0) return copy;
       const applied = await new WorkflowDiffEngine().applyDiff(copy, { id: 'bench', operations: result.operations, continueOnError: true });
       return applied.workflow ?? copy;
@@ -111,7 +112,12 @@ async function n8nMcpFixer(): Promise<McpFixer> {
   };
 }
 
-const pct = (n: number, d: number) => (d === 0 ? 'n/a' : `${((100 * n) / d).toFixed(1)}%`);
+/** A percentage; two decimals where one would round up to 100.0% (or down to 0.0%) without being it. */
+const pct = (n: number, d: number) => {
+  if (d === 0) return 'n/a';
+  const p = (100 * n) / d;
+  return `${p.toFixed((p > 99.95 && n < d) || (p < 0.05 && n > 0) ? 2 : 1)}%`;
+};
 
 async function main(): Promise<void> {
   const catalog = loadCatalog();

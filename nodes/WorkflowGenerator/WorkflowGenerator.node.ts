@@ -183,14 +183,6 @@ export class WorkflowGenerator implements INodeType {
             displayOptions: { show: { '/modelSource': ['model'] } },
           },
           {
-            displayName: 'Fix Deterministically',
-            name: 'fix',
-            type: 'boolean',
-            default: true,
-            description:
-              'Whether to repair what the validator finds without a model call first (nearest node type and version, unknown parameters, dangling or mistyped connections, duplicate names, …); the output lists every fix',
-          },
-          {
             displayName: 'Few-Shot Examples',
             name: 'fewShot',
             type: 'number',
@@ -198,6 +190,14 @@ export class WorkflowGenerator implements INodeType {
             default: 0,
             description: 'Training examples nearest to the request shown to the model before it',
             displayOptions: { show: { '/modelSource': ['model'] } },
+          },
+          {
+            displayName: 'Fix Deterministically',
+            name: 'fix',
+            type: 'boolean',
+            default: true,
+            description:
+              'Whether to repair what the validator finds without a model call first (nearest node type and version, unknown parameters, dangling or mistyped connections, duplicate names, …); the output lists every fix',
           },
           {
             displayName: 'Max Repairs',
