@@ -28,6 +28,8 @@ export { JobRegistry } from './trainer/job-store';
 export { TrainerError, describeProviderError } from './trainer/errors';
 export { exportBundle } from './trainer/bundles';
 export { generateWorkflow } from './generator/pipeline';
+export { fixWorkflow, FIXERS, FIXABLE_CODES, DEFAULT_MIN_CONFIDENCE } from './generator/fix';
+export type { FixConfidence, FixKind, FixOptions, FixRecord, FixResult } from './generator/fix';
 export { ChatCompletionsModel, DEFAULT_MODEL_TIMEOUT_MS, ModelTimeoutError } from './generator/models';
 export { RetrievalIndex, readTrainingExamples } from './generator/retrieval';
 export { BASELINE_LABEL, OfflineModel, generateOffline, offlineIndexFor } from './generator/offline/model';

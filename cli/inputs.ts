@@ -20,6 +20,8 @@ export interface WorkflowInput {
   parseError?: string;
   /** Set when the path cannot be read: missing, no permission, a folder without `*.json` files. */
   readError?: string;
+  /** The file it came from (`-` for stdin) and, for an element of a JSON array, its index: where a fixed workflow is written back. */
+  source?: { path: string; index?: number };
 }
 
 export class InputError extends Error {
@@ -34,10 +36,10 @@ export function parseWorkflowText(file: string, text: string): WorkflowInput[] {
   try {
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
-    return [{ file, value: text, parseError: describeJsonError(text) }];
+    return [{ file, value: text, parseError: describeJsonError(text), source: { path: file } }];
   }
-  if (Array.isArray(value)) return value.map((item, i) => ({ file: `${file}[${i}]`, value: item }));
-  return [{ file, value }];
+  if (Array.isArray(value)) return value.map((item, i) => ({ file: `${file}[${i}]`, value: item, source: { path: file, index: i } }));
+  return [{ file, value, source: { path: file } }];
 }
 
 const unreadable = (file: string, error: unknown): WorkflowInput => {

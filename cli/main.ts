@@ -15,6 +15,8 @@ import { registerGenerate } from './commands/generate';
 import { registerTrain } from './commands/train';
 import { registerTrainExport } from './commands/train-export';
 import { runValidate } from './commands/validate';
+import { runFix, type FixCommandOptions } from './commands/fix';
+import { DEFAULT_MIN_CONFIDENCE } from '../generator/fix';
 import { InputError } from './inputs';
 import { type CliIO, EXIT_USAGE, processIO } from './io';
 import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, numberOption, policyFrom } from './options';
@@ -39,6 +41,18 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   addPolicyOptions(addCatalogOption(validate)).action(async (paths: string[], options: CommonOptions & { json?: boolean; maxIssues: string }) => {
     const maxIssues = numberOption(options.maxIssues, '--max-issues', { min: 1, max: 1_000_000, integer: true });
     setExit(runValidate(paths, { json: options.json, maxIssues }, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io));
+  });
+
+  const fix = program
+    .command('fix')
+    .description('repair workflow files deterministically (no model): each validator error gets the smallest change that makes it valid, with a confidence (exit 0 all valid after fixing, 1 any invalid, 2 usage or I/O error)')
+    .argument('<paths...>', 'workflow files, directories (recursive *.json) or - for stdin')
+    .option('--min-confidence <level>', 'apply fixes of this confidence or more (high, medium, low); the rest are only reported', DEFAULT_MIN_CONFIDENCE)
+    .option('--write', 'write the fixed files in place (atomically; only files that changed)')
+    .option('--out <dir>', 'write the fixed files into this folder')
+    .option('--json', 'print machine-readable results (with the fixed workflows unless --write or --out)');
+  addPolicyOptions(addCatalogOption(fix)).action(async (paths: string[], options: CommonOptions & FixCommandOptions) => {
+    setExit(runFix(paths, options, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io));
   });
 
   const catalog = program.command('catalog').description('node catalogs');

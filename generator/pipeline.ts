@@ -1,7 +1,7 @@
 /**
- * Request → model → extract → validate → repair → hydrate → final validation.
- * The catalog validator decides "valid"; its errors go back to the model for up to
- * `maxRepairs` rounds. Every generation returns the workflow and a trace.
+ * Request → model → extract → validate → deterministic repair → repair rounds → hydrate →
+ * final validation. The catalog validator decides "valid"; what fixWorkflow cannot fix goes
+ * back to the model for up to `maxRepairs` rounds. Every generation returns the workflow and a trace.
  */
 import { hydrateWorkflow, type CompactWorkflow, type FullWorkflow } from '../dataset/compact';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
@@ -10,6 +10,7 @@ import { checkJsonLimits } from '../schemas/limits';
 import { unwrapWorkflow, validateWorkflow, type ValidationPolicy } from '../schemas/validator';
 import type { ValidationIssue } from '../schemas/validator/issues';
 import { extractJson } from './extract';
+import { fixWorkflow, type FixConfidence, type FixRecord } from './fix';
 import { buildMessages, type PromptOptions } from './prompt';
 import type { ChatMessage, GenerationResult, RoundTrace, WorkflowModel } from './types';
 
@@ -20,6 +21,10 @@ export interface GenerateOptions extends PromptOptions {
   /** Repair rounds after the first answer (default 2). */
   maxRepairs?: number;
   constrained?: boolean;
+  /** Deterministic repair (fixWorkflow) of each answer before any repair round (default true). */
+  fix?: boolean;
+  /** Fixes below this confidence are reported in the trace, not applied (default `medium`). */
+  fixMinConfidence?: FixConfidence;
 }
 
 type Issue = RoundTrace['errors'][number];
@@ -97,10 +102,20 @@ export async function generateWorkflow(request: string, options: GenerateOptions
       feedback = repairMessage(answer.issue.message);
     } else {
       workflow = answer.workflow;
-      const result = validateWorkflow(answer.workflow, { catalog, ...(options.policy ? { policy: options.policy } : {}) });
+      let result = validateWorkflow(answer.workflow, { catalog, ...(options.policy ? { policy: options.policy } : {}) });
+      // Deterministic repair first: what it can fix never costs a model round.
+      let fixes: FixRecord[] | undefined;
+      if (!result.valid && options.fix !== false) {
+        const fixed = fixWorkflow(answer.workflow, { catalog, ...(options.policy ? { policy: options.policy } : {}), ...(options.fixMinConfidence ? { minConfidence: options.fixMinConfidence } : {}) });
+        if (fixed.fixes.length > 0) fixes = fixed.fixes;
+        if (fixed.changed) {
+          workflow = fixed.workflow as FullWorkflow;
+          result = fixed.validation;
+        }
+      }
       errors = result.errors.map(brief);
       warnings = result.warnings.map(brief);
-      rounds.push({ round, kind, parsed: true, jsonRepaired: answer.jsonRepaired, errors, ...fromReply, latencyMs: reply.latencyMs });
+      rounds.push({ round, kind, parsed: true, jsonRepaired: answer.jsonRepaired, errors, ...(fixes ? { fixes } : {}), ...fromReply, latencyMs: reply.latencyMs });
       if (result.valid) break;
       feedback = repairMessage(result.errors);
     }
@@ -110,10 +125,12 @@ export async function generateWorkflow(request: string, options: GenerateOptions
   }
 
   const last = rounds[rounds.length - 1];
+  const valid = workflow !== null && last.errors.length === 0;
+  const firstTryValid = rounds[0].parsed && rounds[0].errors.length === 0 && !rounds[0].fixes?.some((f) => f.applied);
   return {
     request,
     workflow,
-    valid: workflow !== null && last.errors.length === 0,
+    valid,
     errors,
     warnings,
     rawText,
@@ -121,7 +138,8 @@ export async function generateWorkflow(request: string, options: GenerateOptions
       model: model.id,
       baseline: model.baseline,
       rounds,
-      firstTryValid: rounds[0].parsed && rounds[0].errors.length === 0,
+      firstTryValid,
+      outcome: firstTryValid ? 'first-try' : !valid ? 'invalid' : rounds.length === 1 ? 'fixed' : 'repaired',
       totalMs: performance.now() - started,
       promptTokens: rounds.reduce((n, r) => n + (r.promptTokens ?? 0), 0),
       completionTokens: rounds.reduce((n, r) => n + (r.completionTokens ?? 0), 0),

@@ -1,6 +1,7 @@
 /** Shapes shared by the generator pipeline, its models and the evaluation harness. */
 import type { FullWorkflow } from '../dataset/compact';
 import type { ValidationIssue } from '../schemas/validator/issues';
+import type { FixRecord } from './fix/types';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -54,8 +55,10 @@ export interface RoundTrace {
   parsed: boolean;
   /** … only after repairing the JSON text (fences, prose, trailing commas, …). */
   jsonRepaired: boolean;
-  /** Validator errors of this round's workflow (empty when valid; one PARSE error when nothing parsed). */
+  /** Validator errors of this round's workflow, after deterministic repair (empty when valid; one PARSE error when nothing parsed). */
   errors: Array<Pick<ValidationIssue, 'code' | 'message' | 'path' | 'node'>>;
+  /** Deterministic repair of this round's answer (fixWorkflow): fixes applied, and those only reported (below the confidence threshold). */
+  fixes?: FixRecord[];
   promptTokens?: number;
   completionTokens?: number;
   latencyMs: number;
@@ -69,6 +72,8 @@ export interface GenerationTrace {
   rounds: RoundTrace[];
   /** Valid after the first model answer, before any repair. */
   firstTryValid: boolean;
+  /** How the workflow came to be valid: as answered, by deterministic repair alone, after repair rounds with the model, or not at all. */
+  outcome?: 'first-try' | 'fixed' | 'repaired' | 'invalid';
   totalMs: number;
   promptTokens: number;
   completionTokens: number;

@@ -58,12 +58,14 @@ describe('pipeline', () => {
   it('sends validator errors back to the model and returns the repaired, hydrated workflow with a trace', async () => {
     const hallucinated = { ...GITHUB_TO_SLACK, nodes: [GITHUB_TO_SLACK.nodes[0], { ...GITHUB_TO_SLACK.nodes[1], type: 'n8n-nodes-base.slackNotify' }] };
     fake.chat.reply(`Here you go:\n\`\`\`json\n${JSON.stringify(hallucinated)}\n\`\`\``, JSON.stringify(GITHUB_TO_SLACK));
-    const result = await generateWorkflow('Create a workflow that monitors GitHub issues and sends notifications to Slack', { model: model(), catalog });
+    // Without deterministic repair (which would fix slackNotify itself): the repair round is what is tested here.
+    const result = await generateWorkflow('Create a workflow that monitors GitHub issues and sends notifications to Slack', { model: model(), catalog, fix: false });
     expect(result.valid).toBe(true);
     expect(result.trace.rounds.map((r) => [r.kind, r.errors.map((e) => e.code)])).toEqual([
       ['generate', ['UNKNOWN_NODE_TYPE']],
       ['repair', []],
     ]);
+    expect(result.trace.outcome).toBe('repaired');
     expect(result.trace.firstTryValid).toBe(false);
     expect(result.trace.promptTokens).toBeGreaterThan(0);
     // The second request carried the first answer and the validator's findings.
@@ -83,13 +85,42 @@ describe('pipeline', () => {
     ['an output index the node does not have', { ...SCHEDULE_TO_HTTP, connections: { 'Schedule Trigger': { main: [[], ['HTTP Request']] } } }, 'CONNECTION_BAD_OUTPUT_INDEX', /output index 1/],
   ])('repairs %s', async (_label, broken, code, feedback) => {
     fake.chat.reply(JSON.stringify(broken), JSON.stringify(SCHEDULE_TO_HTTP));
-    const result = await generateWorkflow('Call my health check every hour', { model: model(), catalog });
+    const result = await generateWorkflow('Call my health check every hour', { model: model(), catalog, fix: false });
     expect(result.valid).toBe(true);
     expect(result.trace.rounds.map((r) => r.errors.map((e) => e.code))).toEqual([[code], []]);
     expect(fake.chat.requests[1].messages.at(-1)?.content).toMatch(feedback);
     expect(expectOnCanvas(result.workflow!, catalog).nodes.map((n) => n.typeVersion)).toEqual(
       SCHEDULE_TO_HTTP.nodes.map((n) => catalog.get(n.type)!.entry.defaultVersion),
     );
+  });
+
+  it('repairs deterministically first: a fixable answer needs no repair round, and the trace says what was fixed', async () => {
+    const hallucinated = {
+      ...GITHUB_TO_SLACK,
+      nodes: [GITHUB_TO_SLACK.nodes[0], { ...GITHUB_TO_SLACK.nodes[1], type: 'n8n-nodes-base.slackNotify', parameters: { ...GITHUB_TO_SLACK.nodes[1].parameters, bogus: 1 } }],
+      connections: { 'GitHub Trigger': { main: [['Slack', 'Send Email']] } },
+    };
+    fake.chat.reply(JSON.stringify(hallucinated));
+    const result = await generateWorkflow('Create a workflow that monitors GitHub issues and sends notifications to Slack', { model: model(), catalog });
+    expect(result.valid).toBe(true);
+    expect(fake.chat.requests).toHaveLength(1);
+    expect(result.trace).toMatchObject({ firstTryValid: false, outcome: 'fixed' });
+    const [round] = result.trace.rounds;
+    expect(round.errors).toEqual([]);
+    expect(round.fixes!.map((f) => [f.code, f.kind, f.applied])).toEqual([
+      ['UNKNOWN_NODE_TYPE', 'node-type', true],
+      ['CONNECTION_UNKNOWN_NODE', 'connection-remove', true],
+      // The answer named no version: the one hydration gave the unknown type does not have "select".
+      ['UNKNOWN_PARAMETER', 'type-version', true],
+      ['UNKNOWN_PARAMETER', 'parameter-drop', true],
+    ]);
+    expect(expectOnCanvas(result.workflow!, catalog).nodes.map((n) => n.type)).toEqual(['n8n-nodes-base.githubTrigger', 'n8n-nodes-base.slack']);
+
+    // What deterministic repair cannot fix (or only below the threshold) still goes to the model, errors after fixing.
+    fake.chat.reply(JSON.stringify({ ...GITHUB_TO_SLACK, nodes: [GITHUB_TO_SLACK.nodes[0], { ...GITHUB_TO_SLACK.nodes[1], type: 'n8n-nodes-base.qqzzxxww' }] }), JSON.stringify(GITHUB_TO_SLACK));
+    const repaired = await generateWorkflow('Notify Slack about GitHub issues', { model: model(), catalog, fixMinConfidence: 'high' });
+    expect(repaired.trace.outcome).toBe('repaired');
+    expect(repaired.trace.rounds.map((r) => r.kind)).toEqual(['generate', 'repair']);
   });
 
   it('stops after --max-repairs and reports the last errors; an answer without JSON is a round too', async () => {
@@ -265,13 +296,20 @@ describe('flowtune eval', () => {
     });
     try {
       const model = io();
-      expect(await runCli(['eval', '--data', path.join(dir, 'validation.jsonl'), '--model', 'my-model', '--base-url', fake.baseURL, '--api-key', 'sk-test', '--max-repairs', '0', '--n8n-url', n8n.url, '--n8n-api-key', 'k', '--out', path.join(dir, 'model')], model.io)).toBe(0);
+      expect(await runCli(['eval', '--data', path.join(dir, 'validation.jsonl'), '--model', 'my-model', '--base-url', fake.baseURL, '--api-key', 'sk-test', '--max-repairs', '0', '--no-fix', '--n8n-url', n8n.url, '--n8n-api-key', 'k', '--out', path.join(dir, 'model')], model.io)).toBe(0);
       const evalFile = JSON.parse(readFileSync(path.join(dir, 'model', 'eval.json'), 'utf8'));
-      expect(evalFile.summary).toMatchObject({ model: 'my-model', baseline: false, count: 2, rates: { parsed: 1, validFirstTry: 0.5, n8nAccepted: 1, n8nChecked: 2 } });
+      expect(evalFile.summary).toMatchObject({ model: 'my-model', baseline: false, count: 2, rates: { parsed: 1, validFirstTry: 0.5, fixedDeterministically: 0, fixedByRepairRound: 0, neverValid: 0.5, n8nAccepted: 1, n8nChecked: 2 } });
       expect(evalFile.examples[0]).toMatchObject({ nodeTypeF1: 1, typedEdgeF1: 1, graphSimilarity: 1, triggerMatch: true });
       expect(evalFile.examples[1]).toMatchObject({ hallucinatedNodeTypes: 1, hallucinatedNodeTypeList: ['n8n-nodes-base.slackBot'] });
       expect(n8n.received.filter((r) => r.method === 'DELETE')).toHaveLength(2);
       expect(readFileSync(path.join(dir, 'model', 'eval.md'), 'utf8')).toMatch(/# Evaluation: my-model/);
+
+      // With deterministic repair (the default) the hallucinated slackBot is fixed without a model round.
+      const fixing = io();
+      expect(await runCli(['eval', '--data', path.join(dir, 'validation.jsonl'), '--model', 'my-model', '--base-url', fake.baseURL, '--api-key', 'sk-test', '--max-repairs', '0', '--out', path.join(dir, 'fixing')], fixing.io)).toBe(0);
+      const fixed = JSON.parse(readFileSync(path.join(dir, 'fixing', 'eval.json'), 'utf8'));
+      expect(fixed.summary.rates).toMatchObject({ validFirstTry: 0.5, fixedDeterministically: 0.5, fixedByRepairRound: 0, neverValid: 0, validAfterRepair: 1 });
+      expect(readFileSync(path.join(dir, 'fixing', 'eval.md'), 'utf8')).toMatch(/\| … fixed deterministically \(no model round\) \| 50\.0% \|/);
 
       const baseline = io();
       expect(await runCli(['eval', '--data', path.join(dir, 'validation.jsonl'), '--out', path.join(dir, 'baseline')], baseline.io)).toBe(0);

@@ -3,17 +3,47 @@
  * fault per class injected into a deep copy, and the validator must report each
  * fault with its exact issue code — on 100% of the templates the class applies to.
  */
-import type { CatalogPorts, CatalogProperty } from '../schemas/catalog/types';
 import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow, type IssueCode, type ValidationPolicy, type ValidationResult } from '../schemas/validator';
 import rejected from './fixtures/rejected-templates.json';
+import {
+  canCarry,
+  deepFreeze,
+  hasOwn,
+  INVALID_OPTION,
+  INVENTED_PARAMETER,
+  INVENTED_TYPE,
+  INVENTED_VERSION,
+  isObject,
+  MISSING_NODE,
+  namedNodes,
+  NodeFacts,
+  pick,
+  pickPlusNew,
+  plainlyDisplayed,
+  pointer,
+  targetCount,
+  typeOf,
+  withConnection,
+  withNode,
+  withParameter,
+  type Json,
+  type Workflow,
+} from '../scripts/faults';
 import { loadTemplates, stockOnly } from './helpers/templates';
 
 const catalog = loadCatalog();
 const reviewedIds = new Set(Object.keys(rejected.templates));
 
-type Json = Record<string, unknown>;
-type Workflow = { nodes: Json[]; connections: Record<string, Json>; [key: string]: unknown };
+const facts = new NodeFacts(catalog);
+const info = (n: Json) => facts.info(n);
+const propertyIndex = (n: Json) => facts.propertyIndex(n);
+const portsOf = (n: Json, side: 'inputs' | 'outputs') => facts.ports(n, side);
+const staticOptionKeys = (n: Json) => facts.staticOptionKeys(n);
+const locatorModeKeys = (n: Json) => facts.locatorModeKeys(n);
+const collectionKeys = (n: Json) => facts.collectionKeys(n);
+const mainOutputCount = (n: Json) => facts.mainOutputCount(n);
+const triggerIndexes = (wf: Workflow) => facts.triggerIndexes(wf);
 
 interface Base {
   id: number;
@@ -45,181 +75,8 @@ interface MutationClass {
   minTemplates: number;
 }
 
-const STICKY = 'n8n-nodes-base.stickyNote';
-const INVENTED_TYPE = 'n8n-nodes-base.chatGpt';
-const INVENTED_VERSION = 99;
-const INVENTED_PARAMETER = '__flowtune_unknown_parameter__';
-const INVALID_OPTION = '__flowtune_invalid__';
-const MISSING_NODE = '__flowtune_missing_node__';
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isExpression = (v: unknown) => typeof v === 'string' && v.startsWith('=');
-const isSticky = (n: Json) => n.type === STICKY;
-const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-/** A JSON Pointer (RFC 6901), written here independently of the validator's own helper. */
-const pointer = (...segments: Array<string | number>) => segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-
-/** How many targets `from` already has at `type` output `outputIndex`. */
-function targetCount(wf: Workflow, from: string, type: string, outputIndex: number): number {
-  const outputs = isObject(wf.connections[from]) ? wf.connections[from][type] : undefined;
-  const targets = Array.isArray(outputs) ? outputs[outputIndex] : undefined;
-  return Array.isArray(targets) ? targets.length : 0;
-}
-
-/** Templates are deep-frozen once: mutators copy on write, and any stray write (ours or the validator's) throws. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) deepFreeze((value as Json)[key]);
-  }
-  return value;
-}
-
-/** A copy of `wf` whose node `i` is replaced by `patch(node)`; everything else is shared. */
-function withNode(wf: Workflow, i: number, patch: (n: Json) => Json): Workflow {
-  return { ...wf, nodes: wf.nodes.map((n, k) => (k === i ? patch(n) : n)) };
-}
-
-function withParameter(wf: Workflow, i: number, key: string, value: unknown): Workflow {
-  return withNode(wf, i, (n) => ({ ...n, parameters: { ...(n.parameters as Json), [key]: value } }));
-}
-
-/** Deterministic pick spread over the templates (so different node types get hit), no Math.random. */
-function pick<T>(items: T[], seed: number, salt: number): T {
-  let h = (seed * 2654435761 + salt * 40503) >>> 0;
-  h = (h ^ (h >>> 15)) >>> 0;
-  h = Math.imul(h, 2246822519) >>> 0;
-  h = (h ^ (h >>> 13)) >>> 0;
-  return items[h % items.length];
-}
-
-/**
- * The deterministic pick, plus every candidate whose signature (node type, version, parameter…)
- * no earlier template offered: each distinct property in the corpus gets mutated at least once.
- */
-function pickPlusNew<T>(items: T[], seed: number, salt: number, seen: Set<string>, signature: (item: T) => string): T[] {
-  if (items.length === 0) return [];
-  const chosen = pick(items, seed, salt);
-  seen.add(signature(chosen));
-  const out = [chosen];
-  for (const item of items) {
-    const sig = signature(item);
-    if (seen.has(sig)) continue;
-    seen.add(sig);
-    out.push(item);
-  }
-  return out;
-}
-
 const seenBy = (name: string) => (seenSets[name] ??= new Set<string>());
 const seenSets: Record<string, Set<string>> = {};
-const typeOf = (n: Json) => `${String(n.type)}@${String(n.typeVersion)}`;
-
-function info(n: Json) {
-  return typeof n.type === 'string' ? catalog.get(n.type) : undefined;
-}
-
-function propertyIndex(n: Json) {
-  const i = info(n);
-  return i && typeof n.typeVersion === 'number' ? i.propertiesAt(n.typeVersion) : undefined;
-}
-
-function portsOf(n: Json, side: 'inputs' | 'outputs'): CatalogPorts | undefined {
-  const i = info(n);
-  return i && typeof n.typeVersion === 'number' ? i.variantFor(n.typeVersion)?.[side] : undefined;
-}
-
-/** Indexes of the nodes that have a name and are not sticky notes. */
-function namedNodes(wf: Workflow): number[] {
-  return wf.nodes.flatMap((n, i) => (!isSticky(n) && typeof n.name === 'string' ? [i] : []));
-}
-
-/** Keys of `node.parameters` holding a literal of a property whose every definition is a static options list. */
-function staticOptionKeys(n: Json): string[] {
-  const index = propertyIndex(n);
-  if (!index || !isObject(n.parameters)) return [];
-  const params = n.parameters;
-  return Object.keys(params).filter((key) => {
-    const value = params[key];
-    const literal = (typeof value === 'string' && !isExpression(value)) || typeof value === 'number' || typeof value === 'boolean';
-    const defs = index.byName.get(key);
-    return (
-      literal &&
-      defs !== undefined &&
-      defs.length > 0 &&
-      defs.every(
-        (d) =>
-          d.type === 'options' &&
-          !d.dynamicOptions &&
-          !d.opaque &&
-          Array.isArray(d.options) &&
-          d.options.length > 0 &&
-          !d.options.includes(INVALID_OPTION) &&
-          !(d.legacyOptions ?? []).includes(INVALID_OPTION),
-      )
-    );
-  });
-}
-
-/** Keys of `node.parameters` holding a resource locator with a literal mode, where every definition is a locator with known modes. */
-function locatorModeKeys(n: Json): string[] {
-  const index = propertyIndex(n);
-  if (!index || !isObject(n.parameters)) return [];
-  const params = n.parameters;
-  return Object.keys(params).filter((key) => {
-    const value = params[key];
-    const defs = index.byName.get(key);
-    return (
-      isObject(value) &&
-      typeof value.mode === 'string' &&
-      value.mode !== '' &&
-      !isExpression(value.mode) &&
-      defs !== undefined &&
-      defs.length > 0 &&
-      defs.every((d) => d.type === 'resourceLocator' && !d.opaque && Array.isArray(d.modes) && d.modes.length > 0 && !d.modes.includes(INVALID_OPTION))
-    );
-  });
-}
-
-/** Keys of `node.parameters` holding an object whose every definition is a single-valued collection (keys inside are checked). */
-function collectionKeys(n: Json): string[] {
-  const index = propertyIndex(n);
-  if (!index || !isObject(n.parameters)) return [];
-  const params = n.parameters;
-  return Object.keys(params).filter((key) => {
-    const defs = index.byName.get(key);
-    return (
-      isObject(params[key]) &&
-      defs !== undefined &&
-      defs.length > 0 &&
-      defs.every((d) => d.type === 'collection' && !d.opaque && !d.multipleValues && !(d.children ?? []).some((c) => c.name === INVENTED_PARAMETER))
-    );
-  });
-}
-
-/**
- * Is `prop` plainly displayed for these parameters? Judged independently of the validator:
- * only plain show/hide value lists on top-level parameters that are present as literals
- * count; anything else (paths, `_cnd` operators, expressions, defaults) is "not sure".
- */
-function plainlyDisplayed(prop: CatalogProperty, params: Json): boolean {
-  for (const [rule, show] of [
-    [prop.show, true],
-    [prop.hide, false],
-  ] as const) {
-    if (!rule) continue;
-    for (const [key, conditions] of Object.entries(rule)) {
-      // @version / @tool decide existence, already applied by propertiesAt().
-      if (key.startsWith('@')) continue;
-      if (key.startsWith('/') || key.includes('.') || !hasOwn(params, key)) return false;
-      const value = params[key];
-      if (value === null || typeof value === 'object' || isExpression(value)) return false;
-      if (conditions.some((c) => c !== null && typeof c === 'object')) return false;
-      if (conditions.includes(value) !== show) return false;
-    }
-  }
-  return true;
-}
 
 /** Required string parameters of a node that are plainly displayed (and may be emptied). */
 function requiredStringKeys(n: Json): string[] {
@@ -231,33 +88,6 @@ function requiredStringKeys(n: Json): string[] {
     .filter((p) => !hasOwn(params, p.name) || typeof params[p.name] === 'string')
     .map((p) => p.name);
   return [...new Set(names)];
-}
-
-function mainOutputCount(n: Json): number | undefined {
-  const p = portsOf(n, 'outputs');
-  if (!p || p.dynamic) return undefined;
-  const count = p.types.filter((t) => t === 'main').length;
-  return n.onError === 'continueErrorOutput' ? count + 1 : count;
-}
-
-function canCarry(p: CatalogPorts | undefined, type: string): boolean | undefined {
-  if (!p) return undefined;
-  if (p.dynamic) return !p.possible || p.possible.length === 0 || p.possible.includes(type);
-  return p.types.includes(type);
-}
-
-/** A copy of `wf` with one more connection `from → to` of `type` at output `outputIndex` (outputs padded with []). */
-function withConnection(wf: Workflow, from: string, type: string, outputIndex: number, to: string): Workflow {
-  const byType = isObject(wf.connections[from]) ? wf.connections[from] : {};
-  const outputs = Array.isArray(byType[type]) ? [...(byType[type] as unknown[])] : [];
-  while (outputs.length <= outputIndex) outputs.push([]);
-  const targets = Array.isArray(outputs[outputIndex]) ? (outputs[outputIndex] as unknown[]) : [];
-  outputs[outputIndex] = [...targets, { node: to, type, index: 0 }];
-  return { ...wf, connections: { ...wf.connections, [from]: { ...byType, [type]: outputs } } };
-}
-
-function triggerIndexes(wf: Workflow): number[] {
-  return wf.nodes.flatMap((n, i) => (info(n)?.entry.trigger ? [i] : []));
 }
 
 const CLASSES: MutationClass[] = [

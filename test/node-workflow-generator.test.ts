@@ -31,7 +31,16 @@ afterEach(() => fake.close());
 
 const fineTuning = (apiKey = 'sk-test') => ({ flowtuneFineTuningApi: { provider: 'openai', apiKey, baseUrl: fake.baseURL } });
 const modelLocator = (value: string, mode = 'list') => ({ __rl: true, mode, value });
-const modelParameters = (extra: IDataObject = {}): IDataObject => ({ request: REQUEST, modelSource: 'model', model: modelLocator(FT), onInvalid: 'fail', createInN8n: false, options: {}, ...extra });
+// Deterministic repair off by default here: these tests are about the repair rounds with the model (slackNotify would be fixed without one).
+const modelParameters = (extra: IDataObject = {}): IDataObject => ({
+  request: REQUEST,
+  modelSource: 'model',
+  model: modelLocator(FT),
+  onInvalid: 'fail',
+  createInN8n: false,
+  ...extra,
+  options: { fix: false, ...((extra.options as IDataObject | undefined) ?? {}) },
+});
 
 function run(parameters: NodeRunOptions['parameters'], options: Partial<NodeRunOptions> = {}) {
   return runNode(node, { credentials: fineTuning(), parameters, ...options });
@@ -43,7 +52,8 @@ describe('Workflow Generator: a fine-tuned model', () => {
     const { output, record } = await run(modelParameters());
     const [item] = output[0];
     expect(item.pairedItem).toEqual({ item: 0 });
-    expect(Object.keys(item.json).sort()).toEqual(['baseline', 'errors', 'model', 'trace', 'valid', 'warnings', 'workflow']);
+    expect(Object.keys(item.json).sort()).toEqual(['baseline', 'errors', 'fixes', 'model', 'trace', 'valid', 'warnings', 'workflow']);
+    expect(item.json.fixes).toEqual([]);
     expect(item.json).toMatchObject({ valid: true, errors: [], model: FT, baseline: false });
     const trace = item.json.trace as { rounds: Array<{ kind: string; errors: Array<{ code: string }> }>; firstTryValid: boolean };
     expect(trace.rounds.map((r) => [r.kind, r.errors.map((e) => e.code)])).toEqual([
@@ -56,6 +66,20 @@ describe('Workflow Generator: a fine-tuned model', () => {
     // Both model calls went through n8n's request helper, with the credential's key.
     expect(record.http.map((c) => `${c.options.method} ${c.options.url}`)).toEqual([`POST ${fake.baseURL}/chat/completions`, `POST ${fake.baseURL}/chat/completions`]);
     expect(fake.requestsTo('/v1/chat/completions')[0].headers.authorization).toBe('Bearer sk-test');
+  });
+
+  it('Fix Deterministically (on by default): a fixable answer takes one model call, and the output says what was fixed', async () => {
+    fake.chat.reply(JSON.stringify(HALLUCINATED));
+    const { output, record } = await run({ ...modelParameters(), options: {} });
+    const [item] = output[0];
+    expect(item.json).toMatchObject({ valid: true, errors: [], trace: expect.objectContaining({ outcome: 'fixed', firstTryValid: false }) });
+    expect(item.json.fixes).toEqual([
+      expect.objectContaining({ code: 'UNKNOWN_NODE_TYPE', node: 'Slack', before: 'n8n-nodes-base.slackNotify', after: 'n8n-nodes-base.slack', applied: true }),
+      // The answer named no version: the one hydration gave the unknown type does not have "select".
+      expect.objectContaining({ code: 'UNKNOWN_PARAMETER', kind: 'type-version', after: catalog.get('n8n-nodes-base.slack')!.entry.defaultVersion, applied: true }),
+    ]);
+    expect(record.http).toHaveLength(1);
+    expect(validateWorkflow(item.json.workflow, { catalog }).valid).toBe(true);
   });
 
   it('passes constrained decoding, few-shot examples and catalog hints to the model', async () => {

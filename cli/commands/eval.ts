@@ -23,6 +23,8 @@ interface EvalCommandOptions extends CommonOptions, ModelOptions {
   limit?: string;
   fewShot: string;
   constrained?: boolean;
+  /** Commander's --no-fix: false when given. */
+  fix: boolean;
   maxRepairs: string;
   n8nUrl?: string;
   n8nApiKey?: string;
@@ -98,6 +100,7 @@ async function runEvalCommand(options: EvalCommandOptions, catalog: NodeCatalog,
           policy,
           maxRepairs,
           ...(options.constrained ? { constrained: true } : {}),
+          ...(options.fix === false ? { fix: false } : {}),
           ...(fewShot > 0 && index ? { fewShot: { index, k: fewShot } } : {}),
         }),
     });
@@ -134,6 +137,7 @@ export function registerEval(program: Command, io: CliIO, setExit: (code: number
     .option('--few-shot <k>', 'retrieved training examples shown to the model', '0')
     .option('--constrained', "constrain decoding to the workflow's JSON Schema, node types from the catalog, the way --server-kind takes it")
     .option('--max-repairs <n>', 'repair rounds per example', '2')
+    .option('--no-fix', 'no deterministic repair (fixWorkflow) before the repair rounds')
     .option('--n8n-url <url>', 'also create each workflow in this n8n (then delete it) to check acceptance')
     .option('--n8n-api-key <key>', 'n8n API key (or N8N_API_KEY)')
     .option('--out <dir>', 'folder for eval.json and eval.md', 'flowtune-eval')

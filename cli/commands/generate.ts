@@ -43,6 +43,8 @@ interface GenerateCommandOptions extends CommonOptions, ModelOptions {
   fewShot: string;
   hints?: boolean;
   constrained?: boolean;
+  /** Commander's --no-fix: false when given. */
+  fix: boolean;
   maxRepairs: string;
   out?: string;
   json?: boolean;
@@ -109,7 +111,8 @@ function summary(result: GenerationResult): string {
     `workflow:   ${result.workflow ? `"${result.workflow.name}", ${result.workflow.nodes.length} nodes: ${result.workflow.nodes.map((n) => n.type.replace(/^.*\./, '')).join(', ')}` : 'none (no usable workflow in the answer)'}`,
     `validation: ${result.valid ? 'valid' : `${result.errors.length} error(s)`}${result.warnings.length ? `, ${result.warnings.length} warning(s)` : ''}`,
     ...result.errors.slice(0, 10).map((e) => `  ${e.code}${e.node ? ` [${e.node}]` : ''}: ${e.message}`),
-    `rounds:     ${trace.rounds.length} (${trace.rounds.map((r) => `${r.kind}: ${r.parsed ? `${r.errors.length} error(s)` : 'no JSON'}`).join('; ')})`,
+    `rounds:     ${trace.rounds.length} (${trace.rounds.map((r) => `${r.kind}: ${r.parsed ? `${r.errors.length} error(s)` : 'no JSON'}${r.fixes ? `, ${r.fixes.filter((f) => f.applied).length} fixed deterministically` : ''}`).join('; ')})`,
+    ...trace.rounds.flatMap((r) => (r.fixes ?? []).map((f) => `  ${f.applied ? 'fixed' : 'not fixed (confidence ' + f.confidence + ')'}: ${f.code}${f.node ? ` [${f.node}]` : ''}: ${f.description}`)),
     `tokens:     ${trace.promptTokens} prompt + ${trace.completionTokens} completion; ${Math.round(trace.totalMs)} ms`,
     ...(trace.rounds[0]?.decoding ? [`decoding:   ${trace.rounds[0].decoding.mode}${trace.rounds[0].decoding.reason ? ` — ${trace.rounds[0].decoding.reason}` : ''}`] : []),
   ];
@@ -131,6 +134,7 @@ async function runGenerate(words: string[], options: GenerateCommandOptions, cat
       policy,
       maxRepairs: numberOption(options.maxRepairs, '--max-repairs', { min: 0, max: 10, integer: true }),
       ...(options.constrained ? { constrained: true } : {}),
+      ...(options.fix === false ? { fix: false } : {}),
       ...(fewShot > 0 && index ? { fewShot: { index, k: fewShot } } : {}),
       ...(options.hints ? { hints: { catalog } } : {}),
     });
@@ -225,6 +229,7 @@ export function registerGenerate(program: Command, io: CliIO, setExit: (code: nu
     .option('--hints', 'suggest likely node types from the catalog')
     .option('--constrained', "constrain decoding to the workflow's JSON Schema, node types from the catalog, the way --server-kind takes it")
     .option('--max-repairs <n>', 'rounds that send the validator errors back to the model', '2')
+    .option('--no-fix', 'no deterministic repair (fixWorkflow) of the answer before the repair rounds')
     .option('--out <file>', 'write the workflow JSON here (default: stdout)')
     .option('--json', 'print workflow, validation and trace as JSON')
     .option('--import', 'create the workflow in n8n through its public API when it validates')

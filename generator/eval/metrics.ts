@@ -318,6 +318,10 @@ export interface EvalSummary extends EvalMeta {
     parsed: number;
     validFirstTry: number;
     validAfterRepair: number;
+    /** How the valid ones got there, beside validFirstTry: by deterministic repair alone, after repair rounds; and never valid. */
+    fixedDeterministically?: number;
+    fixedByRepairRound?: number;
+    neverValid?: number;
     /** Share accepted among the examples n8n checked; null when none was checked. */
     n8nAccepted: number | null;
     n8nChecked: number;
@@ -379,6 +383,9 @@ export function summarise(scores: ExampleScore[], meta: EvalMeta): EvalSummary {
       parsed: share(scores.map((s) => s.parsed)),
       validFirstTry: share(scores.map((s) => s.validFirstTry)),
       validAfterRepair: share(scores.map((s) => s.validAfterRepair)),
+      fixedDeterministically: share(scores.map((s) => !s.validFirstTry && s.validAfterRepair && s.repairRounds === 0)),
+      fixedByRepairRound: share(scores.map((s) => !s.validFirstTry && s.validAfterRepair && s.repairRounds > 0)),
+      neverValid: share(scores.map((s) => !s.validAfterRepair)),
       n8nAccepted: checked.length === 0 ? null : share(checked.map((s) => s.n8nAccepted === true)),
       n8nChecked: checked.length,
     },

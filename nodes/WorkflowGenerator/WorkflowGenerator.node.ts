@@ -194,6 +194,14 @@ export class WorkflowGenerator implements INodeType {
             displayOptions: { show: { '/modelSource': ['model'] } },
           },
           {
+            displayName: 'Fix Deterministically',
+            name: 'fix',
+            type: 'boolean',
+            default: true,
+            description:
+              'Whether to repair what the validator finds without a model call first (nearest node type and version, unknown parameters, dangling or mistyped connections, duplicate names, …); the output lists every fix',
+          },
+          {
             displayName: 'Max Repairs',
             name: 'maxRepairs',
             type: 'number',
@@ -324,6 +332,7 @@ export class WorkflowGenerator implements INodeType {
           ...(!baseline && options.constrained === true ? { constrained: true } : {}),
           ...(index && fewShot > 0 ? { fewShot: { index, k: fewShot } } : {}),
           ...(!baseline && options.hints === true ? { hints: { catalog } } : {}),
+          ...(options.fix === false ? { fix: false } : {}),
         });
 
         if (!result.valid && this.getNodeParameter('onInvalid', itemIndex, 'fail') === 'fail') {
@@ -340,6 +349,8 @@ export class WorkflowGenerator implements INodeType {
           valid: result.valid,
           errors: result.errors as unknown as IDataObject[],
           warnings: result.warnings as unknown as IDataObject[],
+          // What deterministic repair changed (applied) or only suggested (below the confidence threshold), every round.
+          fixes: result.trace.rounds.flatMap((r) => r.fixes ?? []) as unknown as IDataObject[],
           trace: result.trace as unknown as IDataObject,
           model: result.trace.model,
           baseline: result.trace.baseline,

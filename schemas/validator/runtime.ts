@@ -248,7 +248,7 @@ function skipSpaces(code: string, i: number): number {
  * Node references in expression code: `$('Name')`, `$items("Name", …)`, `$node["Name"]`, `$node.Name`.
  * `literal` is the name, or undefined when it is computed at run time (`computed` is then its code).
  */
-function forEachReference(code: string, visit: (literal: string | undefined, computed: string) => void): void {
+export function forEachReference(code: string, visit: (literal: string | undefined, computed: string) => void): void {
   for (let i = code.indexOf('$'); i >= 0; i = code.indexOf('$', i + 1)) {
     if (i > 0 && isIdentifierChar(code.charCodeAt(i - 1))) continue;
     let j: number;

@@ -23,6 +23,11 @@ const NODE_ALIASES = new Map<string, string[]>(Object.entries({
   schedule: ['n8n-nodes-base.scheduleTrigger'],
 }));
 
+/** Types a name models and old exports use stands for (lower-case short name; empty when none). */
+export function nodeAliases(short: string): string[] {
+  return NODE_ALIASES.get(short.toLowerCase()) ?? [];
+}
+
 const MAX_NAME_LENGTH = 200;
 
 function commonPrefixLength(a: string, b: string): number {
