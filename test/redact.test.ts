@@ -17,7 +17,8 @@ import {
 } from '../dataset/redact';
 import { mulberry32 } from './fake-openai/random';
 import { loadCatalog } from '../schemas/catalog/load';
-import { loadTemplates } from './helpers/templates';
+import { loadTemplates, stockOnly } from './helpers/templates';
+import { validateWorkflow } from '../schemas/validator';
 
 const catalog = loadCatalog();
 
@@ -586,6 +587,10 @@ describe('personal data: cards, IBANs, national phones, encoded secrets, home-fo
     expect(redact(`https://x.io/cb?state=${form}&x=1`).out).toBe('https://x.io/cb?state=<ENCODED_SECRET_1>&x=1');
     // Base64 inside URL encoding.
     expect(redact(`?blob=${encodeURIComponent(b64)}`).out).toMatch(/^\?blob=<ENCODED_SECRET_1>$/);
+    // Escapes inside escapes (`%253D`) are decoded again without losing the place in the outer text.
+    const nested = '<https://dev.service-now.com/incident_list.do%3Fsysparm_query%3Dstate%253D{{ $json.v }}%255Epriority%253D2%26sysparm_first_row%3D1|click>';
+    expect(redact(nested).out).toBe(nested);
+    expect(redact(`${nested} ${form}`).out).toBe(`${nested} <ENCODED_SECRET_1>`);
     // An encoded placeholder stays.
     expect(redact(Buffer.from('sk-YOUR_OPENAI_KEY_HERE').toString('base64')).counts).toEqual({});
   });
@@ -879,5 +884,47 @@ describe('real n8n.io templates', () => {
     console.log(`redact: ${templates.length} templates in ${ms.toFixed(0)} ms; ${changed} changed; counts ${JSON.stringify(sorted)}`);
     // The templates never contain our placeholders of their own.
     expect(templates.some(({ record }) => PLACEHOLDER_PATTERN.test(record.workflowJson))).toBe(false);
+  });
+
+  it('keeps every valid stock template valid, also with personal data planted in its free text', async () => {
+    const f = new Fakes(4242);
+    const key = `sk-proj-${f.chars(BASE62, 48)}`;
+    const planted = {
+      card: cardNumber(f, CARD_BRANDS[0]),
+      iban: iban(f, 'DE'),
+      phone: `07${f.chars('2345689', 3)} ${f.chars('2345689', 6)}`,
+      user: 'mtanaka',
+      encoded: Buffer.from(key).toString('base64'),
+    };
+    const snippet = `\nContact ${planted.phone}, card ${planted.card}, IBAN ${planted.iban}, file /Users/${planted.user}/Documents/in.csv, blob ${planted.encoded}`;
+    /** Every free-text string parameter (not an expression, has spaces, 20+ characters) gets the snippet. */
+    const plant = (v: unknown): unknown => {
+      if (typeof v === 'string') return !v.startsWith('=') && v.length >= 20 && v.includes(' ') ? v + snippet : v;
+      if (Array.isArray(v)) return v.map(plant);
+      if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plant(x)]));
+      return v;
+    };
+    const templates = stockOnly(await loadTemplates(), catalog);
+    let valid = 0;
+    let plantedValid = 0;
+    for (const { record, workflow: wf } of templates) {
+      if (!validateWorkflow(wf, { catalog }).valid) continue;
+      valid++;
+      const redacted = redactWorkflowStrings(wf, { catalog });
+      // Unchanged is valid; only what redaction changed is validated again.
+      if (Object.keys(redacted.counts).length > 0) expect({ id: record.id, errors: validateWorkflow(redacted.workflow, { catalog }).errors }).toEqual({ id: record.id, errors: [] });
+      const withData = { ...wf, nodes: wf.nodes.map((n) => ({ ...n, parameters: plant(n.parameters) })) };
+      if (JSON.stringify(withData) === JSON.stringify(wf) || !validateWorkflow(withData, { catalog }).valid) continue;
+      plantedValid++;
+      const out = redactWorkflowStrings(withData, { catalog });
+      expect({ id: record.id, errors: validateWorkflow(out.workflow, { catalog }).errors }).toEqual({ id: record.id, errors: [] });
+      const json = JSON.stringify(out.workflow);
+      const leaks = Object.values(planted).filter((x) => json.includes(x) || json.includes(x.replace(/ /g, '')));
+      expect({ id: record.id, leaks }).toEqual({ id: record.id, leaks: [] });
+      for (const kind of ['payment_card', 'iban', 'phone', 'path_user', 'encoded_secret'] as const) expect({ id: record.id, kind, counted: (out.counts[kind] ?? 0) > 0 }).toEqual({ id: record.id, kind, counted: true });
+    }
+    console.log(`redact keeps validity: ${valid} valid stock templates, ${plantedValid} of them with planted personal data`);
+    expect(valid).toBeGreaterThan(1500);
+    expect(plantedValid).toBeGreaterThan(1000);
   });
 });

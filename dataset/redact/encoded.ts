@@ -133,7 +133,10 @@ function redactUrlEncoded(text: string, redactor: Redactor, inner: TextRedaction
     } catch {
       continue;
     }
-    if (!holdsSecret(decoded, inner)) continue;
+    const held = holdsSecret(decoded, inner);
+    // The decoded text went through this function again (same global regex): resume after the token.
+    PERCENT_ESCAPE.lastIndex = b;
+    if (!held) continue;
     out += text.slice(last, a) + redactor.replace('encoded_secret', 'ENCODED_SECRET', token);
     last = b;
   }
