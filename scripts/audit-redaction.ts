@@ -1,10 +1,10 @@
 /**
- * npm run audit:redaction — what redaction replaces in real workflows, for a person to judge
+ * audit-redaction — what redaction replaces in real workflows, for a person to judge
  * precision: redactions per kind over the n8n.io templates shipped in n8n-mcp (name, description
  * and workflow, as the dataset builder sees them) and over any folders given, then a seeded
  * sample of the replaced values per kind with the text around them.
  *
- *   node dist/scripts/audit-redaction.js [--dir <folder>]… [--kinds payment_card,iban,…] [--sample 20] [--seed 1]
+ *   npm run build && node dist/scripts/audit-redaction.js [--dir <folder>]… [--kinds payment_card,iban,…] [--sample 20] [--seed 1]
  *
  * Folders are read recursively: every `.json` file, either a workflow or `{ name, description, workflow }`.
  */
