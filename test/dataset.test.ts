@@ -542,7 +542,44 @@ describe('buildDataset', () => {
       password: `Pw-${random(b62, 14)}`,
       email: `${random('abcdefghijklmnopqrstuvwxyz', 8)}.${random('abcdefghijklmnopqrstuvwxyz', 6)}@gmail.com`,
       phone: `+44 7${random('0123456789', 3)} ${random('0123456789', 6)}`,
+      ...personalOf(),
     });
+    // Personal data (issue 15): valid card numbers and IBANs, national phone formats, a base64-wrapped
+    // and a URL-encoded key, a user name in a home-folder path.
+    const luhnComplete = (body: string) => {
+      for (let d = 0; d < 10; d++) {
+        const n = body + d;
+        const sum = [...n].reverse().reduce((acc, c, i) => acc + (i % 2 ? (Number(c) * 2 > 9 ? Number(c) * 2 - 9 : Number(c) * 2) : Number(c)), 0);
+        if (sum % 10 === 0) return n;
+      }
+      throw new Error('unreachable');
+    };
+    const ibanOf = (country: string, bban: string) => {
+      const numeric = (bban + country + '00').replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+      const remainder = [...numeric].reduce((r, d) => (r * 10 + Number(d)) % 97, 0);
+      return `${country}${String(98 - remainder).padStart(2, '0')}${bban}`;
+    };
+    function personalOf() {
+      const d = (n: number) => random('2345689', n);
+      const visa = luhnComplete(`4${d(14)}`);
+      const amex = luhnComplete(`37${d(12)}`);
+      const de = ibanOf('DE', d(18));
+      const gb = ibanOf('GB', `NWBK${d(14)}`);
+      return {
+        card: `${visa.slice(0, 4)} ${visa.slice(4, 8)} ${visa.slice(8, 12)} ${visa.slice(12)}`,
+        cardBare: amex,
+        iban: de.match(/.{1,4}/g)!.join(' '),
+        ibanCompact: gb,
+        phoneUk: `07${d(3)} ${d(6)}`,
+        phoneLondon: `020 7${d(3)} ${d(4)}`,
+        phoneDe: `0151 ${d(8)}`,
+        phoneBerlin: `030 ${d(8)}`,
+        phoneFr: `06 ${d(2)} ${d(2)} ${d(2)} ${d(2)}`,
+        base64Key: Buffer.from(`sk-proj-${random(b62, 48)}`).toString('base64'),
+        urlEncoded: encodeURIComponent(JSON.stringify({ api_key: random(b62, 32) })),
+        pathUser: `${random('abcdefghijklmnopqrstuvwxyz', 7)}${random('abcdefghijklmnopqrstuvwxyz', 5)}`,
+      };
+    }
     const input = tmp();
     const planted: string[] = [];
     for (let i = 0; i < 30; i++) {
@@ -555,32 +592,54 @@ describe('buildDataset', () => {
           sendHeaders: true,
           headerParameters: { parameters: [{ name: 'Authorization', value: `Bearer ${s.openai}` }, { name: 'X-Stripe', value: s.stripe }] },
           options: {},
-        }, { notes: `ask ${s.email} or call ${s.phone}`, credentials: { httpHeaderAuth: { id: '9', name: s.github } } }),
-        node('Code', 'code', 2, { jsCode: `const aws = '${s.aws}';\nconst slack = "${s.slack}";\nreturn [{ json: { token: '${s.jwt}' } }];` }),
-        node('Note', 'stickyNote', 1, { content: `Set up: paste ${s.openai} and mail ${s.email}` }),
+        }, { notes: `ask ${s.email} or call ${s.phone} / ${s.phoneLondon}`, credentials: { httpHeaderAuth: { id: '9', name: s.github } } }),
+        node(`Code ${s.phoneFr}`, 'code', 2, {
+          jsCode: `const aws = '${s.aws}';\nconst slack = "${s.slack}";\nconst card = '${s.cardBare}';\nconst blob = '${s.base64Key}';\nconst file = 'C:\\\\Users\\\\${s.pathUser}\\\\Downloads\\\\leads.csv';\nreturn [{ json: { token: '${s.jwt}' } }];`,
+        }),
+        node('Pay', 'set', 3.4, {
+          assignments: {
+            assignments: [
+              { id: 'a1', name: 'iban', value: s.iban, type: 'string' },
+              { id: 'a2', name: 'card', value: s.card, type: 'string' },
+              { id: 'a3', name: 'mobile', value: s.phoneDe, type: 'string' },
+              { id: 'a4', name: 'report', value: `/Users/${s.pathUser}/Documents/report.pdf`, type: 'string' },
+              { id: 'a5', name: 'callback', value: `https://api.example.org/cb?state=${s.urlEncoded}`, type: 'string' },
+            ],
+          },
+          options: {},
+        }),
+        node('Note', 'stickyNote', 1, { content: `Set up: paste ${s.openai} and mail ${s.email}; bank ${s.ibanCompact}, office ${s.phoneBerlin}, /home/${s.pathUser}/n8n` }),
       );
-      w.connections[w.nodes[w.nodes.length - 4].name] = { main: [[link('Call API')]] };
-      w.connections['Call API'] = { main: [[link('Code')]] };
+      w.connections[w.nodes[w.nodes.length - 5].name] = { main: [[link('Call API')]] };
+      w.connections['Call API'] = { main: [[link(`Code ${s.phoneFr}`)]] };
+      w.connections[`Code ${s.phoneFr}`] = { main: [[link('Pay')]] };
       const record = {
         name: `Flow ${i}`,
-        description: `This workflow calls the ${['billing', 'shipping', 'crm', 'weather', 'news', 'search'][i % 6]} API number ${i * 7919} for ${s.email} (phone ${s.phone}) with key ${s.github}, then stores batch ${i}.`,
-        workflow: { ...w, pinData: { Webhook: [{ json: { email: s.email, token: s.jwt } }] } },
+        description: `This workflow calls the ${['billing', 'shipping', 'crm', 'weather', 'news', 'search'][i % 6]} API number ${i * 7919} for ${s.email} (phone ${s.phone}, mobile ${s.phoneUk}, card ${s.card}, IBAN ${s.iban}, files in /Users/${s.pathUser}/Documents) with key ${s.github} (${s.base64Key}), then stores batch ${i}.`,
+        workflow: { ...w, pinData: { Webhook: [{ json: { email: s.email, token: s.jwt, phone: s.phoneUk, card: s.cardBare, iban: s.ibanCompact } }] } },
       };
       writeFileSync(path.join(input, `w${i}.json`), JSON.stringify(record));
     }
     for (const target of ['compact', 'full'] as const) {
       const out = path.join(tmp(), target);
-      const report = await buildDataset({ ...baseOptions(out, [{ kind: 'dir', path: input }]), target, augment: 1 });
+      // Requests share their placeholder-heavy wording: near-duplicate detection is not the subject here.
+      const report = await buildDataset({ ...baseOptions(out, [{ kind: 'dir', path: input }]), target, augment: 1, nearDuplicateThreshold: 0.99 });
       expect(report.counts.accepted).toBeGreaterThan(20);
       for (const file of readdirSync(out)) {
         const text = readFileSync(path.join(out, file), 'utf8');
-        const leaks = planted.filter((secret) => text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1)));
+        // Spaced numbers also count as leaked when written without their spaces.
+        const leaks = planted.filter((secret) => text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1)) || (/^[0-9A-Z ]+$/.test(secret) && text.includes(secret.replace(/ /g, ''))));
         expect({ file, leaks }).toEqual({ file, leaks: [] });
       }
       expect(Object.keys(report.redactions).length).toBeGreaterThan(5);
       // The secrets were in accepted examples (replaced, not filtered away).
       const train = readFileSync(path.join(out, 'train.jsonl'), 'utf8');
-      for (const placeholder of ['<OPENAI_API_KEY_1>', '<EMAIL_1>', '<PASSWORD_1>', '<AWS_ACCESS_KEY_ID_1>']) expect(train).toContain(placeholder);
+      for (const placeholder of ['<OPENAI_API_KEY_1>', '<EMAIL_1>', '<PASSWORD_1>', '<AWS_ACCESS_KEY_ID_1>', '<CARD_NUMBER_1>', '<IBAN_1>', '<PHONE_1>', '<USER_1>', '<ENCODED_SECRET_1>']) {
+        expect({ target, placeholder, found: train.includes(placeholder) }).toEqual({ target, placeholder, found: true });
+      }
+      // Every kind is counted in the report (report.json and REPORT.md show the same counts).
+      for (const kind of ['payment_card', 'iban', 'phone', 'path_user', 'encoded_secret'] as const) expect({ target, kind, counted: (report.redactions[kind] ?? 0) > 0 }).toEqual({ target, kind, counted: true });
+      expect(readFileSync(path.join(out, 'REPORT.md'), 'utf8')).toMatch(/\| payment_card \| [0-9,]+ \|/);
     }
   });
 

@@ -17,7 +17,8 @@ import {
 } from '../dataset/redact';
 import { mulberry32 } from './fake-openai/random';
 import { loadCatalog } from '../schemas/catalog/load';
-import { loadTemplates } from './helpers/templates';
+import { loadTemplates, stockOnly } from './helpers/templates';
+import { validateWorkflow } from '../schemas/validator';
 
 const catalog = loadCatalog();
 
@@ -176,10 +177,109 @@ function fixture(kind: RedactionKind, f: Fakes): Fixture {
         () => `+1 (415) 62${f.chars('2345689', 1)}-${f.chars('2345689', 4)}`,
         () => `+33 6 ${f.chars('2345689', 2)} ${f.chars('2345689', 2)} ${f.chars('2345689', 2)} ${f.chars('2345689', 2)}`,
         () => `+92${f.chars('2345689', 10)}`,
+        () => `07${f.chars('2345689', 3)} ${f.chars('2345689', 6)}`,
+        () => `020 7${f.chars('2345689', 3)} ${f.chars('2345689', 4)}`,
+        () => `0151 ${f.chars('2345689', 8)}`,
+        () => `030 ${f.chars('2345689', 8)}`,
+        () => `06 ${f.chars('2345689', 2)} ${f.chars('2345689', 2)} ${f.chars('2345689', 2)} ${f.chars('2345689', 2)}`,
+        () => `0176${f.chars('2345689', 8)}`,
+        () => `0044 20 7${f.chars('2345689', 3)} ${f.chars('2345689', 4)}`,
       ])();
       return simple('PHONE', phone, `call me on ${phone} after 6pm`);
     }
+    case 'payment_card': {
+      const card = cardNumber(f, f.pick(CARD_BRANDS));
+      return simple('CARD_NUMBER', card, `paid with card ${card} exp 09/27 cvc 431`);
+    }
+    case 'iban': {
+      const value = iban(f, f.pick(Object.keys(IBAN_FORMATS)));
+      return simple('IBAN', value, `transfer to IBAN ${value}, reference invoice 2024-118`);
+    }
+    case 'encoded_secret': {
+      const inner = `sk-proj-${f.chars(BASE62, 48)}`;
+      const encoded = f.pick([
+        () => Buffer.from(inner).toString('base64'),
+        () => Buffer.from(JSON.stringify({ api_key: f.chars(BASE62, 32) })).toString('base64'),
+        () => encodeURIComponent(JSON.stringify({ token: f.chars(BASE62, 32), city: 'Berlin' })),
+      ])();
+      return { kind, snippet: `config blob ${encoded} loaded`, needles: [encoded], labels: ['ENCODED_SECRET'] };
+    }
+    case 'path_user': {
+      const name = `${f.pick(FIRST)}${f.pick(LAST)}`;
+      const path = f.pick([`/Users/${name}/Documents/reports/q3.pdf`, `C:\\Users\\${name}\\Downloads\\leads.csv`, `/home/${name}/n8n/data/input.json`]);
+      return { kind, snippet: `read ${path} first`, needles: [name], labels: ['USER'] };
+    }
   }
+}
+
+// Card numbers and IBANs with real check digits -----------------------------------------------
+
+/** Issuer prefix and length per brand (one of each brand's ranges). */
+const CARD_BRANDS: ReadonlyArray<[string, string, number]> = [
+  ['visa', '4', 16],
+  ['visa-13', '4', 13],
+  ['visa-19', '4', 19],
+  ['mastercard', '53', 16],
+  ['mastercard-2', '2720', 16],
+  ['amex', '37', 15],
+  ['discover', '6011', 16],
+  ['diners', '36', 14],
+  ['jcb', '3530', 16],
+  ['unionpay', '62', 19],
+  ['maestro', '6759', 18],
+  ['mir', '2201', 16],
+];
+
+/** A Luhn-valid card number of `brand`, written the way people write it (groups or one run). */
+function cardNumber(f: Fakes, [brand, prefix, length]: [string, string, number]): string {
+  let digits = prefix;
+  while (digits.length < length - 1) digits += String(f.int(10));
+  for (let check = 0; check < 10; check++) {
+    const candidate = digits + check;
+    let sum = 0;
+    for (let i = 0; i < candidate.length; i++) {
+      let d = Number(candidate[candidate.length - 1 - i]);
+      if (i % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+      sum += d;
+    }
+    if (sum % 10 === 0) {
+      digits = candidate;
+      break;
+    }
+  }
+  if (brand === 'amex') return f.pick([digits, `${digits.slice(0, 4)} ${digits.slice(4, 10)} ${digits.slice(10)}`]);
+  const sep = f.pick(['', ' ', '-']);
+  return sep === '' ? digits : (digits.match(/.{1,4}/g) as string[]).join(sep);
+}
+
+/** BBAN shape per country: `n` digits, `a` upper-case letters, `c` either. */
+const IBAN_FORMATS: Record<string, string> = {
+  DE: 'n18',
+  GB: 'a4n14',
+  FR: 'n10c11n2',
+  NL: 'a4n10',
+  ES: 'n20',
+  IT: 'a1n10c12',
+  AT: 'n16',
+  BE: 'n12',
+  CH: 'n5c12',
+  PL: 'n24',
+  IE: 'a4n14',
+  PT: 'n21',
+};
+
+/** A valid IBAN of `country` (ISO 7064 check digits), compact or in the print format. */
+function iban(f: Fakes, country: string): string {
+  let bban = '';
+  for (const [, kind, n] of IBAN_FORMATS[country].matchAll(/([nac])(\d+)/g)) {
+    const alphabet = kind === 'n' ? DIGITS : kind === 'a' ? UPPER : DIGITS + UPPER;
+    for (let i = 0; i < Number(n); i++) bban += alphabet[f.int(alphabet.length)];
+  }
+  const numeric = (bban + country + '00').replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+  let remainder = 0;
+  for (const d of numeric) remainder = (remainder * 10 + Number(d)) % 97;
+  const compact = `${country}${String(98 - remainder).padStart(2, '0')}${bban}`;
+  return f.int(2) === 0 ? compact : (compact.match(/.{1,4}/g) as string[]).join(' ');
 }
 
 /** Assignment and query kinds need their context; the value is the secret. */
@@ -384,6 +484,131 @@ describe('redactText', () => {
     const { workflow: out, counts } = redactWorkflowStrings(wf);
     expect(JSON.stringify(out)).not.toMatch(/4915128463917|2846 3917/);
     expect(counts.phone).toBe(2);
+  });
+});
+
+describe('personal data: cards, IBANs, national phones, encoded secrets, home-folder users', () => {
+  const f = new Fakes(77);
+  const redact = (text: string) => {
+    const r = new Redactor();
+    return { out: redactText(text, r), counts: r.counts };
+  };
+
+  it.each(CARD_BRANDS.map((b) => [b[0], b] as const))('redacts a %s card number, grouped or not', (_brand, brand) => {
+    for (let i = 0; i < 5; i++) {
+      const card = cardNumber(f, brand);
+      const { out, counts } = redact(`Card: ${card}, exp 11/26`);
+      expect({ card, out }).toEqual({ card, out: 'Card: <CARD_NUMBER_1>, exp 11/26' });
+      expect(counts).toEqual({ payment_card: 1 });
+    }
+  });
+
+  it.each(Object.keys(IBAN_FORMATS))('redacts a %s IBAN, with and without spaces', (country) => {
+    for (let i = 0; i < 4; i++) {
+      const value = iban(f, country);
+      expect({ value, out: redact(`IBAN: ${value} (BIC on request)`).out }).toEqual({ value, out: 'IBAN: <IBAN_1> (BIC on request)' });
+    }
+    // Same account, both spellings: one placeholder.
+    const compact = iban(f, country).replace(/ /g, '');
+    const spaced = (compact.match(/.{1,4}/g) as string[]).join(' ');
+    expect(redact(`${compact} = ${spaced}`).out).toBe('<IBAN_1> = <IBAN_1>');
+  });
+
+  it('cuts a grouped IBAN at its country length (a following word of four letters stays)', () => {
+    expect(redact('BE68 5390 0754 7034 BANK transfer').out).toBe('<IBAN_1> BANK transfer');
+  });
+
+  it('redacts national phone formats of the UK, the EU and NANP', () => {
+    const phones = [
+      '07700 900123', '07911 123456', '020 7946 0958', '(020) 7946 0958', '0161 496 0000', '07911123456', // UK
+      '0151 28463917', '030 12345678', '030/2846391', '0221 9876543', '01761 2846391', '015128463917', // DE
+      '06 12 34 56 78', '06.12.34.56.78', '01 42 68 53 00', '0612345678', // FR
+      '06-12345678', '020-7654321', // NL
+      '0470 12 34 56', // BE
+      '0664 2846391', // AT
+      '087 284 6391', // IE
+      '0049 151 28463917', '0033 6 12 34 56 78', '0044 20 7946 0958', // 00 prefix
+      '(415) 624-2871', '415-624-2871', '1-415-624-2871', '415.624.2871', // NANP
+    ];
+    for (const phone of phones) expect({ phone, out: redact(`reach me at ${phone} today`).out }).toEqual({ phone, out: 'reach me at <PHONE_1> today' });
+  });
+
+  it('redacts ambiguous numbers next to a phone word or in a phone field', () => {
+    const cases: Array<[string, string]> = [
+      ['Tel.: 612 345 678', 'Tel.: <PHONE_1>'], // ES
+      ['cellulare 333 284 6391', 'cellulare <PHONE_1>'], // IT
+      ['phone: 4156242871', 'phone: <PHONE_1>'], // NANP bare
+      ['Phone 415 624 2871', 'Phone <PHONE_1>'], // NANP spaced
+      ['Handy 4915128463917', 'Handy <PHONE_1>'], // bare international
+      ['"telephone": "02079460958"', '"telephone": "<PHONE_1>"'], // UK landline bare
+    ];
+    for (const [text, expected] of cases) expect(redact(text).out).toBe(expected);
+    const wf = workflow([
+      http({ url: 'https://x.io', sendBody: true, bodyParameters: { parameters: [{ name: 'recipientPhone', value: '919108281677' }, { name: 'order', value: '919108281677' }] } }),
+    ]);
+    const out = JSON.stringify(redactWorkflowStrings(wf).workflow);
+    expect(out).toContain('"name":"recipientPhone","value":"<PHONE_1>"');
+    // The same digits elsewhere are the same person's number.
+    expect(out).not.toContain('919108281677');
+    expect(redactWorkflowStrings({ pinData: { N: [{ json: { phone: '2026243917', phoneNumberId: '114317595015150' } }] } }).workflow).toEqual({
+      pinData: { N: [{ json: { phone: '<PHONE_1>', phoneNumberId: '114317595015150' } }] },
+    });
+  });
+
+  it('keeps ids, amounts, dates, timestamps, versions, ZIP codes and Luhn-failing numbers', () => {
+    const keep = [
+      'order 4111111111111112 and 5500000000000005', // Luhn fails
+      'ORD-2024-000123, invoice INV-10045, sku 0012345678',
+      'ISBN 978-3-16-148410-0 and ISBN 0-306-40615-2 and 9780306406157',
+      '550e8400-e29b-41d4-a716-446655440000',
+      'unix 1712345678, ms 1712345678901, ns 1712345678901234567',
+      'snowflake 1187654321987654321, chat -1001234567890, ig 17841473009917118',
+      'versions 1.12.0, v0.236.3, 10.12.3456, n8n@1.80.0',
+      'total $1,234,567.89, 4 532 015,11 €, 12 345 678 units',
+      'dates 05.06.2023 10:30, 01/02/2024 12:00, 2024-01-15 10:30:00, 06.12.24',
+      'ZIP 90210-1234, 02134-1234, PLZ 01067 Dresden, 75008 Paris',
+      'sizes 320 480 1024, 1920x1080, 0.123456789',
+      'color #059669 100%, mac 08-00-27-51-56-d8, latency 00:00:02.5250613',
+      'account DE00 0000 0000 0000 0000 00, XX89370400440532013000, DE89370400440532013001',
+      'IP 192.168.100.200, port 5678, phoneNumberId 114317595015150',
+      'base64 image data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      'text aGVsbG8gd29ybGQsIHRoaXMgaXMganVzdCBhIG1lc3NhZ2U= and a%20b%20c%3Fd%3De',
+      '/home/node/.n8n, /home/ubuntu/data, /Users/yourname/Desktop, /home/$USER/x, C:\\Users\\Public\\Documents, https://x.io/home/about, {base}/home/chat',
+    ];
+    for (const text of keep) expect({ text, out: redact(text).out }).toEqual({ text, out: text });
+  });
+
+  it('replaces base64 and URL-encoded tokens that hide a secret, whole', () => {
+    const key = `sk-proj-${f.chars(BASE62, 48)}`;
+    const b64 = Buffer.from(key).toString('base64');
+    expect(redact(`value: ${b64}`)).toEqual({ out: 'value: <ENCODED_SECRET_1>', counts: { encoded_secret: 1 } });
+    expect(redact(`https://x.io/v1/files/${Buffer.from(key).toString('base64url')}/raw`).out).toBe('https://x.io/v1/files/<ENCODED_SECRET_1>/raw');
+    const form = encodeURIComponent(`{"api_key":"${f.chars(BASE62, 30)}"}`);
+    expect(redact(`https://x.io/cb?state=${form}&x=1`).out).toBe('https://x.io/cb?state=<ENCODED_SECRET_1>&x=1');
+    // Base64 inside URL encoding.
+    expect(redact(`?blob=${encodeURIComponent(b64)}`).out).toMatch(/^\?blob=<ENCODED_SECRET_1>$/);
+    // Escapes inside escapes (`%253D`) are decoded again without losing the place in the outer text.
+    const nested = '<https://dev.service-now.com/incident_list.do%3Fsysparm_query%3Dstate%253D{{ $json.v }}%255Epriority%253D2%26sysparm_first_row%3D1|click>';
+    expect(redact(nested).out).toBe(nested);
+    expect(redact(`${nested} ${form}`).out).toBe(`${nested} <ENCODED_SECRET_1>`);
+    // An encoded placeholder stays.
+    expect(redact(Buffer.from('sk-YOUR_OPENAI_KEY_HERE').toString('base64')).counts).toEqual({});
+  });
+
+  it('replaces the user name of home-folder paths and keeps the path', () => {
+    const cases: Array<[string, string]> = [
+      ['/Users/mtanaka/Documents/q3.pdf', '/Users/<USER_1>/Documents/q3.pdf'],
+      ['file:///Users/mtanaka/Desktop/a.png', 'file:///Users/<USER_1>/Desktop/a.png'],
+      ['cd /home/jkowalski && ls', 'cd /home/<USER_1> && ls'],
+      ['C:\\Users\\Artem Boiko\\Desktop\\n8n', 'C:\\Users\\<USER_1>\\Desktop\\n8n'],
+      ['"C:\\\\Users\\\\joe\\\\Downloads\\\\x.csv"', '"C:\\\\Users\\\\<USER_1>\\\\Downloads\\\\x.csv"'],
+      ['c:/users/leila.haddad/notes.txt', 'c:/users/<USER_1>/notes.txt'],
+      ['/mnt/c/Users/ravi/code', '/mnt/c/Users/<USER_1>/code'],
+      ['-v /home/sofia/n8n:/home/node/.n8n', '-v /home/<USER_1>/n8n:/home/node/.n8n'],
+    ];
+    for (const [text, expected] of cases) expect(redact(text)).toEqual({ out: expected, counts: { path_user: 1 } });
+    // The same name in a URL's user and a path: one placeholder.
+    expect(redact('sftp://mtanaka:Xk82jdQp1z@files.acme.io and /home/mtanaka/in').out).toBe('sftp://<USER_1>:<PASSWORD_1>@files.acme.io and /home/<USER_1>/in');
   });
 });
 
@@ -659,5 +884,47 @@ describe('real n8n.io templates', () => {
     console.log(`redact: ${templates.length} templates in ${ms.toFixed(0)} ms; ${changed} changed; counts ${JSON.stringify(sorted)}`);
     // The templates never contain our placeholders of their own.
     expect(templates.some(({ record }) => PLACEHOLDER_PATTERN.test(record.workflowJson))).toBe(false);
+  });
+
+  it('keeps every valid stock template valid, also with personal data planted in its free text', async () => {
+    const f = new Fakes(4242);
+    const key = `sk-proj-${f.chars(BASE62, 48)}`;
+    const planted = {
+      card: cardNumber(f, CARD_BRANDS[0]),
+      iban: iban(f, 'DE'),
+      phone: `07${f.chars('2345689', 3)} ${f.chars('2345689', 6)}`,
+      user: 'mtanaka',
+      encoded: Buffer.from(key).toString('base64'),
+    };
+    const snippet = `\nContact ${planted.phone}, card ${planted.card}, IBAN ${planted.iban}, file /Users/${planted.user}/Documents/in.csv, blob ${planted.encoded}`;
+    /** Every free-text string parameter (not an expression, has spaces, 20+ characters) gets the snippet. */
+    const plant = (v: unknown): unknown => {
+      if (typeof v === 'string') return !v.startsWith('=') && v.length >= 20 && v.includes(' ') ? v + snippet : v;
+      if (Array.isArray(v)) return v.map(plant);
+      if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plant(x)]));
+      return v;
+    };
+    const templates = stockOnly(await loadTemplates(), catalog);
+    let valid = 0;
+    let plantedValid = 0;
+    for (const { record, workflow: wf } of templates) {
+      if (!validateWorkflow(wf, { catalog }).valid) continue;
+      valid++;
+      const redacted = redactWorkflowStrings(wf, { catalog });
+      // Unchanged is valid; only what redaction changed is validated again.
+      if (Object.keys(redacted.counts).length > 0) expect({ id: record.id, errors: validateWorkflow(redacted.workflow, { catalog }).errors }).toEqual({ id: record.id, errors: [] });
+      const withData = { ...wf, nodes: wf.nodes.map((n) => ({ ...n, parameters: plant(n.parameters) })) };
+      if (JSON.stringify(withData) === JSON.stringify(wf) || !validateWorkflow(withData, { catalog }).valid) continue;
+      plantedValid++;
+      const out = redactWorkflowStrings(withData, { catalog });
+      expect({ id: record.id, errors: validateWorkflow(out.workflow, { catalog }).errors }).toEqual({ id: record.id, errors: [] });
+      const json = JSON.stringify(out.workflow);
+      const leaks = Object.values(planted).filter((x) => json.includes(x) || json.includes(x.replace(/ /g, '')));
+      expect({ id: record.id, leaks }).toEqual({ id: record.id, leaks: [] });
+      for (const kind of ['payment_card', 'iban', 'phone', 'path_user', 'encoded_secret'] as const) expect({ id: record.id, kind, counted: (out.counts[kind] ?? 0) > 0 }).toEqual({ id: record.id, kind, counted: true });
+    }
+    console.log(`redact keeps validity: ${valid} valid stock templates, ${plantedValid} of them with planted personal data`);
+    expect(valid).toBeGreaterThan(1500);
+    expect(plantedValid).toBeGreaterThan(1000);
   });
 });

@@ -31,7 +31,15 @@ export type RedactionKind =
   /** A secret-named URL query parameter with a literal value (`?api_key=…`, `&token=…`). */
   | 'secret_query_param'
   | 'email'
-  | 'phone';
+  | 'phone'
+  /** A Luhn-valid number of 13–19 digits in a card brand's range (`4111 1111 1111 1111`). */
+  | 'payment_card'
+  /** An IBAN whose length fits its country and whose mod-97 checksum holds. */
+  | 'iban'
+  /** A base64 or URL-encoded token whose decoded text holds something to redact; replaced whole. */
+  | 'encoded_secret'
+  /** The user name in a home-folder path (`/Users/<name>/…`, `C:\Users\<name>\…`, `/home/<name>/…`). */
+  | 'path_user';
 
 export const REDACTION_KINDS: readonly RedactionKind[] = [
   'openai_key',
@@ -62,6 +70,10 @@ export const REDACTION_KINDS: readonly RedactionKind[] = [
   'secret_query_param',
   'email',
   'phone',
+  'payment_card',
+  'iban',
+  'encoded_secret',
+  'path_user',
 ];
 
 export type RedactionCounts = Partial<Record<RedactionKind, number>>;
@@ -111,6 +123,9 @@ export const PLACEHOLDER_LABELS = [
   'SECRET',
   'EMAIL',
   'PHONE',
+  'CARD_NUMBER',
+  'IBAN',
+  'ENCODED_SECRET',
 ] as const;
 
 export type PlaceholderLabel = (typeof PLACEHOLDER_LABELS)[number];
@@ -174,10 +189,15 @@ export function digitsOf(phone: string): string {
   return phone.replace(/%2[Bb]/g, '').replace(/\D/g, '');
 }
 
-/** Emails compare case-insensitively, phones by digits; anything else exactly. URL users and passwords get their own namespaces. */
+/**
+ * Emails compare case-insensitively, phones and card numbers by digits, IBANs without spaces and
+ * case; anything else exactly. Users (of URLs and home folders) and passwords get their own namespaces.
+ */
 function mapKey(label: PlaceholderLabel, value: string): string {
   if (label === 'EMAIL') return `e\0${value.toLowerCase()}`;
   if (label === 'PHONE') return `p\0${digitsOf(value)}`;
+  if (label === 'CARD_NUMBER') return `c\0${value.replace(/\D/g, '')}`;
+  if (label === 'IBAN') return `i\0${value.replace(/\s/g, '').toUpperCase()}`;
   if (label === 'USER' || label === 'PASSWORD') return `${label}\0${value}`;
   return `v\0${value}`;
 }

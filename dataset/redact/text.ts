@@ -1,7 +1,14 @@
-/** Redaction inside one string: provider patterns, auth values, assignments, URLs, emails, phones (see index.ts). */
+/**
+ * Redaction inside one string: provider patterns, auth values, assignments, URLs, emails, card
+ * numbers, IBANs, phones, home-folder user names, encoded secrets (see index.ts).
+ */
 
 import { isPlaceholderKey, isPlaceholderValue, isSecretName, looksRandom, NON_SECRET_WORDS, SCHEME_PREFIX } from './classifiers';
-import { digitsOf, PLACEHOLDER_GLOBAL, PLACEHOLDER_PATTERN, Redactor, type PlaceholderLabel, type RedactionKind } from './placeholders';
+import { base64Candidates, decoding, redactEncoded } from './encoded';
+import { redactCards, redactIbans } from './numbers';
+import { redactPathUsers } from './paths';
+import { redactPhones } from './phones';
+import { PLACEHOLDER_GLOBAL, PLACEHOLDER_PATTERN, Redactor, type PlaceholderLabel, type RedactionKind } from './placeholders';
 
 interface PatternRule {
   kind: RedactionKind;
@@ -446,75 +453,6 @@ function redactEmails(text: string, redactor: Redactor): string {
   return last === 0 ? text : out + text.slice(last);
 }
 
-// Phones ------------------------------------------------------------------------------------
-
-// Literal first (fast native search); the left boundary is checked in code (see phoneBoundary).
-const INTL_PHONE = /(?:\+|%2[Bb])[1-9][0-9 ().\-\u00a0]{6,22}[0-9](?![A-Za-z0-9_]|[.\-][0-9])/g;
-const NANP_PHONE = /(?:\([2-9][0-9]{2}\) ?|[2-9][0-9]{2}[-.])[2-9][0-9]{2}[-.][0-9]{4}(?![A-Za-z0-9_]|[.\-][0-9])/g;
-
-/**
- * A phone starts at a boundary: not glued to a letter, digit, `+`, `.`, `/`, `-` or `\` before it
- * (`x+1234567890`, `Screenshot+2025-08-02`, `v1.2025…` are not phones), except after the escape
- * sequences `\n`, `\r`, `\t` written inside code strings.
- */
-function phoneBoundary(text: string, offset: number): boolean {
-  if (offset === 0) return true;
-  const before = text[offset - 1];
-  if (!/[A-Za-z0-9_+./\-\\]/.test(before)) return true;
-  return offset >= 2 && text[offset - 2] === '\\' && /[nrt]/.test(before);
-}
-const TEL_PHONE = /(tel:|wa\.me\/|[?&](?:phone|phone_number|phoneNumber|mobile|msisdn|whatsapp)=)((?:\+|%2B)?[0-9][0-9(). \-]{5,20}[0-9])(?![0-9])/gi;
-
-/** Fictional/placeholder numbers: sequences, repeated digits, NANP 555 exchange, all zeros. */
-function isPlaceholderPhone(digits: string): boolean {
-  if (/0123456789|123456789|987654321|(\d)\1{6,}/.test(digits)) return true;
-  if (/^1?(?:[2-9]\d{2}555|555\d{3})\d{4}$/.test(digits)) return true; // fictional NANP: 555 exchange or area code
-  return /^\d{1,3}0{7,}$/.test(digits);
-}
-
-function isPhoneCandidate(raw: string): boolean {
-  const body = raw.replace(/^(?:\+|%2B)/i, '');
-  const digits = body.replace(/\D/g, '');
-  if (digits.length < 8 || digits.length > 15) return false;
-  if (/[ .\-\u00a0]{2,}|\(\)|[.\-][ \u00a0(]|\)[.\-]/.test(body)) return false;
-  const opens = (body.match(/\(/g) ?? []).length;
-  const closes = (body.match(/\)/g) ?? []).length;
-  if (opens !== closes || opens > 1) return false;
-  const dots = (body.match(/\./g) ?? []).length;
-  if (dots === 1) return false; // decimal number / coordinate
-  if (/^\d{4}[-./]\d{1,2}[-./]\d{1,2}/.test(body)) return false; // date
-  if (/^\d+$/.test(body) && /0{5,}$/.test(body)) return false; // round number (+86400000)
-  return !isPlaceholderPhone(digits);
-}
-
-function redactPhones(text: string, redactor: Redactor, flags: number): string {
-  let result = text;
-  if (flags & F_PLUS) {
-    INTL_PHONE.lastIndex = 0;
-    result = result.replace(INTL_PHONE, (match: string, offset: number, whole: string) =>
-      phoneBoundary(whole, offset) && isPhoneCandidate(match) ? redactor.replace('phone', 'PHONE', match) : match,
-    );
-  }
-  if (flags & F_TEL) {
-    TEL_PHONE.lastIndex = 0;
-    result = result.replace(TEL_PHONE, (match: string, prefix: string, number: string) => {
-      const digits = digitsOf(number);
-      if (digits.length < 7 || digits.length > 15 || isPlaceholderPhone(digits)) return match;
-      return prefix + redactor.replace('phone', 'PHONE', number);
-    });
-  }
-  if (flags & F_NANP) {
-    NANP_PHONE.lastIndex = 0;
-    result = result.replace(NANP_PHONE, (match: string, offset: number, whole: string) => {
-      if (!phoneBoundary(whole, offset)) return match;
-      const digits = match.replace(/\D/g, '');
-      if (isPlaceholderPhone(digits) || /^(\d{3})[-.]\1[-.]/.test(match)) return match;
-      return redactor.replace('phone', 'PHONE', match);
-    });
-  }
-  return result;
-}
-
 // One pass over the characters decides which rules can possibly match (regexes are the cost).
 const F_AT = 1;
 const F_PLUS = 2;
@@ -526,8 +464,9 @@ const F_BASIC = 64;
 const F_TEL = 128;
 const F_TELEGRAM = 256;
 const F_SECRET = 512;
-
-const F_NANP = 1024;
+/** Six digits close together: what every card number, IBAN and phone number without `+` has. */
+const F_DIGITS = 1024;
+const DIGIT_GATE = /[0-9](?:[ \-./()\u00a0]{0,2}[0-9]){5}/;
 
 /** [start, end) of the long runs found by the last {@link scan}. */
 const scanRuns: number[] = [];
@@ -583,11 +522,10 @@ function findRuns(s: string): void {
  * Words and shapes that gate the context rules (case-insensitive). One native pass; matches are
  * classified by their first characters.
  */
-const GATE_WORDS =
-  /pass|pwd|secret|sig|token|key|auth|cookie|credential|bearer|basic|tel:|phone|mobile|msisdn|wa\.me|whatsapp|[0-9]{8}:|[0-9]{3}[-.][0-9]{4}/gi;
+const GATE_WORDS = /pass|pwd|secret|sig|token|key|auth|cookie|credential|bearer|basic|tel:|phone|mobile|msisdn|wa\.me|whatsapp|[0-9]{8}:/gi;
 /** The same without the frequent keywords, once one was seen (code strings hold hundreds). */
-const GATE_REST = /secret|bearer|basic|tel:|phone|mobile|msisdn|wa\.me|whatsapp|[0-9]{8}:|[0-9]{3}[-.][0-9]{4}/gi;
-const WORD_FLAGS = F_KEYWORD | F_SECRET | F_BEARER | F_BASIC | F_TEL | F_TELEGRAM | F_NANP;
+const GATE_REST = /secret|bearer|basic|tel:|phone|mobile|msisdn|wa\.me|whatsapp|[0-9]{8}:/gi;
+const WORD_FLAGS = F_KEYWORD | F_SECRET | F_BEARER | F_BASIC | F_TEL | F_TELEGRAM;
 
 /** Feature flags of a string: which rules can possibly match (the regexes are the cost). Also fills {@link scanRuns}. */
 function scan(s: string): number {
@@ -596,6 +534,7 @@ function scan(s: string): number {
   if (s.includes('+') || s.includes('%2B') || s.includes('%2b')) flags |= F_PLUS;
   if (s.includes('://')) flags |= F_URL;
   if (s.includes('-----BEGIN')) flags |= F_PEM;
+  if (DIGIT_GATE.test(s)) flags |= F_DIGITS;
   let gate = GATE_WORDS;
   gate.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -603,7 +542,7 @@ function scan(s: string): number {
     const w = m[0];
     const c = w.charCodeAt(0) | 32;
     const d = w.charCodeAt(1) | 32;
-    if (c >= 48 && c <= 57) flags |= w.endsWith(':') ? F_TELEGRAM : F_NANP; // digits
+    if (c >= 48 && c <= 57) flags |= F_TELEGRAM; // digits and a colon
     else if (c === 98) flags |= d === 101 ? F_BEARER : F_BASIC; // bearer / basic
     else if (c === 115) flags |= d === 101 ? F_KEYWORD | F_SECRET : F_KEYWORD; // secret / sig
     else if (c === 116) flags |= d === 101 ? F_TEL : F_KEYWORD; // tel: / token
@@ -651,16 +590,25 @@ function isSimple(s: string): boolean {
   return true;
 }
 
+export interface TextContext {
+  /** The string is the value of a phone field (`phone`, `mobile`, `wa_id` …): a bare digit run there is a phone. */
+  phoneField?: boolean;
+}
+
 /**
  * Redact every pattern kind inside one string: provider keys, JWTs, PEM private keys, webhook
  * URLs, `Bearer`/`Basic` values, URL credentials, secret-named assignments and query parameters,
- * emails and phones. Works inside n8n expressions, code, JSON-in-strings, URLs. Never throws.
+ * emails, card numbers, IBANs, phones, user names in home-folder paths, and base64 / URL-encoded
+ * tokens that hide any of these. Works inside n8n expressions, code, JSON-in-strings, URLs. Never throws.
  */
-export function redactText(text: string, redactor: Redactor): string {
+export function redactText(text: string, redactor: Redactor, context?: TextContext): string {
   if (typeof text !== 'string' || text.length < 6 || isSimple(text)) return text;
-  if (CLEAN.has(text)) return text;
+  const phoneField = context?.phoneField === true;
+  // The cache holds what is clean out of context: a phone field's value is checked again.
+  if (!phoneField && CLEAN.has(text)) return text;
   try {
     const flags = scan(text);
+    const base64 = base64Candidates(text, scanRuns);
     let s = text;
     if (flags & F_PEM) s = redactPrivateKeys(s, redactor);
     if (scanRuns.length > 0) {
@@ -677,8 +625,16 @@ export function redactText(text: string, redactor: Redactor): string {
     if (flags & F_BASIC) s = redactBasic(s, redactor);
     if (flags & F_KEYWORD) s = redactAssignments(s, redactor);
     if (flags & F_AT) s = redactEmails(s, redactor);
-    if (flags & (F_PLUS | F_TEL | F_NANP)) s = redactPhones(s, redactor, flags);
-    if (s === text && CLEAN.size < CLEAN_MAX_SIZE && cleanChars + text.length <= CLEAN_MAX_CHARS) {
+    if (flags & F_DIGITS) {
+      s = redactCards(s, redactor);
+      s = redactIbans(s, redactor);
+    }
+    if (flags & (F_PLUS | F_TEL | F_DIGITS))
+      s = redactPhones(s, redactor, { plus: (flags & F_PLUS) !== 0, link: (flags & F_TEL) !== 0, digits: (flags & F_DIGITS) !== 0, phoneField });
+    s = redactPathUsers(s, redactor);
+    const urlEncoded = s.includes('%');
+    if (base64.length > 0 || urlEncoded) s = redactEncoded(s, redactor, redactText, base64, urlEncoded);
+    if (s === text && !phoneField && !decoding() && CLEAN.size < CLEAN_MAX_SIZE && cleanChars + text.length <= CLEAN_MAX_CHARS) {
       CLEAN.add(text);
       cleanChars += text.length;
     }

@@ -4,7 +4,10 @@ import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import type { CatalogProperty } from '../../schemas/catalog/types';
 import { isPlaceholderValue, isSecretName, looksRandom, NON_SECRET_WORDS } from './classifiers';
 import { diffCounts, PLACEHOLDER_PATTERN, Redactor, type RedactionCounts } from './placeholders';
-import { credentialReplacement, mixedCase, redactText } from './text';
+import { isPhoneFieldName } from './phones';
+import { credentialReplacement, mixedCase, redactText, type TextContext } from './text';
+
+const PHONE_FIELD: TextContext = { phoneField: true };
 
 const TYPE_WORDS = new Set(['string', 'number', 'boolean', 'object', 'array', 'json', 'date', 'any']);
 
@@ -129,9 +132,10 @@ function childProps(defs: CatalogProperty[]): CatalogProperty[] | undefined {
   return out.length > 0 ? out : undefined;
 }
 
-/** Per key name: does it look secret, and is it free of anything to redact (then it is kept as is)? */
+/** Per key name: does it look secret, does it name a phone field, is it free of anything to redact (then it is kept as is)? */
 interface KeyFacts {
   secret: boolean;
+  phone: boolean;
   clean: boolean;
 }
 
@@ -142,7 +146,7 @@ function keyFacts(key: string): KeyFacts {
   const cached = keyFactsCache.get(key);
   if (cached !== undefined) return cached;
   // Whether a string changes never depends on the redactor's state: a scratch one tells.
-  const facts = { secret: isSecretName(key), clean: redactText(key, new Redactor()) === key };
+  const facts = { secret: isSecretName(key), phone: isPhoneFieldName(key), clean: redactText(key, new Redactor()) === key };
   if (keyFactsCache.size < KEY_FACTS_MAX) keyFactsCache.set(key, facts);
   return facts;
 }
@@ -164,9 +168,10 @@ class Walker {
   /**
    * `secret`: string values here (and strings directly in arrays here) are secrets.
    * `props`: catalog properties for the keys of an object here.
+   * `phone`: string values here (and strings directly in arrays here) are values of a phone field.
    */
-  value(v: unknown, secret: boolean, props: CatalogProperty[] | undefined): unknown {
-    if (typeof v === 'string') return secret ? redactSecretValue(v, this.redactor) : redactText(v, this.redactor);
+  value(v: unknown, secret: boolean, props: CatalogProperty[] | undefined, phone = false): unknown {
+    if (typeof v === 'string') return secret ? redactSecretValue(v, this.redactor) : redactText(v, this.redactor, phone ? PHONE_FIELD : undefined);
     if (v === null || typeof v !== 'object') return v;
     if (this.depth >= MAX_DEPTH) return null;
     this.depth++;
@@ -175,7 +180,7 @@ class Walker {
       const list = new Array<unknown>(v.length);
       let changed = false;
       for (let i = 0; i < v.length; i++) {
-        list[i] = this.value(v[i], secret, props);
+        list[i] = this.value(v[i], secret, props, phone);
         if (list[i] !== v[i] || !(i in v)) changed = true;
       }
       // Nothing to redact below: hand back the input itself (results are read-only, like inputs).
@@ -190,9 +195,11 @@ class Walker {
   object(obj: Record<string, unknown>, props: CatalogProperty[] | undefined): Record<string, unknown> {
     // `{name: 'Authorization', value: '…'}` (header/query/body parameter lists, Set assignments).
     let secretPair = false;
+    let phonePair = false;
     if ('value' in obj) {
       const pairName = typeof obj.name === 'string' ? obj.name : typeof obj.key === 'string' ? obj.key : undefined;
       secretPair = pairName !== undefined && isSecretName(pairName);
+      phonePair = pairName !== undefined && isPhoneFieldName(pairName);
     }
     // Copied only from the first change on: most objects have nothing to redact, and then the
     // input itself is handed back (results are read-only, like inputs). Odd prototypes are always copied.
@@ -204,7 +211,8 @@ class Walker {
       const facts = keyFacts(key);
       const secret = info?.secret === true || ((info === null || !info.veto) && facts.secret) || (secretPair && key === 'value');
       const newKey = facts.clean ? key : redactText(key, this.redactor);
-      const value = this.value(obj[key], secret, info === null ? undefined : info.children);
+      const phone = facts.phone || (phonePair && key === 'value');
+      const value = this.value(obj[key], secret, info === null ? undefined : info.children, phone);
       if (out === undefined && (newKey !== key || value !== obj[key])) {
         out = {};
         for (let j = 0; j < k; j++) setOwn(out, keys[j], obj[keys[j]]);
