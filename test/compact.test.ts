@@ -79,7 +79,9 @@ function effectiveDefault(params: Json, name: string, type: string, version: num
   const resolve = defaultResolver(params, index, version, info.isTool);
   if (index.controllingByName.has(name)) return resolve(name);
   const ctx: DisplayContext = { version, tool: info.isTool, root: params, level: params, defaultOf: resolve };
-  return index.byName.get(name)?.find((d) => isDisplayed(d, ctx))?.default;
+  const def = index.byName.get(name)?.find((d) => isDisplayed(d, ctx));
+  // n8n fills a resource locator with its default marked as a locator.
+  return def?.type === 'resourceLocator' && isObject(def.default) ? { __rl: true, ...def.default } : def?.default;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -144,12 +146,14 @@ describe('compact ⇄ hydrate over every valid stock n8n.io template', () => {
         for (const [key, value] of Object.entries(params)) {
           if (key in hydrated.parameters) {
             keptParameters++;
-            if (JSON.stringify(canonical(hydrated.parameters[key])) !== JSON.stringify(canonical(value))) fail(id, `"${hydrated.name}".${key} changed`);
+            const json = isJsonParameter(hydrated.type, hydrated.typeVersion, key);
+            if (JSON.stringify(canonical(hydrated.parameters[key], json)) !== JSON.stringify(canonical(value, json))) fail(id, `"${hydrated.name}".${key} changed`);
           } else {
             // Absent: it must be exactly what n8n fills in for it.
             droppedParameters++;
             const d = effectiveDefault(hydrated.parameters, key, hydrated.type, hydrated.typeVersion);
-            if (JSON.stringify(canonical(d)) !== JSON.stringify(canonical(value))) fail(id, `"${hydrated.name}".${key} dropped but not at its default`);
+            const json = isJsonParameter(hydrated.type, hydrated.typeVersion, key);
+            if (JSON.stringify(canonical(d, json)) !== JSON.stringify(canonical(value, json))) fail(id, `"${hydrated.name}".${key} dropped but not at its default`);
           }
         }
         const credentials = Object.keys((original.credentials ?? {}) as Json).sort();
@@ -198,19 +202,46 @@ describe('compact ⇄ hydrate over every valid stock n8n.io template', () => {
 });
 
 /**
- * Sorted keys (JSON key order carries no meaning in parameters), without the
- * resource-locator display caches that compact drops on purpose.
+ * A parameter value as n8n reads it, for comparing meaning: sorted keys (JSON key order
+ * carries no meaning in parameters), without what compact leaves out on purpose and
+ * hydrate makes anew — resource locators' `__rl` marker and display caches, the random
+ * ids of assignments and filter conditions, the operator's label key, column flags that
+ * are false (n8n reads them for truth) — and JSON text of `json` parameters as its value.
  */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
+function canonical(value: unknown, json = false): unknown {
+  // JSON text of `json` parameters, and (nested, where this test does not know the definition) any JSON object or list text.
+  if (typeof value === 'string' && !value.startsWith('=') && (json || /^\s*[[{]/.test(value))) {
+    try {
+      return { json: canonical(JSON.parse(value)) };
+    } catch {
+      return value;
+    }
+  }
+  if (Array.isArray(value)) return value.map((v) => canonical(v));
   if (!isObject(value)) return value;
-  const locator = value.__rl === true;
-  return Object.fromEntries(
-    Object.keys(value)
-      .filter((k) => !(locator && (k === 'cachedResultName' || k === 'cachedResultUrl')))
-      .sort()
-      .map((k) => [k, canonical(value[k])]),
-  );
+  const locator = '__rl' in value || ('mode' in value && 'value' in value);
+  const filter = Array.isArray(value.conditions);
+  const mapper = Array.isArray(value.schema) && 'mappingMode' in value;
+  const out: Json = {};
+  for (const k of Object.keys(value).sort()) {
+    if (locator && (k === '__rl' || k === 'cachedResultName' || k === 'cachedResultUrl')) continue;
+    let v = value[k];
+    if (Array.isArray(v) && ((filter && k === 'conditions') || k === 'assignments')) {
+      v = v.map((e) => (isObject(e) ? Object.fromEntries(Object.entries(e).filter(([ek]) => ek !== 'id')) : e));
+      if (filter) v = (v as Json[]).map((e) => (isObject(e) && isObject(e.operator) ? { ...e, operator: { ...e.operator, name: undefined } } : e));
+    }
+    if (mapper && k === 'schema' && Array.isArray(v)) {
+      v = v.map((c) => (isObject(c) ? Object.fromEntries(Object.entries(c).filter(([ck, cv]) => !((ck === 'removed' || ck === 'readOnly') && cv === false))) : c));
+    }
+    if (v !== undefined) out[k] = canonical(v);
+  }
+  return out;
+}
+
+/** Is every definition of top-level parameter `key` a `json` parameter (JSON text n8n parses)? */
+function isJsonParameter(type: string, version: number, key: string): boolean {
+  const defs = catalog.get(type)?.propertiesAt(version)?.byName.get(key);
+  return defs !== undefined && defs.every((d) => d.type === 'json');
 }
 
 const main = (node: string, index = 0) => ({ node, type: 'main', index });
