@@ -494,6 +494,10 @@ function hydrateStandard(value: Params, standard: StandardKeys): Params {
   return out;
 }
 
+/** A new condition in n8n's editor compares strings for equality (its DEFAULT_OPERATOR_VALUE, without the label key). */
+const CONDITION_STANDARD: StandardKeys = { operator: { type: 'string', operation: 'equals' } };
+/** A single-value operator (exists, is empty, is true, …) has no second value: the editor leaves it empty. */
+const SINGLE_VALUE_CONDITION_STANDARD: StandardKeys = { rightValue: '' };
 /** A new assignment in n8n's editor is a string. */
 const ASSIGNMENT_STANDARD: StandardKeys = { type: 'string' };
 /** The editor's filter: combinator `and` first; its DEFAULT_FILTER_OPTIONS but `version`, which depends on the node. */
@@ -519,10 +523,18 @@ function omitKeys(value: Params, keys: ReadonlySet<string>): Params {
 
 const mapObjects = (list: unknown[], f: (entry: Params) => Params): unknown[] => list.map((entry) => (isObject(entry) ? f(entry) : entry));
 
+const isSingleValue = (condition: Params) => isObject(condition.operator) && condition.operator.singleValue === true;
+
 function compactCondition(condition: Params): Params {
-  const out = omitKeys(condition, ID_KEY);
+  let out = omitKeys(condition, ID_KEY);
   if (isObject(out.operator)) out.operator = omitKeys(out.operator, OPERATOR_LABEL_KEY);
-  return out;
+  if (isSingleValue(out)) out = compactStandard(out, SINGLE_VALUE_CONDITION_STANDARD);
+  return compactStandard(out, CONDITION_STANDARD);
+}
+
+function hydrateCondition(condition: Params): Params {
+  const out = hydrateStandard(condition, CONDITION_STANDARD);
+  return isSingleValue(out) ? hydrateStandard(out, SINGLE_VALUE_CONDITION_STANDARD) : out;
 }
 
 function compactColumn(column: Params): Params {
@@ -677,7 +689,8 @@ function restoreValue(seed: string): ValueRewrite {
       return { ...value, assignments: withIds(assignments, `${seed}\u0000${path}.assignments`) };
     }
     if (kinds.has('filter') && Array.isArray(value.conditions)) {
-      const out = hydrateStandard({ ...value, conditions: withIds(value.conditions, `${seed}\u0000${path}.conditions`) }, FILTER_STANDARD);
+      const conditions = withIds(mapObjects(value.conditions, hydrateCondition), `${seed}\u0000${path}.conditions`);
+      const out = hydrateStandard({ ...value, conditions }, FILTER_STANDARD);
       if (isObject(value.options)) out.options = hydrateStandard(value.options, FILTER_OPTIONS_STANDARD);
       return out;
     }
