@@ -7,7 +7,7 @@
  * is the type's default version; stable key and node order.
  *
  * `hydrateWorkflow` is its inverse: an importable workflow with deterministic ids and
- * webhookIds, typeVersions, the defaults of the parameters display rules read, an
+ * webhookIds (and assignment / condition ids), typeVersions, the defaults of the parameters display rules read, an
  * auto-layout, placeholder credentials and `executionOrder: 'v1'`.
  *
  * Both are pure (no I/O), never mutate their input and share no objects with it.
@@ -19,7 +19,13 @@
  *   validator's `defaultResolver`). A drop is kept only if the same default is still
  *   resolved once the other dropped parameters are gone, so nothing changes meaning.
  *   Nested values (inside collections, fixedCollections, …) are kept as they are, but for
- *   the resource-locator display caches (`cachedResultName`, `cachedResultUrl`).
+ *   what n8n generates or fills in the same way every time (next point).
+ * - Values of filter, assignment-collection, resource-locator, resource-mapper and json
+ *   parameters, wherever the catalog puts them: assignment and condition ids, the locator
+ *   marker, display caches and default mode, the editor's filter / assignment / column
+ *   defaults and JSON layout are left out (a key n8n always writes but the value lacks:
+ *   `null`); hydrate writes them back, ids as UUIDs named by workflow, node and path.
+ *   dataset/README.md lists each with why n8n does or does not need it.
  * - Hydrate re-adds the defaults of the parameters display rules read (resource,
  *   operation, mode, authentication, …) — the ones that say which branch of a node's
  *   form is in use — and not every optional parameter; n8n fills the others in when it
