@@ -7,7 +7,7 @@
  * is the type's default version; stable key and node order.
  *
  * `hydrateWorkflow` is its inverse: an importable workflow with deterministic ids and
- * webhookIds, typeVersions, the defaults of the parameters display rules read, an
+ * webhookIds (and assignment / condition ids), typeVersions, the defaults of the parameters display rules read, an
  * auto-layout, placeholder credentials and `executionOrder: 'v1'`.
  *
  * Both are pure (no I/O), never mutate their input and share no objects with it.
@@ -19,7 +19,13 @@
  *   validator's `defaultResolver`). A drop is kept only if the same default is still
  *   resolved once the other dropped parameters are gone, so nothing changes meaning.
  *   Nested values (inside collections, fixedCollections, …) are kept as they are, but for
- *   the resource-locator display caches (`cachedResultName`, `cachedResultUrl`).
+ *   what n8n generates or fills in the same way every time (next point).
+ * - Values of filter, assignment-collection, resource-locator, resource-mapper and json
+ *   parameters, wherever the catalog puts them: assignment and condition ids, the locator
+ *   marker, display caches and default mode, the editor's filter / assignment / column
+ *   defaults and JSON layout are left out (a key n8n always writes but the value lacks:
+ *   `null`); hydrate writes them back, ids as UUIDs named by workflow, node and path.
+ *   dataset/README.md lists each with why n8n does or does not need it.
  * - Hydrate re-adds the defaults of the parameters display rules read (resource,
  *   operation, mode, authentication, …) — the ones that say which branch of a node's
  *   form is in use — and not every optional parameter; n8n fills the others in when it
@@ -234,8 +240,16 @@ function defaultFor(name: string, root: Params, pc: ParamContext, resolve: (name
   return defs.find((d) => isDisplayed(d, ctx))?.default;
 }
 
+/** A default as compact writes its value (a locator without its marker and default mode, JSON text minified). */
+function compactDefault(name: string, d: unknown, pc: ParamContext): unknown {
+  const named = d === undefined ? undefined : valuePlan(pc.index)?.names.get(name);
+  if (!named) return d;
+  const marked = named.kinds.has('resourceLocator') && isObject(d) && !hasOwn(d, '__rl') ? { __rl: true, ...d } : d;
+  return stripValue(named, marked, name);
+}
+
 function isAtDefault(name: string, value: unknown, root: Params, pc: ParamContext, resolve: (name: string) => unknown): boolean {
-  const d = defaultFor(name, root, pc, resolve);
+  const d = compactDefault(name, defaultFor(name, root, pc, resolve), pc);
   // Most defaults are strings, numbers or booleans: compare those without the deep walk.
   return d !== undefined && (value === d || (typeof d === 'object' && d !== null && typeof value === 'object' && isDeepStrictEqual(value, d)));
 }
@@ -246,10 +260,14 @@ function without(params: Params, dropped: Set<string>): Params {
   return out;
 }
 
-/** Names of the top-level parameters compact drops (their value is the default n8n would use). */
-function droppableParameters(params: Params, pc: ParamContext): Set<string> {
+/**
+ * Names of the top-level parameters compact drops (their value is the default n8n would
+ * use). Display is judged on the parameters as given (`params`: locators still marked),
+ * values are compared as compact writes them (`written`).
+ */
+function droppableParameters(params: Params, written: Params, pc: ParamContext): Set<string> {
   const resolveFull = defaultResolver(params, pc.index, pc.version, pc.tool);
-  const dropped = new Set(Object.keys(params).filter((k) => isAtDefault(k, params[k], params, pc, resolveFull)));
+  const dropped = new Set(Object.keys(written).filter((k) => isAtDefault(k, written[k], params, pc, resolveFull)));
   // If display rules read none of the dropped parameters, every default resolves the same
   // without them: nothing to check (the common case).
   let steering = false;
@@ -261,7 +279,7 @@ function droppableParameters(params: Params, pc: ParamContext): Set<string> {
   for (;;) {
     const view = without(params, dropped);
     const resolve = defaultResolver(view, pc.index, pc.version, pc.tool);
-    const failing = [...dropped].filter((key) => !isAtDefault(key, params[key], view, pc, resolve));
+    const failing = [...dropped].filter((key) => !isAtDefault(key, written[key], view, pc, resolve));
     if (failing.length === 0) return dropped;
     const ranks = ranksOf(pc.index);
     const rank = (key: string) => ranks.get(key) ?? -1;
@@ -302,7 +320,9 @@ function orderParameters(params: Params, index: PropertyIndex | undefined, dropp
 function compactParameters(params: unknown, pc: ParamContext | undefined): Params {
   if (!isObject(params)) return {};
   if (!pc) return orderParameters(params, undefined);
-  return orderParameters(params, pc.index, droppableParameters(params, pc));
+  const plan = valuePlan(pc.index);
+  const stripped = plan ? (rewriteLevel(params, plan, stripValue, '') as Params) : params;
+  return orderParameters(stripped, pc.index, droppableParameters(params, stripped, pc));
 }
 
 /**
@@ -317,17 +337,380 @@ function acceptsOwnDefault(defs: CatalogProperty[], value: unknown): boolean {
   return values.every((v) => offered.some((o) => isDeepStrictEqual(o, v)));
 }
 
-/** Compact parameters plus the defaults of the parameters display rules read. */
-function hydrateParameters(params: Params, pc: ParamContext | undefined): Params {
+/**
+ * Compact parameters plus the defaults of the parameters display rules read, and what
+ * compact left out of the values n8n generates (ids, locator markers, column defaults);
+ * `idSeed` makes the recreated ids depend on the workflow, the node and the value's path.
+ */
+function hydrateParameters(params: Params, pc: ParamContext | undefined, idSeed: string): Params {
   if (!pc) return orderParameters(params, undefined);
-  const resolve = defaultResolver(params, pc.index, pc.version, pc.tool);
-  const out: Params = { ...params };
+  // First what compact left out (display rules read locators by their marker), then the defaults.
+  const plan = valuePlan(pc.index);
+  const restored = plan ? rewriteLevel(params, plan, restoreValue(idSeed), '') : params;
+  const resolve = defaultResolver(restored, pc.index, pc.version, pc.tool);
+  const out: Params = { ...restored };
   for (const name of pc.index.controllingByName.keys()) {
-    if (hasOwn(params, name)) continue;
+    if (hasOwn(restored, name)) continue;
     const value = resolve(name);
     if (value !== undefined && acceptsOwnDefault(pc.index.controllingByName.get(name)!, value)) out[name] = value;
   }
   return orderParameters(out, pc.index);
+}
+
+// ---------------------------------------------------------------------------------------
+// Values n8n generates or fills in inside parameters
+
+/**
+ * Parameter types whose values carry what n8n generates or fills in, not what a user
+ * chose: a random id per assignment (Set) and per condition (If, Filter, Switch rules),
+ * the filter's and the resource locator's editor defaults, the columns a resource mapper
+ * fetched from the service (each with the same flags), and the layout of JSON text.
+ * Compact leaves those out; hydrate writes them back (see the README's table).
+ */
+const REWRITTEN_TYPES = new Set(['assignmentCollection', 'filter', 'resourceLocator', 'resourceMapper']);
+
+/** The parameter names of one level that lead to such values. */
+interface LevelPlan {
+  names: Map<string, NamePlan>;
+}
+
+interface NamePlan {
+  /** Which of REWRITTEN_TYPES the name's definitions have. */
+  kinds: Set<string>;
+  /** Every definition of the name is a `json` parameter: its value is JSON text n8n parses. */
+  json?: true;
+  /** The mode of the resource locator's default, when every locator definition of the name has the same. */
+  locatorMode?: string;
+  /** The union of the children of its `collection` definitions. */
+  children?: LevelPlan;
+  /** The union of the groups of its `fixedCollection` definitions. */
+  groups?: Map<string, LevelPlan>;
+}
+
+const valuePlans = new WeakMap<PropertyIndex, LevelPlan | null>();
+
+/**
+ * Where a node type's parameters can hold such values: the union over every definition
+ * of a name, never display-dependent, so compact and hydrate (which see different
+ * parameters: compact drops defaults) find the same values.
+ */
+function valuePlan(index: PropertyIndex): LevelPlan | undefined {
+  let plan = valuePlans.get(index);
+  if (plan === undefined) {
+    plan = planLevel(index.list);
+    valuePlans.set(index, plan);
+  }
+  return plan ?? undefined;
+}
+
+function locatorModeOf(defs: CatalogProperty[]): string | undefined {
+  const modes = new Set(defs.filter((d) => d.type === 'resourceLocator').map((d) => (isObject(d.default) ? d.default.mode : undefined)));
+  const [mode] = modes;
+  return modes.size === 1 && typeof mode === 'string' && mode !== '' ? mode : undefined;
+}
+
+function planLevel(props: CatalogProperty[]): LevelPlan | null {
+  const byName = new Map<string, CatalogProperty[]>();
+  for (const p of props) if (!p.opaque) byName.set(p.name, [...(byName.get(p.name) ?? []), p]);
+  const names = new Map<string, NamePlan>();
+  for (const [name, defs] of byName) {
+    const kinds = new Set(defs.map((d) => d.type).filter((t) => REWRITTEN_TYPES.has(t)));
+    const json = defs.every((d) => d.type === 'json');
+    const locatorMode = kinds.has('resourceLocator') ? locatorModeOf(defs) : undefined;
+    const children = planLevel(defs.flatMap((d) => (d.type === 'collection' ? (d.children ?? []) : [])));
+    const groupProps = new Map<string, CatalogProperty[]>();
+    for (const d of defs) {
+      if (d.type !== 'fixedCollection') continue;
+      for (const g of d.groups ?? []) groupProps.set(g.name, [...(groupProps.get(g.name) ?? []), ...g.children]);
+    }
+    const groups = new Map<string, LevelPlan>();
+    for (const [group, groupChildren] of groupProps) {
+      const plan = planLevel(groupChildren);
+      if (plan) groups.set(group, plan);
+    }
+    if (kinds.size === 0 && !json && !children && groups.size === 0) continue;
+    names.set(name, {
+      kinds,
+      ...(json ? { json: true as const } : {}),
+      ...(locatorMode !== undefined ? { locatorMode } : {}),
+      ...(children ? { children } : {}),
+      ...(groups.size > 0 ? { groups } : {}),
+    });
+  }
+  return names.size > 0 ? { names } : null;
+}
+
+/** Rewrites one value of a name; returns the value itself when nothing changes. */
+type ValueRewrite = (named: NamePlan, value: unknown, path: string) => unknown;
+
+/** `values` with every value the plan leads to rewritten; copies only along changed paths. */
+function rewriteLevel(values: Params, plan: LevelPlan, rewrite: ValueRewrite, path: string): Params {
+  let out: Params | undefined;
+  for (const [name, named] of plan.names) {
+    if (!hasOwn(values, name)) continue;
+    const value = values[name];
+    const next = rewriteNamed(value, named, rewrite, path === '' ? name : `${path}.${name}`);
+    if (next !== value) (out ??= { ...values })[name] = next;
+  }
+  return out ?? values;
+}
+
+function rewriteNamed(value: unknown, named: NamePlan, rewrite: ValueRewrite, path: string): unknown {
+  let v = named.kinds.size > 0 || named.json ? rewrite(named, value, path) : value;
+  const { children, groups } = named;
+  if (children) v = mapEntries(v, path, (entry, at) => rewriteLevel(entry, children, rewrite, at));
+  if (groups && isObject(v)) {
+    let out: Params | undefined;
+    for (const [group, plan] of groups) {
+      if (!hasOwn(v, group)) continue;
+      const entries = v[group];
+      const next = mapEntries(entries, `${path}.${group}`, (entry, at) => rewriteLevel(entry, plan, rewrite, at));
+      if (next !== entries) (out ??= { ...v })[group] = next;
+    }
+    v = out ?? v;
+  }
+  return v;
+}
+
+/** `f` applied to an object, or to each object of a list (its path gets `[i]`). */
+function mapEntries(value: unknown, path: string, f: (entry: Params, path: string) => Params): unknown {
+  if (isObject(value)) return f(value, path);
+  if (!Array.isArray(value)) return value;
+  let out: unknown[] | undefined;
+  value.forEach((entry, i) => {
+    if (!isObject(entry)) return;
+    const next = f(entry, `${path}[${i}]`);
+    if (next !== entry) (out ??= [...value])[i] = next;
+  });
+  return out ?? value;
+}
+
+/**
+ * Keys that n8n (its editor, or the service a resource mapper asks) writes with the same
+ * value almost every time. Compact leaves a key out when it has that value and writes
+ * `null` when the object lacks the key; hydrate does the reverse. Lossless both ways.
+ */
+type StandardKeys = Record<string, unknown>;
+
+function compactStandard(value: Params, standard: StandardKeys): Params {
+  const out: Params = {};
+  for (const key of Object.keys(value)) if (!(hasOwn(standard, key) && isDeepStrictEqual(value[key], standard[key]))) out[key] = value[key];
+  for (const key of Object.keys(standard)) if (!hasOwn(value, key)) out[key] = null;
+  return out;
+}
+
+function hydrateStandard(value: Params, standard: StandardKeys): Params {
+  const out: Params = {};
+  for (const key of Object.keys(standard)) if (!hasOwn(value, key)) out[key] = standard[key];
+  for (const key of Object.keys(value)) if (!(value[key] === null && hasOwn(standard, key))) out[key] = value[key];
+  return out;
+}
+
+/** A new condition in n8n's editor compares strings for equality (its DEFAULT_OPERATOR_VALUE, without the label key). */
+const CONDITION_STANDARD: StandardKeys = { operator: { type: 'string', operation: 'equals' } };
+/** A single-value operator (exists, is empty, is true, …) has no second value: the editor leaves it empty. */
+const SINGLE_VALUE_CONDITION_STANDARD: StandardKeys = { rightValue: '' };
+/** A new assignment in n8n's editor is a string. */
+const ASSIGNMENT_STANDARD: StandardKeys = { type: 'string' };
+/** The editor's filter: combinator `and` first; its DEFAULT_FILTER_OPTIONS but `version`, which depends on the node. */
+const FILTER_STANDARD: StandardKeys = { combinator: 'and' };
+const FILTER_OPTIONS_STANDARD: StandardKeys = { caseSensitive: true, leftValue: '', typeValidation: 'strict' };
+/** What n8n's resource mappers answer for an ordinary column besides its id (`displayName` is the id). */
+const COLUMN_STANDARD: StandardKeys = { required: false, defaultMatch: false, display: true, canBeUsedToMatch: true, type: 'string' };
+/** Column flags n8n reads only for truth (the editor's mapper, the nodes): absent is false, nothing to write back. */
+const COLUMN_FALSE_FLAGS = new Set(['removed', 'readOnly']);
+/** A resource mapper's value: no column to match on, no type conversion (n8n reads both switches only for truth). */
+const MAPPER_STANDARD: StandardKeys = { matchingColumns: [], attemptToConvertTypes: false, convertFieldsToString: false };
+
+const ID_KEY = new Set(['id']);
+/** The operator's i18n key the editor copies into a condition; the editor labels operators by `type:operation`. */
+const OPERATOR_LABEL_KEY = new Set(['name']);
+const LOCATOR_GENERATED_KEYS = new Set(['__rl', ...LOCATOR_CACHE_KEYS]);
+
+function omitKeys(value: Params, keys: ReadonlySet<string>): Params {
+  const out: Params = {};
+  for (const key of Object.keys(value)) if (!keys.has(key)) out[key] = value[key];
+  return out;
+}
+
+const mapObjects = (list: unknown[], f: (entry: Params) => Params): unknown[] => list.map((entry) => (isObject(entry) ? f(entry) : entry));
+
+const isSingleValue = (condition: Params) => isObject(condition.operator) && condition.operator.singleValue === true;
+
+function compactCondition(condition: Params): Params {
+  let out = omitKeys(condition, ID_KEY);
+  if (isObject(out.operator)) out.operator = omitKeys(out.operator, OPERATOR_LABEL_KEY);
+  if (isSingleValue(out)) out = compactStandard(out, SINGLE_VALUE_CONDITION_STANDARD);
+  return compactStandard(out, CONDITION_STANDARD);
+}
+
+function hydrateCondition(condition: Params): Params {
+  const out = hydrateStandard(condition, CONDITION_STANDARD);
+  return isSingleValue(out) ? hydrateStandard(out, SINGLE_VALUE_CONDITION_STANDARD) : out;
+}
+
+function compactColumn(column: Params): Params {
+  if (typeof column.id !== 'string') return column;
+  const out: Params = {};
+  for (const key of Object.keys(column)) {
+    const v = column[key];
+    if (!(key === 'displayName' ? v === column.id : COLUMN_FALSE_FLAGS.has(key) && v === false)) out[key] = v;
+  }
+  if (!hasOwn(column, 'displayName')) out.displayName = null;
+  return compactStandard(out, COLUMN_STANDARD);
+}
+
+function hydrateColumn(column: Params): Params {
+  if (typeof column.id !== 'string') return column;
+  return hydrateStandard(column, { displayName: column.id, ...COLUMN_STANDARD });
+}
+
+/**
+ * JSON text without the whitespace between tokens (none inside strings; number literals as
+ * written). Undefined when `text` is not JSON.
+ */
+function minifyJson(text: string): string | undefined {
+  try {
+    JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      out += ch;
+      if (ch === '\\') out += text[++i];
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+      out += ch;
+    } else if (ch !== ' ' && ch !== '\n' && ch !== '\r' && ch !== '\t') {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** Minified JSON text laid out as `JSON.stringify(value, null, 2)` would, number literals as written. */
+function indentJson(text: string): string {
+  let out = '';
+  let depth = 0;
+  let inString = false;
+  const newline = () => `\n${'  '.repeat(depth)}`;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      out += ch;
+      if (ch === '\\') out += text[++i];
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+      out += ch;
+    } else if (ch === '{' || ch === '[') {
+      const close = ch === '{' ? '}' : ']';
+      if (text[i + 1] === close) {
+        out += ch + close;
+        i++;
+      } else {
+        depth++;
+        out += ch + newline();
+      }
+    } else if (ch === '}' || ch === ']') {
+      depth--;
+      out += newline() + ch;
+    } else if (ch === ',') {
+      out += `,${newline()}`;
+    } else if (ch === ':') {
+      out += ': ';
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/** JSON text of a `json` parameter (not an expression), minified; anything else as it is. */
+function compactJsonText(value: unknown): unknown {
+  if (typeof value !== 'string' || value.startsWith('=')) return value;
+  const minified = minifyJson(value);
+  return minified === undefined || minified === value ? value : minified;
+}
+
+function hydrateJsonText(value: unknown): unknown {
+  if (typeof value !== 'string' || value.startsWith('=')) return value;
+  const minified = minifyJson(value);
+  return minified === undefined ? value : indentJson(minified);
+}
+
+/** Compact: leave out generated ids, locator markers, layout and what n8n writes the same every time. */
+const stripValue: ValueRewrite = (named, value) => {
+  if (named.json) return compactJsonText(value);
+  if (!isObject(value)) return value;
+  const { kinds } = named;
+  // A locator without its marker (older exports) is read as one: hydrate writes the marker.
+  if (kinds.has('resourceLocator') && (value.__rl === true || !hasOwn(value, '__rl')) && hasOwn(value, 'mode') && hasOwn(value, 'value')) {
+    const out = omitKeys(value, LOCATOR_GENERATED_KEYS);
+    if (named.locatorMode !== undefined && out.mode === named.locatorMode) delete out.mode;
+    return out;
+  }
+  if (kinds.has('assignmentCollection') && Array.isArray(value.assignments)) {
+    return { ...value, assignments: mapObjects(value.assignments, (a) => compactStandard(omitKeys(a, ID_KEY), ASSIGNMENT_STANDARD)) };
+  }
+  if (kinds.has('filter') && Array.isArray(value.conditions)) {
+    const out = compactStandard({ ...value, conditions: mapObjects(value.conditions, compactCondition) }, FILTER_STANDARD);
+    if (isObject(value.options)) out.options = compactStandard(value.options, FILTER_OPTIONS_STANDARD);
+    return out;
+  }
+  if (kinds.has('resourceMapper') && Array.isArray(value.schema)) {
+    return compactStandard({ ...value, schema: mapObjects(value.schema, compactColumn) }, MAPPER_STANDARD);
+  }
+  return value;
+};
+
+/**
+ * `list` with an id on every object: its own when it has a distinct non-empty one, else a
+ * UUID named by `seed` and the position, so hydrating the same workflow gives the same ids.
+ */
+function withIds(list: unknown[], seed: string): unknown[] {
+  const seen = new Set<string>();
+  return list.map((entry, i) => {
+    if (!isObject(entry)) return entry;
+    if (typeof entry.id === 'string' && entry.id !== '' && !seen.has(entry.id)) {
+      seen.add(entry.id);
+      return entry;
+    }
+    const id = deterministicUuid(`${seed}[${i}]`);
+    seen.add(id);
+    return { ...entry, id };
+  });
+}
+
+/** Hydrate: what stripValue left out; ids named by `seed` (workflow and node) and the value's path. */
+function restoreValue(seed: string): ValueRewrite {
+  return (named, value, path) => {
+    if (named.json) return hydrateJsonText(value);
+    if (!isObject(value)) return value;
+    const { kinds } = named;
+    if (kinds.has('resourceLocator') && !hasOwn(value, '__rl') && hasOwn(value, 'value') && (hasOwn(value, 'mode') || named.locatorMode !== undefined)) {
+      return { __rl: true, ...(hasOwn(value, 'mode') ? {} : { mode: named.locatorMode }), ...value };
+    }
+    if (kinds.has('assignmentCollection') && Array.isArray(value.assignments)) {
+      const assignments = mapObjects(value.assignments, (a) => hydrateStandard(a, ASSIGNMENT_STANDARD));
+      return { ...value, assignments: withIds(assignments, `${seed}\u0000${path}.assignments`) };
+    }
+    if (kinds.has('filter') && Array.isArray(value.conditions)) {
+      const conditions = withIds(mapObjects(value.conditions, hydrateCondition), `${seed}\u0000${path}.conditions`);
+      const out = hydrateStandard({ ...value, conditions }, FILTER_STANDARD);
+      if (isObject(value.options)) out.options = hydrateStandard(value.options, FILTER_OPTIONS_STANDARD);
+      return out;
+    }
+    if (kinds.has('resourceMapper') && Array.isArray(value.schema)) {
+      return hydrateStandard({ ...value, schema: mapObjects(value.schema, hydrateColumn) }, MAPPER_STANDARD);
+    }
+    return value;
+  };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -520,7 +903,11 @@ export function hydrateWorkflow(compact: CompactWorkflow, options: HydrateOption
       type: node.type,
       typeVersion,
       position: positions[i],
-      parameters: hydrateParameters(isObject(node.parameters) ? node.parameters : {}, paramContext(info, typeVersion)),
+      parameters: hydrateParameters(
+        isObject(node.parameters) ? node.parameters : {},
+        paramContext(info, typeVersion),
+        `${idSeed}\u0000parameter\u0000${node.name}`,
+      ),
     };
     if (Array.isArray(node.credentials) && node.credentials.length > 0) {
       const refs: Record<string, NodeCredentialRef> = {};

@@ -3,7 +3,7 @@
  * a model is asked at inference exactly what it was trained on. Bump the version
  * whenever the text or a target format changes.
  */
-export const SYSTEM_PROMPT_VERSION = 'flowtune-system-v1';
+export const SYSTEM_PROMPT_VERSION = 'flowtune-system-v2';
 
 export type TargetFormat = 'compact' | 'full';
 
@@ -14,8 +14,8 @@ const CORE = [
 
 const TARGET: Record<TargetFormat, string[]> = {
   compact: [
-    'Omit typeVersion to use the latest version, omit parameters that keep their default value, and omit ids,',
-    'positions and webhook ids. List the credential types a node needs as "credentials": ["type"].',
+    'Omit typeVersion to use the latest version, omit parameters that keep their default value, and omit ids',
+    '(of nodes, assignments and conditions), positions and webhook ids. List the credential types a node needs as "credentials": ["type"].',
     'Wire nodes through "connections" keyed by node name, one list per output: {"Source": {"main": [["Target"]]}};',
     'write an entry as {"node": "Target", "type": "main", "index": 1} only when it enters another input than the first.',
   ],

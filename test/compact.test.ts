@@ -79,7 +79,9 @@ function effectiveDefault(params: Json, name: string, type: string, version: num
   const resolve = defaultResolver(params, index, version, info.isTool);
   if (index.controllingByName.has(name)) return resolve(name);
   const ctx: DisplayContext = { version, tool: info.isTool, root: params, level: params, defaultOf: resolve };
-  return index.byName.get(name)?.find((d) => isDisplayed(d, ctx))?.default;
+  const def = index.byName.get(name)?.find((d) => isDisplayed(d, ctx));
+  // n8n fills a resource locator with its default marked as a locator.
+  return def?.type === 'resourceLocator' && isObject(def.default) ? { __rl: true, ...def.default } : def?.default;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -108,6 +110,7 @@ describe('compact ⇄ hydrate over every valid stock n8n.io template', () => {
     let nodes = 0;
     let keptParameters = 0;
     let droppedParameters = 0;
+    let idEntries = 0;
     for (const { id, workflow: w } of workflows) {
       const c = deepFreeze(compactWorkflow(w, { catalog }));
       const h = hydrateWorkflow(c, { catalog });
@@ -124,6 +127,17 @@ describe('compact ⇄ hydrate over every valid stock n8n.io template', () => {
         for (const k of ['id', 'position', 'webhookId', 'notes', 'notesInFlow', 'color']) if (k in n) fail(id, `compact node keeps ${k}`);
       }
       if ('id' in c || 'pinData' in c || 'meta' in c) fail(id, 'compact workflow keeps id / pinData / meta');
+
+      // Assignment and filter-condition ids: none in the target; after hydrate one per entry, a UUID, unique in the workflow.
+      for (const n of c.nodes) for (const entry of generatedIdEntries(n.parameters)) if ('id' in entry) fail(id, `"${n.name}": compact keeps an assignment/condition id`);
+      const ids = new Set<string>();
+      for (const n of h.nodes) {
+        for (const entry of generatedIdEntries(n.parameters)) {
+          idEntries++;
+          if (typeof entry.id !== 'string' || !UUID.test(entry.id) || ids.has(entry.id)) fail(id, `"${n.name}": assignment/condition id ${String(entry.id)} missing, not a UUID or not unique`);
+          ids.add(entry.id as string);
+        }
+      }
 
       const byName = new Map(h.nodes.map((n) => [n.name, n]));
       if (h.nodes.length !== w.nodes.length) fail(id, `node count ${h.nodes.length} ≠ ${w.nodes.length}`);
@@ -144,12 +158,14 @@ describe('compact ⇄ hydrate over every valid stock n8n.io template', () => {
         for (const [key, value] of Object.entries(params)) {
           if (key in hydrated.parameters) {
             keptParameters++;
-            if (JSON.stringify(canonical(hydrated.parameters[key])) !== JSON.stringify(canonical(value))) fail(id, `"${hydrated.name}".${key} changed`);
+            const json = isJsonParameter(hydrated.type, hydrated.typeVersion, key);
+            if (JSON.stringify(canonical(hydrated.parameters[key], json)) !== JSON.stringify(canonical(value, json))) fail(id, `"${hydrated.name}".${key} changed`);
           } else {
             // Absent: it must be exactly what n8n fills in for it.
             droppedParameters++;
             const d = effectiveDefault(hydrated.parameters, key, hydrated.type, hydrated.typeVersion);
-            if (JSON.stringify(canonical(d)) !== JSON.stringify(canonical(value))) fail(id, `"${hydrated.name}".${key} dropped but not at its default`);
+            const json = isJsonParameter(hydrated.type, hydrated.typeVersion, key);
+            if (JSON.stringify(canonical(d, json)) !== JSON.stringify(canonical(value, json))) fail(id, `"${hydrated.name}".${key} dropped but not at its default`);
           }
         }
         const credentials = Object.keys((original.credentials ?? {}) as Json).sort();
@@ -171,6 +187,7 @@ describe('compact ⇄ hydrate over every valid stock n8n.io template', () => {
         `compact + hydrate + validate + compact + hydrate in ${Date.now() - started} ms\n`,
     );
     expect(failures).toEqual([]);
+    expect(idEntries).toBeGreaterThan(5000);
   });
 
   it('reports the size saving (characters of raw template JSON vs compact JSON)', () => {
@@ -198,19 +215,56 @@ describe('compact ⇄ hydrate over every valid stock n8n.io template', () => {
 });
 
 /**
- * Sorted keys (JSON key order carries no meaning in parameters), without the
- * resource-locator display caches that compact drops on purpose.
+ * A parameter value as n8n reads it, for comparing meaning: sorted keys (JSON key order
+ * carries no meaning in parameters), without what compact leaves out on purpose and
+ * hydrate makes anew — resource locators' `__rl` marker and display caches, the random
+ * ids of assignments and filter conditions, the operator's label key, column flags that
+ * are false (n8n reads them for truth) — and JSON text of `json` parameters as its value.
  */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
+function canonical(value: unknown, json = false): unknown {
+  // JSON text of `json` parameters, and (nested, where this test does not know the definition) any JSON object or list text.
+  if (typeof value === 'string' && !value.startsWith('=') && (json || /^\s*[[{]/.test(value))) {
+    try {
+      return { json: canonical(JSON.parse(value)) };
+    } catch {
+      return value;
+    }
+  }
+  if (Array.isArray(value)) return value.map((v) => canonical(v));
   if (!isObject(value)) return value;
-  const locator = value.__rl === true;
-  return Object.fromEntries(
-    Object.keys(value)
-      .filter((k) => !(locator && (k === 'cachedResultName' || k === 'cachedResultUrl')))
-      .sort()
-      .map((k) => [k, canonical(value[k])]),
-  );
+  const locator = '__rl' in value || ('mode' in value && 'value' in value);
+  const filter = Array.isArray(value.conditions);
+  const mapper = Array.isArray(value.schema) && 'mappingMode' in value;
+  const out: Json = {};
+  for (const k of Object.keys(value).sort()) {
+    if (locator && (k === '__rl' || k === 'cachedResultName' || k === 'cachedResultUrl')) continue;
+    let v = value[k];
+    if (Array.isArray(v) && ((filter && k === 'conditions') || k === 'assignments')) {
+      v = v.map((e) => (isObject(e) ? Object.fromEntries(Object.entries(e).filter(([ek]) => ek !== 'id')) : e));
+      if (filter) v = (v as Json[]).map((e) => (isObject(e) && isObject(e.operator) ? { ...e, operator: { ...e.operator, name: undefined } } : e));
+    }
+    if (mapper && k === 'schema' && Array.isArray(v)) {
+      v = v.map((c) => (isObject(c) ? Object.fromEntries(Object.entries(c).filter(([ck, cv]) => !((ck === 'removed' || ck === 'readOnly') && cv === false))) : c));
+    }
+    if (v !== undefined) out[k] = canonical(v);
+  }
+  return out;
+}
+
+/** Set assignments and filter conditions (If, Filter, Switch rules, …) anywhere in parameters: the entries n8n gives random ids. */
+function generatedIdEntries(value: unknown, key = ''): Json[] {
+  if (Array.isArray(value)) {
+    const own = value.filter((e): e is Json => isObject(e) && ((key === 'assignments' && 'name' in e) || (key === 'conditions' && 'leftValue' in e)));
+    return [...own, ...value.flatMap((e) => generatedIdEntries(e))];
+  }
+  if (!isObject(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) => generatedIdEntries(v, k));
+}
+
+/** Is every definition of top-level parameter `key` a `json` parameter (JSON text n8n parses)? */
+function isJsonParameter(type: string, version: number, key: string): boolean {
+  const defs = catalog.get(type)?.propertiesAt(version)?.byName.get(key);
+  return defs !== undefined && defs.every((d) => d.type === 'json');
 }
 
 const main = (node: string, index = 0) => ({ node, type: 'main', index });
@@ -594,5 +648,176 @@ describe('layout', () => {
     expect(positions[3][0]).toBe(positions[4][0]);
     // The first column's outline starts at x = 0: the trigger's bolt and label band are left of its body.
     expect(positions[0]).toEqual([64, 0]);
+  });
+});
+
+describe('values n8n generates or fills in', () => {
+  const manual = { name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+  const one = (node: Json, name = 'Noise test'): Workflow => ({ name, nodes: [manual, { position: [200, 0], ...node }], connections: { Start: { main: [[main(node.name as string)]] } } });
+  function nodeOf(w: FullWorkflow, name: string): FullNode;
+  function nodeOf(w: CompactWorkflow, name: string): CompactNode;
+  function nodeOf(w: CompactWorkflow | FullWorkflow, name: string): CompactNode | FullNode {
+    return (w.nodes as Array<CompactNode | FullNode>).find((n) => n.name === name)!;
+  }
+
+  it('Set: drops assignment ids and the default string type; hydrate writes ids named by workflow, node and path', () => {
+    const w = one({
+      name: 'Fields',
+      type: 'n8n-nodes-base.set',
+      typeVersion: 3.4,
+      parameters: {
+        assignments: {
+          assignments: [
+            { id: '0543fdb7-4a22-4530-bdb7-ae7064732fae', name: 'a', type: 'string', value: '={{ $json.x }}' },
+            { id: 'bead5646-a689-4deb-8f4b-b22aa97b51ca', name: 'n', type: 'number', value: 3 },
+            { id: '1', name: 'untyped', value: 'x' },
+          ],
+        },
+      },
+    });
+    const c = compactWorkflow(w, { catalog });
+    expect(nodeOf(c, 'Fields').parameters).toEqual({
+      assignments: { assignments: [{ name: 'a', value: '={{ $json.x }}' }, { name: 'n', type: 'number', value: 3 }, { name: 'untyped', type: null, value: 'x' }] },
+    });
+    const h = hydrateWorkflow(c, { catalog });
+    const assignments = (nodeOf(h, 'Fields').parameters.assignments as { assignments: Json[] }).assignments;
+    expect(assignments.map(({ id, ...rest }) => rest)).toEqual([
+      { name: 'a', type: 'string', value: '={{ $json.x }}' },
+      { name: 'n', type: 'number', value: 3 },
+      { name: 'untyped', value: 'x' },
+    ]);
+    expect(assignments.map((a) => a.id)).toEqual([0, 1, 2].map((i) => deterministicUuid(`Noise test\u0000parameter\u0000Fields\u0000assignments.assignments[${i}]`)));
+    expect(new Set(assignments.map((a) => a.id)).size).toBe(3);
+    expect(validateWorkflow(h, { catalog }).errors).toEqual([]);
+    expect(compactWorkflow(h, { catalog })).toEqual(c);
+    expect(JSON.stringify(hydrateWorkflow(c, { catalog }))).toBe(JSON.stringify(h));
+    const renamed = hydrateWorkflow({ ...c, name: 'Other' }, { catalog });
+    expect((nodeOf(renamed, 'Fields').parameters.assignments as { assignments: Json[] }).assignments[0].id).not.toBe(assignments[0].id);
+  });
+
+  it('If: drops condition ids, operator labels and the editor defaults of a filter; hydrate restores them', () => {
+    const options = { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 };
+    const w = one({
+      name: 'Check',
+      type: 'n8n-nodes-base.if',
+      typeVersion: 2.2,
+      parameters: {
+        conditions: {
+          combinator: 'and',
+          options,
+          conditions: [
+            { id: 'd5d38c01-3a88-4767-b488-d9c04145bb8f', leftValue: '={{ $json.output }}', operator: { name: 'filter.operator.equals', operation: 'equals', type: 'string' }, rightValue: 'yes' },
+            { id: '8136ea21-d798-41fd-81ed-5c0e7fda73c5', leftValue: '={{ $json.ok }}', operator: { operation: 'true', singleValue: true, type: 'boolean' }, rightValue: '' },
+            { id: 'x', leftValue: '={{ $json.n }}', operator: { operation: 'gt', type: 'number' }, rightValue: 2 },
+          ],
+        },
+      },
+    });
+    const c = compactWorkflow(w, { catalog });
+    expect(nodeOf(c, 'Check').parameters).toEqual({
+      conditions: {
+        conditions: [
+          { leftValue: '={{ $json.output }}', rightValue: 'yes' },
+          { leftValue: '={{ $json.ok }}', operator: { operation: 'true', singleValue: true, type: 'boolean' } },
+          { leftValue: '={{ $json.n }}', operator: { operation: 'gt', type: 'number' }, rightValue: 2 },
+        ],
+        options: { version: 2 },
+      },
+    });
+    const h = hydrateWorkflow(c, { catalog });
+    const value = nodeOf(h, 'Check').parameters.conditions as { conditions: Json[] } & Json;
+    expect({ ...value, conditions: value.conditions.map(({ id, ...rest }) => rest) }).toEqual({
+      combinator: 'and',
+      options,
+      conditions: [
+        { leftValue: '={{ $json.output }}', operator: { operation: 'equals', type: 'string' }, rightValue: 'yes' },
+        { leftValue: '={{ $json.ok }}', operator: { operation: 'true', singleValue: true, type: 'boolean' }, rightValue: '' },
+        { leftValue: '={{ $json.n }}', operator: { operation: 'gt', type: 'number' }, rightValue: 2 },
+      ],
+    });
+    for (const condition of value.conditions) expect(condition.id).toMatch(UUID);
+    expect(validateWorkflow(h, { catalog }).errors).toEqual([]);
+    expect(compactWorkflow(h, { catalog })).toEqual(c);
+    // A key the editor always writes but this filter lacks stays absent: null says so in the target.
+    const bare = compactWorkflow(one({ name: 'Check', type: 'n8n-nodes-base.if', typeVersion: 2.2, parameters: { conditions: { conditions: [], options: { version: 2 } } } }), { catalog });
+    expect(nodeOf(bare, 'Check').parameters).toEqual({ conditions: { combinator: null, conditions: [], options: { caseSensitive: null, leftValue: null, typeValidation: null, version: 2 } } });
+    expect(nodeOf(hydrateWorkflow(bare, { catalog }), 'Check').parameters.conditions).toEqual({ conditions: [], options: { version: 2 } });
+  });
+
+  it('Switch: conditions inside rules get ids by their path, distinct across rules', () => {
+    const rule = (value: string) => ({
+      conditions: { combinator: 'and', options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 }, conditions: [{ id: 'same', leftValue: '={{ $json.k }}', operator: { operation: 'equals', type: 'string' }, rightValue: value }] },
+    });
+    const c = compactWorkflow(one({ name: 'Route', type: 'n8n-nodes-base.switch', typeVersion: 3.2, parameters: { rules: { values: [rule('a'), rule('b')] } } }), { catalog });
+    expect(JSON.stringify(c)).not.toContain('"id"');
+    const rules = (nodeOf(hydrateWorkflow(c, { catalog }), 'Route').parameters.rules as { values: Array<{ conditions: { conditions: Json[] } }> }).values;
+    expect(rules.map((r) => r.conditions.conditions[0].id)).toEqual(
+      [0, 1].map((i) => deterministicUuid(`Noise test\u0000parameter\u0000Route\u0000rules.values[${i}].conditions.conditions[0]`)),
+    );
+  });
+
+  it('resource locators: no marker, display caches or default mode in the target; hydrate marks them again', () => {
+    const w = one({
+      name: 'Sheet',
+      type: 'n8n-nodes-base.googleSheets',
+      typeVersion: 4.5,
+      parameters: {
+        operation: 'append',
+        documentId: { __rl: true, mode: 'list', value: '1hG2NMi', cachedResultName: 'Leads', cachedResultUrl: 'https://docs.google.com/x' },
+        sheetName: { __rl: true, mode: 'id', value: 'gid=0' },
+        columns: {
+          mappingMode: 'defineBelow',
+          value: { Name: '={{ $json.name }}' },
+          matchingColumns: [],
+          schema: [
+            { id: 'Name', displayName: 'Name', required: false, defaultMatch: false, display: true, type: 'string', canBeUsedToMatch: true, removed: false },
+            { id: 'Notes', displayName: 'Notes', required: false, defaultMatch: false, display: true, type: 'string', canBeUsedToMatch: true, removed: true },
+            { id: 'row_number', displayName: 'row_number', required: false, defaultMatch: false, display: true, type: 'number', readOnly: true },
+          ],
+          attemptToConvertTypes: false,
+          convertFieldsToString: false,
+        },
+      },
+    });
+    const c = compactWorkflow(w, { catalog });
+    expect(nodeOf(c, 'Sheet').parameters).toEqual({
+      operation: 'append',
+      documentId: { value: '1hG2NMi' },
+      sheetName: { mode: 'id', value: 'gid=0' },
+      columns: {
+        mappingMode: 'defineBelow',
+        value: { Name: '={{ $json.name }}' },
+        schema: [{ id: 'Name' }, { id: 'Notes', removed: true }, { id: 'row_number', type: 'number', readOnly: true, canBeUsedToMatch: null }],
+      },
+    });
+    const h = hydrateWorkflow(c, { catalog });
+    const params = nodeOf(h, 'Sheet').parameters;
+    expect(params.documentId).toEqual({ __rl: true, mode: 'list', value: '1hG2NMi' });
+    expect(params.sheetName).toEqual({ __rl: true, mode: 'id', value: 'gid=0' });
+    const columns = (w.nodes[1].parameters as Json).columns as Json;
+    expect(params.columns).toEqual({ ...columns, schema: [{ ...(columns.schema as Json[])[0], removed: undefined }, (columns.schema as Json[])[1], (columns.schema as Json[])[2]].map((col) => JSON.parse(JSON.stringify(col)) as Json) });
+    expect(validateWorkflow(h, { catalog }).errors).toEqual([]);
+    expect(compactWorkflow(h, { catalog })).toEqual(c);
+  });
+
+  it('JSON text of json parameters: minified in the target (number literals and strings as written), laid out by hydrate', () => {
+    const body = '{\n    "id": 12345678901234567890,\n    "text": "two  spaces\\n",\n    "list": [ 1, 2 ],\n    "empty": {}\n}';
+    const w = one({
+      name: 'Call',
+      type: 'n8n-nodes-base.httpRequest',
+      typeVersion: 4.2,
+      parameters: { method: 'POST', url: 'https://example.com', sendBody: true, specifyBody: 'json', jsonBody: body },
+    });
+    const c = compactWorkflow(w, { catalog });
+    expect(nodeOf(c, 'Call').parameters!.jsonBody).toBe('{"id":12345678901234567890,"text":"two  spaces\\n","list":[1,2],"empty":{}}');
+    const h = hydrateWorkflow(c, { catalog });
+    expect(nodeOf(h, 'Call').parameters.jsonBody).toBe('{\n  "id": 12345678901234567890,\n  "text": "two  spaces\\n",\n  "list": [\n    1,\n    2\n  ],\n  "empty": {}\n}');
+    expect(compactWorkflow(h, { catalog })).toEqual(c);
+    // Expressions and text that is not JSON stay as written; so does JSON in a string parameter (code, a raw body).
+    for (const jsonBody of ['={{ JSON.stringify($json) }}', '{ "a": {{ $json.a }} }']) {
+      expect(nodeOf(compactWorkflow(one({ ...w.nodes[1], parameters: { ...(w.nodes[1].parameters as Json), jsonBody } }), { catalog }), 'Call').parameters!.jsonBody).toBe(jsonBody);
+    }
+    const code = compactWorkflow(one({ name: 'Code', type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode: '{ "a": 1 }' } }), { catalog });
+    expect(nodeOf(code, 'Code').parameters!.jsCode).toBe('{ "a": 1 }');
   });
 });

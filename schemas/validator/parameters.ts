@@ -81,7 +81,8 @@ export function defaultResolver(params: Params, index: PropertyIndex, version: n
     let value: unknown;
     for (const def of defs) {
       if (isDisplayed(def, ctx)) {
-        value = def.default;
+        // n8n fills a resource locator with its default marked as a locator (`__rl`), which display rules read by its value.
+        value = def.type === 'resourceLocator' && isObject(def.default) ? { __rl: true, ...def.default } : def.default;
         break;
       }
     }
