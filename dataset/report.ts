@@ -187,7 +187,7 @@ export function renderRequestSection(requests: RequestReport): string[] {
     '',
     '| rule | what | count |',
     '|---|---|---:|',
-    ...stripped.map(([rule, n]) => `| ${rule} | ${RULE_LABELS[rule] ?? rule} | ${fmt(n)} |`),
+    ...stripped.map(([rule, n]) => `| ${rule} | ${cell(RULE_LABELS[rule] ?? rule)} | ${fmt(n)} |`),
     '',
     `### ${requests.samples.length} random pairs`,
     '',

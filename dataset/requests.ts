@@ -13,6 +13,7 @@ import type { Workflow } from './types';
 import { classifySentence, describedSentences, sectionRule } from './requests/sentences';
 import { DANGLING, inDescriptionVoice, phraseFollowing, phraseHead } from './requests/phrasing';
 import { proseCasing, titleRequest } from './requests/title';
+import { baseOfThirdPerson, isBaseVerb } from './requests/verbs';
 
 /**
  * Where a request comes from. `model` is a request written by a language model from the
@@ -71,11 +72,18 @@ export function shorten(text: string, max: number, end = '.'): string | undefine
   const bare = text.replace(/\s*\([^()]*\)/g, '').replace(/\s+([,.;:])/g, '$1');
   if (bare.length <= max) return bare;
   // Clause boundaries, not the commas of a list of adjectives ("an intelligent, always-on agent").
-  const boundary = /,\s(?=(?:and|then|which|while|so|using|with|where|before|after|including|allowing|enabling|making|ensuring|helping|giving|saving|from|via|based|powered|turning|creating|sending|so that)\b)|;\s|\s[–—-]\s|:\s|\s(?:while|so that|before|after|then|using|via)\s/g;
+  const boundary = /,\s(?=(?:and|then|which|while|so|using|with|where|before|after|including|allowing|enabling|making|ensuring|helping|giving|saving|from|via|based|powered|turning|creating|sending|so that)\b)|;\s|\s[–—-]\s|:\s|\s(?:while|so that|before|after|then|using|via)\s|\s(?:and|or)\s(?=([\p{L}-]+))/gu;
   let cut = -1;
-  for (let m = boundary.exec(bare); m !== null && m.index < max; m = boundary.exec(bare)) if (m.index >= 40) cut = m.index;
+  for (let m = boundary.exec(bare); m !== null && m.index < max; m = boundary.exec(bare)) {
+    // "…over HTTP and answer the caller": "and" ends a clause only before a verb, not inside "Gmail and Slack".
+    const verbAfter = m[1] === undefined || isBaseVerb(m[1]) || baseOfThirdPerson(m[1]) !== undefined;
+    if (m.index >= 40 && verbAfter) cut = m.index;
+  }
   if (cut < 0) return undefined;
-  const kept = bare.slice(0, cut).replace(DANGLING, '');
+  let kept = bare.slice(0, cut).replace(DANGLING, '');
+  // "…analyzes my images, identifies key features" lost its "and" with the cut tail.
+  const lastItem = /,\s([\p{L}-]+)[^,]*$/u.exec(kept)?.[1];
+  if (lastItem && !/\band\b/.test(kept) && (isBaseVerb(lastItem) || baseOfThirdPerson(lastItem))) kept = kept.replace(/,\s(?=[^,]*$)/, ' and ');
   return kept.length >= 40 ? `${kept}${end}` : undefined;
 }
 
@@ -168,8 +176,10 @@ export function buildRequests(input: RequestInput, catalog: NodeCatalog, count =
   const terse = title ? (terseTitle(title.text) ?? title.text) : undefined;
   const candidates: BuiltRequest[] = [];
   if (fromText.typical) candidates.push({ text: fromText.typical, source, length: 'typical' });
+  // Without a typical one, the detailed request leads: the description says more than the title.
+  else if (fromText.detailed) candidates.push({ text: fromText.detailed, source, length: 'detailed' });
   if (terse) candidates.push({ text: terse, source: 'title', length: terse.length <= REQUEST_LENGTHS.terse ? 'terse' : 'typical' });
-  if (fromText.detailed) candidates.push({ text: fromText.detailed, source, length: 'detailed' });
+  if (fromText.typical && fromText.detailed) candidates.push({ text: fromText.detailed, source, length: 'detailed' });
   const requests: BuiltRequest[] = [];
   for (const candidate of candidates) {
     if (requests.length >= count) break;

@@ -25,6 +25,8 @@ export interface VerbPhrase {
   rest: string;
   /** A condition that opened the sentence ("When a form is submitted, "). */
   condition?: string;
+  /** Did the sentence already ask (base verbs throughout: only the imperative frame keeps it grammatical)? */
+  imperative?: boolean;
 }
 
 /** The verb phrase a sentence says the workflow performs, if it says so in a recognisable way. */
@@ -36,7 +38,7 @@ export function verbPhrase(sentence: string): VerbPhrase | undefined {
     const main = verbPhrase(condition[2].replace(/^(?:the (?:n8n )?workflow|it|this (?:n8n )?workflow)\s+/i, ''));
     if (!main) return undefined;
     const opening = condition[1];
-    return { verb: main.verb, rest: main.rest, condition: `${opening[0].toUpperCase()}${opening.slice(1)}` };
+    return { ...main, condition: `${opening[0].toUpperCase()}${opening.slice(1)}` };
   }
   const subject = SUBJECT.exec(text) ?? /^it\s+/i.exec(text);
   if (subject) text = text.slice(subject[0].length);
@@ -45,7 +47,7 @@ export function verbPhrase(sentence: string): VerbPhrase | undefined {
   if (enabler && (subject || !/^(?:can|will|should)\b/i.test(text))) {
     const after = text.slice(enabler[0].length).replace(ADVERBS, '');
     const [word] = after.split(/\s/, 1);
-    if (word && isBaseVerb(word)) return { verb: word.toLowerCase(), rest: after.slice(word.length) };
+    if (word && isBaseVerb(word)) return { verb: word.toLowerCase(), rest: after.slice(word.length), imperative: true };
     return undefined;
   }
   const [word, next] = text.split(/\s+/, 2);
@@ -56,9 +58,9 @@ export function verbPhrase(sentence: string): VerbPhrase | undefined {
   // and the word is no noun before a verb ("Schedule Trigger runs hourly").
   const nounBeforeVerb = text
     .split(/\s+/)
-    .slice(1, 4)
+    .slice(1, 6)
     .some((w) => AUXILIARY.test(w) || baseOfThirdPerson(w.replace(/[^\p{L}-]/gu, '')) !== undefined);
-  if (!subject && isBaseVerb(word) && !nounBeforeVerb && /^\p{Lu}/u.test(word)) return { verb: word.toLowerCase(), rest: text.slice(word.length) };
+  if (!subject && isBaseVerb(word) && !nounBeforeVerb && /^\p{Lu}/u.test(word)) return { verb: word.toLowerCase(), rest: text.slice(word.length), imperative: true };
   return undefined;
 }
 
@@ -135,7 +137,7 @@ export function phraseHead(sentence: string, casing?: Map<string, boolean>): str
   // "Runs daily at 1 PM" says when, not what: a later sentence says what.
   if (/^(?:run|start|begin|kick|trigger|activate|execute|wait|loop|repeat)$/.test(phrase.verb)) return undefined;
   const condition = phrase.condition;
-  const frame = condition ? FRAMES[0] : FRAMES[parseInt(sha1(sentence).slice(0, 8), 16) % FRAMES.length];
+  const frame = condition || phrase.imperative ? FRAMES[0] : FRAMES[parseInt(sha1(sentence).slice(0, 8), 16) % FRAMES.length];
   const asked = frame(phrase.verb, inUsersVoice(phrase.rest.replace(AUDIENCE_TAIL, '')));
   return endSentence(tidy(condition ? `${condition}${asked[0].toLowerCase()}${asked.slice(1)}` : asked));
 }

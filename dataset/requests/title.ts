@@ -194,13 +194,18 @@ export function sentenceCase(text: string, casing: Map<string, boolean> = new Ma
 
 const NOUN_STOP = /^(with|using|via|for|to|from|in|on|\+|into|by|of|across|powered|through|that|which|–|—|-)$/i;
 /** Heads that name an activity or a mass: "Set up lead generation…", not "Build a lead generation". */
-const ACTIVITY_HEAD = /(tion|sion|ing|ment|sis|ance|ence|ics|ity|ness|sync|backup|support|research|automation|intelligence|outreach|analytics|data|content|feedback|marketing|insight)$/i;
+const ACTIVITY_HEAD = /(tion|sion|ing|ment|sis|very|ysis|ance|ence|ics|ity|ness|sync|backup|support|research|automation|intelligence|outreach|analytics|data|content|feedback|marketing|insight)$/i;
 
 /** A noun-phrase title made an ask: "AI Email Triage Agent" → "Build an AI email triage agent". */
-function askForNounPhrase(phrase: string, casing: Map<string, boolean>): string {
+/** The head noun of a noun phrase: its last word before "with", "for", "(", … */
+function nounHead(phrase: string): string {
   const words = phrase.split(' ');
   const stop = words.findIndex((w, i) => i > 0 && (NOUN_STOP.test(w) || w.startsWith('(')));
-  const head = (stop > 0 ? words[stop - 1] : words.at(-1)!).replace(/[^\p{L}\p{N}-]/gu, '');
+  return (stop > 0 ? words[stop - 1] : words.at(-1)!).replace(/[^\p{L}\p{N}-]/gu, '');
+}
+
+function askForNounPhrase(phrase: string, casing: Map<string, boolean>): string {
+  const head = nounHead(phrase);
   const body = sentenceCase(`x ${phrase}`, casing).slice(2);
   const opening = body.split(' ')[0];
   const lowered = /^\p{Lu}[\p{Ll}'’]+$/u.test(opening) && (casing.get(opening.toLowerCase()) ?? (COMMON_WORDS.has(opening.toLowerCase()) || /^(smart|simple|personal|intelligent)$/i.test(opening)))
@@ -237,7 +242,9 @@ export function titleRequest(name: string | undefined, description?: string): Cl
   const words = title.split(' ');
   const automated = /^(automated|automatic|auto)\s+(.+)$/i.exec(title);
   let ask: string;
-  if (automated && !isBaseVerb(words[1] ?? '')) ask = `Automate ${sentenceCase(`x ${automated[2]}`, casing).slice(2)}`;
+  // "Automated Event Discovery" asks to automate an activity; "Automated Testimonial Extractor Agent" is a thing to build.
+  const automatedHead = automated ? nounHead(automated[2]) : '';
+  if (automated && !isBaseVerb(words[1] ?? '') && ACTIVITY_HEAD.test(automatedHead) && !/automation$/i.test(automatedHead)) ask = `Automate ${sentenceCase(`x ${automated[2]}`, casing).slice(2)}`;
   else {
     const verb = leadingVerb(words);
     if (verb !== undefined) {

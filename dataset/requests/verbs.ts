@@ -20,7 +20,7 @@ search select send sort split spot store structure summarise summarize suggest s
 take test track transcribe transfer transform translate trigger turn update upload upscale validate verify visualise
 visualize watch write
 backup boost enhance explore get improve learn make migrate optimise optimize plan protect restore secure serve share
-simplify streamline upgrade use follow delete reactivate hire recruit onboard control
+simplify streamline upgrade use follow delete reactivate hire recruit onboard control screen
 `
   .trim()
   .split(/\s+/);
