@@ -1,7 +1,7 @@
 /**
  * Dataset → Build Training Data: n8n workflows (as the n8n node's "Get Many Workflows"
  * outputs them) or template records `{name, description, workflow}` in, one chat
- * training example per accepted workflow out. The per-workflow work is the dataset
+ * training example per request out (Requests Per Workflow, default 1). The per-workflow work is the dataset
  * build's own (`prepareExample`: clean, redact, validate, compact, request); the
  * order-dependent steps (duplicates, token limit, split) follow dataset/build.ts.
  */
