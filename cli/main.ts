@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { packageRoot } from '../schemas/paths';
 import { runCatalogBuild, UsageError } from './commands/catalog';
-import { datasetBuildOptions, runDatasetBuild, type DatasetBuildCommandOptions } from './commands/dataset';
+import { datasetBuildOptions, runDatasetBuild, runDatasetSample, type DatasetBuildCommandOptions, type DatasetSampleCommandOptions } from './commands/dataset';
 import { runDatasetCheck, type DatasetCheckCommandOptions } from './commands/dataset-check';
 import { runDemo } from './commands/demo';
 import { DEFAULT_BUILD_SETTINGS, DEFAULT_DATASET_DIR } from '../dataset/build';
@@ -84,7 +84,8 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--min-views <n>', 'fewest n8n.io views (templates only)', String(DEFAULT_BUILD_SETTINGS.minViews))
     .option('--max-per-structure <n>', 'examples allowed to share node types and typed edges', String(DEFAULT_BUILD_SETTINGS.maxPerStructure))
     .option('--near-duplicate <jaccard>', 'request similarity above which a request is a near duplicate', String(DEFAULT_BUILD_SETTINGS.nearDuplicateThreshold))
-    .option('--augment <n>', 'extra seeded phrasings per request (0-4)', String(DEFAULT_BUILD_SETTINGS.augment))
+    .option('--requests-per-workflow <n>', 'requests per workflow (1-3): title-like, a sentence, a short paragraph; all on one side of the split', String(DEFAULT_BUILD_SETTINGS.requestsPerWorkflow))
+    .option('--augment <n>', 'extra seeded phrasings of the first request (0-4)', String(DEFAULT_BUILD_SETTINGS.augment))
     .option('--prices <file>', 'price table JSON overriding the built-in one')
     .option('--workers <n>', 'worker threads preparing workflows (0 = none; default one per core); outputs do not depend on it')
     .option('--n8n-api-key <key>', 'API key for n8n:<baseUrl> sources (or N8N_API_KEY)')
@@ -105,6 +106,17 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .action((file: string, options: DatasetCheckCommandOptions) => {
       setExit(runDatasetCheck(file, options, io));
     });
+
+  const datasetSample = dataset
+    .command('sample')
+    .description('print a few seeded (request → workflow) pairs of a built dataset: the request, and a line about the workflow\'s nodes')
+    .argument('<dir>', 'dataset folder (its train.jsonl and validation.jsonl)')
+    .option('-n <count>', 'how many pairs', '20')
+    .option('--seed <n>', 'seed of the pick', String(DEFAULT_BUILD_SETTINGS.seed))
+    .option('--json', 'print the pairs as JSON');
+  addCatalogOption(datasetSample).action(async (dir: string, options: CommonOptions & DatasetSampleCommandOptions) => {
+    setExit(runDatasetSample(dir, options, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), io));
+  });
 
   registerTrainExport(registerTrain(program, io, setExit), io, setExit);
   registerGenerate(program, io, setExit);

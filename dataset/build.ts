@@ -14,8 +14,8 @@ import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from './prompt
 import { defaultWorkerCount, prepareRecords } from './prepare-pool';
 import { PREPARE_STEPS, type PrepareSettings, type StepTimes } from './prepare';
 import { addCounts } from './redact';
-import { renderReportMarkdown, type DatasetReport, type RejectReason, summarizeTokens } from './report';
-import { requestVariants } from './requests';
+import { emptyRequestReport, renderReportMarkdown, summarizeLengths, type DatasetReport, type RejectReason, summarizeTokens } from './report';
+import { requestVariants, type RequestLength, type RequestSource } from './requests';
 import { readSources, type SourceOptions, type SourceSpec } from './sources';
 import { Spool } from './spool';
 import { splitValidation } from './split';
@@ -43,6 +43,8 @@ export interface BuildOptions extends SourceOptions {
   nearDuplicateThreshold: number;
   /** Extra seeded phrasings per example (0 = none). */
   augment: number;
+  /** Requests per workflow (1-3, of different length), all on the workflow's side of the split. */
+  requestsPerWorkflow: number;
   /** Price table file overriding the built-in one. */
   prices?: string;
   /** Count tokens (limit filter, token statistics, cost). Off only to time the rest (bench). */
@@ -84,12 +86,19 @@ export const DEFAULT_BUILD_SETTINGS = {
   maxPerStructure: 3,
   nearDuplicateThreshold: 0.8,
   augment: 0,
+  requestsPerWorkflow: 2,
 } satisfies Partial<BuildOptions>;
+
+/** How many sample pairs REPORT.md shows. */
+export const REPORT_SAMPLES = 20;
 
 /** An accepted example waiting for the split; its target waits beside it, already encoded as a JSON string. */
 interface SpooledExample {
-  request: string;
+  requests: Array<{ text: string; source: RequestSource; length: RequestLength; tokens: number }>;
+  /** Seeded phrasings of the primary request (`--augment`). */
   variants: string[];
+  /** The target's nodes in a line (sample pairs). */
+  summary: string;
   /** Characters of the target workflow's JSON text. */
   targetChars: number;
   stratum: string;
@@ -98,6 +107,12 @@ interface SpooledExample {
   /** Characters of the workflow as read, and of its target (the report's size comparison). */
   rawChars: number;
   provenance: Provenance;
+}
+
+/** `k` of the indices [0, n), seeded (the report's sample pairs), each mapped to its place in the sample. */
+function sampleIndices(n: number, k: number, seed: number): Map<number, number> {
+  const order = Array.from({ length: n }, (_, i) => [sha1(`${seed}:sample:${i}`), i] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return new Map(order.slice(0, k).map(([, i], place) => [i, place]));
 }
 
 /** Seeded, deterministic pick in [0, n) for one example (augmentation). */
@@ -119,7 +134,7 @@ function emptyReport(options: BuildOptions): DatasetReport {
     counts: { read: 0, accepted: 0, train: 0, validation: 0, augmented: 0 },
     rejected: {},
     invalidCodes: {},
-    requests: { description: 0, stickyNote: 0, synthetic: 0 },
+    requests: emptyRequestReport(options.requestsPerWorkflow),
     redactions: {},
     tokens: { target: summarizeTokens([]), limit: info.exampleTokenLimit, overLimit: 0, encoding: info.encoding, estimate: info.approximate },
     modelWarnings: modelWarning ? [modelWarning] : [],
@@ -177,6 +192,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       minNodes: options.minNodes,
       maxNodes: options.maxNodes,
       minViews: options.minViews,
+      requestsPerWorkflow: options.requestsPerWorkflow,
       ...(options.policy ? { policy: options.policy } : {}),
     };
     const workers = options.workers ?? defaultWorkerCount();
@@ -202,9 +218,16 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
           reject('structural_duplicate', record.provenance, `${sameStructure} example(s) share its node types and edges`);
           continue;
         }
-        if (nearDuplicates.addIfNew(result.signature) >= 0) {
+        // The primary request decides; a further request as close to another workflow's is only left out.
+        const [primary, ...further] = result.requests;
+        if (nearDuplicates.addIfNew(primary.signature) >= 0) {
           reject('near_duplicate_request', record.provenance);
           continue;
+        }
+        const requests = [primary];
+        for (const request of further) {
+          if (nearDuplicates.addIfNew(request.signature) >= 0) report.requests.nearDuplicatesLeftOut++;
+          else requests.push(request);
         }
         if (tokens > report.tokens.limit) {
           report.tokens.overLimit++;
@@ -215,13 +238,24 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
         seenTargets.add(exactKey);
         perStructure.set(group, sameStructure + 1);
         report.counts.accepted++;
-        report.requests[result.requestSource]++;
+        for (const request of requests) report.requests.sources[request.source]++;
+        for (const [rule, n] of Object.entries(result.stripped)) report.requests.stripped[rule] = (report.requests.stripped[rule] ?? 0) + n;
         report.redactions = addCounts(report.redactions, result.redactions);
         const stratum = result.stratum;
         report.triggerKinds[stratum] = (report.triggerKinds[stratum] ?? 0) + 1;
         for (const type of result.nodeTypes) report.nodeTypes[type] = (report.nodeTypes[type] ?? 0) + 1;
-        const variants = options.augment > 0 ? requestVariants(result.request, options.augment, picker(options.seed, exactKey)) : [];
-        const spooled: SpooledExample = { request: result.request, variants, targetChars: target.length, stratum, group, tokens, rawChars: result.rawChars, provenance: record.provenance };
+        const variants = options.augment > 0 ? requestVariants(primary.text, options.augment, picker(options.seed, exactKey)) : [];
+        const spooled: SpooledExample = {
+          requests: requests.map(({ text, source, length, tokens: n }) => ({ text, source, length, tokens: n })),
+          variants,
+          summary: result.summary,
+          targetChars: target.length,
+          stratum,
+          group,
+          tokens,
+          rawChars: result.rawChars,
+          provenance: record.provenance,
+        };
         splitItems.push({ stratum, group });
         // The target is encoded once, here, and copied into every format untouched.
         await spool.add(spooled, JSON.stringify(target));
@@ -246,16 +280,28 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       if (options.formats.has('alpaca')) await out.write(outputFileName('alpaca', split), '[');
     }
 
+    const sampled = sampleIndices(report.counts.accepted, REPORT_SAMPLES, options.seed);
+    const requestLengths: number[] = [];
     let index = 0;
     for await (const [example, targetString] of spool.entries()) {
       const encodedTarget = Buffer.from(targetString);
-      const split: Split = validation.has(index++) ? 'validation' : 'train';
+      const exampleIndex = index++;
+      const split: Split = validation.has(exampleIndex) ? 'validation' : 'train';
       targetTokens.push(example.tokens);
       report.size.rawChars += example.rawChars;
       report.size.targetChars += example.targetChars;
-      // Variants of a request stay on their original's side of the split.
-      for (const request of [example.request, ...example.variants]) {
-        const pair: EncodedPair = { system: encodedSystem, request: Buffer.from(JSON.stringify(request)), target: encodedTarget };
+      for (const request of example.requests) {
+        requestLengths.push(request.text.length);
+        report.requests.lengthClasses[request.length]++;
+      }
+      if (sampled.has(exampleIndex)) {
+        const shown = example.requests[parseInt(sha1(`${options.seed}:shown:${exampleIndex}`).slice(0, 8), 16) % example.requests.length];
+        report.requests.samples.push({ order: sampled.get(exampleIndex)!, request: shown.text, source: shown.source, workflow: example.summary, split, ref: example.provenance.ref });
+      }
+      // A workflow's requests, and the variants of its primary one, all stay on its side of the split.
+      const lines = [...example.requests.map((r) => ({ text: r.text, tokens: r.tokens, augmented: false })), ...example.variants.map((text) => ({ text, tokens: example.requests[0].tokens, augmented: true }))];
+      for (const request of lines) {
+        const pair: EncodedPair = { system: encodedSystem, request: Buffer.from(JSON.stringify(request.text)), target: encodedTarget };
         for (const [format, render] of lineWriters) await out.write(outputFileName(format, split), render(pair));
         if (options.formats.has('alpaca')) {
           const file = outputFileName('alpaca', split);
@@ -263,10 +309,12 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
           await out.write(file, alpacaRecord(pair));
         }
         report.counts[split]++;
-        if (split === 'train') trainTokens.push(example.tokens);
-        if (request !== example.request) report.counts.augmented++;
+        if (split === 'train') trainTokens.push(request.tokens);
+        if (request.augmented) report.counts.augmented++;
       }
     }
+    report.requests.length = summarizeLengths(requestLengths);
+    report.requests.samples.sort((a, b) => a.order - b.order);
     if (options.formats.has('alpaca')) {
       for (const split of ['train', 'validation'] as const) await out.write(outputFileName('alpaca', split), alpacaCount[split] > 0 ? '\n]\n' : ']\n');
     }

@@ -15,7 +15,7 @@ import { requestSignature, sha1, structureKey } from './dedupe';
 import { systemPrompt, type TargetFormat } from './prompt';
 import { Redactor, redactText, redactWorkflowStrings } from './redact';
 import type { RejectReason } from './report';
-import { requestFromDescription, syntheticRequest } from './requests';
+import { buildRequests, nodeSummary, type BuiltRequest } from './requests';
 import { decompressWorkflowJson } from './sources/templates';
 import { triggerKind } from './split';
 import { countChatTokens } from './tokens';
@@ -29,7 +29,17 @@ export interface PrepareSettings {
   minNodes: number;
   maxNodes: number;
   minViews: number;
+  /** Requests made per workflow (of different length; see requests/). */
+  requestsPerWorkflow: number;
   policy?: Partial<ValidationPolicy>;
+}
+
+/** One request of an example, with what the order-dependent steps need of it. */
+export interface PreparedRequest extends BuiltRequest {
+  /** MinHash signature (near duplicates). */
+  signature: Uint32Array;
+  /** Tokens of the chat example with this request (0 when not counted). */
+  tokens: number;
 }
 
 export interface Rejected {
@@ -48,14 +58,16 @@ export interface Prepared {
   exactKey: string;
   /** Node types and typed edges (structural duplicates). */
   group: string;
-  request: string;
-  requestSource: 'description' | 'stickyNote' | 'synthetic';
-  /** MinHash signature of the request (near duplicates). */
-  signature: Uint32Array;
+  /** The workflow's requests, the primary one first (at least one). */
+  requests: PreparedRequest[];
+  /** What the request rules left out of the texts, by rule. */
+  stripped: Record<string, number>;
+  /** "7 nodes: Schedule Trigger, HTTP Request ×2, …" (the report's sample pairs). */
+  summary: string;
   redactions: Record<string, number>;
   stratum: string;
   nodeTypes: string[];
-  /** Tokens of the chat example (0 when not counted). */
+  /** Tokens of the largest chat example of the workflow (the limit applies to it; 0 when not counted). */
   tokens: number;
   rawChars: number;
 }
@@ -147,27 +159,39 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
   done?.('encode');
   const name = record.name === undefined ? undefined : redactText(record.name, redactor);
   const description = record.description === undefined ? undefined : redactText(record.description, redactor);
-  const fromDescription = requestFromDescription(description, name);
-  const fromSticky = fromDescription
-    ? undefined
-    : requestFromDescription(cleaned.stickyNotes.map((t) => redactText(t, redactor)).join('\n\n'), name);
-  const request = fromDescription ?? fromSticky ?? syntheticRequest({ ...workflow, name: name ?? redactText(workflow.name ?? '', redactor) }, catalog);
+  const built = buildRequests(
+    {
+      ...(name !== undefined ? { name } : workflow.name ? { name: redactText(workflow.name, redactor) } : {}),
+      ...(description !== undefined ? { description } : {}),
+      stickyNotes: () => cleaned.stickyNotes.map((t) => redactText(t, redactor)),
+      workflow,
+    },
+    catalog,
+    settings.requestsPerWorkflow,
+  );
   done?.('request');
   const exactKey = sha1(target);
   const group = structureKey(workflow);
-  const signature = requestSignature(request.text);
   const stratum = triggerKind(workflow, catalog);
+  const summary = nodeSummary(workflow, catalog);
   done?.('keys');
-  const tokens = settings.countTokens
+  // Chat tokens add up per message: the example without its request is counted once, each request on its own.
+  const userTokens = (content: string) => countChatTokens([{ role: 'user', content }], settings.model);
+  const withoutRequest = settings.countTokens
     ? countChatTokens(
         [
           { role: 'system', content: systemPrompt(settings.target) },
-          { role: 'user', content: request.text },
+          { role: 'user', content: '' },
           { role: 'assistant', content: target },
         ],
         settings.model,
-      )
+      ) - userTokens('')
     : 0;
+  const requests: PreparedRequest[] = built.requests.map((r) => ({
+    ...r,
+    signature: requestSignature(r.text),
+    tokens: settings.countTokens ? withoutRequest + userTokens(r.text) : 0,
+  }));
   done?.('tokens');
 
   return {
@@ -175,13 +199,13 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
     target,
     exactKey,
     group,
-    request: request.text,
-    requestSource: fromDescription ? 'description' : fromSticky ? 'stickyNote' : 'synthetic',
-    signature,
+    requests,
+    stripped: built.stripped,
+    summary,
     redactions: redactor.counts,
     stratum,
     nodeTypes: (redacted.workflow as { nodes: Array<{ type: string }> }).nodes.map((n) => n.type),
-    tokens,
+    tokens: Math.max(...requests.map((r) => r.tokens)),
     // Token-counting the raw export too would double the tokenizer's work: compare sizes in characters.
     rawChars: rawSize ?? JSON.stringify(unwrapped).length,
   };

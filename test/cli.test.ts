@@ -817,6 +817,48 @@ describe('flowtune dataset build (CLI)', () => {
     expect(run.stdout).toContain('train.jsonl');
     const json = await cli(['dataset', 'build', '--from', `dir:${dir}`, '--out', out, '--format', 'openai', '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ counts: { read: 3 }, target: 'compact' });
+
+    // One request per workflow on request; then a seeded sample of the pairs, the same for the same seed.
+    const one = await cli(['dataset', 'build', '--from', `dir:${dir}`, '--out', out, '--format', 'openai', '--requests-per-workflow', '1', '--json']);
+    const report = JSON.parse(one.stdout) as { counts: { train: number; validation: number }; requests: { perWorkflow: number; sources: Record<string, number> } };
+    expect(report.requests.perWorkflow).toBe(1);
+    expect(report.counts.train + report.counts.validation).toBe(3);
+    expect(report.requests.sources.title).toBe(3);
+    const sample = await cli(['dataset', 'sample', out, '-n', '2', '--seed', '5']);
+    expect(sample.code).toBe(0);
+    expect(sample.stdout).toMatch(/^1\. Build a flow \d\n {3}→ 2 nodes: Manual Trigger, Wait {2}\((train|validation)\.jsonl:\d+\)\n\n2\. /);
+    expect((await cli(['dataset', 'sample', out, '-n', '2', '--seed', '5'])).stdout).toBe(sample.stdout);
+    const pairs = JSON.parse((await cli(['dataset', 'sample', out, '-n', '5', '--json'])).stdout) as Array<{ request: string; workflow: string; ref: string }>;
+    expect(pairs).toHaveLength(3);
+    const missing = await cli(['dataset', 'sample', dir]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no train\.jsonl or validation\.jsonl/);
+  });
+
+  it('--requests-per-workflow is 1 to 3', async () => {
+    const run = await cli(['dataset', 'build', '--out', path.join(tmpdir(), 'never-written'), '--requests-per-workflow', '4'], '');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--requests-per-workflow/);
+  });
+
+  it('README and --help agree for dataset build and dataset sample', async () => {
+    const readme = readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const start = readme.indexOf('## `flowtune dataset build`');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const usage = /```bash\n([\s\S]*?)```/.exec(section)![1];
+    for (const [sub, from, to] of [
+      ['build', 'flowtune dataset build', 'flowtune dataset check'],
+      ['sample', 'flowtune dataset sample', undefined],
+    ] as const) {
+      const text = usage.slice(usage.indexOf(from), to ? usage.indexOf(to) : undefined);
+      const help = await cli(['dataset', sub, '--help']);
+      expect(help.code).toBe(0);
+      const flags = new Set(help.stdout.match(/--[a-z][a-z-]*/g) ?? []);
+      for (const flag of text.match(/--[a-z][a-z-]*/g) ?? []) expect([sub, flag, flags.has(flag)]).toEqual([sub, flag, true]);
+      // The catalog and policy options are common to every command that validates, described once elsewhere.
+      const common = new Set(['--help', '--catalog', '--policy', '--strict', '--allow-unknown-community']);
+      for (const flag of flags) if (!common.has(flag)) expect([sub, flag, section.includes(flag)]).toEqual([sub, flag, true]);
+    }
   });
 
   it('exits 2 and keeps the previous dataset when a build accepts nothing (a typo in --from)', async () => {

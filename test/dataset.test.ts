@@ -13,7 +13,7 @@ import { checkJsonl } from '../dataset/check';
 import { cleanWorkflow } from '../dataset/clean';
 import { NearDuplicateIndex, structureKey } from '../dataset/dedupe';
 import { FORMATS } from '../dataset/formats';
-import { requestFromDescription, syntheticRequest } from '../dataset/requests';
+import { buildRequests, nodeSummary, syntheticRequest } from '../dataset/requests';
 import { readDirectory } from '../dataset/sources/directory';
 import { readJsonl } from '../dataset/sources/jsonl';
 import { readN8nWorkflows } from '../dataset/sources/n8n';
@@ -183,7 +183,9 @@ describe('cleaning', () => {
 });
 
 describe('requests', () => {
-  it('keeps the first meaningful paragraph, without markdown, setup or credentials', () => {
+  const input = (description: string | undefined, name?: string) => ({ ...(name ? { name } : {}), ...(description ? { description } : {}), stickyNotes: () => [], workflow: workflow(1) as never });
+
+  it('asks with the description sentence that says what the workflow does, and the title; without markdown, setup or credentials', () => {
     const description = [
       '## 🧩 What this workflow does',
       '',
@@ -193,21 +195,40 @@ describe('requests', () => {
       '',
       '1. Add your GitHub credential and API key.',
     ].join('\n');
-    expect(requestFromDescription(description, 'GitHub to Slack')).toEqual({
-      text: 'Create an n8n workflow that watches a GitHub repository for new issues and posts them to Slack with labels.',
-      synthetic: false,
-    });
-    expect(requestFromDescription('## Setup\n\nAdd your credentials and API key here, then run it.', 'x')).toBeUndefined();
-    expect(requestFromDescription('x'.repeat(2000), 'n')!.text.length).toBeLessThanOrEqual(601);
-    // A paragraph of symbols is no request.
-    expect(requestFromDescription('🚀🚀🚀 ✅✅✅ ⭐⭐⭐ — 1234567890 — 🔥🔥🔥🔥🔥 ✨✨✨✨ 2024-01-01 ==== ----', 'n')).toBeUndefined();
+    const { requests, stripped } = buildRequests(input(description, 'GitHub to Slack'), catalog, 3);
+    expect(requests.map((r) => [r.source, r.length])).toEqual([
+      ['description', 'typical'],
+      ['title', 'terse'],
+    ]);
+    expect(requests[0].text).toMatch(/^(Watch|Create a workflow that watches|Build an n8n workflow that watches|I need a workflow that watches) a GitHub repository for new issues and (post|posts) them to Slack with labels\.$/);
+    expect(requests[1].text).toBe('Build a GitHub to Slack');
+    expect(stripped).toEqual({ setup: 1 });
+    // Only setup: the title alone; nothing at all: a synthetic request from the nodes.
+    expect(buildRequests(input('## Setup\n\nAdd your credentials and API key here, then run it.', 'Send Gmail attachments to Google Drive'), catalog).requests).toEqual([
+      { text: 'Send Gmail attachments to Google Drive', source: 'title', length: 'terse' },
+    ]);
+    const symbols = buildRequests(input('🚀🚀🚀 ✅✅✅ ⭐⭐⭐ — 1234567890 — 🔥🔥🔥🔥🔥 ✨✨✨✨ 2024-01-01 ==== ----'), catalog).requests;
+    expect(symbols.map((r) => r.source)).toEqual(['synthetic']);
+    // Long descriptions are cut at a clause, never past the length classes.
+    const long = buildRequests(input(`This workflow sends ${'a very long list of things, '.repeat(40)}and more.`, 'n'), catalog, 3).requests;
+    for (const r of long) expect(r.text.length).toBeLessThanOrEqual(300);
   });
 
-  it('builds a synthetic request from the name and nodes', () => {
-    const r = syntheticRequest(workflow(1) as never, catalog);
-    expect(r.synthetic).toBe(true);
-    expect(r.text).toContain('Workflow 1');
+  it('yields at most the requests asked for, none twice', () => {
+    const description = 'Send Gmail attachments to Google Drive. It then logs each file in Google Sheets and notifies the team on Slack with a summary of what arrived today.';
+    const one = buildRequests(input(description, 'Send Gmail attachments to Google Drive'), catalog, 1).requests;
+    expect(one).toHaveLength(1);
+    const three = buildRequests(input(description, 'Send Gmail attachments to Google Drive'), catalog, 3).requests;
+    expect(three.map((r) => r.text)).toEqual([...new Set(three.map((r) => r.text))]);
+    // The description's first sentence is the title: the same ask once.
+    expect(three.filter((r) => r.text.replace(/\.$/, '') === 'Send Gmail attachments to Google Drive')).toHaveLength(1);
+  });
+
+  it('builds a synthetic request from the name and nodes, triggers first', () => {
+    const r = syntheticRequest(workflow(1) as never, catalog, 'Workflow 1');
+    expect(r.source).toBe('synthetic');
     expect(r.text).toContain('Start with a Webhook');
+    expect(nodeSummary(workflow(1) as never, catalog)).toMatch(/^3 nodes: Webhook, /);
   });
 });
 
@@ -434,7 +455,13 @@ describe('buildDataset', () => {
     expect(report.rejected).toMatchObject({ unreadable: 1, wrong_shape: 1, invalid: 1 });
     expect(report.invalidCodes).toMatchObject({ UNKNOWN_NODE_TYPE: 1 });
     expect(report.counts.accepted + Object.values(report.rejected).reduce((a, b) => a + (b ?? 0), 0)).toBe(43);
-    expect(report.counts.train + report.counts.validation).toBe(report.counts.accepted);
+    // Every accepted workflow yields its requests (title and description here), each one line.
+    const written = Object.values(report.requests.sources).reduce((a, b) => a + b, 0);
+    expect(report.counts.train + report.counts.validation).toBe(written);
+    expect(written).toBeGreaterThan(report.counts.accepted);
+    expect(written).toBeLessThanOrEqual(report.counts.accepted * DEFAULT_BUILD_SETTINGS.requestsPerWorkflow);
+    expect(report.requests.samples).toHaveLength(20);
+    expect(report.requests.length.median).toBeGreaterThan(0);
     expect(readdirSync(out).sort()).toEqual([
       'REPORT.md',
       'dataset_info.json',
@@ -457,6 +484,16 @@ describe('buildDataset', () => {
     expect(JSON.parse(readFileSync(path.join(out, 'train.alpaca.json'), 'utf8'))).toHaveLength(report.counts.train);
     expect(JSON.parse(readFileSync(path.join(out, 'dataset_info.json'), 'utf8'))).toHaveProperty('flowtune_train_alpaca.formatting', 'alpaca');
     expect(readFileSync(path.join(out, 'REPORT.md'), 'utf8')).toContain('## Stages');
+    expect(readFileSync(path.join(out, 'REPORT.md'), 'utf8')).toMatch(/## Requests[\s\S]*### 20 random pairs/);
+    // A workflow's requests all sit on its side of the split.
+    const sideOf = new Map<string, string>();
+    for (const file of ['train.jsonl', 'validation.jsonl']) {
+      for (const line of readFileSync(path.join(out, file), 'utf8').trim().split('\n').filter(Boolean)) {
+        const targetText = JSON.parse(line).messages[2].content as string;
+        expect([targetText.slice(0, 40), sideOf.get(targetText) ?? file]).toEqual([targetText.slice(0, 40), file]);
+        sideOf.set(targetText, file);
+      }
+    }
     // What the builder writes passes the cookbook checks it offers users.
     for (const file of ['train.jsonl', 'validation.jsonl']) {
       expect(checkJsonl(readFileSync(path.join(out, file), 'utf8'), 'gpt-4o-mini-2024-07-18').errors).toEqual([]);
@@ -786,7 +823,7 @@ describe('worker pool failures', () => {
     ['answers with a message it could not read', "parentPort.postMessage({ error: 'cannot read a batch: x' })", /dataset worker failed: cannot read a batch: x/],
   ])('a worker that %s fails every batch in flight with a clear error', async (_, body, message) => {
     const pool = new PreparePool(catalog, 2, failing(body));
-    const settings = { target: 'compact' as const, model: 'gpt-4o-mini', countTokens: false, minNodes: 2, maxNodes: 100, minViews: 0 };
+    const settings = { target: 'compact' as const, model: 'gpt-4o-mini', countTokens: false, minNodes: 2, maxNodes: 100, minViews: 0, requestsPerWorkflow: 1 };
     const batches = [1, 2, 3].map((i) => pool.run([{ workflow: workflow(i) }], settings));
     await Promise.all(batches.map((batch) => expect(batch).rejects.toThrow(message)));
   });

@@ -222,9 +222,11 @@ describe('Dataset → Build Training Data', () => {
       const target = JSON.parse(messages[2].content);
       expect(Array.isArray(target.nodes)).toBe(true);
     }
-    // The template's description becomes the request; workflows without one get a synthetic request.
-    expect((examples[2].json.messages as Array<{ content: string }>)[1].content).toBe(template.description);
-    expect((examples[0].json.messages as Array<{ content: string }>)[1].content).toMatch(/Post the daily weather to Slack/);
+    // The template's description, phrased as an ask, becomes the request; workflows without one ask with their name.
+    expect((examples[2].json.messages as Array<{ content: string }>)[1].content).toMatch(
+      /^(Receive|(Create a|Build an n8n|I need a) workflow that receives) a form submission on a webhook, forward the submitted data to an external CRM over HTTP and answer the caller with a confirmation\.$/,
+    );
+    expect((examples[0].json.messages as Array<{ content: string }>)[1].content).toBe('Post the daily weather to Slack');
     const weatherTarget = (examples[0].json.messages as Array<{ content: string }>)[2].content;
     expect(weatherTarget).toMatch(/n8n-nodes-base\.slack/);
 
@@ -240,7 +242,7 @@ describe('Dataset → Build Training Data', () => {
       { item: 4, name: 'Tag new orders', id: 'wf5', reason: 'exact_duplicate', detail: 'same workflow as input item 1' },
     ]);
     expect(report.invalidCodes).toEqual({ UNKNOWN_NODE_TYPE: 1 });
-    expect(report.requests).toEqual({ description: 1, stickyNote: 0, synthetic: 2 });
+    expect(report.requests).toEqual({ title: 2, description: 1, model: 0, stickyNote: 0, synthetic: 0 });
     expect(report.redactions.openai_key).toBe(1);
     expect(report.tokens).toMatchObject({ examples: 3, limit: 65_536, overLimit: 0 });
     expect(report.cost).toMatchObject({ model: MODEL, examples: report.counts.train, priceKey: MODEL });
@@ -268,6 +270,18 @@ describe('Dataset → Build Training Data', () => {
     expect(report.rejected).toEqual({ invalid: 1, too_few_nodes: 2 });
     const full = JSON.parse((output[0][0].json.messages as Array<{ content: string }>)[2].content);
     expect(full.nodes[0]).toHaveProperty('position');
+  });
+
+  it('yields one item per request with Requests Per Workflow, a workflow\'s requests on one side of the split', async () => {
+    const { output } = await runNode(node, { parameters: buildParameters({ requestsPerWorkflow: 3 }, { validationSplit: 0.5 }), items: workflowItems() });
+    const examples = output[0].slice(0, -1);
+    const report = output[0].at(-1)!.json.report as unknown as Report;
+    // The described workflow asks with its description and its title; the others with their title only.
+    expect(examples.map((e) => e.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 2 }]);
+    expect(report.requests).toEqual({ title: 3, description: 1, model: 0, stickyNote: 0, synthetic: 0 });
+    expect(report.counts.train + report.counts.validation).toBe(4);
+    expect(examples[2].json.split).toBe(examples[3].json.split);
+    expect((examples[3].json.messages as Array<{ content: string }>)[1].content).toBe('Forward form submissions to a CRM');
   });
 
   it('rejects an item that is not a workflow, and a bad split value names the parameter', async () => {

@@ -1,4 +1,5 @@
-/** flowtune dataset build — workflows → clean, secret-free training pairs. */
+/** flowtune dataset build — workflows → clean, secret-free training pairs; dataset sample — a few of them to read. */
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
@@ -6,10 +7,12 @@ import type { ValidationPolicy } from '../../schemas/validator';
 import { buildDataset, type BuildOptions } from '../../dataset/build';
 import { FORMATS, type OutputFormat } from '../../dataset/formats';
 import { renderSummary } from '../../dataset/report';
+import { MAX_REQUESTS_PER_WORKFLOW } from '../../dataset/requests';
 import { parseSourceSpec } from '../../dataset/sources';
 import { resolveTemplatesDb } from '../../dataset/sources/templates-db';
+import { pairFromLine, pickSample, renderSample, type SamplePair } from '../../dataset/sample';
 import { templatesDownloadReporter } from '../download-progress';
-import { type CliIO, EXIT_OK } from '../io';
+import { type CliIO, EXIT_OK, EXIT_USAGE } from '../io';
 import { numberOption } from '../options';
 import { UsageError } from './catalog';
 
@@ -27,6 +30,7 @@ export interface DatasetBuildCommandOptions {
   maxPerStructure: string;
   nearDuplicate: string;
   augment: string;
+  requestsPerWorkflow: string;
   workers?: string;
   prices?: string;
   n8nApiKey?: string;
@@ -65,6 +69,7 @@ export function datasetBuildOptions(
     maxPerStructure: numberOption(options.maxPerStructure, '--max-per-structure', { min: 1, max: 1_000_000, integer: true }),
     nearDuplicateThreshold: numberOption(options.nearDuplicate, '--near-duplicate', { min: 0.1, max: 1 }),
     augment: numberOption(options.augment, '--augment', { min: 0, max: 4, integer: true }),
+    requestsPerWorkflow: numberOption(options.requestsPerWorkflow, '--requests-per-workflow', { min: 1, max: MAX_REQUESTS_PER_WORKFLOW, integer: true }),
     ...(options.workers !== undefined ? { workers: numberOption(options.workers, '--workers', { min: 0, max: 64, integer: true }) } : {}),
     ...(options.prices ? { prices: options.prices } : {}),
     ...(options.n8nApiKey ?? env.N8N_API_KEY ? { n8nApiKey: options.n8nApiKey ?? env.N8N_API_KEY } : {}),
@@ -94,4 +99,41 @@ export async function runDatasetBuild(options: BuildOptions, io: CliIO & { progr
   } finally {
     bar?.stop();
   }
+}
+
+export interface DatasetSampleCommandOptions {
+  n: string;
+  seed: string;
+  json?: boolean;
+}
+
+/** The files `dataset sample` reads, in order (OpenAI chat format, as `dataset build` writes by default). */
+export const SAMPLE_FILES = ['train.jsonl', 'validation.jsonl'] as const;
+
+export function runDatasetSample(dir: string, options: DatasetSampleCommandOptions, catalog: NodeCatalog, io: CliIO): number {
+  const n = numberOption(options.n, '-n', { min: 1, max: 10_000, integer: true });
+  const seed = numberOption(options.seed, '--seed', { min: 0, max: 2 ** 31, integer: true });
+  const files = SAMPLE_FILES.map((f) => path.join(dir, f)).filter((f) => existsSync(f));
+  if (files.length === 0) {
+    io.stderr(`flowtune: ${dir}: no ${SAMPLE_FILES.join(' or ')} (build one with flowtune dataset build --format openai)\n`);
+    return EXIT_USAGE;
+  }
+  const pairs: SamplePair[] = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      io.stderr(`flowtune: ${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})\n`);
+      return EXIT_USAGE;
+    }
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
+      const pair = pairFromLine(line, `${path.basename(file)}:${i + 1}`, catalog);
+      if (pair) pairs.push(pair);
+    });
+  }
+  const sample = pickSample(pairs, n, seed);
+  io.stdout(options.json ? `${JSON.stringify(sample, null, 2)}\n` : renderSample(sample));
+  return EXIT_OK;
 }

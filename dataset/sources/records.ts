@@ -4,17 +4,45 @@ import { isObject } from '../../schemas/json-value';
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
 
+/** Where collections keep a workflow's human name and description: the n8n export, template records, corpus dumps. */
+export const NAME_KEYS = ['name', '_templateName', 'templateName', 'template_name', 'workflowName', 'title'] as const;
+export const DESCRIPTION_KEYS = ['description', '_templateDescription', 'templateDescription', 'template_description', 'workflowDescription'] as const;
+/** The same under `meta` (`meta.templateName`, `meta.templateDescription`, `meta.description`). */
+const META_NAME_KEYS = ['templateName', 'name', 'title'] as const;
+const META_DESCRIPTION_KEYS = ['templateDescription', 'description'] as const;
+
+/** The first non-empty text among `keys` of `value`, then of `value.meta`. */
+function firstText(value: Record<string, unknown>, keys: readonly string[], metaKeys: readonly string[]): string | undefined {
+  for (const key of keys) {
+    const found = text(value[key]);
+    if (found !== undefined) return found;
+  }
+  const meta = value.meta;
+  if (!isObject(meta)) return undefined;
+  for (const key of metaKeys) {
+    const found = text(meta[key]);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** A workflow's (or its wrapper's) human name under any of the common keys. */
+export const humanName = (value: Record<string, unknown>) => firstText(value, NAME_KEYS, META_NAME_KEYS);
+/** A workflow's (or its wrapper's) human description under any of the common keys. */
+export const humanDescription = (value: Record<string, unknown>) => firstText(value, DESCRIPTION_KEYS, META_DESCRIPTION_KEYS);
+
 /**
  * Lift the human name / description out of the wrappers n8n workflows travel in:
  * template records `{name, description, workflow}`, the n8n.io API shape
- * `{workflow: {name, description, workflow: {...}}}`, corpus records.
+ * `{workflow: {name, description, workflow: {...}}}`, corpus records — under any of the
+ * common key spellings (`_templateName`, `meta.templateDescription`, …).
  */
 export function recordFromObject(value: Record<string, unknown>, provenance: Provenance): SourceRecord {
   const record: SourceRecord = { provenance, workflow: value };
   let current: unknown = value;
   for (let depth = 0; depth < 4 && isObject(current); depth++) {
-    record.name ??= text(current.name);
-    record.description ??= text(current.description);
+    record.name ??= humanName(current);
+    record.description ??= humanDescription(current);
     if (typeof current.views === 'number' && record.views === undefined) record.views = current.views;
     if (Array.isArray(current.nodes) || !isObject(current.workflow)) break;
     current = current.workflow;

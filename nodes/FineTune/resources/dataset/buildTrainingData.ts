@@ -1,12 +1,13 @@
 /**
  * Dataset → Build Training Data: n8n workflows (as the n8n node's "Get Many Workflows"
  * outputs them) or template records `{name, description, workflow}` in, one chat
- * training example per accepted workflow out. The per-workflow work is the dataset
+ * training example per request out (Requests Per Workflow, default 1). The per-workflow work is the dataset
  * build's own (`prepareExample`: clean, redact, validate, compact, request); the
  * order-dependent steps (duplicates, token limit, split) follow dataset/build.ts.
  */
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { DEFAULT_BUILD_SETTINGS } from '../../../../dataset/build';
+import { MAX_REQUESTS_PER_WORKFLOW, REQUEST_SOURCES, type RequestSource } from '../../../../dataset/requests';
 import { estimateTrainingCost } from '../../../../dataset/cost';
 import { NearDuplicateIndex } from '../../../../dataset/dedupe';
 import type { Prepared, PrepareResult, PrepareSettings } from '../../../../dataset/prepare';
@@ -14,6 +15,7 @@ import { defaultWorkerCount, prepareRecords } from '../../../../dataset/prepare-
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from '../../../../dataset/prompt';
 import { addCounts, Redactor, redactText, type RedactionCounts } from '../../../../dataset/redact';
 import { summarizeTokens, type RejectReason } from '../../../../dataset/report';
+import { humanDescription, humanName } from '../../../../dataset/sources/records';
 import type { SourceRecord } from '../../../../dataset/types';
 import { splitValidation } from '../../../../dataset/split';
 import { exampleTokenLimit } from '../../../../dataset/tokens';
@@ -79,6 +81,15 @@ const properties: INodeProperties[] = [
         description: `Whether to reject exact copies, more than ${DEFAULT_BUILD_SETTINGS.maxPerStructure} workflows of the same structure (node types and connections), and near-identical requests`,
       },
       {
+        displayName: 'Requests Per Workflow',
+        name: 'requestsPerWorkflow',
+        type: 'number',
+        default: 1,
+        typeOptions: { minValue: 1, maxValue: MAX_REQUESTS_PER_WORKFLOW },
+        description:
+          'How many requests of different length (title-like, a sentence, a short paragraph) each workflow yields: one output item each, all on the same side of the split',
+      },
+      {
         displayName: 'Seed',
         name: 'seed',
         type: 'number',
@@ -109,17 +120,17 @@ interface BuildOptions {
   dedupe?: boolean;
   seed?: number;
   target?: TargetFormat;
+  requestsPerWorkflow?: number;
 }
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const idText = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
 
 /** What prepareExample needs from one item, and how the output names it. */
 function readItem(json: IDataObject): { record: Omit<SourceRecord, 'provenance'>; name?: string; id?: string } {
   const wrapper = !Array.isArray(json.nodes) && (isObject(json.workflow) || typeof json.workflow === 'string');
   const inner = wrapper && isObject(json.workflow) ? (json.workflow as IDataObject) : json;
-  const name = text(json.name) ?? text(inner.name);
-  const descriptionText = text(json.description) ?? text(inner.description);
+  const name = humanName(json) ?? humanName(inner);
+  const descriptionText = humanDescription(json) ?? humanDescription(inner);
   const id = idText(json.id) ?? idText(inner.id);
   const record: Omit<SourceRecord, 'provenance'> = {
     ...(name !== undefined ? { name } : {}),
@@ -153,15 +164,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   const maxNodes = options.maxNodes ?? DEFAULT_BUILD_SETTINGS.maxNodes;
   const seed = options.seed ?? DEFAULT_BUILD_SETTINGS.seed;
   const dedupe = options.dedupe ?? true;
-  const settings: PrepareSettings = { target, model, countTokens: true, minNodes, maxNodes, minViews: 0 };
+  const requestsPerWorkflow = Math.min(MAX_REQUESTS_PER_WORKFLOW, Math.max(1, Math.floor(options.requestsPerWorkflow ?? 1)));
+  const settings: PrepareSettings = { target, model, countTokens: true, minNodes, maxNodes, minViews: 0, requestsPerWorkflow };
   const catalog = loadCatalog();
   const limit = exampleTokenLimit(model);
 
-  const accepted: Array<{ item: number; prepared: Prepared; name: string | null; id: string | null }> = [];
+  const accepted: Array<{ item: number; prepared: Prepared; requests: Prepared['requests']; name: string | null; id: string | null }> = [];
   const rejections: Rejection[] = [];
   const rejectedByReason: Partial<Record<RejectReason, number>> = {};
   const invalidCodes: Record<string, number> = {};
-  const requests = { description: 0, stickyNote: 0, synthetic: 0 };
+  const requests = Object.fromEntries(REQUEST_SOURCES.map((s) => [s, 0])) as Record<RequestSource, number>;
   let redactions: RedactionCounts = {};
   let overLimit = 0;
   const seenTargets = new Set<string>();
@@ -185,14 +197,23 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
       return;
     }
     const sameStructure = perStructure.get(result.group) ?? 0;
+    let kept = result.requests;
     if (dedupe) {
       if (seenTargets.has(result.exactKey)) return reject('exact_duplicate', `same workflow as input item ${accepted.find((a) => a.prepared.exactKey === result.exactKey)?.item}`);
       if (sameStructure >= DEFAULT_BUILD_SETTINGS.maxPerStructure) {
         return reject('structural_duplicate', `${sameStructure} accepted workflow(s) share its node types and connections`);
       }
-      const near = nearDuplicates.addIfNew(result.signature);
+      // As dataset/build.ts: the primary request decides, a further one as close to another workflow's is left out.
+      const [primary, ...further] = result.requests;
+      const near = nearDuplicates.addIfNew(primary.signature);
       if (near >= 0) return reject('near_duplicate_request', `its request is nearly the same as input item ${requestOwners[near]}'s`);
       requestOwners.push(item);
+      kept = [primary];
+      for (const request of further) {
+        if (nearDuplicates.addIfNew(request.signature) >= 0) continue;
+        requestOwners.push(item);
+        kept.push(request);
+      }
     }
     if (result.tokens > limit) {
       overLimit++;
@@ -200,9 +221,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     }
     seenTargets.add(result.exactKey);
     perStructure.set(result.group, sameStructure + 1);
-    requests[result.requestSource]++;
+    for (const request of kept) requests[request.source]++;
     redactions = addCounts(redactions, result.redactions);
-    accepted.push({ item, prepared: result, name: shownName, id: id ?? null });
+    accepted.push({ item, prepared: result, requests: kept, name: shownName, id: id ?? null });
   };
   // Large inputs are prepared on worker threads: n8n's main thread stays free for other
   // executions, and the pool, kept warm for a while, serves the next run without warming up.
@@ -219,22 +240,25 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     seed,
   );
   const system = systemPrompt(target);
-  const out: INodeExecutionData[] = accepted.map((a, index) => ({
-    json: {
-      messages: [
-        { role: 'system', content: system },
-        { role: 'user', content: a.prepared.request },
-        { role: 'assistant', content: a.prepared.target },
-      ],
-      split: validation.has(index) ? 'validation' : 'train',
-      source: { name: a.name, id: a.id },
-      tokens: a.prepared.tokens,
-    },
-    pairedItem: { item: a.item },
-  }));
+  // One item per request; a workflow's requests share its side of the split.
+  const out: INodeExecutionData[] = accepted.flatMap((a, index) =>
+    a.requests.map((request) => ({
+      json: {
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: request.text },
+          { role: 'assistant', content: a.prepared.target },
+        ],
+        split: validation.has(index) ? 'validation' : 'train',
+        source: { name: a.name, id: a.id },
+        tokens: request.tokens,
+      },
+      pairedItem: { item: a.item },
+    })),
+  );
 
   if (options.includeReport ?? true) {
-    const trainTokens = accepted.filter((_, index) => !validation.has(index)).map((a) => a.prepared.tokens);
+    const trainTokens = accepted.filter((_, index) => !validation.has(index)).flatMap((a) => a.requests.map((r) => r.tokens));
     const report = {
       systemPromptVersion: SYSTEM_PROMPT_VERSION,
       target,
@@ -246,8 +270,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
         read: items.length,
         accepted: accepted.length,
         rejected: rejections.length,
-        train: accepted.length - validation.size,
-        validation: validation.size,
+        train: out.filter((o) => o.json.split === 'train').length,
+        validation: out.filter((o) => o.json.split === 'validation').length,
       },
       rejected: rejectedByReason,
       rejections,
