@@ -8,6 +8,7 @@
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import type { ValidationPolicy } from '../schemas/validator';
 import { estimateTrainingCost } from './cost';
+import { writeRequestsWithModel, type ModelRequestsOptions } from './model-requests';
 import { NearDuplicateIndex, sha1 } from './dedupe';
 import { alpacaRecord, llamaFactoryDatasetInfo, openAiChatLine, outputFileName, shareGptLine, type EncodedPair, type OutputFormat, type Split } from './formats';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from './prompt';
@@ -19,7 +20,7 @@ import { requestVariants } from './requests';
 import { readSources, type SourceOptions, type SourceSpec } from './sources';
 import { Spool } from './spool';
 import { splitValidation } from './split';
-import { DEFAULT_BASE_MODEL, fineTuningEndWarning, modelInfo } from './tokens';
+import { countTokens, DEFAULT_BASE_MODEL, fineTuningEndWarning, modelInfo } from './tokens';
 import type { Provenance, SourceRecord } from './types';
 import { OutputFiles } from './writer';
 
@@ -52,6 +53,12 @@ export interface BuildOptions extends SourceOptions {
   onProgress?: (event: { read: number; accepted: number; ref: string }) => void;
   /** Receives the time of each step (BUILD_STEPS) of a build in this thread (`workers: 0`): `npm run bench:dataset`. */
   stepTimes?: StepTimes;
+  /**
+   * Requests written by a model (`--requests-model`): after the filters and before the split, every accepted
+   * example asks it for its requests; those that pass the checks replace the example's rule-based request
+   * (and its augmented phrasings), the others keep them (counted in `report.modelRequests`).
+   */
+  requestsModel?: ModelRequestsOptions;
 }
 
 /** Where a build's time goes: reading, each per-record step, the order-dependent filters, writing. */
@@ -98,6 +105,9 @@ interface SpooledExample {
   /** Characters of the workflow as read, and of its target (the report's size comparison). */
   rawChars: number;
   provenance: Provenance;
+  /** Redacted name and description, kept only for a requests model. */
+  title?: string;
+  description?: string;
 }
 
 /** Seeded, deterministic pick in [0, n) for one example (augmentation). */
@@ -130,6 +140,30 @@ function emptyReport(options: BuildOptions): DatasetReport {
     rejections: [],
     files: [],
   };
+}
+
+/**
+ * The requests model's stage: every spooled example is asked for (key = its spool index), the stats go into
+ * the report, and the texts of the examples whose answers passed are returned by key.
+ */
+async function requestsFromModel(spool: Spool<SpooledExample>, options: ModelRequestsOptions, report: DatasetReport): Promise<Map<string, string[]>> {
+  async function* items() {
+    let index = 0;
+    for await (const [example, targetString] of spool.entries()) {
+      yield {
+        key: String(index++),
+        compactWorkflow: JSON.parse(targetString) as unknown,
+        ...(example.title !== undefined ? { title: example.title } : {}),
+        ...(example.description !== undefined ? { description: example.description } : {}),
+        fallback: [example.request, ...example.variants],
+      };
+    }
+  }
+  const { requests, stats } = await writeRequestsWithModel(items(), options);
+  report.modelRequests = stats;
+  const texts = new Map<string, string[]>();
+  for (const [key, result] of requests) if (result.source === 'model') texts.set(key, result.texts);
+  return texts;
 }
 
 /** A build that accepted no example: it writes nothing, and the previous outputs stay. */
@@ -222,6 +256,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
         for (const type of result.nodeTypes) report.nodeTypes[type] = (report.nodeTypes[type] ?? 0) + 1;
         const variants = options.augment > 0 ? requestVariants(result.request, options.augment, picker(options.seed, exactKey)) : [];
         const spooled: SpooledExample = { request: result.request, variants, targetChars: target.length, stratum, group, tokens, rawChars: result.rawChars, provenance: record.provenance };
+        if (options.requestsModel) Object.assign(spooled, result.title !== undefined ? { title: result.title } : {}, result.description !== undefined ? { description: result.description } : {});
         splitItems.push({ stratum, group });
         // The target is encoded once, here, and copied into every format untouched.
         await spool.add(spooled, JSON.stringify(target));
@@ -231,6 +266,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     }
     // Never replace a dataset with an empty one (a typo in --from, filters that exclude everything).
     if (report.counts.accepted === 0) throw new EmptyDatasetError(report, options.outDir);
+    const modelTexts = options.requestsModel ? await requestsFromModel(spool, options.requestsModel, report) : undefined;
     const writeStart = times ? performance.now() : 0;
 
     const validation = splitValidation(splitItems, options.validationSplit, options.seed);
@@ -249,12 +285,17 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     let index = 0;
     for await (const [example, targetString] of spool.entries()) {
       const encodedTarget = Buffer.from(targetString);
+      const fromModel = modelTexts?.get(String(index));
       const split: Split = validation.has(index++) ? 'validation' : 'train';
       targetTokens.push(example.tokens);
       report.size.rawChars += example.rawChars;
       report.size.targetChars += example.targetChars;
-      // Variants of a request stay on their original's side of the split.
-      for (const request of [example.request, ...example.variants]) {
+      // Variants of a request (and a model's requests) stay on their original's side of the split.
+      const requests = fromModel ?? [example.request, ...example.variants];
+      const ruleTokens = fromModel && options.countTokens !== false ? countTokens(example.request, options.model) : 0;
+      for (const request of requests) {
+        // A model's request replaces the rule-based one inside the example's count.
+        const tokens = fromModel && options.countTokens !== false ? example.tokens - ruleTokens + countTokens(request, options.model) : example.tokens;
         const pair: EncodedPair = { system: encodedSystem, request: Buffer.from(JSON.stringify(request)), target: encodedTarget };
         for (const [format, render] of lineWriters) await out.write(outputFileName(format, split), render(pair));
         if (options.formats.has('alpaca')) {
@@ -263,8 +304,8 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
           await out.write(file, alpacaRecord(pair));
         }
         report.counts[split]++;
-        if (split === 'train') trainTokens.push(example.tokens);
-        if (request !== example.request) report.counts.augmented++;
+        if (split === 'train') trainTokens.push(tokens);
+        if (!fromModel && request !== example.request) report.counts.augmented++;
       }
     }
     if (options.formats.has('alpaca')) {

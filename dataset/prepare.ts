@@ -50,6 +50,9 @@ export interface Prepared {
   group: string;
   request: string;
   requestSource: 'description' | 'stickyNote' | 'synthetic';
+  /** The record's name and description, redacted with the target's redactor (what a requests model may read). */
+  title?: string;
+  description?: string;
   /** MinHash signature of the request (near duplicates). */
   signature: Uint32Array;
   redactions: Record<string, number>;
@@ -177,6 +180,8 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
     group,
     request: request.text,
     requestSource: fromDescription ? 'description' : fromSticky ? 'stickyNote' : 'synthetic',
+    ...(name !== undefined ? { title: name } : {}),
+    ...(description !== undefined ? { description } : {}),
     signature,
     redactions: redactor.counts,
     stratum,
