@@ -152,7 +152,8 @@ async function requestsFromModel(spool: Spool<SpooledExample>, options: ModelReq
     for await (const [example, targetString] of spool.entries()) {
       yield {
         key: String(index++),
-        compactWorkflow: JSON.parse(targetString) as unknown,
+        // The spool holds the target as the JSON string the formats write (the workflow's JSON text, encoded again).
+        compactWorkflow: JSON.parse(JSON.parse(targetString) as string) as unknown,
         ...(example.title !== undefined ? { title: example.title } : {}),
         ...(example.description !== undefined ? { description: example.description } : {}),
         fallback: [example.request, ...example.variants],

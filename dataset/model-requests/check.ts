@@ -117,17 +117,21 @@ const SHINGLE = 5;
 /** A request with at least this share of its word 5-grams in the description is a copy of it. */
 export const COPY_CONTAINMENT = 0.8;
 
-/** Does `request` (mostly) repeat the description word for word? */
-export function copiesDescription(request: string, description: string): boolean {
+const shingles = (list: string[]) => {
+  const out = new Set<string>();
+  for (let i = 0; i + SHINGLE <= list.length; i++) out.add(list.slice(i, i + SHINGLE).join(' '));
+  return out;
+};
+
+/**
+ * Does `request` (mostly) repeat the description word for word? Words of the title do not count:
+ * a title is a fine request, and descriptions often repeat it.
+ */
+export function copiesDescription(request: string, description: string, title = ''): boolean {
   const own = words(request);
   if (own.length < SHINGLE + 1) return false;
-  const source = words(description);
-  const shingles = (list: string[]) => {
-    const out = new Set<string>();
-    for (let i = 0; i + SHINGLE <= list.length; i++) out.add(list.slice(i, i + SHINGLE).join(' '));
-    return out;
-  };
-  const inSource = shingles(source);
+  const inSource = shingles(words(description));
+  for (const s of shingles(words(title))) inSource.delete(s);
   const mine = shingles(own);
   let shared = 0;
   for (const s of mine) if (inSource.has(s)) shared++;
@@ -160,7 +164,7 @@ export function checkAnswer(answer: string, context: AnswerContext): AnswerCheck
     if (placeholder) return fail('placeholder', `requests[${index}] mentions ${placeholder[0]}`, index);
     const mismatch = languageMismatch(text, source);
     if (mismatch) return fail('wrong_language', `requests[${index}] is ${mismatch}`, index);
-    if (context.description && copiesDescription(text, context.description)) return fail('copies_description', `requests[${index}] repeats the description word for word`, index);
+    if (context.description && copiesDescription(text, context.description, context.title)) return fail('copies_description', `requests[${index}] repeats the description word for word`, index);
     const key = words(text).join(' ');
     const twin = seen.get(key);
     if (twin !== undefined) return fail('duplicate', `requests[${index}] is the same as requests[${twin}]`, index);
