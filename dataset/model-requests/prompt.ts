@@ -119,10 +119,11 @@ function connectionLines(workflow: unknown): string[] {
  * parameters, credentials; connections), else a summary — one line per node with its scalar
  * parameters, the connections — else the summary without parameters, else cut at a node.
  */
-export function workflowForPrompt(workflow: unknown, maxTokens: number, model: string): { text: string; summarised: boolean } {
+export function workflowForPrompt(workflow: unknown, maxTokens: number, model: string): { text: string; summarised: boolean; tokens: number } {
   const nodes = nodesOf(workflow);
   const json = JSON.stringify({ nodes: nodes.map(promptNode), connections: isObject(workflow) ? (workflow.connections ?? {}) : {} });
-  if (countTokens(json, model) <= maxTokens) return { text: json, summarised: false };
+  const jsonTokens = countTokens(json, model);
+  if (jsonTokens <= maxTokens) return { text: json, summarised: false, tokens: jsonTokens };
 
   const connections = connectionLines(workflow);
   const summary = (withParameters: boolean, nodeCount: number) => {
@@ -137,7 +138,8 @@ export function workflowForPrompt(workflow: unknown, maxTokens: number, model: s
   };
   for (const withParameters of [true, false]) {
     const text = summary(withParameters, nodes.length);
-    if (countTokens(text, model) <= maxTokens) return { text, summarised: true };
+    const tokens = countTokens(text, model);
+    if (tokens <= maxTokens) return { text, summarised: true, tokens };
   }
   // Still over: the nodes in canonical order (triggers first) until the cap, no connections.
   const lines = [`Nodes (${nodes.length}):`];
@@ -150,7 +152,8 @@ export function workflowForPrompt(workflow: unknown, maxTokens: number, model: s
     tokens += cost;
   }
   if (lines.length - 1 < nodes.length) lines.push(`- … and ${nodes.length - (lines.length - 1)} more nodes`);
-  return { text: lines.join('\n'), summarised: true };
+  const text = lines.join('\n');
+  return { text, summarised: true, tokens: countTokens(text, model) };
 }
 
 export interface PromptOptions {
@@ -166,17 +169,22 @@ export function buildRequestsPrompt(input: PromptInput, options: PromptOptions):
   const styles = stylesFor(options.count);
   const workflow = workflowForPrompt(input.workflow, options.maxWorkflowTokens ?? DEFAULT_MAX_WORKFLOW_TOKENS, options.model);
   const description = input.description?.trim() ?? '';
-  const parts = [
+  const head = [
     input.title?.trim() ? `Title: ${input.title.trim()}` : 'Title: (none)',
     description ? `Description:\n${description.length > MAX_DESCRIPTION_CHARS ? `${description.slice(0, MAX_DESCRIPTION_CHARS)}…` : description}` : 'Description: (none)',
-    `Workflow${workflow.summarised ? ' (summarised)' : ''}:\n${workflow.text}`,
+    `Workflow${workflow.summarised ? ' (summarised)' : ''}:\n`,
+  ].join('\n\n');
+  const tail = [
+    '',
     `Write ${styles.length} request${styles.length === 1 ? '' : 's'}, each different, in this order:`,
     ...styles.map((style, i) => `${i + 1}. ${REQUEST_STYLES[style].ask} (at most ${REQUEST_STYLES[style].max} characters)`),
     `Answer: {"requests": [${styles.length} strings]}`,
-  ];
+  ].join('\n\n');
   const messages: ChatMessage[] = [
     { role: 'system', content: SYSTEM },
-    { role: 'user', content: parts.join('\n\n') },
+    { role: 'user', content: `${head}${workflow.text}${tail}` },
   ];
-  return { messages, styles, summarised: workflow.summarised, promptTokens: countChatTokens(messages, options.model) };
+  // The workflow was counted once already; the pieces around it split at its edges ("\n", "{"), so the sum is the count.
+  const promptTokens = countChatTokens([messages[0], { role: 'user', content: `${head}${tail}` }], options.model) + workflow.tokens;
+  return { messages, styles, summarised: workflow.summarised, promptTokens };
 }
