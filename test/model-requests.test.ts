@@ -323,6 +323,8 @@ describe('writeRequestsWithModel: answers, retries, cache', () => {
     expect(seen).toHaveLength(1);
     // No price for a self-hosted model: the estimate says so (and a refusal spends nothing).
     await expect(run(items, { model: 'my-local-model', cacheDir, confirm: () => false })).rejects.toMatchObject({ estimate: { calls: 3, usd: null, priceKey: null, tokensEstimated: true } });
+    // Training prices (dataset/prices.json) never price calls.
+    await expect(run(items, { model: 'gpt-3.5-turbo-0125', cacheDir, confirm: () => false })).rejects.toMatchObject({ estimate: { usd: null } });
     // Served from the cache: nothing to confirm.
     const again = await run(items, { cacheDir, confirm: () => (seen.push({ calls: -1, usd: null, promptTokens: 0 }), true) });
     expect(again.estimate).toMatchObject({ calls: 0, cached: 3 });

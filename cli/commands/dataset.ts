@@ -149,7 +149,7 @@ export async function runDatasetBuild(options: BuildOptions, io: CliIO & { progr
     : undefined;
   bar?.start(0, 0, { read: 0, accepted: 0, ref: '' });
   try {
-    const signal = options.requestsModel ? io.interrupt?.() : undefined;
+    // No interrupt signal: Ctrl-C ends the process as in any build (cache entries are written whole, the outputs not at all).
     let report;
     try {
       report = await buildDataset({
@@ -164,8 +164,14 @@ export async function runDatasetBuild(options: BuildOptions, io: CliIO & { progr
                   bar?.stop();
                   return confirmSpend(io, yes)(estimate);
                 },
-                ...(signal ? { signal } : {}),
-                ...(io.progress ? { onProgress: (done: number, total: number) => io.stderr(`\rwriting requests with ${options.requestsModel!.model}: ${done}/${total}${done === total ? '\n' : ''}`) } : {}),
+                ...(io.progress
+                  ? {
+                      onProgress: (done: number, total: number) => {
+                        bar?.stop();
+                        io.stderr(`\rwriting requests with ${options.requestsModel!.model}: ${done}/${total}${done === total ? '\n' : ''}`);
+                      },
+                    }
+                  : {}),
               },
             }
           : {}),

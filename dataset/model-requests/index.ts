@@ -11,7 +11,7 @@
  * whatever order the answers arrive in; with temperature 0 and the cache, a re-run gives the
  * same texts and makes no call.
  */
-import { loadPriceTable, parsePriceTable, priceFor } from '../cost';
+import { parsePriceTable, priceFor } from '../cost';
 import { countTokens, modelInfo } from '../tokens';
 import { cacheKey, type CachedAnswer, defaultRequestsCacheDir, RequestsCache } from './cache';
 import { type AnswerProblemCode, checkAnswer } from './check';
@@ -125,8 +125,9 @@ const PRICES = {
 };
 
 function usdFor(model: string, promptTokens: number, completionTokens: number): { usd: number | null; key: string | null } {
-  const input = priceFor(model, loadPriceTable(PRICES.input));
-  const output = priceFor(model, loadPriceTable(PRICES.output));
+  // Not loadPriceTable: that lays the table over the training prices.
+  const input = priceFor(model, PRICES.input);
+  const output = priceFor(model, PRICES.output);
   if (!input || !output) return { usd: null, key: null };
   return { usd: (promptTokens * input.usdPerMillion + completionTokens * output.usdPerMillion) / 1_000_000, key: input.key };
 }
