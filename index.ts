@@ -20,6 +20,8 @@ export { redactWorkflowStrings, redactText, Redactor } from './dataset/redact';
 export { checkJsonl } from './dataset/check';
 export { estimateTrainingCost } from './dataset/cost';
 export { systemPrompt, SYSTEM_PROMPT_VERSION } from './dataset/prompt';
+export { writeRequestsWithModel, RequestsNotConfirmedError, RequestsEndpointError, REQUESTS_PROMPT_VERSION } from './dataset/model-requests';
+export type { ModelRequestItem, ModelRequestsOptions, ModelRequestsStats, SpendEstimate } from './dataset/model-requests';
 export { createProvider, PROVIDERS } from './trainer/providers';
 export type { FineTuneProvider, FineTuneJob, CreateJobRequest, JobEvent, JobCheckpoint, StepMetrics, ServingEndpoint } from './trainer/types';
 export { planLaunch, launchJob } from './trainer/launch';

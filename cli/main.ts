@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { packageRoot } from '../schemas/paths';
 import { runCatalogBuild, UsageError } from './commands/catalog';
-import { datasetBuildOptions, runDatasetBuild, runDatasetSample, type DatasetBuildCommandOptions, type DatasetSampleCommandOptions } from './commands/dataset';
+import { datasetBuildOptions, DEFAULT_REQUESTS_BASE_URL, runDatasetBuild, runDatasetSample, type DatasetBuildCommandOptions, type DatasetSampleCommandOptions } from './commands/dataset';
+import { DEFAULT_REQUESTS_CONCURRENCY } from '../dataset/model-requests';
+import { DEFAULT_REQUESTS_TIMEOUT_MS } from '../dataset/model-requests/client';
 import { runDatasetCheck, type DatasetCheckCommandOptions } from './commands/dataset-check';
 import { runDemo } from './commands/demo';
 import { DEFAULT_BUILD_SETTINGS, DEFAULT_DATASET_DIR } from '../dataset/build';
@@ -90,10 +92,17 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--workers <n>', 'worker threads preparing workflows (0 = none; default one per core); outputs do not depend on it')
     .option('--n8n-api-key <key>', 'API key for n8n:<baseUrl> sources (or N8N_API_KEY)')
     .option('--templates-db <file>', "n8n-mcp's data/nodes.db to read the templates from (default: an installed n8n-mcp, else downloaded once into the cache folder)")
+    .option('--requests-model <id>', 'a model that writes the requests in a user\'s voice (any OpenAI-compatible server); rule-based requests stay where its answer fails')
+    .option('--requests-base-url <url>', `OpenAI-compatible endpoint of --requests-model (vLLM, Ollama, Together, Azure…; default ${DEFAULT_REQUESTS_BASE_URL})`)
+    .option('--requests-api-key <key>', 'API key of that endpoint (or FLOWTUNE_REQUESTS_API_KEY; OPENAI_API_KEY for api.openai.com only)')
+    .option('--requests-cache <dir>', 'answer cache folder (default: the user cache folder, ~/.cache/flowtune/requests)')
+    .option('--requests-concurrency <n>', 'calls to --requests-model at the same time', String(DEFAULT_REQUESTS_CONCURRENCY))
+    .option('--requests-timeout <seconds>', 'bound on one call to --requests-model (retries after 429/5xx come on top)', String(DEFAULT_REQUESTS_TIMEOUT_MS / 1000))
+    .option('--yes', 'call --requests-model without asking (the estimate is still printed)')
     .option('--json', 'print the report as JSON');
   addPolicyOptions(addCatalogOption(datasetBuild)).action(async (options: CommonOptions & DatasetBuildCommandOptions) => {
-    const build = datasetBuildOptions(options, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options));
-    setExit(await runDatasetBuild(build, { ...io, progress: io.color }, options.json));
+    const build = datasetBuildOptions(options, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io.env ?? process.env);
+    setExit(await runDatasetBuild(build, { ...io, progress: io.color }, options.json, options.yes === true));
   });
 
   dataset

@@ -8,6 +8,7 @@
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import type { ValidationPolicy } from '../schemas/validator';
 import { estimateTrainingCost } from './cost';
+import { writeRequestsWithModel, type ModelRequestsOptions } from './model-requests';
 import { NearDuplicateIndex, sha1 } from './dedupe';
 import { alpacaRecord, llamaFactoryDatasetInfo, openAiChatLine, outputFileName, shareGptLine, type EncodedPair, type OutputFormat, type Split } from './formats';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from './prompt';
@@ -15,11 +16,11 @@ import { defaultWorkerCount, prepareRecords } from './prepare-pool';
 import { PREPARE_STEPS, type PrepareSettings, type StepTimes } from './prepare';
 import { addCounts } from './redact';
 import { emptyRequestReport, renderReportMarkdown, summarizeLengths, type DatasetReport, type RejectReason, summarizeTokens } from './report';
-import { requestVariants, type RequestLength, type RequestSource } from './requests';
+import { REQUEST_LENGTHS, requestVariants, type RequestLength, type RequestSource } from './requests';
 import { readSources, type SourceOptions, type SourceSpec } from './sources';
 import { Spool } from './spool';
 import { splitValidation } from './split';
-import { DEFAULT_BASE_MODEL, fineTuningEndWarning, modelInfo } from './tokens';
+import { countTokens, DEFAULT_BASE_MODEL, fineTuningEndWarning, modelInfo } from './tokens';
 import type { Provenance, SourceRecord } from './types';
 import { OutputFiles } from './writer';
 
@@ -54,6 +55,12 @@ export interface BuildOptions extends SourceOptions {
   onProgress?: (event: { read: number; accepted: number; ref: string }) => void;
   /** Receives the time of each step (BUILD_STEPS) of a build in this thread (`workers: 0`): `npm run bench:dataset`. */
   stepTimes?: StepTimes;
+  /**
+   * Requests written by a model (`--requests-model`): after the filters and before the split, every accepted
+   * example asks it for its requests; those that pass the checks replace the example's rule-based request
+   * (and its augmented phrasings), the others keep them (counted in `report.modelRequests`).
+   */
+  requestsModel?: ModelRequestsOptions;
 }
 
 /** Where a build's time goes: reading, each per-record step, the order-dependent filters, writing. */
@@ -107,6 +114,9 @@ interface SpooledExample {
   /** Characters of the workflow as read, and of its target (the report's size comparison). */
   rawChars: number;
   provenance: Provenance;
+  /** Redacted name and description, kept only for a requests model. */
+  title?: string;
+  description?: string;
 }
 
 /** `k` of the indices [0, n), seeded (the report's sample pairs), each mapped to its place in the sample. */
@@ -145,6 +155,43 @@ function emptyReport(options: BuildOptions): DatasetReport {
     rejections: [],
     files: [],
   };
+}
+
+/**
+ * The requests model's stage: every spooled example is asked for (key = its spool index), the stats go into
+ * the report, and the texts of the examples whose answers passed are returned by key.
+ */
+/** The length class of a request written by a model (the rule-based ones are made to fit theirs). */
+function lengthClassOf(text: string): RequestLength {
+  return text.length <= REQUEST_LENGTHS.terse ? 'terse' : text.length <= REQUEST_LENGTHS.typical ? 'typical' : 'detailed';
+}
+
+/** A model's requests for one example, counted as its rule-based primary request was (the rest of the example is the same). */
+function modelWrittenRequests(texts: string[], primary: SpooledExample['requests'][number], options: BuildOptions): SpooledExample['requests'] {
+  const counting = options.countTokens !== false;
+  const withoutRequest = counting ? primary.tokens - countTokens(primary.text, options.model) : 0;
+  return texts.map((text) => ({ text, source: 'model' as const, length: lengthClassOf(text), tokens: counting ? withoutRequest + countTokens(text, options.model) : 0 }));
+}
+
+async function requestsFromModel(spool: Spool<SpooledExample>, options: ModelRequestsOptions, report: DatasetReport): Promise<Map<string, string[]>> {
+  async function* items() {
+    let index = 0;
+    for await (const [example, targetString] of spool.entries()) {
+      yield {
+        key: String(index++),
+        // The spool holds the target as the JSON string the formats write (the workflow's JSON text, encoded again).
+        compactWorkflow: JSON.parse(JSON.parse(targetString) as string) as unknown,
+        ...(example.title !== undefined ? { title: example.title } : {}),
+        ...(example.description !== undefined ? { description: example.description } : {}),
+        fallback: example.requests.map((r) => r.text),
+      };
+    }
+  }
+  const { requests, stats } = await writeRequestsWithModel(items(), options);
+  report.modelRequests = stats;
+  const texts = new Map<string, string[]>();
+  for (const [key, result] of requests) if (result.source === 'model') texts.set(key, result.texts);
+  return texts;
 }
 
 /** A build that accepted no example: it writes nothing, and the previous outputs stay. */
@@ -256,6 +303,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
           rawChars: result.rawChars,
           provenance: record.provenance,
         };
+        if (options.requestsModel) Object.assign(spooled, result.title !== undefined ? { title: result.title } : {}, result.description !== undefined ? { description: result.description } : {});
         splitItems.push({ stratum, group });
         // The target is encoded once, here, and copied into every format untouched.
         await spool.add(spooled, JSON.stringify(target));
@@ -265,6 +313,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
     }
     // Never replace a dataset with an empty one (a typo in --from, filters that exclude everything).
     if (report.counts.accepted === 0) throw new EmptyDatasetError(report, options.outDir);
+    const modelTexts = options.requestsModel ? await requestsFromModel(spool, { count: options.requestsPerWorkflow, ...options.requestsModel }, report) : undefined;
     const writeStart = times ? performance.now() : 0;
 
     const validation = splitValidation(splitItems, options.validationSplit, options.seed);
@@ -290,16 +339,24 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       targetTokens.push(example.tokens);
       report.size.rawChars += example.rawChars;
       report.size.targetChars += example.targetChars;
-      for (const request of example.requests) {
+      const fromModel = modelTexts?.get(String(exampleIndex));
+      const requests = fromModel ? modelWrittenRequests(fromModel, example.requests[0], options) : example.requests;
+      if (fromModel) {
+        // Counted by source when accepted; the model's requests take the rule-based ones' place.
+        for (const r of example.requests) report.requests.sources[r.source]--;
+        report.requests.sources.model += requests.length;
+      }
+      for (const request of requests) {
         requestLengths.push(request.text.length);
         report.requests.lengthClasses[request.length]++;
       }
       if (sampled.has(exampleIndex)) {
-        const shown = example.requests[parseInt(sha1(`${options.seed}:shown:${exampleIndex}`).slice(0, 8), 16) % example.requests.length];
+        const shown = requests[parseInt(sha1(`${options.seed}:shown:${exampleIndex}`).slice(0, 8), 16) % requests.length];
         report.requests.samples.push({ order: sampled.get(exampleIndex)!, request: shown.text, source: shown.source, workflow: example.summary, split, ref: example.provenance.ref });
       }
       // A workflow's requests, and the variants of its primary one, all stay on its side of the split.
-      const lines = [...example.requests.map((r) => ({ text: r.text, tokens: r.tokens, augmented: false })), ...example.variants.map((text) => ({ text, tokens: example.requests[0].tokens, augmented: true }))];
+      const variants = fromModel ? [] : example.variants;
+      const lines = [...requests.map((r) => ({ text: r.text, tokens: r.tokens, augmented: false })), ...variants.map((text) => ({ text, tokens: example.requests[0].tokens, augmented: true }))];
       for (const request of lines) {
         const pair: EncodedPair = { system: encodedSystem, request: Buffer.from(JSON.stringify(request.text)), target: encodedTarget };
         for (const [format, render] of lineWriters) await out.write(outputFileName(format, split), render(pair));

@@ -64,6 +64,9 @@ export interface Prepared {
   stripped: Record<string, number>;
   /** "7 nodes: Schedule Trigger, HTTP Request ×2, …" (the report's sample pairs). */
   summary: string;
+  /** The record's name and description, redacted with the target's redactor (what a requests model may read). */
+  title?: string;
+  description?: string;
   redactions: Record<string, number>;
   stratum: string;
   nodeTypes: string[];
@@ -202,6 +205,8 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
     requests,
     stripped: built.stripped,
     summary,
+    ...(name !== undefined ? { title: name } : {}),
+    ...(description !== undefined ? { description } : {}),
     redactions: redactor.counts,
     stratum,
     nodeTypes: (redacted.workflow as { nodes: Array<{ type: string }> }).nodes.map((n) => n.type),

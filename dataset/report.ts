@@ -1,4 +1,6 @@
 /** The build report: counts per stage and reason, requests, redactions, tokens, cost, node types. */
+import type { ModelRequestsStats } from './model-requests';
+import { modelRequestsMarkdown, modelRequestsSummaryLine } from './model-requests/report';
 import type { RedactionCounts } from './redact';
 import { REQUEST_LENGTHS, REQUEST_SOURCES, type RequestLength, type RequestSource } from './requests';
 import { STRIP_RULES } from './requests/sentences';
@@ -112,6 +114,8 @@ export interface DatasetReport {
   files: string[];
   /** Outputs of the previous build that this one does not write, removed once the new files were in place (absent when none). */
   removedStale?: string[];
+  /** The requests model's stage (`--requests-model`; absent without one). */
+  modelRequests?: ModelRequestsStats;
 }
 
 export function summarizeTokens(values: number[]): TokenSummary {
@@ -218,6 +222,7 @@ export function renderSummary(report: DatasetReport): string {
     `tokens per example (${report.model}${report.tokens.estimate ? `, estimated with ${report.tokens.encoding}: its tokenizer is not bundled` : ''}): mean ${fmt(report.tokens.target.mean)}, p90 ${fmt(report.tokens.target.p90)}, max ${fmt(report.tokens.target.max)}; limit ${fmt(report.tokens.limit)}, ${report.tokens.overLimit} over`,
     `targets are ${saving}% smaller than the workflows as read (${fmt(report.size.targetChars)} vs ${fmt(report.size.rawChars)} characters)`,
   ];
+  if (report.modelRequests) lines.push(modelRequestsSummaryLine(report.modelRequests));
   for (const warning of report.modelWarnings) lines.push(`warning: ${warning}`);
   if (report.cost) {
     lines.push(
@@ -254,6 +259,7 @@ export function renderReportMarkdown(report: DatasetReport): string {
       ['stage', 'count'],
     ),
     '',
+    ...(report.modelRequests ? [modelRequestsMarkdown(report.modelRequests)] : []),
     '## Validator codes of rejected workflows',
     '',
     table(Object.entries(report.invalidCodes), ['code', 'errors']),

@@ -18,6 +18,8 @@ export class Spool<T> {
   private pendingChars = 0;
   /** A write error of the file (disk full…), thrown by the next call instead of crashing the process. */
   private failure: Error | undefined;
+  /** The file is written and closed: entries() only reads it. */
+  private finished = false;
 
   /** `file` is created only if the examples outgrow `memoryChars`. */
   constructor(
@@ -59,16 +61,19 @@ export class Spool<T> {
     if (this.failure) throw this.failure;
   }
 
-  /** Every example, in the order added. Call once, after the last `add`. */
+  /** Every example, in the order added. Call after the last `add`; each call reads them all again. */
   async *entries(): AsyncGenerator<[T, string]> {
     if (this.held) {
       yield* this.held;
       return;
     }
-    await this.flush();
-    // A full disk may only show when the file is closed: never read back a truncated spool.
-    const error = await closed(this.stream!);
-    if (error) this.failure ??= new OutputWriteError(this.file, error);
+    if (!this.finished) {
+      this.finished = true;
+      await this.flush();
+      // A full disk may only show when the file is closed: never read back a truncated spool.
+      const error = await closed(this.stream!);
+      if (error) this.failure ??= new OutputWriteError(this.file, error);
+    }
     if (this.failure) throw this.failure;
     for await (const line of createInterface({ input: createReadStream(this.file, 'utf8'), crlfDelay: Infinity })) {
       if (line === '') continue;

@@ -425,12 +425,12 @@ describe('flowtune validate: exit code 2 (usage and I/O errors)', () => {
   });
 });
 
-describe('README and --help agree (generate, eval)', () => {
+describe('README and --help agree (generate, eval, dataset build)', () => {
   const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const flags = (text: string) => new Set(text.match(/--[a-z][a-z0-9-]*/g));
 
-  it.each(['generate', 'eval'])('every option of `flowtune %s --help` is in the README, and every option of its README usage is in --help', async (command) => {
-    const help = await cli([command, '--help']);
+  it.each(['generate', 'eval', 'dataset build'])('every option of `flowtune %s --help` is in the README, and every option of its README usage is in --help', async (command) => {
+    const help = await cli([...command.split(' '), '--help']);
     expect(help.code).toBe(0);
     const helpFlags = flags(help.stdout);
     helpFlags.delete('--help');

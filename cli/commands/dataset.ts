@@ -6,6 +6,8 @@ import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import type { ValidationPolicy } from '../../schemas/validator';
 import { buildDataset, type BuildOptions } from '../../dataset/build';
 import { FORMATS, type OutputFormat } from '../../dataset/formats';
+import { DEFAULT_REQUESTS_CONCURRENCY, RequestsNotConfirmedError, type ModelRequestsOptions, type SpendEstimate } from '../../dataset/model-requests';
+import { DEFAULT_REQUESTS_TIMEOUT_MS } from '../../dataset/model-requests/client';
 import { renderSummary } from '../../dataset/report';
 import { MAX_REQUESTS_PER_WORKFLOW } from '../../dataset/requests';
 import { parseSourceSpec } from '../../dataset/sources';
@@ -36,6 +38,56 @@ export interface DatasetBuildCommandOptions {
   n8nApiKey?: string;
   templatesDb?: string;
   json?: boolean;
+  requestsModel?: string;
+  requestsBaseUrl?: string;
+  requestsApiKey?: string;
+  requestsCache?: string;
+  requestsConcurrency: string;
+  requestsTimeout: string;
+  yes?: boolean;
+}
+
+/** Where `--requests-model` calls go without `--requests-base-url`. */
+export const DEFAULT_REQUESTS_BASE_URL = 'https://api.openai.com/v1';
+
+/**
+ * The requests model's endpoint from the options. The key: --requests-api-key, else FLOWTUNE_REQUESTS_API_KEY,
+ * else OPENAI_API_KEY — the last only when the calls go to api.openai.com, so an OpenAI key never reaches
+ * another server. Local servers (vLLM, Ollama, llama.cpp) need none.
+ */
+export function requestsModelOptions(options: DatasetBuildCommandOptions, env: NodeJS.ProcessEnv = process.env): ModelRequestsOptions | undefined {
+  const requestsFlags = (['requestsBaseUrl', 'requestsApiKey', 'requestsCache'] as const).filter((k) => options[k] !== undefined);
+  if (!options.requestsModel) {
+    if (requestsFlags.length > 0) throw new UsageError(`--${requestsFlags[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} needs --requests-model <id>`);
+    return undefined;
+  }
+  const baseURL = options.requestsBaseUrl ?? DEFAULT_REQUESTS_BASE_URL;
+  let host: string;
+  try {
+    host = new URL(baseURL).hostname;
+  } catch {
+    throw new UsageError(`--requests-base-url is not a URL: "${baseURL}"`);
+  }
+  const openAi = host === 'api.openai.com';
+  const apiKey = options.requestsApiKey ?? env.FLOWTUNE_REQUESTS_API_KEY ?? (openAi ? env.OPENAI_API_KEY : undefined);
+  if (!apiKey && openAi) throw new UsageError('no API key for https://api.openai.com: set OPENAI_API_KEY or FLOWTUNE_REQUESTS_API_KEY, or pass --requests-api-key (or --requests-base-url for a local server)');
+  return {
+    model: options.requestsModel,
+    baseURL,
+    ...(apiKey ? { apiKey } : {}),
+    ...(options.requestsCache !== undefined ? { cacheDir: path.resolve(options.requestsCache) } : {}),
+    concurrency: numberOption(options.requestsConcurrency, '--requests-concurrency', { min: 1, max: 64, integer: true }),
+    timeoutMs: numberOption(options.requestsTimeout, '--requests-timeout', { min: 1, max: 3600 }) * 1000,
+  };
+}
+
+const usd = (value: number | null) => (value === null ? 'price unknown' : `≈ $${value.toFixed(value < 1 ? 4 : 2)}`);
+
+export function spendSummary(e: SpendEstimate): string {
+  return (
+    `requests model ${e.model} at ${e.baseURL}: ${e.calls.toLocaleString('en-US')} call(s) to make, ${e.cached.toLocaleString('en-US')} answer(s) cached; ` +
+    `${e.promptTokens.toLocaleString('en-US')} prompt + ~${e.completionTokens.toLocaleString('en-US')} answer tokens${e.tokensEstimated ? ' (estimated: its tokenizer is not bundled)' : ''}, ${usd(e.usd)}\n`
+  );
 }
 
 function parseFormats(value: string): Set<OutputFormat> {
@@ -51,6 +103,7 @@ export function datasetBuildOptions(
   policy: ValidationPolicy,
   env: NodeJS.ProcessEnv = process.env,
 ): BuildOptions {
+  const requestsModel = requestsModelOptions(options, env);
   if (options.target !== 'compact' && options.target !== 'full') throw new UsageError(`--target must be compact or full (got "${options.target}")`);
   const from = options.from.length > 0 ? options.from : ['templates'];
   return {
@@ -74,10 +127,24 @@ export function datasetBuildOptions(
     ...(options.prices ? { prices: options.prices } : {}),
     ...(options.n8nApiKey ?? env.N8N_API_KEY ? { n8nApiKey: options.n8nApiKey ?? env.N8N_API_KEY } : {}),
     ...(options.templatesDb !== undefined ? { templates: { templatesDb: options.templatesDb } } : {}),
+    ...(requestsModel ? { requestsModel } : {}),
   };
 }
 
-export async function runDatasetBuild(options: BuildOptions, io: CliIO & { progress?: boolean }, json = false): Promise<number> {
+/**
+ * The spend confirmation: the estimate is printed; --yes goes ahead, a terminal is asked, and without
+ * either the build stops before any call (the previous dataset stays).
+ */
+function confirmSpend(io: CliIO, yes: boolean): (estimate: SpendEstimate) => Promise<boolean> {
+  return async (estimate) => {
+    io.stderr(spendSummary(estimate));
+    if (yes) return true;
+    if (!io.confirm) throw new UsageError(`not calling ${estimate.model}: confirm the estimated cost with --yes (no terminal to ask on); nothing was spent and the dataset was not written`);
+    return io.confirm(`Call ${estimate.model} ${estimate.calls} time(s) (${usd(estimate.usd)})?`);
+  };
+}
+
+export async function runDatasetBuild(options: BuildOptions, io: CliIO & { progress?: boolean }, json = false, yes = false): Promise<number> {
   // Found (or downloaded, with its own progress) before the build's progress bar starts.
   const templatesDb = options.sources.some((s) => s.kind === 'templates')
     ? await resolveTemplatesDb({ ...options.templates, onDownloadProgress: templatesDownloadReporter(io, io.progress === true) })
@@ -87,11 +154,38 @@ export async function runDatasetBuild(options: BuildOptions, io: CliIO & { progr
     : undefined;
   bar?.start(0, 0, { read: 0, accepted: 0, ref: '' });
   try {
-    const report = await buildDataset({
-      ...options,
-      ...(templatesDb !== undefined ? { templates: { templatesDb } } : {}),
-      onProgress: bar ? (e) => bar.update(e.read, { read: e.read, accepted: e.accepted, ref: e.ref.slice(-50) }) : undefined,
-    });
+    // No interrupt signal: Ctrl-C ends the process as in any build (cache entries are written whole, the outputs not at all).
+    let report;
+    try {
+      report = await buildDataset({
+        ...options,
+        ...(templatesDb !== undefined ? { templates: { templatesDb } } : {}),
+        onProgress: bar ? (e) => bar.update(e.read, { read: e.read, accepted: e.accepted, ref: e.ref.slice(-50) }) : undefined,
+        ...(options.requestsModel
+          ? {
+              requestsModel: {
+                ...options.requestsModel,
+                confirm: async (estimate: SpendEstimate) => {
+                  bar?.stop();
+                  return confirmSpend(io, yes)(estimate);
+                },
+                ...(io.progress
+                  ? {
+                      onProgress: (done: number, total: number) => {
+                        bar?.stop();
+                        io.stderr(`\rwriting requests with ${options.requestsModel!.model}: ${done}/${total}${done === total ? '\n' : ''}`);
+                      },
+                    }
+                  : {}),
+              },
+            }
+          : {}),
+      });
+    } catch (error) {
+      if (!(error instanceof RequestsNotConfirmedError)) throw error;
+      io.stderr(`flowtune: ${error.message}; the dataset was not written\n`);
+      return EXIT_OK;
+    }
     bar?.stop();
     const removed = report.removedStale ? `removed ${report.removedStale.join(', ')} (left by an earlier build with other formats)\n` : '';
     io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderSummary(report)}wrote ${report.files.join(', ')} to ${options.outDir}\n${removed}`);
