@@ -47,9 +47,9 @@ function headingOf(line: string, markdownHeading: boolean): Section | undefined 
 const INLINE_HEADING = /^([^\n:?]{3,45}?)(?::|\?)\s+(\S.*)$/;
 
 /** The description as lines of plain text: code, images, links' targets, tags and emphasis gone. */
-export function plainLines(text: string): Array<{ line: string; markdownHeading: boolean; listItem: boolean }> {
+// A generator: sentences are read until a workflow's requests are complete, so most of a long description is never cleaned.
+export function* plainLines(text: string): Generator<{ line: string; markdownHeading: boolean; listItem: boolean }> {
   const decoded = decodeHtmlEntities(decodeHtmlEntities(text)).replace(/\r\n?/g, '\n').replace(/```[\s\S]*?```/g, '\n');
-  const lines: Array<{ line: string; markdownHeading: boolean; listItem: boolean }> = [];
   for (const raw of decoded.split('\n')) {
     const markdownHeading = /^[ \t]{0,3}#{1,6}\s/.test(raw) || /^\s*(\*\*|__)[^*_]+(\*\*|__)\s*:?\s*$/.test(raw);
     const listItem = /^\s*([-*+•▪►✅✔☑→]|\d+[.)])\s+/u.test(raw);
@@ -70,9 +70,8 @@ export function plainLines(text: string): Array<{ line: string; markdownHeading:
       .replace(/[\p{Extended_Pictographic}\u{FE0F}\u{200D}\u{20E3}]/gu, ' ')
       .replace(/[ \t\u00a0]+/g, ' ')
       .trim();
-    if (line !== '') lines.push({ line, markdownHeading, listItem });
+    if (line !== '') yield { line, markdownHeading, listItem };
   }
-  return lines;
 }
 
 /** Abbreviations after which a period does not end a sentence. */

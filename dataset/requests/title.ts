@@ -163,16 +163,24 @@ export function article(word: string): 'a' | 'an' {
  * description tells which title words are names.
  */
 export function proseCasing(text: string | undefined): Map<string, boolean> {
+  // The title and the description's sentences of one workflow ask for the same text's casing, one after the other.
+  if (text === lastCasing.text && lastCasing.casing) return lastCasing.casing;
   const counts = new Map<string, number>();
   if (text) {
-    for (const m of text.matchAll(/(?<=[\p{Ll},;] )([\p{L}][\p{Ll}'’]+)(?![\p{L}\p{N}-])/gu)) {
+    for (const m of text.slice(0, MAX_CASING_READ).matchAll(/(?<=[\p{Ll},;] )([\p{L}][\p{Ll}'’]+)(?![\p{L}\p{N}-])/gu)) {
       const word = m[1];
       const lower = word.toLowerCase();
       counts.set(lower, (counts.get(lower) ?? 0) + (word === lower ? 1 : -1));
     }
   }
-  return new Map([...counts].map(([word, n]) => [word, n >= 0]));
+  const casing = new Map([...counts].map(([word, n]): [string, boolean] => [word, n >= 0]));
+  lastCasing = { text, casing };
+  return casing;
 }
+
+/** Casing is read from the start of a description: as much as the sentence rules read, and then some. */
+const MAX_CASING_READ = 16_000;
+let lastCasing: { text: string | undefined; casing?: Map<string, boolean> } = { text: undefined };
 
 /** Title Case → sentence case for prose words; names and acronyms keep their capitals; the first word stays as is. */
 export function sentenceCase(text: string, casing: Map<string, boolean> = new Map()): string {
