@@ -16,7 +16,7 @@ import { NodeConnectionTypes, NodeOperationError, type IDataObject, type ISupply
 import type { ChatOpenAI } from '@langchain/openai';
 import type { ServingEndpoint } from '../../../trainer/types';
 import { n8nFetch } from '../../shared/transport';
-import { isNodeError, timeoutError, toNodeError, type FailureContext, type NodeError } from '../../shared/service-errors';
+import { isNodeError, timeoutError, toNodeError, type NodeErrorContext, type NodeError } from '../../shared/errors';
 import type { LangChainOpenAIModule } from './langchain';
 
 export interface ChatModelSettings {
@@ -28,7 +28,7 @@ export interface ChatModelSettings {
   /** Ask for a JSON object (response_format json_object). */
   jsonMode: boolean;
   /** Who answers and what to check, for error messages. */
-  context: FailureContext & { itemIndex: number };
+  context: NodeErrorContext & { itemIndex: number; service: string };
 }
 
 /** The OpenAI client's fetch: its Authorization header replaced by the serving endpoint's headers. */
