@@ -8,7 +8,7 @@
  *   the execution's cancel signal apply; the endpoint's own authentication headers (Bearer,
  *   Azure's `api-key`, …) replace the OpenAI client's.
  * - Failures, once LangChain has given up retrying, as NodeApiError / NodeOperationError in the
- *   words of the other nodes (`nodes/shared/service-errors.ts`).
+ *   words of the other nodes (`nodes/shared/errors.ts`).
  * - The model's input and output in n8n's execution data (the sub-node's run in the editor and in
  *   the execution log), through a LangChain callback.
  */
