@@ -1,4 +1,7 @@
 /** Library entry point of n8n-nodes-flowtune. */
+// Every error flowtune throws is a FlowtuneError: decide on its `kind` and data, not on its message.
+export { FlowtuneError, isFlowtuneError, ERROR_KINDS, SERVICE_ERROR_KINDS } from './core/errors';
+export type { ErrorData, ErrorKind, ServiceErrorKind } from './core/errors';
 export { validateWorkflow, unwrapWorkflow, ISSUE_CODES, DEFAULT_POLICY, DEFAULT_MAX_ISSUES, mergePolicy, parsePolicy } from './schemas/validator';
 export type { ValidateOptions } from './schemas/validator';
 export type { IssueCode, IssueCounts, ValidationIssue, ValidationResult, ValidationStats, ValidationPolicy } from './schemas/validator';
@@ -27,7 +30,7 @@ export type { FineTuneProvider, FineTuneJob, CreateJobRequest, JobEvent, JobChec
 export { planLaunch, launchJob } from './trainer/launch';
 export { watchJob, saveJobMetrics } from './trainer/watch';
 export { JobRegistry } from './trainer/job-store';
-export { TrainerError, describeProviderError } from './trainer/errors';
+export { TrainerError, UnsupportedSettingsError, describeProviderError } from './trainer/errors';
 export { exportBundle } from './trainer/bundles';
 export { generateWorkflow } from './generator/pipeline';
 export { fixWorkflow, FIXERS, FIXABLE_CODES, DEFAULT_MIN_CONFIDENCE } from './generator/fix';

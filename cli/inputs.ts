@@ -8,6 +8,7 @@
 import { readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { describeJsonError } from '../schemas/json-text';
+import { FlowtuneError, type ErrorData } from '../core/errors';
 
 export { describeJsonError };
 
@@ -24,9 +25,9 @@ export interface WorkflowInput {
   source?: { path: string; index?: number };
 }
 
-export class InputError extends Error {
-  constructor(message: string) {
-    super(message);
+export class InputError extends FlowtuneError {
+  constructor(message: string, where: Pick<ErrorData, 'file' | 'line' | 'field'> = {}) {
+    super(message, { kind: 'invalid_input', ...where });
     this.name = 'InputError';
   }
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { prepareCatalog } from '../schemas/catalog/load';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import { mergePolicy, parsePolicy, type ValidationPolicy } from '../schemas/validator/policy';
-import { UsageError } from './commands/catalog';
+import { UsageError } from './errors';
 import { isExactVersion } from '../schemas/catalog/versions';
 
 export interface CommonOptions {

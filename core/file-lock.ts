@@ -10,6 +10,7 @@ import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
+import { FlowtuneError } from './errors';
 
 export interface LockOwner {
   pid: number;
@@ -146,15 +147,16 @@ export function tryLock(file: string, purpose: string): { lock: HeldLock } | { o
 }
 
 /** The lock stayed held by a live process for longer than the caller would wait. */
-export class FileLockedError extends Error {
+export class FileLockedError extends FlowtuneError {
   override name = 'FileLockedError';
+  declare readonly file: string;
   constructor(
-    readonly file: string,
+    file: string,
     readonly owner: LockOwner | undefined,
     readonly waitedMs: number,
   ) {
     const who = owner ? `process ${owner.pid} on ${owner.host} (${owner.purpose}, since ${owner.since})` : 'another process';
-    super(`${file} is held by ${who}; waited ${Math.round(waitedMs / 1000)} s. Try again when it is done; if no flowtune process is running, delete ${file}.`);
+    super(`${file} is held by ${who}; waited ${Math.round(waitedMs / 1000)} s. Try again when it is done; if no flowtune process is running, delete ${file}.`, { kind: 'locked', file });
   }
 }
 

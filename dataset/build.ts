@@ -23,6 +23,7 @@ import { splitValidation } from './split';
 import { countTokens, DEFAULT_BASE_MODEL, fineTuningEndWarning, modelInfo } from './tokens';
 import type { Provenance, SourceRecord } from './types';
 import { OutputFiles } from './writer';
+import { FlowtuneError } from '../core/errors';
 
 export interface BuildOptions extends SourceOptions {
   sources: SourceSpec[];
@@ -195,7 +196,7 @@ async function requestsFromModel(spool: Spool<SpooledExample>, options: ModelReq
 }
 
 /** A build that accepted no example: it writes nothing, and the previous outputs stay. */
-export class EmptyDatasetError extends Error {
+export class EmptyDatasetError extends FlowtuneError {
   constructor(
     readonly report: DatasetReport,
     readonly outDir: string,
@@ -210,6 +211,7 @@ export class EmptyDatasetError extends Error {
     super(
       `no example accepted, nothing written (${outDir} is left as it was): read ${report.counts.read} record(s) from ${report.sources.join(', ')}` +
         (reasons.length > 0 ? `; rejected: ${reasons.join('; ')}` : ''),
+      { kind: 'empty_dataset', file: outDir },
     );
     this.name = 'EmptyDatasetError';
   }

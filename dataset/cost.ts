@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import builtInPrices from './prices.json';
 import { modelInfo } from './tokens';
+import { FlowtuneError, type ErrorData } from '../core/errors';
 
 export const TARGET_EPOCHS = 3;
 export const MIN_TARGET_EXAMPLES = 100;
@@ -27,8 +28,11 @@ export function defaultEpochs(trainingExamples: number): number {
 /** Model id → USD per 1M training tokens. */
 export type PriceTable = Record<string, number>;
 
-export class PriceTableError extends Error {
+export class PriceTableError extends FlowtuneError {
   override name = 'PriceTableError';
+  constructor(message: string, where: Pick<ErrorData, 'file' | 'field'> = {}) {
+    super(message, { kind: 'invalid_input', ...where });
+  }
 }
 
 /** Keep the numeric entries; `$`-keys are comments; anything else is an error. */

@@ -13,6 +13,7 @@ import { closeSync, createWriteStream, fsyncSync, mkdirSync, openSync, readdirSy
 import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import { DATASET_FILE_NAMES } from './formats';
+import { FlowtuneError } from '../core/errors';
 
 /** Bytes are handed to the streams in chunks of about this size (one line per write is slow). */
 const CHUNK = 1 << 20;
@@ -62,12 +63,15 @@ export function removeOrphanedTempFiles(dir: string, now = Date.now()): string[]
   return removed;
 }
 
-export class FolderLockedError extends Error {
+export class FolderLockedError extends FlowtuneError {
   constructor(
     readonly dir: string,
     readonly pid: number | undefined,
   ) {
-    super(`${dir} is being written by another flowtune build${pid !== undefined ? ` (process ${pid})` : ''}; wait for it to finish, or remove ${path.join(dir, LOCK_FILE_NAME)} if no such build runs`);
+    super(`${dir} is being written by another flowtune build${pid !== undefined ? ` (process ${pid})` : ''}; wait for it to finish, or remove ${path.join(dir, LOCK_FILE_NAME)} if no such build runs`, {
+      kind: 'locked',
+      file: path.join(dir, LOCK_FILE_NAME),
+    });
     this.name = 'FolderLockedError';
   }
 }
@@ -108,12 +112,10 @@ export function closed(stream: Writable): Promise<Error | undefined> {
 }
 
 /** A write, flush or close of an output file failed (disk full, folder removed…). */
-export class OutputWriteError extends Error {
-  constructor(
-    readonly file: string,
-    cause: Error,
-  ) {
-    super(`cannot write ${file}: ${cause.message}`, { cause });
+export class OutputWriteError extends FlowtuneError {
+  declare readonly file: string;
+  constructor(file: string, cause: Error) {
+    super(`cannot write ${file}: ${cause.message}`, { kind: 'io', file }, { cause });
     this.name = 'OutputWriteError';
   }
 }

@@ -12,6 +12,7 @@ import { probeServerKind, probeVllmVersion, serverKindFromUrl, type ServerIdenti
 import { fromStrictWorkflow } from './constrained/strict-form';
 import { extractJson } from './extract';
 import type { ChatMessage, CompleteOptions, DecodingTrace, ModelReply, WorkflowModel } from './types';
+import { FlowtuneError } from '../core/errors';
 
 export { workflowResponseSchema } from './constrained/schemas';
 
@@ -19,13 +20,14 @@ export { workflowResponseSchema } from './constrained/schemas';
 export const DEFAULT_MODEL_TIMEOUT_MS = 120_000;
 
 /** The model server gave no answer within the timeout (retries included). */
-export class ModelTimeoutError extends Error {
+export class ModelTimeoutError extends FlowtuneError {
   override name = 'ModelTimeoutError';
+  declare readonly baseURL: string;
   constructor(
-    readonly baseURL: string,
+    baseURL: string,
     readonly timeoutMs: number,
   ) {
-    super(`the model server at ${baseURL} did not answer within ${timeoutMs / 1000} s`);
+    super(`the model server at ${baseURL} did not answer within ${timeoutMs / 1000} s`, { kind: 'timeout', baseURL });
   }
 }
 

@@ -10,6 +10,7 @@ import { FORMATS } from '../dataset/formats';
 import { SYSTEM_PROMPT_VERSION } from '../dataset/prompt';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import { userCacheDir } from '../schemas/paths';
+import { FlowtuneError } from '../core/errors';
 
 export interface TrainingExample {
   request: string;
@@ -19,8 +20,12 @@ export interface TrainingExample {
   line: number;
 }
 
-export class TrainingDataError extends Error {
+/** A training file that cannot be read or has a bad line (`file`, `line`). */
+export class TrainingDataError extends FlowtuneError {
   override name = 'TrainingDataError';
+  constructor(message: string, where: { file: string; line?: number }) {
+    super(message, { kind: 'invalid_input', ...where });
+  }
 }
 
 /**
@@ -32,7 +37,7 @@ export function readTrainingExamples(file: string, limit?: number): TrainingExam
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new TrainingDataError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new TrainingDataError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file });
   }
   const examples: TrainingExample[] = [];
   const lines = text.split('\n');
@@ -42,15 +47,15 @@ export function readTrainingExamples(file: string, limit?: number): TrainingExam
     try {
       value = JSON.parse(lines[i]) as typeof value;
     } catch {
-      throw new TrainingDataError(`${file}:${i + 1}: not JSON`);
+      throw new TrainingDataError(`${file}:${i + 1}: not JSON`, { file, line: i + 1 });
     }
     const messages = Array.isArray(value.messages) ? value.messages : [];
     const user = messages.find((m) => m.role === 'user')?.content;
     const assistant = [...messages].reverse().find((m) => m.role === 'assistant')?.content;
-    if (typeof user !== 'string' || typeof assistant !== 'string') throw new TrainingDataError(`${file}:${i + 1}: needs a user and an assistant message`);
+    if (typeof user !== 'string' || typeof assistant !== 'string') throw new TrainingDataError(`${file}:${i + 1}: needs a user and an assistant message`, { file, line: i + 1 });
     examples.push({ request: user, target: assistant, line: i + 1 });
   }
-  if (examples.length === 0) throw new TrainingDataError(`${file}: no examples`);
+  if (examples.length === 0) throw new TrainingDataError(`${file}: no examples`, { file });
   return examples;
 }
 

@@ -5,16 +5,16 @@
  * unreachable host, a server that does not answer in time.
  */
 
+import { FlowtuneError, kindOfStatus, type ErrorData } from '../core/errors';
+
 /** How long one request to n8n may take (connect, answer and body) unless the caller says otherwise. */
 export const N8N_API_TIMEOUT_MS = 30_000;
 
-export class N8nApiError extends Error {
+/** A failure talking to n8n; `serviceMessage` is n8n's own message when it answered with an error. */
+export class N8nApiError extends FlowtuneError {
   override name = 'N8nApiError';
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
+  constructor(message: string, data: Omit<ErrorData, 'provider'> = { kind: 'bad_request' }) {
+    super(message, { ...data, provider: 'n8n' });
   }
 }
 
@@ -52,7 +52,7 @@ export function workflowBody(workflow: { name?: unknown; nodes?: unknown; connec
     for (const [k, v] of Object.entries(workflow.settings)) if (ALLOWED_SETTINGS.has(k)) settings[k] = v;
   }
   // A wrapper ({name, description, workflow}) has no nodes list: never create an empty workflow in its place.
-  if (!Array.isArray(workflow.nodes)) throw new N8nApiError('not a workflow: it has no "nodes" list (unwrap template records with unwrapWorkflow first)');
+  if (!Array.isArray(workflow.nodes)) throw new N8nApiError('not a workflow: it has no "nodes" list (unwrap template records with unwrapWorkflow first)', { kind: 'invalid_input', field: 'nodes' });
   return {
     name: typeof workflow.name === 'string' && workflow.name !== '' ? workflow.name : 'Generated workflow',
     nodes: workflow.nodes,
@@ -83,7 +83,8 @@ export class N8nApiClient {
     const url = `${this.baseUrl}/api/v1${path}`;
     // One signal over the whole exchange, reading the body included.
     const signal = AbortSignal.timeout(this.timeoutMs);
-    const timedOut = () => new N8nApiError(`n8n at ${this.baseUrl} did not answer ${method} ${path} within ${this.timeoutMs / 1000} s`);
+    const where = { baseURL: this.baseUrl };
+    const timedOut = () => new N8nApiError(`n8n at ${this.baseUrl} did not answer ${method} ${path} within ${this.timeoutMs / 1000} s`, { kind: 'timeout', ...where });
     let response: Response;
     try {
       response = await this.fetchImpl(url, {
@@ -95,17 +96,22 @@ export class N8nApiClient {
     } catch (error) {
       if (signal.aborted) throw timedOut();
       const cause = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-      throw new N8nApiError(`cannot reach n8n at ${this.baseUrl}: ${cause}`);
+      throw new N8nApiError(`cannot reach n8n at ${this.baseUrl}: ${cause}`, { kind: 'unreachable', serviceMessage: cause, ...where });
     }
     let text: string;
     try {
       text = await response.text();
     } catch (error) {
       if (signal.aborted) throw timedOut();
-      throw new N8nApiError(`n8n at ${this.baseUrl} broke off its answer to ${method} ${path}: ${(error as Error).message}`);
+      throw new N8nApiError(`n8n at ${this.baseUrl} broke off its answer to ${method} ${path}: ${(error as Error).message}`, { kind: 'unreachable', serviceMessage: (error as Error).message, ...where });
     }
     if (response.status === 401 || response.status === 403) {
-      throw new N8nApiError(`n8n refused the API key (HTTP ${response.status}): set --n8n-api-key or N8N_API_KEY to a key of ${this.baseUrl}`, response.status);
+      throw new N8nApiError(`n8n refused the API key (HTTP ${response.status}): set --n8n-api-key or N8N_API_KEY to a key of ${this.baseUrl}`, {
+        kind: 'invalid_key',
+        status: response.status,
+        setting: 'apiKey',
+        ...where,
+      });
     }
     if (!response.ok) {
       let message = text.slice(0, 300);
@@ -115,14 +121,14 @@ export class N8nApiClient {
       } catch {
         // not JSON: keep the text
       }
-      throw new N8nApiError(`n8n answered ${method} ${path} with HTTP ${response.status}: ${message}`, response.status);
+      throw new N8nApiError(`n8n answered ${method} ${path} with HTTP ${response.status}: ${message}`, { kind: kindOfStatus(response.status), status: response.status, serviceMessage: message, ...where });
     }
     return text === '' ? undefined : (JSON.parse(text) as unknown);
   }
 
   async createWorkflow(workflow: Parameters<typeof workflowBody>[0]): Promise<{ id: string; name: string; editorUrl: string }> {
     const created = (await this.request('POST', '/workflows', workflowBody(workflow))) as { id?: unknown; name?: unknown };
-    if (typeof created?.id !== 'string' && typeof created?.id !== 'number') throw new N8nApiError('n8n created the workflow but returned no id');
+    if (typeof created?.id !== 'string' && typeof created?.id !== 'number') throw new N8nApiError('n8n created the workflow but returned no id', { kind: 'bad_answer', baseURL: this.baseUrl });
     const id = String(created.id);
     return { id, name: String(created.name ?? ''), editorUrl: this.editorUrl(id) };
   }

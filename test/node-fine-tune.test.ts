@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { ExecutionCancelledError, NodeApiError, NodeOperationError, type IDataObject, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { DEFAULT_BUILD_SETTINGS } from '../dataset/build';
 import { FineTune } from '../nodes/FineTune/FineTune.node';
+import { plainDescription } from '../nodes/shared/errors';
 import { IDEMPOTENCY_METADATA_KEY } from '../trainer/launch';
 import { startFakeOpenAI, type FakeOpenAI } from './fake-openai/server';
 import { displayedParameters, editorNode } from './helpers/editor';
@@ -412,9 +413,9 @@ describe('Job → Create', () => {
     expect(error.context.itemIndex).toBe(3);
     expect(fake.requests).toHaveLength(0);
 
-    // continueOnFail: one error item for the one run over all items.
+    // continueOnFail: one error item for the one run over all items (the nodes' one shape: message, plain description).
     const { output } = await run(createParameters(), items, { continueOnFail: true });
-    expect(output[0]).toEqual([{ json: { error: error.message }, pairedItem: items.map((_, item) => ({ item })) }]);
+    expect(output[0]).toEqual([{ json: { error: error.message, description: plainDescription(error.description!) }, pairedItem: items.map((_, item) => ({ item })) }]);
   });
 
   it('explains the 2027 sunset when OpenAI refuses new jobs', async () => {
@@ -588,16 +589,17 @@ describe('Job → Get, Get Many, Cancel, List Events, List Checkpoints', () => {
     expect(error.context.itemIndex).toBe(0);
 
     const { output } = await runNode(node, { parameters, items: [{ json: {} }, { json: {} }], credentials: credentials('sk-wrong-key-1234567890'), continueOnFail: true });
+    const json = { error: error.message, description: error.description, httpCode: '401' };
     expect(output[0]).toEqual([
-      { json: { error: error.message }, pairedItem: { item: 0 } },
-      { json: { error: error.message }, pairedItem: { item: 1 } },
+      { json, pairedItem: { item: 0 } },
+      { json, pairedItem: { item: 1 } },
     ]);
   });
 
   it('an unknown job is a 404 NodeApiError for its item, other items still run with continueOnFail', async () => {
     const [id] = await twoJobs();
     const { output } = await run((i) => ({ resource: 'job', operation: 'get', jobId: i === 0 ? 'ftjob-missing' : id }), [{ json: {} }, { json: {} }], { continueOnFail: true });
-    expect(output[0][0]).toEqual({ json: { error: expect.stringMatching(/not found/) }, pairedItem: { item: 0 } });
+    expect(output[0][0]).toEqual({ json: { error: expect.stringMatching(/not found/), httpCode: '404' }, pairedItem: { item: 0 } });
     expect(output[0][1]).toMatchObject({ json: { id }, pairedItem: { item: 1 } });
 
     const error = await failure(run((i) => ({ resource: 'job', operation: 'get', jobId: i === 0 ? id : 'ftjob-missing' }), [{ json: {} }, { json: {} }]));

@@ -26,7 +26,9 @@ export interface Deadline {
 
 export function timeoutError(ms: number, target: DeadlineTarget): TrainerError {
   const seconds = Number((ms / 1000).toFixed(3));
-  return new TrainerError('timeout', `${target.label} at ${target.baseURL} did not answer within ${seconds} s (timeout): check that the server is up and reachable, or allow it longer`);
+  return new TrainerError('timeout', `${target.label} at ${target.baseURL} did not answer within ${seconds} s (timeout): check that the server is up and reachable, or allow it longer`, undefined, {
+    baseURL: target.baseURL,
+  });
 }
 
 const callSignal = new AsyncLocalStorage<AbortSignal>();

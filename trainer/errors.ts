@@ -5,41 +5,26 @@
  */
 import { OPENAI_FINE_TUNING_ENDS } from '../dataset/tokens';
 import { FileLockedError } from '../core/file-lock';
+import { FlowtuneError, isConnectionFailure, serviceMessageOf, type ErrorData, type ServiceErrorKind } from '../core/errors';
 import type { ProviderName, TrainingSetting } from './types';
 
-export type TrainerErrorKind =
-  | 'missing_key'
-  | 'invalid_key'
-  | 'not_eligible'
-  | 'model_not_supported'
-  | 'invalid_file'
-  | 'rate_limited'
-  | 'quota'
-  | 'not_found'
-  | 'unreachable'
-  /** No answer within the deadline (the request may still have been carried out). */
-  | 'timeout'
-  /** Another flowtune process holds the lock of this launch. */
-  | 'locked'
-  | 'server'
-  | 'unsupported'
-  | 'bad_request'
-  | 'cancelled';
+/** The trainer's kinds: what a call to a fine-tuning service can end in (core/errors.ts). */
+export type TrainerErrorKind = ServiceErrorKind;
 
-export class TrainerError extends Error {
+/** Details beside the kind and status: who, the service's own words, the missing setting, the file. */
+export type TrainerErrorDetails = Omit<ErrorData, 'kind' | 'status'>;
+
+export class TrainerError extends FlowtuneError {
   override name = 'TrainerError';
-  constructor(
-    readonly kind: TrainerErrorKind,
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
+  declare readonly kind: TrainerErrorKind;
+  constructor(kind: TrainerErrorKind, message: string, status?: number, details: TrainerErrorDetails = {}) {
+    super(message, { kind, ...(status !== undefined ? { status } : {}), ...details });
   }
 }
 
 /** A registry lock held too long by another process, as the trainer reports it (kind `locked`); other errors unchanged. */
 export function asTrainerLockError(error: unknown): unknown {
-  return error instanceof FileLockedError ? new TrainerError('locked', error.message) : error;
+  return error instanceof FileLockedError ? new TrainerError('locked', error.message, undefined, { file: error.file }) : error;
 }
 
 /**
@@ -48,8 +33,9 @@ export function asTrainerLockError(error: unknown): unknown {
  */
 export class UnsupportedSettingsError extends TrainerError {
   override name = 'UnsupportedSettingsError';
+  declare readonly provider: ProviderName;
   constructor(
-    readonly provider: ProviderName,
+    provider: ProviderName,
     readonly method: string,
     /** The settings given that the service does not take. */
     readonly settings: readonly TrainingSetting[],
@@ -57,7 +43,7 @@ export class UnsupportedSettingsError extends TrainerError {
     readonly supported: readonly TrainingSetting[],
     message: string,
   ) {
-    super('unsupported', message);
+    super('unsupported', message, undefined, { provider });
   }
 }
 
@@ -79,7 +65,8 @@ export function sunsetNotice(): string {
   );
 }
 
-interface WireError {
+/** The shape the SDKs' API errors share (status, the body's `error` with code and param). */
+interface SdkErrorShape {
   status?: number;
   code?: string | null;
   message?: string;
@@ -98,58 +85,49 @@ export function keyEnvOf(provider: ProviderName): string {
   return KEY_ENV[provider];
 }
 
-/** The service's own message, without the SDK's "400 " prefix. */
-function serviceMessage(e: WireError): string {
-  const raw = e.error?.message ?? e.message ?? 'unknown error';
-  return raw.replace(/^\d{3}\s+/, '');
-}
-
-const isConnectionError = (e: WireError, error: unknown): boolean =>
-  e.status === undefined &&
-  error instanceof Error &&
-  /connection|timed? ?out|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|fetch failed|socket/i.test(`${error.name} ${error.message}`);
-
 /** Turn whatever a provider call threw into a TrainerError (TrainerErrors pass through). */
 export function describeProviderError(error: unknown, provider: ProviderName, context: { baseURL?: string; model?: string; file?: string } = {}): TrainerError {
   if (error instanceof TrainerError) return error;
-  const e = (error ?? {}) as WireError;
-  const message = serviceMessage(e);
+  const e = (error ?? {}) as SdkErrorShape;
+  const message = serviceMessageOf(error);
   const code = (e.error?.code ?? e.code ?? '') || '';
   const lower = `${code} ${message}`.toLowerCase();
   const status = e.status;
   const where = context.baseURL ? ` (${context.baseURL})` : '';
+  const details: TrainerErrorDetails = { provider, serviceMessage: message, ...(context.baseURL ? { baseURL: context.baseURL } : {}), ...(context.file ? { file: context.file } : {}) };
+  const failure = (kind: TrainerErrorKind, text: string) => new TrainerError(kind, text, status, details);
 
-  if (isConnectionError(e, error)) {
-    return new TrainerError('unreachable', `cannot reach ${provider}${where}: ${message}. Check the network and --base-url.`);
+  if (isConnectionFailure(error)) {
+    return failure('unreachable', `cannot reach ${provider}${where}: ${message}. Check the network and --base-url.`);
   }
   if (status === 401) {
-    return new TrainerError('invalid_key', `${provider} refused the API key (401): ${message}. Check ${KEY_ENV[provider]} or --api-key.`, status);
+    return failure('invalid_key', `${provider} refused the API key (401): ${message}. Check ${KEY_ENV[provider]} or --api-key.`);
   }
   if (
     /not eligible|no longer (accept|available|support)|fine-?tuning (is )?(not available|disabled|unavailable)|not allowed to (create|fine)|sunset|deprecat/.test(lower) ||
     (status === 403 && /fine.?tun/.test(lower))
   ) {
     const tail = provider === 'openai' ? ` ${sunsetNotice()} ${ALTERNATIVES}` : ` ${ALTERNATIVES}`;
-    return new TrainerError('not_eligible', `${provider} does not accept new fine-tuning jobs for this account: ${message}.${tail}`, status);
+    return failure('not_eligible', `${provider} does not accept new fine-tuning jobs for this account: ${message}.${tail}`);
   }
   if (status === 404 && /model/.test(lower) && context.model) {
-    return new TrainerError('model_not_supported', `${provider} does not know model ${context.model}: ${message}`, status);
+    return failure('model_not_supported', `${provider} does not know model ${context.model}: ${message}`);
   }
   if (/model_not_available|not available for fine-?tuning|cannot be fine-?tuned|not supported for fine-?tuning|does not support fine-?tuning|invalid.*model|model.*not.*(fine-?tun|supported)/.test(lower)) {
-    return new TrainerError('model_not_supported', `${provider} cannot fine-tune ${context.model ?? 'this model'}: ${message}`, status);
+    return failure('model_not_supported', `${provider} cannot fine-tune ${context.model ?? 'this model'}: ${message}`);
   }
   if (/invalid_file|invalid_training_file|file format|line \d+|jsonl/.test(lower) || e.error?.param === 'training_file' || e.error?.param === 'validation_file') {
     const file = context.file ? ` ${context.file}` : '';
-    return new TrainerError('invalid_file', `${provider} rejected the training file${file}: ${message}`, status);
+    return failure('invalid_file', `${provider} rejected the training file${file}: ${message}`);
   }
   if (status === 429 && /quota|billing|insufficient|credit|balance/.test(lower)) {
-    return new TrainerError('quota', `${provider}: quota or billing limit reached: ${message}`, status);
+    return failure('quota', `${provider}: quota or billing limit reached: ${message}`);
   }
-  if (status === 429) return new TrainerError('rate_limited', `${provider} is rate limiting requests (429): ${message}. Wait and try again.`, status);
-  if (status === 402) return new TrainerError('quota', `${provider}: payment required: ${message}`, status);
-  if (status === 404) return new TrainerError('not_found', `${provider}: not found: ${message}`, status);
-  if (status !== undefined && status >= 500) return new TrainerError('server', `${provider} failed (${status}): ${message}`, status);
-  return new TrainerError('bad_request', `${provider}${status ? ` (${status})` : ''}: ${message}`, status);
+  if (status === 429) return failure('rate_limited', `${provider} is rate limiting requests (429): ${message}. Wait and try again.`);
+  if (status === 402) return failure('quota', `${provider}: payment required: ${message}`);
+  if (status === 404) return failure('not_found', `${provider}: not found: ${message}`);
+  if (status !== undefined && status >= 500) return failure('server', `${provider} failed (${status}): ${message}`);
+  return failure('bad_request', `${provider}${status ? ` (${status})` : ''}: ${message}`);
 }
 
 /**
@@ -158,13 +136,13 @@ export function describeProviderError(error: unknown, provider: ProviderName, co
  */
 export function isAmbiguousFailure(error: unknown): boolean {
   if (error instanceof TrainerError) return error.kind === 'unreachable' || error.kind === 'timeout' || error.kind === 'server';
-  const e = (error ?? {}) as WireError;
+  const e = (error ?? {}) as SdkErrorShape;
   if (e.status !== undefined) return e.status >= 500 || e.status === 408 || e.status === 409;
   return error instanceof Error;
 }
 
 /** May the same request simply be sent again after a pause (rate limit: nothing was done)? */
 export function isRetryable(error: unknown): boolean {
-  const e = (error ?? {}) as WireError;
-  return isAmbiguousFailure(error) || (e.status === 429 && !/quota|billing|insufficient/i.test(serviceMessage(e)));
+  const e = (error ?? {}) as SdkErrorShape;
+  return isAmbiguousFailure(error) || (e.status === 429 && !/quota|billing|insufficient/i.test(serviceMessageOf(error)));
 }

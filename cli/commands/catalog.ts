@@ -7,6 +7,7 @@ import { readCatalogFile } from '../../schemas/catalog/load';
 import type { Catalog } from '../../schemas/catalog/types';
 import { buildN8nCatalog, ensureN8nCatalog, isExactVersion } from '../../schemas/catalog/versions';
 import { type CliIO, EXIT_OK } from '../io';
+import { UsageError } from '../errors';
 
 export interface CatalogBuildOptions {
   package: string[];
@@ -19,13 +20,6 @@ export interface CatalogBuildOptions {
   out?: string;
   /** Extra catalog files merged into the output. */
   catalog?: string[];
-}
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
 }
 
 export async function runCatalogBuild(options: CatalogBuildOptions, io: CliIO, env: NodeJS.ProcessEnv = process.env): Promise<number> {

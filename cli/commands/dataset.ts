@@ -16,7 +16,7 @@ import { pairFromLine, pickSample, renderSample, type SamplePair } from '../../d
 import { templatesDownloadReporter } from '../download-progress';
 import { type CliIO, EXIT_OK, EXIT_USAGE } from '../io';
 import { numberOption } from '../options';
-import { UsageError } from './catalog';
+import { UsageError } from '../errors';
 
 export interface DatasetBuildCommandOptions {
   from: string[];

@@ -14,7 +14,7 @@ import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import type { ValidationPolicy } from '../../schemas/validator/policy';
 import { type CliIO, EXIT_OK, EXIT_USAGE } from '../io';
 import { addCatalogOption, addPolicyOptions, addTimeoutOption, catalogFrom, type CommonOptions, numberOption, policyFrom, timeoutOption } from '../options';
-import { UsageError } from './catalog';
+import { UsageError } from '../errors';
 import { addModelOptions, MODEL_TIMEOUT_SECONDS, modelFor, retrievalIndexFor, type ModelOptions } from './generate';
 
 interface EvalCommandOptions extends CommonOptions, ModelOptions {

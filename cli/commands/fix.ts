@@ -8,7 +8,7 @@ import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import type { ValidationIssue, ValidationPolicy } from '../../schemas/validator';
 import { readWorkflowInputs, type WorkflowInput } from '../inputs';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
-import { UsageError } from './catalog';
+import { UsageError } from '../errors';
 import type { UnreadablePath } from './validate';
 
 export interface FixCommandOptions {

@@ -17,7 +17,7 @@ import type { ValidationPolicy } from '../../schemas/validator/policy';
 import { describeJsonError } from '../inputs';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
 import { addCatalogOption, addPolicyOptions, addTimeoutOption, catalogFrom, type CommonOptions, numberOption, policyFrom, timeoutOption } from '../options';
-import { UsageError } from './catalog';
+import { UsageError } from '../errors';
 
 export interface ModelOptions {
   model: string;

@@ -11,7 +11,7 @@ import type { FineTuneJob, LoraSettings, TrainingMethod, TrainingSetting } from 
 import { saveJobMetrics, watchJob, type WatchUpdate } from '../../trainer/watch';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
 import { addTimeoutOption, numberOption, timeoutOption } from '../options';
-import { UsageError } from './catalog';
+import { UsageError } from '../errors';
 
 /** Seconds one call to a fine-tuning service may take (uploads of large files included). */
 const DEFAULT_TIMEOUT_SECONDS = 300;

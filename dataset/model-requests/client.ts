@@ -15,6 +15,7 @@
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import OpenAI from 'openai';
 import type { ChatMessage } from './prompt';
+import { FlowtuneError, kindOfStatus, serviceMessageOf, type ErrorData } from '../../core/errors';
 
 export const DEFAULT_REQUESTS_TIMEOUT_MS = 120_000;
 export const DEFAULT_REQUESTS_RETRIES = 5;
@@ -45,24 +46,19 @@ export interface ModelAnswer {
 }
 
 /** A call that failed for good (after its retries, or a 4xx that a retry would not change): that example falls back. */
-export class RequestCallError extends Error {
+export class RequestCallError extends FlowtuneError {
   override name = 'RequestCallError';
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
+  constructor(message: string, status?: number, details: Omit<ErrorData, 'kind' | 'status'> = {}) {
+    super(message, { ...(status !== undefined ? { kind: kindOfStatus(status), status } : { kind: 'unreachable' }), ...details });
   }
 }
 
 /** A failure every call would share (wrong key, unknown model, wrong URL): the run stops. */
-export class RequestsEndpointError extends Error {
+export class RequestsEndpointError extends FlowtuneError {
   override name = 'RequestsEndpointError';
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
+  declare readonly status: number;
+  constructor(message: string, status: number, details: Omit<ErrorData, 'kind' | 'status'> = {}) {
+    super(message, { kind: kindOfStatus(status), status, ...details });
   }
 }
 
@@ -128,12 +124,13 @@ export class RequestsClient {
           attempt--;
           continue;
         }
+        const details = { baseURL: this.endpoint.baseURL, serviceMessage: serviceMessageOf(error) };
         if (status === 401 || status === 403 || status === 404) {
-          throw new RequestsEndpointError(`${this.endpoint.baseURL} answered ${status} for model ${this.endpoint.model}: ${error.message}`, status);
+          throw new RequestsEndpointError(`${this.endpoint.baseURL} answered ${status} for model ${this.endpoint.model}: ${error.message}`, status, details);
         }
         const what = status === undefined ? error.message || 'no answer' : `${status} ${error.message}`;
-        if (!isRetryable(status)) throw new RequestCallError(`${this.endpoint.baseURL}: ${what}`, status);
-        if (attempt >= maxRetries) throw new RequestCallError(`${this.endpoint.baseURL}: ${what} (after ${maxRetries} retries)`, status);
+        if (!isRetryable(status)) throw new RequestCallError(`${this.endpoint.baseURL}: ${what}`, status, details);
+        if (attempt >= maxRetries) throw new RequestCallError(`${this.endpoint.baseURL}: ${what} (after ${maxRetries} retries)`, status, details);
         const asked = retryAfterMs(error.headers);
         const backoff = (this.endpoint.backoffMs ?? DEFAULT_BACKOFF_MS) * 2 ** attempt;
         const wait = Math.min(MAX_WAIT_MS, asked ?? backoff * (0.75 + Math.random() * 0.5));

@@ -18,6 +18,7 @@ import { type AnswerProblemCode, checkAnswer } from './check';
 import { RequestCallError, RequestsClient, type RequestsEndpoint } from './client';
 import { buildRequestsPrompt, REQUEST_STYLES, REQUESTS_PROMPT_VERSION, type BuiltPrompt } from './prompt';
 import inferencePrices from './prices.json';
+import { FlowtuneError } from '../../core/errors';
 
 export { defaultRequestsCacheDir } from './cache';
 export { RequestsEndpointError } from './client';
@@ -111,10 +112,10 @@ export interface ModelRequestsOptions extends Omit<RequestsEndpoint, 'temperatur
 }
 
 /** The estimate was not confirmed: no call was made. */
-export class RequestsNotConfirmedError extends Error {
+export class RequestsNotConfirmedError extends FlowtuneError {
   override name = 'RequestsNotConfirmedError';
   constructor(readonly estimate: SpendEstimate) {
-    super(`not calling ${estimate.model}: the estimated cost of ${estimate.calls} call(s) was not confirmed; nothing was spent`);
+    super(`not calling ${estimate.model}: the estimated cost of ${estimate.calls} call(s) was not confirmed; nothing was spent`, { kind: 'not_confirmed' });
   }
 }
 

@@ -5,6 +5,7 @@ import { readN8nWorkflows } from './n8n';
 import { readTemplateSource } from './templates';
 import { resolveTemplatesDb, type TemplatesDbOptions } from './templates-db';
 import type { SourceRecord } from '../types';
+import { FlowtuneError } from '../../core/errors';
 
 export type SourceSpec =
   | { kind: 'templates' }
@@ -12,9 +13,9 @@ export type SourceSpec =
   | { kind: 'jsonl'; path: string }
   | { kind: 'n8n'; baseUrl: string };
 
-export class SourceSpecError extends Error {
+export class SourceSpecError extends FlowtuneError {
   constructor(message: string) {
-    super(message);
+    super(message, { kind: 'invalid_input', setting: 'source' });
     this.name = 'SourceSpecError';
   }
 }

@@ -18,6 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { Parser, type ReadEntry } from 'tar';
 import { userCacheDir } from '../../schemas/paths';
+import { FlowtuneError, type ErrorData } from '../../core/errors';
 
 /** The n8n-mcp release whose templates a build reads (the dev dependency of the same version is the tests' ground truth). */
 export const TEMPLATES_PACKAGE = {
@@ -36,9 +37,10 @@ export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org/';
 /** No byte of the download for this long: the registry is not answering. */
 const IDLE_TIMEOUT_MS = 30_000;
 
-export class TemplatesDbError extends Error {
-  constructor(message: string) {
-    super(message);
+/** The templates database could not be found, downloaded or read. */
+export class TemplatesDbError extends FlowtuneError {
+  constructor(message: string, data: Omit<ErrorData, 'kind'> = {}) {
+    super(message, { kind: 'io', ...data });
     this.name = 'TemplatesDbError';
   }
 }

@@ -18,7 +18,7 @@ import { searchModels } from './listSearch/searchModels';
 import * as dataset from './resources/dataset';
 import * as job from './resources/job';
 import * as model from './resources/model';
-import { toNodeError } from './shared/errors';
+import { continueOnFailItem, toNodeError } from '../shared/errors';
 import { allItems, type FineTuneOperation } from './shared/types';
 
 const RESOURCES: Record<string, Record<string, FineTuneOperation>> = {
@@ -94,9 +94,9 @@ export class FineTune implements INodeType {
         // A cancelled execution ends here, whatever continueOnFail says, with n8n's own cancellation error.
         // eslint-disable-next-line @n8n/community-nodes/require-node-api-error
         if (this.getExecutionCancelSignal()?.aborted) throw error;
-        const nodeError = toNodeError(this, error, i);
+        const nodeError = toNodeError(this.getNode(), error, { itemIndex: i });
         if (this.continueOnFail()) {
-          out.push({ json: { error: nodeError.message }, pairedItem: once ? allItems(items.length) : { item: i } });
+          out.push(continueOnFailItem(nodeError, once ? allItems(items.length) : { item: i }));
           continue;
         }
         throw nodeError;

@@ -13,7 +13,7 @@ import { modelTimeoutMs, oncePerKey, resolveProvider, serviceName, type Resolved
 import { maxTokensOption, MODEL_SUBTITLE, modelProperty, selectedModel, temperatureOption, timeoutOption } from '../shared/model-fields';
 import { FINE_TUNING_CREDENTIAL_LABEL } from '../shared/provider';
 import { searchModels } from '../shared/searchModels';
-import { errorItemJson, toNodeError } from '../shared/service-errors';
+import { continueOnFailItem, toNodeError } from '../shared/errors';
 
 export class FineTunedChat implements INodeType {
   description: INodeTypeDescription = {
@@ -214,7 +214,7 @@ export class FineTunedChat implements INodeType {
       } catch (error) {
         const nodeError = toNodeError(this.getNode(), error, { service, credential: FINE_TUNING_CREDENTIAL_LABEL, ...(model ? { model } : {}), itemIndex });
         if (this.continueOnFail()) {
-          output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
+          output.push(continueOnFailItem(nodeError, { item: itemIndex }));
           continue;
         }
         throw nodeError;

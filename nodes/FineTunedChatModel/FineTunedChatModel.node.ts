@@ -10,7 +10,7 @@ import { modelTimeoutMs, resolveProvider, serviceName } from '../shared/connecti
 import { maxTokensOption, MODEL_SUBTITLE, modelProperty, selectedModel, temperatureOption, timeoutOption } from '../shared/model-fields';
 import { FINE_TUNING_CREDENTIAL_LABEL } from '../shared/provider';
 import { searchModels } from '../shared/searchModels';
-import { toNodeError } from '../shared/service-errors';
+import { toNodeError } from '../shared/errors';
 import { loadLangChainOpenAI } from './shared/langchain';
 import { createChatModel } from './shared/model';
 

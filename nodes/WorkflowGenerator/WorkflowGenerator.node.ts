@@ -19,7 +19,7 @@ import { DEFAULT_MODEL_TIMEOUT_MS, modelTimeoutMs, oncePerKey, resolveProvider, 
 import { searchModels } from '../shared/searchModels';
 import { modelProperty } from '../shared/model-fields';
 import { FINE_TUNING_CREDENTIAL, FINE_TUNING_CREDENTIAL_LABEL, N8N_API_CREDENTIAL, N8N_API_CREDENTIAL_LABEL } from '../shared/provider';
-import { errorItemJson, linesDescription, toNodeError, type FailureContext } from '../shared/service-errors';
+import { continueOnFailItem, linesDescription, toNodeError, type NodeErrorContext } from '../shared/errors';
 import { nodeCatalog, retrievalIndex } from './shared/resources';
 
 /**
@@ -283,7 +283,7 @@ export class WorkflowGenerator implements INodeType {
     };
 
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-      let context: FailureContext = { service: 'the model endpoint', credential: FINE_TUNING_CREDENTIAL_LABEL, itemIndex };
+      let context: NodeErrorContext = { service: 'the model endpoint', credential: FINE_TUNING_CREDENTIAL_LABEL, itemIndex };
       try {
         const request = String(this.getNodeParameter('request', itemIndex, '') ?? '').trim();
         if (request === '') throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has an empty request`, { itemIndex, description: 'Say what the workflow should do.' });
@@ -371,7 +371,7 @@ export class WorkflowGenerator implements INodeType {
       } catch (error) {
         const nodeError = toNodeError(this.getNode(), error, context);
         if (this.continueOnFail()) {
-          output.push({ json: errorItemJson(nodeError), pairedItem: { item: itemIndex } });
+          output.push(continueOnFailItem(nodeError, { item: itemIndex }));
           continue;
         }
         throw nodeError;

@@ -7,7 +7,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type ILoa
 import { DEFAULT_MODEL_TIMEOUT_MS } from '../../generator/models';
 import { PROVIDERS, isProviderName } from '../../trainer/providers';
 import { TrainerError } from '../../trainer/errors';
-import { sentenceStart } from './service-errors';
+import { sentenceStart } from './errors';
 import { FINE_TUNING_CREDENTIAL, FINE_TUNING_CREDENTIAL_LABEL, providerFromCredential, type FineTuningCredential } from './provider';
 
 export type ResolvedCredentialProvider = Awaited<ReturnType<typeof providerFromCredential>>;
@@ -40,7 +40,10 @@ export function serviceName(credential: Pick<FineTuningCredential, 'provider'>):
   return isProviderName(credential.provider) ? PROVIDERS[credential.provider].label : credential.provider;
 }
 
-/** The provider of the node's credential; a missing key or base URL is said in the credential's words. */
+/**
+ * The provider of the node's credential, for every node (the one credential → provider step); a
+ * missing key or base URL is said in the credential's words, from the error's `setting`.
+ */
 export async function resolveProvider(ctx: IExecuteFunctions | ISupplyDataFunctions | ILoadOptionsFunctions, itemIndex?: number): Promise<ResolvedCredentialProvider> {
   try {
     return await providerFromCredential(ctx);
@@ -48,13 +51,13 @@ export async function resolveProvider(ctx: IExecuteFunctions | ISupplyDataFuncti
     if (!(error instanceof TrainerError)) throw new NodeOperationError(ctx.getNode(), error as Error, itemIndex !== undefined ? { itemIndex } : {});
     const credential = (await ctx.getCredentials(FINE_TUNING_CREDENTIAL)) as unknown as FineTuningCredential;
     const where = itemIndex !== undefined ? { itemIndex } : {};
-    if (error.kind === 'missing_key') {
+    if (error.setting === 'apiKey') {
       throw new NodeOperationError(ctx.getNode(), `The "${FINE_TUNING_CREDENTIAL_LABEL}" credential has no API key for ${serviceName(credential)}`, {
         ...where,
         description: 'Add the API key to the credential (local servers accept any value).',
       });
     }
-    if (error.kind === 'bad_request' && /base-url/.test(error.message)) {
+    if (error.setting === 'baseURL') {
       throw new NodeOperationError(ctx.getNode(), `${sentenceStart(serviceName(credential))} needs a Base URL in the "${FINE_TUNING_CREDENTIAL_LABEL}" credential`, {
         ...where,
         description: credential.provider === 'azure' ? 'The v1 API of your resource, e.g. https://RESOURCE.openai.azure.com/openai/v1' : undefined,

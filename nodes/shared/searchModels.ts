@@ -10,7 +10,8 @@ import type { FineTunedModel } from '../../trainer/types';
 import { dashboardUrl, resolveProvider, serviceName } from './connection';
 import { searchWords } from './list-search';
 import { FINE_TUNING_CREDENTIAL_LABEL } from './provider';
-import { apiError, bodyMessage, toNodeError } from './service-errors';
+import { bodyMessage } from '../../core/errors';
+import { apiError, toNodeError } from './errors';
 
 interface WireModel {
   id?: unknown;

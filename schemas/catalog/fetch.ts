@@ -9,12 +9,14 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import * as tar from 'tar';
 import { groupDescriptionsByPackage, type PackageDescriptions, type RawNodeDescription } from './build';
+import { FlowtuneError, type ErrorData, type ErrorKind } from '../../core/errors';
 
 const run = promisify(execFile);
 
-export class CatalogSourceError extends Error {
-  constructor(message: string) {
-    super(message);
+/** n8n's node descriptions could not be fetched (npm pack, an n8n instance's REST API). */
+export class CatalogSourceError extends FlowtuneError {
+  constructor(message: string, data: Omit<ErrorData, 'kind'> & { kind?: ErrorKind } = {}) {
+    super(message, { kind: 'io', ...data });
     this.name = 'CatalogSourceError';
   }
 }

@@ -9,6 +9,7 @@ import { NodeCatalog } from './catalog';
 import type { Catalog } from './types';
 import { CATALOG_FORMAT_VERSION } from './types';
 import { ensureN8nCatalog, n8nCatalogPath } from './versions';
+import { FlowtuneError } from '../../core/errors';
 
 /** Where this package's own nodes' catalog lives (built by `npm run catalog:own`, see own.ts). */
 export function ownCatalogPath(): string {
@@ -21,12 +22,10 @@ export function stockCatalogPath(): string {
   return path.join(packageRoot(), 'schemas', 'catalog', STOCK_CATALOG_FILE);
 }
 
-export class CatalogFileError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
+export class CatalogFileError extends FlowtuneError {
+  declare readonly file: string;
+  constructor(file: string, message: string) {
+    super(`${file}: ${message}`, { kind: 'invalid_input', file });
     this.name = 'CatalogFileError';
   }
 }

@@ -1,4 +1,5 @@
 /** What a workflow may contain beyond "exists in n8n": deny lists and strictness. */
+import { FlowtuneError, type ErrorData } from '../../core/errors';
 export interface ValidationPolicy {
   /**
    * Node types that are never accepted (e.g. shell access); a listed type's `<name>Tool` variant too.
@@ -40,9 +41,9 @@ export function mergePolicy(policy: Partial<ValidationPolicy> = {}): ValidationP
   };
 }
 
-export class PolicyError extends Error {
-  constructor(message: string) {
-    super(message);
+export class PolicyError extends FlowtuneError {
+  constructor(message: string, where: Pick<ErrorData, 'file' | 'field'> = {}) {
+    super(message, { kind: 'invalid_input', ...where });
     this.name = 'PolicyError';
   }
 }

@@ -4,6 +4,7 @@
  * Pure: no I/O.
  */
 import { family as familyById, type FamilyId, type ModelFamily } from './templates';
+import { FlowtuneError, type ErrorData } from '../../core/errors';
 
 export const TOOLS = ['unsloth', 'axolotl', 'llama-factory', 'trl'] as const;
 export type TrainerTool = (typeof TOOLS)[number];
@@ -71,9 +72,9 @@ export interface BundleFile {
   content: string;
 }
 
-export class BundleError extends Error {
-  constructor(message: string) {
-    super(message);
+export class BundleError extends FlowtuneError {
+  constructor(message: string, data: Omit<ErrorData, 'kind'> = {}) {
+    super(message, { kind: 'invalid_input', ...data });
     this.name = 'BundleError';
   }
 }

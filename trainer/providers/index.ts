@@ -118,13 +118,13 @@ export interface ResolvedProvider {
 export function createProvider(settings: ProviderSettings): ResolvedProvider {
   const env = settings.env ?? process.env;
   if (!isProviderName(settings.provider)) {
-    throw new TrainerError('bad_request', `unknown provider "${settings.provider}": use ${PROVIDER_NAMES.join(', ')}`);
+    throw new TrainerError('bad_request', `unknown provider "${settings.provider}": use ${PROVIDER_NAMES.join(', ')}`, undefined, { setting: 'provider' });
   }
   const info = PROVIDERS[settings.provider];
   const apiKey = settings.apiKey || env[info.keyEnv];
-  if (!apiKey) throw new TrainerError('missing_key', `no API key for ${info.label}: set ${info.keyEnv} or pass --api-key`);
+  if (!apiKey) throw new TrainerError('missing_key', `no API key for ${info.label}: set ${info.keyEnv} or pass --api-key`, undefined, { provider: info.name, setting: 'apiKey' });
   const baseURL = (settings.baseURL || (info.baseURLEnv ? env[info.baseURLEnv] : undefined) || info.defaultBaseURL)?.replace(/\/+$/, '');
-  if (!baseURL) throw new TrainerError('bad_request', `${info.label} needs --base-url (${info.note})`);
+  if (!baseURL) throw new TrainerError('bad_request', `${info.label} needs --base-url (${info.note})`, undefined, { provider: info.name, setting: 'baseURL' });
   const resolvedBaseURL = info.name === 'azure' ? azureBaseURL(baseURL) : baseURL;
   const deadline = settings.timeout ? withDeadline(settings.timeout, { label: info.label, baseURL: resolvedBaseURL }, settings.fetch) : undefined;
   const provider = buildProvider(info, settings, apiKey, baseURL, deadline?.fetch ?? settings.fetch);

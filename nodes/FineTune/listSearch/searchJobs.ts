@@ -6,7 +6,7 @@
 import { NodeOperationError, type ILoadOptionsFunctions, type INodeListSearchItems, type INodeListSearchResult } from 'n8n-workflow';
 import type { FineTuneJob } from '../../../trainer/types';
 import { fineTuningClient } from '../shared/client';
-import { toNodeError } from '../shared/errors';
+import { toNodeError } from '../../shared/errors';
 import { searchWords } from '../../shared/list-search';
 
 /** Jobs read per search: the list is for picking a recent job; older ones are given By ID. */
@@ -30,7 +30,7 @@ export async function searchJobs(this: ILoadOptionsFunctions, filter?: string): 
       if (seen >= JOBS_SEARCHED) break;
     }
   } catch (error) {
-    throw toNodeError(this, error);
+    throw toNodeError(this.getNode(), error);
   }
   if (seen === 0) {
     // The editor splits this message at dashes: it has none.

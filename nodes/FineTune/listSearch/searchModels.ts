@@ -6,7 +6,7 @@
 import { NodeOperationError, type ILoadOptionsFunctions, type INodeListSearchResult } from 'n8n-workflow';
 import type { FineTunedModel } from '../../../trainer/types';
 import { fineTuningClient } from '../shared/client';
-import { toNodeError } from '../shared/errors';
+import { toNodeError } from '../../shared/errors';
 import { searchWords } from '../../shared/list-search';
 
 export async function searchModels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -18,7 +18,7 @@ export async function searchModels(this: ILoadOptionsFunctions, filter?: string)
     label = client.label;
     models = await client.provider.listModels();
   } catch (error) {
-    throw toNodeError(this, error);
+    throw toNodeError(this.getNode(), error);
   }
   if (models.length === 0) {
     // The editor splits this message at dashes: it has none.

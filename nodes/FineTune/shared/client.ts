@@ -1,14 +1,12 @@
 /**
- * The fine-tuning provider of the node's credential (HTTP through n8n's helpers, see
- * nodes/shared/provider.ts), with every call's failure turned into a ProviderCallError
- * in n8n wording. The launcher passes TrainerErrors through unchanged and still sees
+ * The fine-tuning provider of the node's credential (`resolveProvider`, HTTP through n8n's
+ * helpers), with every call's failure turned into a ProviderCallError in n8n wording. The launcher passes TrainerErrors through unchanged and still sees
  * their kind and status, so its retry decisions are the same as on the bare provider.
  */
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
-import { TrainerError } from '../../../trainer/errors';
 import type { FineTuneProvider } from '../../../trainer/types';
-import { providerFromCredential } from '../../shared/provider';
-import { credentialError, providerCallError, type ProviderIdentity } from './errors';
+import { resolveProvider } from '../../shared/connection';
+import { providerCallError, type ProviderIdentity } from '../../shared/errors';
 
 export interface FineTuningClient extends ProviderIdentity {
   provider: FineTuneProvider;
@@ -45,12 +43,7 @@ function guarded(inner: FineTuneProvider, who: ProviderIdentity): FineTuneProvid
 }
 
 export async function fineTuningClient(ctx: IExecuteFunctions | ILoadOptionsFunctions): Promise<FineTuningClient> {
-  let resolved: Awaited<ReturnType<typeof providerFromCredential>>;
-  try {
-    resolved = await providerFromCredential(ctx);
-  } catch (error) {
-    throw error instanceof TrainerError ? credentialError(error) : error;
-  }
+  const resolved = await resolveProvider(ctx);
   const who: ProviderIdentity = {
     name: resolved.provider.name,
     label: resolved.credential.provider === 'compatible' ? 'OpenAI-compatible server' : resolved.info.label,

@@ -10,7 +10,7 @@ import { sha1 } from '../../../dataset/dedupe';
 import { systemPrompt, type TargetFormat } from '../../../dataset/prompt';
 import { splitValidation } from '../../../dataset/split';
 import { isObject } from '../../../schemas/json-value';
-import { linesDescription } from '../../shared/service-errors';
+import { linesDescription } from '../../shared/errors';
 
 export interface ItemFinding {
   /** Index of the input item. */

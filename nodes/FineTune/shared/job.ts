@@ -1,7 +1,7 @@
 /** Jobs as node output, and waiting for one to finish inside an execution. */
 import { sleepWithAbort, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { isTerminal, type FineTuneJob, type FineTuneProvider } from '../../../trainer/types';
-import { inputError, toNodeError } from './errors';
+import { inputError, toNodeError } from '../../shared/errors';
 
 /** flowtune's job shape without the provider's raw object. */
 export function jobJson(job: FineTuneJob): IDataObject {
@@ -43,7 +43,7 @@ export async function waitForJob(ctx: IExecuteFunctions, provider: FineTuneProvi
     } catch (error) {
       // Cancelled during the request (n8n aborts it): end with n8n's cancellation error, as during the sleep.
       if (signal?.aborted) await sleepWithAbort(0, signal);
-      throw toNodeError(ctx, error, itemIndex);
+      throw toNodeError(ctx.getNode(), error, { itemIndex });
     }
   }
   return current;

@@ -6,7 +6,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { systemPrompt, type TargetFormat } from '../../../dataset/prompt';
 import type { ServingEndpoint } from '../../../trainer/types';
-import { apiError, bodyMessage, sentenceStart, timeoutError, toNodeError, type FailureContext } from '../../shared/service-errors';
+import { bodyMessage } from '../../../core/errors';
+import { apiError, sentenceStart, timeoutError, toNodeError, type NodeErrorContext } from '../../shared/errors';
 
 export const ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 
@@ -88,7 +89,7 @@ export interface ChatAnswer {
 
 export interface ChatCallOptions {
   timeoutMs: number;
-  context: FailureContext & { itemIndex: number };
+  context: NodeErrorContext & { itemIndex: number; service: string };
 }
 
 /** POST {baseURL}/chat/completions; the service's error answers become NodeApiError, a timeout says so. */

@@ -8,7 +8,7 @@
  *   the execution's cancel signal apply; the endpoint's own authentication headers (Bearer,
  *   Azure's `api-key`, …) replace the OpenAI client's.
  * - Failures, once LangChain has given up retrying, as NodeApiError / NodeOperationError in the
- *   words of the other nodes (`nodes/shared/service-errors.ts`).
+ *   words of the other nodes (`nodes/shared/errors.ts`).
  * - The model's input and output in n8n's execution data (the sub-node's run in the editor and in
  *   the execution log), through a LangChain callback.
  */
@@ -16,7 +16,7 @@ import { NodeConnectionTypes, NodeOperationError, type IDataObject, type ISupply
 import type { ChatOpenAI } from '@langchain/openai';
 import type { ServingEndpoint } from '../../../trainer/types';
 import { n8nFetch } from '../../shared/transport';
-import { isNodeError, timeoutError, toNodeError, type FailureContext, type NodeError } from '../../shared/service-errors';
+import { isNodeError, timeoutError, toNodeError, type NodeErrorContext, type NodeError } from '../../shared/errors';
 import type { LangChainOpenAIModule } from './langchain';
 
 export interface ChatModelSettings {
@@ -28,7 +28,7 @@ export interface ChatModelSettings {
   /** Ask for a JSON object (response_format json_object). */
   jsonMode: boolean;
   /** Who answers and what to check, for error messages. */
-  context: FailureContext & { itemIndex: number };
+  context: NodeErrorContext & { itemIndex: number; service: string };
 }
 
 /** The OpenAI client's fetch: its Authorization header replaced by the serving endpoint's headers. */

@@ -21,7 +21,7 @@ import { splitValidation } from '../../../../dataset/split';
 import { exampleTokenLimit } from '../../../../dataset/tokens';
 import { loadCatalog } from '../../../../schemas/catalog/load';
 import { isObject } from '../../../../schemas/json-value';
-import { inputError } from '../../shared/errors';
+import { inputError } from '../../../shared/errors';
 import { baseModelFields } from '../../shared/descriptions';
 import { allItems } from '../../shared/types';
 

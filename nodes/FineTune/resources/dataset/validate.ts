@@ -6,7 +6,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { estimateTrainingCost } from '../../../../dataset/cost';
 import type { TargetFormat } from '../../../../dataset/prompt';
-import { inputError } from '../../shared/errors';
+import { inputError } from '../../../shared/errors';
 import { checkItemExamples, itemExamples } from '../../shared/examples';
 import { allItems } from '../../shared/types';
 import { baseModelFields, promptTargetOption } from '../../shared/descriptions';

@@ -12,7 +12,7 @@ import { UnsupportedSettingsError } from '../../../../trainer/errors';
 import { launchJob, planLaunch, settingsProblem, type DataFile, type DataLaunchRequest, type LaunchRequest, type LaunchResult } from '../../../../trainer/launch';
 import type { SupervisedMethod, TrainingSetting } from '../../../../trainer/types';
 import { fineTuningClient, type FineTuningClient } from '../../shared/client';
-import { inputError } from '../../shared/errors';
+import { inputError } from '../../../shared/errors';
 import { checkItemExamples, describeFindings, itemExamples, jsonl, splitLines } from '../../shared/examples';
 import { jobJson, waitForJob } from '../../shared/job';
 import { allItems } from '../../shared/types';

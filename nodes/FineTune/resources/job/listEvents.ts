@@ -2,7 +2,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { fineTuningClient } from '../../shared/client';
 import { idParameter, jobIdFields } from '../../shared/descriptions';
-import { inputError } from '../../shared/errors';
+import { inputError } from '../../../shared/errors';
 
 const properties: INodeProperties[] = [
   ...jobIdFields,
