@@ -49,6 +49,7 @@ export const MANIFEST_GENERATOR = 'flowtune train export';
 export const MANIFEST_FILE = 'manifest.json';
 
 const COUNTS = z.object({ train: z.number(), validation: z.number() });
+const MANIFEST_ENTRY = z.object({ path: z.string(), bytes: z.number(), sha256: z.string() });
 
 /** manifest.json of a bundle: written by `bundleFiles`, read back by the next export into the same directory. */
 export const BUNDLE_MANIFEST_SCHEMA = z.object({
@@ -79,13 +80,15 @@ export const BUNDLE_MANIFEST_SCHEMA = z.object({
   servedModelName: z.string(),
   warnings: z.array(z.string()),
   /** Every other file of the bundle, with its size and checksum. */
-  files: z.array(z.object({ path: z.string(), bytes: z.number(), sha256: z.string() })),
+  files: z.array(MANIFEST_ENTRY),
 });
 
 export type BundleManifest = z.infer<typeof BUNDLE_MANIFEST_SCHEMA>;
 
-/** What the next export reads back: the file list (the other fields may come from another flowtune version). */
-const PREVIOUS_MANIFEST_SCHEMA = BUNDLE_MANIFEST_SCHEMA.pick({ generator: true, files: true }).passthrough();
+/** What the next export reads back: the paths of the files (the other fields may come from another flowtune version). */
+const PREVIOUS_MANIFEST_SCHEMA = BUNDLE_MANIFEST_SCHEMA.pick({ generator: true })
+  .extend({ files: z.array(MANIFEST_ENTRY.pick({ path: true }).passthrough()) })
+  .passthrough();
 
 export const DEFAULT_SETTINGS = {
   epochs: 3,
