@@ -4,7 +4,10 @@
  * Σ min(limit, tokens of the example) × epochs, times a price per 1M training tokens.
  */
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import builtInPrices from './prices.json';
+import { parseShape } from '../core/zod-errors';
+import { isObject } from '../schemas/json-value';
 import { modelInfo } from './tokens';
 import { FlowtuneError, type ErrorData } from '../core/errors';
 
@@ -25,8 +28,13 @@ export function defaultEpochs(trainingExamples: number): number {
   return TARGET_EPOCHS;
 }
 
+const withoutComments = (value: unknown): unknown => (isObject(value) ? Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith('$'))) : value);
+
+/** A price file: model id → USD per 1M training tokens; `$`-keys are comments and are dropped. */
+export const PRICE_TABLE_SCHEMA = z.preprocess(withoutComments, z.record(z.string(), z.number().finite().nonnegative()));
+
 /** Model id → USD per 1M training tokens. */
-export type PriceTable = Record<string, number>;
+export type PriceTable = z.infer<typeof PRICE_TABLE_SCHEMA>;
 
 export class PriceTableError extends FlowtuneError {
   override name = 'PriceTableError';
@@ -35,20 +43,9 @@ export class PriceTableError extends FlowtuneError {
   }
 }
 
-/** Keep the numeric entries; `$`-keys are comments; anything else is an error. */
+/** The table of a price file's JSON; errors name `source` and the model id. */
 export function parsePriceTable(value: unknown, source: string): PriceTable {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new PriceTableError(`${source}: a price table is a JSON object of model id → USD per 1M training tokens`);
-  }
-  const table: PriceTable = {};
-  for (const [key, price] of Object.entries(value)) {
-    if (key.startsWith('$')) continue;
-    if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) {
-      throw new PriceTableError(`${source}: the price of "${key}" must be a number ≥ 0 (USD per 1M training tokens), got ${JSON.stringify(price)}`);
-    }
-    table[key] = price;
-  }
-  return table;
+  return parseShape(PRICE_TABLE_SCHEMA, value, source, (message) => new PriceTableError(`${message} (a price table is a JSON object of model id → USD per 1M training tokens)`));
 }
 
 export const BUILT_IN_PRICES: Readonly<PriceTable> = parsePriceTable(builtInPrices, 'dataset/prices.json');

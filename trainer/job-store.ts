@@ -9,48 +9,65 @@
  * from the look-up of its twin to the record of its job (see launch.ts).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../dataset/writer';
 import { withFileLockSync } from '../core/file-lock';
 import { asTrainerLockError } from './errors';
-import type { ProviderName } from './types';
+import { PROVIDER_NAMES, type ProviderName } from './types';
+import { parseShape } from '../core/zod-errors';
 
-export interface JobRecord {
-  provider: ProviderName;
-  baseURL: string;
-  jobId: string;
+const PROVIDER_NAME = z.enum(PROVIDER_NAMES);
+
+/** One job flowtune launched, as the registry keeps it. */
+export const JOB_RECORD_SCHEMA = z.object({
+  provider: PROVIDER_NAME,
+  baseURL: z.string(),
+  jobId: z.string(),
   /** Idempotency key: hash of the dataset and the job parameters. */
-  key: string;
-  model: string;
-  suffix?: string;
-  trainingFile: string;
-  validationFile?: string;
+  key: z.string(),
+  model: z.string(),
+  suffix: z.string().optional(),
+  trainingFile: z.string(),
+  validationFile: z.string().optional(),
   /** Paths the data came from, for humans. */
-  dataPath: string;
-  validationPath?: string;
-  createdAt: string;
-  status: string;
-  fineTunedModel?: string | null;
+  dataPath: z.string(),
+  validationPath: z.string().optional(),
+  createdAt: z.string(),
+  status: z.string(),
+  fineTunedModel: z.string().nullable().optional(),
   /** Cost estimate shown before launch (USD), when a price was known. */
-  estimatedUsd?: number | null;
-}
+  estimatedUsd: z.number().nullable().optional(),
+});
+
+export type JobRecord = z.infer<typeof JOB_RECORD_SCHEMA>;
 
 /** Files already uploaded, by content hash: a relaunch does not upload them again. */
-export interface UploadRecord {
-  provider: ProviderName;
-  baseURL: string;
-  sha256: string;
-  fileId: string;
-  filename: string;
-  uploadedAt: string;
-}
+export const UPLOAD_RECORD_SCHEMA = z.object({
+  provider: PROVIDER_NAME,
+  baseURL: z.string(),
+  sha256: z.string(),
+  fileId: z.string(),
+  filename: z.string(),
+  uploadedAt: z.string(),
+});
 
-interface RegistryFile {
-  version: 1;
-  jobs: JobRecord[];
-  uploads: UploadRecord[];
-}
+export type UploadRecord = z.infer<typeof UPLOAD_RECORD_SCHEMA>;
+
+/**
+ * jobs.json. Fields this version does not know are kept (`passthrough`), so a rewrite by an
+ * older flowtune does not drop what a newer one recorded; a missing list is an empty one.
+ */
+export const REGISTRY_FILE_SCHEMA = z
+  .object({
+    version: z.literal(1).default(1),
+    jobs: z.array(JOB_RECORD_SCHEMA.passthrough()).default([]),
+    uploads: z.array(UPLOAD_RECORD_SCHEMA.passthrough()).default([]),
+  })
+  .passthrough();
+
+type RegistryFile = z.infer<typeof REGISTRY_FILE_SCHEMA>;
 
 /** The user's config folder for flowtune (XDG on Linux, Application Support on macOS, APPDATA on Windows). */
 export function defaultRegistryDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -75,12 +92,13 @@ export class JobRegistry {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, jobs: [], uploads: [] };
       throw error;
     }
+    let value: unknown;
     try {
-      const value = JSON.parse(text) as Partial<RegistryFile>;
-      return { version: 1, jobs: Array.isArray(value.jobs) ? value.jobs : [], uploads: Array.isArray(value.uploads) ? value.uploads : [] };
+      value = JSON.parse(text);
     } catch (error) {
       throw new Error(`${this.file}: the job registry is not valid JSON (${(error as Error).message}); fix or move it away`);
     }
+    return parseShape(REGISTRY_FILE_SCHEMA, value, this.file, (message) => new Error(`${message} (in the job registry; fix or move it away)`));
   }
 
   /** Read, change and write back without losing another process's change made in between. */

@@ -5,7 +5,9 @@
  * format onto them and keeps the original in `raw`.
  */
 
-export type ProviderName = 'openai' | 'azure' | 'nebius' | 'together';
+export const PROVIDER_NAMES = ['openai', 'azure', 'nebius', 'together'] as const;
+
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /**
  * Job status as the provider reports it. The common ones are listed; the type stays an

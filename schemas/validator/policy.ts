@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { parseShape } from '../../core/zod-errors';
+
 /** What a workflow may contain beyond "exists in n8n": deny lists and strictness. */
 import { FlowtuneError, type ErrorData } from '../../core/errors';
 export interface ValidationPolicy {
@@ -48,41 +51,41 @@ export class PolicyError extends FlowtuneError {
   }
 }
 
-const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
+/**
+ * A policy file: every field is optional and missing ones keep the defaults. A type in
+ * `allowDenied` must be on the default deny list (a typo would otherwise lift nothing
+ * without a word) and not in `deny` too.
+ */
+export const POLICY_FILE_SCHEMA = z
+  .object({
+    deny: z.array(z.string()).optional(),
+    allowDenied: z.array(z.string()).optional(),
+    allow: z.array(z.string()).optional(),
+    strict: z.boolean().optional(),
+    allowUnknownCommunity: z.boolean().optional(),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    const allowDenied = file.allowDenied ?? [];
+    const notDefault = allowDenied.filter((t) => !DEFAULT_DENIED_NODE_TYPES.includes(t));
+    if (notDefault.length > 0) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['allowDenied'],
+        message: `lifts entries of the default deny list (${DEFAULT_DENIED_NODE_TYPES.join(', ')}); ${notDefault.join(', ')} is not one`,
+      });
+    }
+    const both = allowDenied.filter((t) => (file.deny ?? []).includes(t));
+    if (both.length > 0) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['allowDenied'], message: `${both.join(', ')} is in both "deny" and "allowDenied"` });
+  });
+
+export type PolicyFile = z.infer<typeof POLICY_FILE_SCHEMA>;
 
 /**
  * A policy file is JSON: `{"deny": [...], "allowDenied": [...], "allow": [...], "strict": bool,
- * "allowUnknownCommunity": bool}`; every field is optional and missing ones keep the defaults.
+ * "allowUnknownCommunity": bool}` (POLICY_FILE_SCHEMA). Errors name `source` and the field.
  * The result is merged (`mergePolicy`): the default deny list stays unless `allowDenied` lifts entries.
  */
 export function parsePolicy(value: unknown, source = 'policy'): ValidationPolicy {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new PolicyError(`${source}: expected a JSON object with deny / allowDenied / allow / strict / allowUnknownCommunity`);
-  }
-  const raw = value as Record<string, unknown>;
-  const known = new Set(['deny', 'allowDenied', 'allow', 'strict', 'allowUnknownCommunity']);
-  const unknown = Object.keys(raw).filter((k) => !known.has(k));
-  if (unknown.length > 0) throw new PolicyError(`${source}: unknown field(s) ${unknown.join(', ')}`);
-  for (const key of ['deny', 'allowDenied', 'allow'] as const) {
-    if (raw[key] !== undefined && !isStringList(raw[key])) throw new PolicyError(`${source}: "${key}" must be a list of node types`);
-  }
-  for (const key of ['strict', 'allowUnknownCommunity'] as const) {
-    if (raw[key] !== undefined && typeof raw[key] !== 'boolean') throw new PolicyError(`${source}: "${key}" must be true or false`);
-  }
-  const deny = (raw.deny as string[] | undefined) ?? [];
-  const allowDenied = (raw.allowDenied as string[] | undefined) ?? [];
-  // A typo in allowDenied would otherwise lift nothing without a word.
-  const notDefault = allowDenied.filter((t) => !DEFAULT_DENIED_NODE_TYPES.includes(t));
-  if (notDefault.length > 0) {
-    throw new PolicyError(`${source}: "allowDenied" lifts entries of the default deny list (${DEFAULT_DENIED_NODE_TYPES.join(', ')}); ${notDefault.join(', ')} is not one`);
-  }
-  const both = allowDenied.filter((t) => deny.includes(t));
-  if (both.length > 0) throw new PolicyError(`${source}: ${both.join(', ')} is in both "deny" and "allowDenied"`);
-  return mergePolicy({
-    deny,
-    allowDenied,
-    ...(raw.allow !== undefined ? { allow: raw.allow as string[] } : {}),
-    ...(raw.strict !== undefined ? { strict: raw.strict as boolean } : {}),
-    ...(raw.allowUnknownCommunity !== undefined ? { allowUnknownCommunity: raw.allowUnknownCommunity as boolean } : {}),
-  });
+  return mergePolicy(parseShape(POLICY_FILE_SCHEMA, value, source, (message) => new PolicyError(message)));
 }

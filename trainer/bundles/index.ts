@@ -13,6 +13,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { z } from 'zod';
+import { parseShape } from '../../core/zod-errors';
+import { isObject } from '../../schemas/json-value';
 import { SYSTEM_PROMPT_VERSION, systemPrompt } from '../../dataset/prompt';
 import { countChatTokensWithEncoding } from '../../dataset/tokens';
 import { OutputFiles } from '../../dataset/writer';
@@ -44,6 +47,48 @@ export { detectFamily, FAMILY_IDS, family, type FamilyId } from './templates';
 /** Marks manifest.json as ours: a directory with it holds a previous bundle that may be replaced. */
 export const MANIFEST_GENERATOR = 'flowtune train export';
 export const MANIFEST_FILE = 'manifest.json';
+
+const COUNTS = z.object({ train: z.number(), validation: z.number() });
+const MANIFEST_ENTRY = z.object({ path: z.string(), bytes: z.number(), sha256: z.string() });
+
+/** manifest.json of a bundle: written by `bundleFiles`, read back by the next export into the same directory. */
+export const BUNDLE_MANIFEST_SCHEMA = z.object({
+  generator: z.literal(MANIFEST_GENERATOR),
+  manifestVersion: z.literal(1),
+  tool: z.enum(TOOLS),
+  baseModel: z.string(),
+  family: z.string().nullable(),
+  chatTemplate: z.string(),
+  systemFoldedIntoUser: z.boolean(),
+  settings: z.object({
+    epochs: z.number(),
+    loraR: z.number(),
+    loraAlpha: z.number(),
+    loraDropout: z.number(),
+    learningRate: z.number(),
+    maxSeqLength: z.number(),
+    microBatchSize: z.number(),
+    gradientAccumulation: z.number(),
+    qlora: z.boolean(),
+  }),
+  examples: z.object({ train: z.number(), validation: z.number(), droppedOverLength: COUNTS }),
+  datasetHash: z.string(),
+  source: z.object({ train: z.string(), validation: z.string().nullable() }),
+  systemPromptVersion: z.string().nullable(),
+  flowtuneVersion: z.string(),
+  adapterDir: z.string(),
+  servedModelName: z.string(),
+  warnings: z.array(z.string()),
+  /** Every other file of the bundle, with its size and checksum. */
+  files: z.array(MANIFEST_ENTRY),
+});
+
+export type BundleManifest = z.infer<typeof BUNDLE_MANIFEST_SCHEMA>;
+
+/** What the next export reads back: the paths of the files (the other fields may come from another flowtune version). */
+const PREVIOUS_MANIFEST_SCHEMA = BUNDLE_MANIFEST_SCHEMA.pick({ generator: true })
+  .extend({ files: z.array(MANIFEST_ENTRY.pick({ path: true }).passthrough()) })
+  .passthrough();
 
 export const DEFAULT_SETTINGS = {
   epochs: 3,
@@ -197,7 +242,7 @@ export function bundleFiles(tool: TrainerTool, settings: BundleSettings, data: B
   files.push({ path: 'Modelfile', content: modelfile(ctx) });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const s = ctx.settings;
-  const manifest = {
+  const manifest: BundleManifest = {
     generator: MANIFEST_GENERATOR,
     manifestVersion: 1,
     tool: ctx.tool,
@@ -406,19 +451,23 @@ export interface ExportResult {
   removed: string[];
 }
 
-/** Files listed by a previous bundle's manifest, or null when the directory holds no bundle. */
+/**
+ * Files listed by a previous bundle's manifest, or null when the directory holds no bundle
+ * (no manifest.json, or one that is not JSON or not ours). A manifest of ours that is
+ * broken is an error naming the field: removing files on its word would be a guess.
+ */
 function previousBundle(dir: string): string[] | null {
   const file = path.join(dir, MANIFEST_FILE);
   if (!existsSync(file)) return null;
+  let value: unknown;
   try {
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as { generator?: unknown; files?: unknown };
-    if (manifest.generator !== MANIFEST_GENERATOR || !Array.isArray(manifest.files)) return null;
-    return manifest.files
-      .map((f) => (f && typeof f === 'object' ? (f as { path?: unknown }).path : undefined))
-      .filter((p): p is string => typeof p === 'string' && !p.startsWith('/') && !p.split('/').includes('..'));
+    value = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return null;
   }
+  if (!isObject(value) || value.generator !== MANIFEST_GENERATOR) return null;
+  const manifest = parseShape(PREVIOUS_MANIFEST_SCHEMA, value, file, (message) => new BundleError(`${message} (the manifest of a previous bundle; fix it or remove the directory)`));
+  return manifest.files.map((f) => f.path).filter((p) => !p.startsWith('/') && !p.split('/').includes('..'));
 }
 
 function checkOutDir(out: string, force: boolean): string[] {

@@ -4,6 +4,7 @@
  * subclass this and change only what differs (auth header, hyperparameters, serving).
  */
 import OpenAI, { toFile } from 'openai';
+import { z } from 'zod';
 import type { FineTuningJob, JobCreateParams } from 'openai/resources/fine-tuning/jobs/jobs';
 import type {
   CreateJobRequest,
@@ -20,6 +21,8 @@ import type {
 } from '../types';
 import { parseResultCsv } from '../metrics';
 import { currentCallSignal } from '../deadline';
+import { TrainerError } from '../errors';
+import { parseShape } from '../../core/zod-errors';
 
 /** The SDK client; inside a bounded call (deadline.ts) its requests take the call's signal, so an expired call is not retried. */
 class OpenAIClient extends OpenAI {
@@ -43,6 +46,41 @@ export interface OpenAICompatibleOptions {
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+const AUTO_OR_NUMBER = z.union([z.literal('auto'), z.number()]);
+const HYPERPARAMETERS = z
+  .object({ n_epochs: AUTO_OR_NUMBER.nullish(), batch_size: AUTO_OR_NUMBER.nullish(), learning_rate_multiplier: AUTO_OR_NUMBER.nullish() })
+  .passthrough();
+const METHOD_PART = z.object({ hyperparameters: HYPERPARAMETERS.nullish() }).passthrough();
+
+/**
+ * The fields of a fine-tuning job flowtune reads, as OpenAI and the services that speak its
+ * API answer them: an answer without `id` or `status` is an error naming the service and the
+ * field. Fields it does not know pass through (the whole answer stays in `raw`).
+ */
+export const OPENAI_JOB_SCHEMA = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    // Services that speak the API leave some out: an empty name and time 0 then, as on Together.
+    model: z.string().nullish(),
+    created_at: z.number().nullish(),
+    fine_tuned_model: z.string().nullish(),
+    finished_at: z.number().nullish(),
+    estimated_finish: z.number().nullish(),
+    training_file: z.string().nullish(),
+    validation_file: z.string().nullish(),
+    trained_tokens: z.number().nullish(),
+    result_files: z.array(z.string()).nullish(),
+    // OpenAI answers an error object with null fields while nothing has gone wrong.
+    error: z.object({ code: z.string().nullish(), message: z.string().nullish(), param: z.string().nullish() }).passthrough().nullish(),
+    metadata: z.record(z.unknown()).nullish(),
+    hyperparameters: HYPERPARAMETERS.nullish(),
+    method: z.object({ supervised: METHOD_PART.nullish(), dpo: METHOD_PART.nullish() }).passthrough().nullish(),
+    user_provided_suffix: z.string().nullish(),
+    seed: z.number().nullish(),
+  })
+  .passthrough();
 
 export class OpenAIProvider implements FineTuneProvider {
   readonly name: ProviderName = 'openai';
@@ -201,34 +239,34 @@ export class OpenAIProvider implements FineTuneProvider {
     return { Authorization: `Bearer ${this.options.apiKey}`, ...(this.options.organization ? { 'OpenAI-Organization': this.options.organization } : {}) };
   }
 
-  protected toJob(job: FineTuningJob): FineTuneJob {
-    const wire = job as FineTuningJob & { status: string };
+  protected toJob(answer: FineTuningJob): FineTuneJob {
+    const job = parseShape(OPENAI_JOB_SCHEMA, answer, `${this.name}: the fine-tuning job in the answer`, (message) => new TrainerError('server', message));
     const supervised = job.method?.supervised?.hyperparameters ?? job.method?.dpo?.hyperparameters ?? job.hyperparameters ?? {};
     const metadata: Record<string, string> = {};
     for (const [k, v] of Object.entries(job.metadata ?? {})) if (typeof v === 'string') metadata[k] = v;
     return {
       id: job.id,
       provider: this.name,
-      status: wire.status,
-      model: job.model,
+      status: job.status,
+      model: job.model ?? '',
       fineTunedModel: job.fine_tuned_model ?? null,
-      createdAt: job.created_at,
+      createdAt: job.created_at ?? 0,
       finishedAt: job.finished_at ?? null,
       estimatedFinish: job.estimated_finish ?? null,
-      trainingFile: job.training_file,
+      trainingFile: job.training_file ?? '',
       validationFile: job.validation_file ?? null,
       trainedTokens: job.trained_tokens ?? null,
       resultFiles: job.result_files ?? [],
-      error: job.error && job.error.message ? { code: job.error.code, message: job.error.message, param: job.error.param ?? null } : null,
+      error: job.error && job.error.message ? { ...(job.error.code != null ? { code: job.error.code } : {}), message: job.error.message, param: job.error.param ?? null } : null,
       metadata,
       hyperparameters: {
-        ...(supervised.n_epochs !== undefined ? { nEpochs: supervised.n_epochs } : {}),
-        ...(supervised.batch_size !== undefined && supervised.batch_size !== null ? { batchSize: supervised.batch_size } : {}),
-        ...(supervised.learning_rate_multiplier !== undefined ? { learningRateMultiplier: supervised.learning_rate_multiplier } : {}),
+        ...(supervised.n_epochs != null ? { nEpochs: supervised.n_epochs } : {}),
+        ...(supervised.batch_size != null ? { batchSize: supervised.batch_size } : {}),
+        ...(supervised.learning_rate_multiplier != null ? { learningRateMultiplier: supervised.learning_rate_multiplier } : {}),
       },
-      suffix: (job as { user_provided_suffix?: string | null }).user_provided_suffix ?? null,
+      suffix: job.user_provided_suffix ?? null,
       seed: job.seed ?? null,
-      raw: job,
+      raw: answer,
     };
   }
 }

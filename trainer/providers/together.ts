@@ -23,6 +23,8 @@
  *   start for you (it bills per hour).
  */
 import Together from 'together-ai';
+import { z } from 'zod';
+import { parseShape } from '../../core/zod-errors';
 import { currentCallSignal } from '../deadline';
 import { TrainerError } from '../errors';
 import type {
@@ -56,6 +58,35 @@ export interface TogetherOptions {
 }
 
 type TogetherJob = Together.FinetuneResponse | Together.FineTuningCreateResponse | Together.FineTuningListResponse.Data;
+
+/**
+ * The fields of a Together job flowtune reads (the SDK's FinetuneResponse, create answer and
+ * list items): an answer without `id` or `status` is an error naming the field. Numbers and
+ * times are read leniently (`num`, `toUnix`); fields it does not know pass through (the whole
+ * answer stays in `raw`).
+ */
+export const TOGETHER_JOB_SCHEMA = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    model: z.string().nullish(),
+    model_output_name: z.string().nullish(),
+    /** On list and create answers; the full job object has none. */
+    suffix: z.string().nullish(),
+    created_at: z.unknown(),
+    updated_at: z.unknown(),
+    training_file: z.string().nullish(),
+    validation_file: z.string().nullish(),
+    token_count: z.unknown(),
+    n_epochs: z.unknown(),
+    batch_size: z.unknown(),
+    random_seed: z.unknown(),
+    progress: z.object({ estimate_available: z.boolean().nullish(), seconds_remaining: z.unknown() }).passthrough().nullish(),
+    events: z.array(z.object({ type: z.string().nullish(), level: z.string().nullish(), message: z.string().nullish() }).passthrough()).nullish(),
+  })
+  .passthrough();
+
+type TogetherJobAnswer = z.infer<typeof TOGETHER_JOB_SCHEMA>;
 type TogetherEvent = Together.FinetuneEvent;
 
 /**
@@ -514,14 +545,14 @@ export class TogetherProvider implements FineTuneProvider {
     return { baseURL: (this.options.baseURL ?? TOGETHER_BASE_URL).replace(/\/+$/, ''), headers: { Authorization: `Bearer ${this.options.apiKey}` }, model: id };
   }
 
-  protected toJob(job: TogetherJob): FineTuneJob {
-    const wire = job as TogetherJob & { suffix?: string; random_seed?: number | null; events?: TogetherEvent[] };
+  protected toJob(answer: TogetherJob): FineTuneJob {
+    const job = parseShape(TOGETHER_JOB_SCHEMA, answer, 'together: the fine-tuning job in the answer', (message) => new TrainerError('server', message));
     const status = togetherStatus(job.status);
     const terminal = status === 'succeeded' || status === 'failed' || status === 'cancelled';
-    const { tag, user } = decodeSuffix(wire.suffix, job.model_output_name);
-    const progress = (job as { progress?: { estimate_available?: boolean; seconds_remaining?: number } }).progress;
-    const remaining = progress?.estimate_available ? num(progress.seconds_remaining) : undefined;
-    const batch = (job as { batch_size?: number | 'max' }).batch_size;
+    const { tag, user } = decodeSuffix(job.suffix, job.model_output_name);
+    const remaining = job.progress?.estimate_available ? num(job.progress.seconds_remaining) : undefined;
+    const epochs = num(job.n_epochs);
+    const batch = job.batch_size === 'max' ? 'auto' : num(job.batch_size);
     return {
       id: job.id,
       provider: this.name,
@@ -535,20 +566,20 @@ export class TogetherProvider implements FineTuneProvider {
       validationFile: job.validation_file || null,
       trainedTokens: num(job.token_count) ?? null,
       resultFiles: [],
-      error: status === 'failed' ? this.jobError(wire.events) : null,
+      error: status === 'failed' ? this.jobError(job.events) : null,
       metadata: tag ? { flowtune_key: tag } : {},
       hyperparameters: {
-        ...(num(job.n_epochs) !== undefined ? { nEpochs: job.n_epochs } : {}),
-        ...(batch === 'max' ? { batchSize: 'auto' as const } : num(batch) !== undefined ? { batchSize: batch } : {}),
+        ...(epochs !== undefined ? { nEpochs: epochs } : {}),
+        ...(batch !== undefined ? { batchSize: batch } : {}),
       },
       suffix: user,
-      seed: num(wire.random_seed) ?? null,
-      raw: job,
+      seed: num(job.random_seed) ?? null,
+      raw: answer,
     };
   }
 
-  private jobError(events: TogetherEvent[] | undefined): JobError {
+  private jobError(events: TogetherJobAnswer['events']): JobError {
     const last = [...(events ?? [])].reverse().find((e) => e.type === 'job_error' || e.level === 'error' || e.level === 'legacy_ierror');
-    return last ? { code: last.type, message: last.message } : { message: 'the fine-tuning job failed (Together gave no reason)' };
+    return last?.message ? { ...(last.type ? { code: last.type } : {}), message: last.message } : { message: 'the fine-tuning job failed (Together gave no reason)' };
   }
 }
