@@ -17,12 +17,23 @@ export const SINCE_V1_2 = { '@version': [{ _cnd: { gte: 1.2 } }] };
  * Earlier versions keep their default, so saved workflows (which store only non-defaults) keep their model.
  */
 export function baseModelFields(description: string): INodeProperties[] {
-  const field = { displayName: 'Base Model', name: 'model', type: 'string', required: true, description } as const;
   return [
-    { ...field, default: 'gpt-4o-mini-2024-07-18', displayOptions: { show: BEFORE_V1_2 } },
     {
-      ...field,
+      displayName: 'Base Model',
+      name: 'model',
+      type: 'string',
+      required: true,
+      default: 'gpt-4o-mini-2024-07-18',
+      description,
+      displayOptions: { show: BEFORE_V1_2 },
+    },
+    {
+      displayName: 'Base Model',
+      name: 'model',
+      type: 'string',
+      required: true,
       default: DEFAULT_BASE_MODEL,
+      description,
       displayOptions: { show: SINCE_V1_2 },
       hint: `${DEFAULT_BASE_MODEL} trains at Together, Nebius and with the open-source trainers. OpenAI models (e.g. gpt-4.1-mini-2025-04-14) train at OpenAI until 2027-01-06, at Azure OpenAI until at least 2027-04.`,
     },
