@@ -93,12 +93,13 @@ async function main(): Promise<void> {
     scored = readTrainingExamples(path.join(dataset, 'validation.jsonl'));
   }
   const evalFile = path.join(out, dev ? 'titles-dev.jsonl' : 'titles-validation.jsonl');
-  let lines = '';
+  // A workflow yields up to two examples (its title and a description sentence), both with its title: scored once.
+  const lines = new Set<string>();
   for (const e of scored) {
     const request = titleRequest(titleOf(e));
-    if (request) lines += chatLine(request, e.target);
+    if (request) lines.add(chatLine(request, e.target));
   }
-  writeFileSync(evalFile, lines);
+  writeFileSync(evalFile, [...lines].join(''));
   const examples = readEvalExamples(evalFile);
 
   const index = new RetrievalIndex(indexed);

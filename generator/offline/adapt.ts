@@ -19,7 +19,7 @@ import { nameForRequest } from '../retrieval';
 import { hostLabels, hostNamed, literalHost } from './http';
 import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges, type Edge } from './graph';
 import { TRIGGER, triggerTypeOf, type Intent } from './intent';
-import { AGENT_TYPE, type OfflineIndex, type WorkflowProfile } from './learn';
+import { AGENT_TYPE, configSignature, type OfflineIndex, type WorkflowProfile } from './learn';
 import { roleOf, type NodeRole } from './services';
 import { contentWords } from './words';
 
@@ -91,8 +91,36 @@ function scheduleRule(request: string): Record<string, unknown> | undefined {
   return { interval: [{ field, triggerAtHour: hour, ...(minute ? { triggerAtMinute: minute } : {}) }] };
 }
 
-/** A new node of `type`: the training pairs' usual configuration closest to the request's words. */
-export function configuredNode(type: string, name: string, intent: Intent, index: OfflineIndex, like?: CompactNode): CompactNode {
+/**
+ * Which named service, missing from the workflow, stands in for which service nobody named:
+ * in order of mention and of first node, one for one, where the named one has a type in a
+ * role the other's nodes play (a Twist tool for each Asana tool, Outlook for Gmail).
+ */
+function standInsFor(nodes: readonly CompactNode[], named: Intent['services'], present: ReadonlySet<string>, wanted: ReadonlySet<string>, index: OfflineIndex): Map<string, string> {
+  const rolesOf = new Map<string, Set<NodeRole>>();
+  for (const node of nodes) {
+    const service = index.services.serviceOf(node.type);
+    const role = roleOf(node.type, index.catalog);
+    if (!service || wanted.has(service) || (role !== 'main' && role !== 'tool')) continue;
+    (rolesOf.get(service) ?? rolesOf.set(service, new Set()).get(service)!).add(role);
+  }
+  const standIns = new Map<string, string>();
+  const free = [...rolesOf.keys()];
+  for (const s of named) {
+    if (present.has(s.key)) continue;
+    const at = free.findIndex((other) => [...rolesOf.get(other)!].some((role) => typeInRole(s.key, role, index) !== undefined));
+    if (at < 0) continue;
+    standIns.set(free[at], s.key);
+    free.splice(at, 1);
+  }
+  return standIns;
+}
+
+/**
+ * A new node of `type`: the training pairs' usual configuration closest to the request's words
+ * (`like`: the node whose place it takes; `avoid`: forms, as `configSignature`, already used).
+ */
+export function configuredNode(type: string, name: string, intent: Intent, index: OfflineIndex, like?: CompactNode, avoid?: ReadonlySet<string>): CompactNode {
   const words = new Set(contentWords(intent.request));
   const candidates = index.configs.get(type) ?? [];
   let best: CompactNode | undefined;
@@ -104,7 +132,8 @@ export function configuredNode(type: string, name: string, intent: Intent, index
     const overlap = contentWords(values).filter((w) => words.has(w)).length;
     // The place it takes: a vector store keeps the mode (insert / retrieve) of the one it replaces.
     const sameMode = like?.parameters?.mode !== undefined && like.parameters.mode === p.mode ? 3 : 0;
-    const score = overlap * 2 + sameMode - rank * 0.3;
+    const repeated = avoid?.has(configSignature(candidate)) ? 5 : 0;
+    const score = overlap * 2 + sameMode - rank * 0.3 - repeated;
     if (score > bestScore) {
       bestScore = score;
       best = candidate;
@@ -232,9 +261,11 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     }
   }
 
-  // 2. Service nodes nobody asked for: a missing named service takes the place, else out.
-  const missingMain = () => named.filter((s) => !present().has(s.key) && typeInRole(s.key, 'main', index) !== undefined);
+  // 2. Service nodes nobody asked for: a missing named service takes their place (every node of the
+  //    service it stands in for, so the workflow keeps its shape), else out.
   const namedProvider = (role: NodeRole) => named.map((s) => typeInRole(s.key, role, index)).find((t) => t !== undefined);
+  const standIns = standInsFor(draft.nodes, named, present(), wanted, index);
+  const used = new Map<string, Set<string>>();
   for (const node of [...draft.nodes]) {
     const service = serviceOf(node);
     const role = roleOf(node.type, catalog);
@@ -264,10 +295,13 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
       draft.changes.push(`removed: "${node.name}" (${service ?? 'an HTTP call'} was not asked for)`);
       continue;
     }
-    const swap = role === 'main' ? missingMain()[0] : undefined;
-    if (swap) {
-      const type = typeInRole(swap.key, 'main', index)!;
-      const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index);
+    const standIn = service ? standIns.get(service) : undefined;
+    const type = standIn && (role === 'main' || role === 'tool') ? typeInRole(standIn, role, index) : undefined;
+    if (type) {
+      // Each stand-in of a type in another form (operation) where the training pairs know several.
+      const forms = used.get(type) ?? used.set(type, new Set()).get(type)!;
+      const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index, undefined, forms);
+      forms.add(configSignature(next));
       draft.replace(node, next, index);
       draft.changes.push(`${next.name} instead of "${node.name}"`);
       continue;
