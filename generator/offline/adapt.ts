@@ -20,7 +20,7 @@ import { hostLabels, hostNamed, literalHost } from './http';
 import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges, type Edge } from './graph';
 import { TRIGGER, triggerTypeOf, type Intent } from './intent';
 import { AGENT_TYPE, configSignature, type OfflineIndex, type WorkflowProfile } from './learn';
-import { roleOf, type NodeRole } from './services';
+import { operationsOf, roleOf, type NodeRole } from './services';
 import { contentWords } from './words';
 
 export interface Adaptation {
@@ -342,6 +342,26 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     draft.changes.push(`added: ${next.name}${after ? ` after "${after.name}"` : ''}`);
   }
 
+  // An MCP server of a named service offers each of its operations as a tool.
+  const server = draft.nodes.find((n) => n.type === TRIGGER.mcp);
+  if (server && MCP_SERVER.test(intent.request)) {
+    for (const service of named) {
+      const tool = typeInRole(service.key, 'tool', index);
+      const operations = tool ? operationsOf(tool, catalog) : [];
+      if (!tool || operations.length <= 1 || typeInRole(service.key, 'model', index)) continue;
+      const old = draft.nodes.filter((n) => n.type === tool);
+      for (const node of old) draft.remove(node);
+      const label = nodeLabel(tool, index);
+      for (const op of operations.slice(0, MAX_SERVER_TOOLS)) {
+        const form = (index.configs.get(tool) ?? []).find((c) => c.parameters?.operation === op.operation && (op.resource === undefined || c.parameters?.resource === op.resource));
+        const base = configuredNode(tool, draft.uniqueName(`${label} ${[op.resource, op.operation].filter(Boolean).join(' ')}`), intent, index);
+        const next: CompactNode = form ? { ...base, parameters: structuredClone(form.parameters), ...(form.typeVersion !== undefined ? { typeVersion: form.typeVersion } : {}) } : { ...base, parameters: { ...op } };
+        draft.add(next, [{ from: next.name, type: 'ai_tool', output: 0, to: server.name, input: 0 }]);
+      }
+      draft.changes.push(`${label}: one tool for each of its ${Math.min(operations.length, MAX_SERVER_TOOLS)} operations on "${server.name}"`);
+    }
+  }
+
   // An API or a page to fetch, and no HTTP Request left: one right after the start.
   const start = draft.nodes.find(isTrigger);
   if (start && FETCH.test(intent.request) && !draft.nodes.some((n) => n.type === HTTP_REQUEST)) {
@@ -374,6 +394,11 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
 
 /** A chatbot on an app answers on that app: its trigger's service also gets a node. */
 const REPLY = /\b(answers?|repl(y|ies)|respond|responds|chat\s?bots?|bots?)\b/i;
+
+/** "Dropbox MCP server", "Dropbox Tool MCP Server": a server of a service's tools. */
+const MCP_SERVER = /\bmcp\s+servers?\b/i;
+/** More tools than this on one server help no agent choose. */
+const MAX_SERVER_TOOLS = 40;
 
 const FETCH = /\b(fetch|api|http|scrape|scraping|crawl|download|endpoint|url|website|web page)\b/i;
 

@@ -42,11 +42,13 @@ export const CONSENSUS = {
   candidates: 30,
   /** Score difference over which a candidate's vote falls by e (softmax temperature). */
   temperature: 6,
+  /** Weight of starting the same way, beside node-type F1 and typed-edge F1 (each 1). */
+  sameTrigger: 1,
 };
 
-/** How alike two workflows are: node-type F1 + typed-edge F1 + 1 when they start the same way. */
+/** How alike two workflows are: node-type F1 + typed-edge F1 + `sameTrigger` when they start the same way. */
 function agreement(a: WorkflowProfile, b: WorkflowProfile): number {
-  return multisetPRF(a.types, b.types).f1 + multisetPRF(a.edgeTypes, b.edgeTypes).f1 + (a.triggerSet === b.triggerSet ? 1 : 0);
+  return multisetPRF(a.types, b.types).f1 + multisetPRF(a.edgeTypes, b.edgeTypes).f1 + (a.triggerSet === b.triggerSet ? CONSENSUS.sameTrigger : 0);
 }
 
 /** The `k` picks most like the others among the `CONSENSUS.candidates` best-covering ones, best first. */
@@ -58,7 +60,7 @@ export function consensusPicks(intent: Intent, index: OfflineIndex, k = 3): Pick
   const expected = new Float64Array(picks.length);
   for (let i = 0; i < picks.length; i++) {
     // Two examples of one workflow (its title and a sentence) agree fully with themselves.
-    expected[i] += weights[i] * 3;
+    expected[i] += weights[i] * (2 + CONSENSUS.sameTrigger);
     for (let j = i + 1; j < picks.length; j++) {
       const a = agreement(picks[i].profile, picks[j].profile);
       expected[i] += weights[j] * a;
