@@ -331,7 +331,8 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
       draft.changes.push(`added: ${next.name} as a tool of "${toolUser.name}"`);
       continue;
     }
-    const type = typeInRole(service.key, 'main', index) ?? model;
+    // A chat model alone is no step of the main chain: it has no main input.
+    const type = typeInRole(service.key, 'main', index);
     if (!type) continue;
     const start = draft.nodes.find((n) => isTrigger(n));
     const reach = start ? downstream(start.name, draft.edges) : new Set<string>();
@@ -364,7 +365,8 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
 
   // An API or a page to fetch, and no HTTP Request left: one right after the start.
   const start = draft.nodes.find(isTrigger);
-  if (start && FETCH.test(intent.request) && !draft.nodes.some((n) => n.type === HTTP_REQUEST)) {
+  // (Not after a trigger without main outputs, such as an MCP server's: its tools are its steps.)
+  if (start && portsOf(start, index).outputs !== 0 && FETCH.test(intent.request) && !draft.nodes.some((n) => n.type === HTTP_REQUEST)) {
     const next = configuredNode(HTTP_REQUEST, draft.uniqueName(nodeLabel(HTTP_REQUEST, index)), intent, index);
     const after = draft.edges.filter((e) => e.from === start.name && e.type === 'main');
     draft.edges = draft.edges.filter((e) => !after.includes(e));

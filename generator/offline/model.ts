@@ -19,7 +19,7 @@ export const BASELINE_LABEL =
   'baseline: the training workflow that best covers the services, trigger and AI pattern the request names, adapted to it — not a language model';
 
 /** Picked workflows adapted in turn, best first, until one validates. */
-const CANDIDATES = 3;
+const CANDIDATES = 5;
 
 export interface OfflineGeneration extends Adaptation {
   intent: Intent;
