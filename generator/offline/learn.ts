@@ -41,6 +41,9 @@ export interface WorkflowProfile {
   agent: boolean;
   /** Edges by the types they join (`typedEdgeKey`): how alike two workflows are wired. */
   edgeTypes: string[];
+  /** `types` and `edgeTypes` counted. */
+  typeCounts: Map<string, number>;
+  edgeTypeCounts: Map<string, number>;
   /** The distinct trigger types, sorted and joined: how it starts. */
   triggerSet: string;
 }
@@ -96,6 +99,12 @@ function parseTarget(text: string): CompactWorkflow | undefined {
   }
 }
 
+function countsOf(items: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return counts;
+}
+
 /** Does a parameter value refer to another node by name (`$('X')`, `$node["X"]`)? Such a configuration only fits its own workflow. */
 export const refersToNodes = (value: unknown): boolean => /\$\(\s*['"]|\$node\s*\[/.test(JSON.stringify(value ?? {}));
 
@@ -126,9 +135,12 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
     );
     const typeOf = new Map(workflow.nodes.map((n) => [n.name, n.type]));
     const triggers = types.filter((t) => catalog.get(t)?.entry.trigger);
+    const edgeTypes = edges.map((e) => typedEdgeKey({ from: e.from, fromType: typeOf.get(e.from)!, output: e.output, connectionType: e.type, to: e.to, toType: typeOf.get(e.to)!, input: e.input }));
     profiles.push({
       id,
-      edgeTypes: edges.map((e) => typedEdgeKey({ from: e.from, fromType: typeOf.get(e.from)!, output: e.output, connectionType: e.type, to: e.to, toType: typeOf.get(e.to)!, input: e.input })),
+      edgeTypes,
+      typeCounts: countsOf(types),
+      edgeTypeCounts: countsOf(edgeTypes),
       triggerSet: [...new Set(triggers)].sort().join(' '),
       modelServices,
       httpHosts: workflow.nodes.map(hostLabels).filter((labels) => labels.length > 0),

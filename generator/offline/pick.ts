@@ -4,7 +4,6 @@
  * count against it (they will be taken out, and the glue around them made for them), and
  * BM25 over the training titles and requests breaks ties on everything else.
  */
-import { multisetPRF } from '../eval/metrics';
 import type { Intent } from './intent';
 import type { OfflineIndex, WorkflowProfile } from './learn';
 import { hostNamed } from './http';
@@ -46,9 +45,21 @@ export const CONSENSUS = {
   sameTrigger: 1,
 };
 
+/** Multiset F1 of two count maps (as the eval's `multisetPRF`: both empty 1, one empty 0), without building lists. */
+function countsF1(a: ReadonlyMap<string, number>, aSize: number, b: ReadonlyMap<string, number>, bSize: number): number {
+  if (aSize === 0 || bSize === 0) return aSize === bSize ? 1 : 0;
+  let common = 0;
+  for (const [key, n] of a) common += Math.min(n, b.get(key) ?? 0);
+  return (2 * common) / (aSize + bSize);
+}
+
 /** How alike two workflows are: node-type F1 + typed-edge F1 + `sameTrigger` when they start the same way. */
 function agreement(a: WorkflowProfile, b: WorkflowProfile): number {
-  return multisetPRF(a.types, b.types).f1 + multisetPRF(a.edgeTypes, b.edgeTypes).f1 + (a.triggerSet === b.triggerSet ? CONSENSUS.sameTrigger : 0);
+  return (
+    countsF1(a.typeCounts, a.types.length, b.typeCounts, b.types.length) +
+    countsF1(a.edgeTypeCounts, a.edgeTypes.length, b.edgeTypeCounts, b.edgeTypes.length) +
+    (a.triggerSet === b.triggerSet ? CONSENSUS.sameTrigger : 0)
+  );
 }
 
 /** The `k` picks most like the others among the `CONSENSUS.candidates` best-covering ones, best first. */
