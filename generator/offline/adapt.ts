@@ -3,7 +3,8 @@
  * - the trigger the request asks for takes the place of the workflow's own;
  * - service nodes the request never mentions come out (an HTTP Request to a service's own
  *   API counts as that service), their neighbours joined so nothing dangles; where a
- *   named service is missing, it takes such a node's place instead;
+ *   named service is missing, it takes the place of every node of one such service instead;
+ * - an MCP server of a named service offers each of the service's operations as a tool;
  * - a named model provider (OpenAI, Anthropic, …) replaces the workflow's chat model;
  *   memory and vector stores of unnamed services become n8n's built-in ones;
  * - every named service still missing gets a node: a tool of the agent when the request

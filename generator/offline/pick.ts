@@ -2,7 +2,8 @@
  * Which training workflow covers a request's intent best: the services it names, the
  * trigger it wants and its AI pattern count for a workflow, service nodes nobody asked for
  * count against it (they will be taken out, and the glue around them made for them), and
- * BM25 over the training titles and requests breaks ties on everything else.
+ * BM25 over the training titles and requests breaks ties on everything else. Of the best
+ * covering ones, the consensus (`consensusPicks`) is what gets adapted.
  */
 import type { Intent } from './intent';
 import type { OfflineIndex, WorkflowProfile } from './learn';
