@@ -255,8 +255,10 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     draft.changes.push(`trigger: ${next.name}${intent.trigger ? ` for ${intent.trigger.reason}` : ''}${main ? ` instead of "${main.name}"` : ''}`);
   }
   if (intent.trigger) {
-    // Asked for one way to start: the workflow's other starts go (a sub-workflow entry stays: other workflows call it).
-    for (const other of draft.nodes.filter((n) => isTrigger(n) && n.type !== wantedTrigger && n.type !== EXECUTE_WORKFLOW_TRIGGER)) {
+    // Asked for one way to start: the workflow's other starts go (a sub-workflow entry stays: other workflows call it;
+    // so does a generic start that loads a vector store — the other half of a RAG workflow the request asks for).
+    const loadsStore = (n: CompactNode) => intent.ai.rag && !serviceOf(n) && [...downstream(n.name, draft.edges)].some((name) => roleOf(draft.nodes.find((m) => m.name === name)?.type ?? '', catalog) === 'vectorStore');
+    for (const other of draft.nodes.filter((n) => isTrigger(n) && n.type !== wantedTrigger && n.type !== EXECUTE_WORKFLOW_TRIGGER && !loadsStore(n))) {
       draft.remove(other);
       draft.changes.push(`removed: "${other.name}" (started the workflow another way)`);
     }
