@@ -14,7 +14,8 @@
  *
  * `--dev` scores a dev slice of the training side instead (every training example whose
  * title hashes into 1 of 10 buckets, held out of the index): what the generator's settings
- * were tuned on, so the validation titles stay unseen. `--out <dir>` (default
+ * were tuned on, so the validation titles stay unseen. `--bucket <0-9>` picks the bucket
+ * (default 0; 1–3 were the cross-check). `--out <dir>` (default
  * flowtune-eval/offline), `--no-write` leaves BENCHMARKS.md alone.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -75,6 +76,9 @@ const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const dev = args.includes('--dev');
+  const bucketAt = args.indexOf('--bucket');
+  const bucket = bucketAt >= 0 ? Number(args[bucketAt + 1]) : 0;
+  if (!Number.isInteger(bucket) || bucket < 0 || bucket > 9) throw new Error(`--bucket: expected 0 to 9, got ${args[bucketAt + 1]}`);
   const outAt = args.indexOf('--out');
   const out = path.resolve(outAt >= 0 ? args[outAt + 1] : path.join('flowtune-eval', dev ? 'offline-dev' : 'offline'));
   mkdirSync(out, { recursive: true });
@@ -86,19 +90,20 @@ async function main(): Promise<void> {
   let indexed: TrainingExample[] = train;
   let scored: TrainingExample[];
   if (dev) {
-    const inDev = (e: TrainingExample) => parseInt(sha1(`dev:${titleOf(e)}`).slice(0, 8), 16) % 10 === 0;
+    const inDev = (e: TrainingExample) => parseInt(sha1(`dev:${titleOf(e)}`).slice(0, 8), 16) % 10 === bucket;
     scored = train.filter(inDev);
     indexed = train.filter((e) => !inDev(e));
   } else {
     scored = readTrainingExamples(path.join(dataset, 'validation.jsonl'));
   }
   const evalFile = path.join(out, dev ? 'titles-dev.jsonl' : 'titles-validation.jsonl');
-  let lines = '';
+  // A workflow yields up to two examples (its title and a description sentence), both with its title: scored once.
+  const lines = new Set<string>();
   for (const e of scored) {
     const request = titleRequest(titleOf(e));
-    if (request) lines += chatLine(request, e.target);
+    if (request) lines.add(chatLine(request, e.target));
   }
-  writeFileSync(evalFile, lines);
+  writeFileSync(evalFile, [...lines].join(''));
   const examples = readEvalExamples(evalFile);
 
   const index = new RetrievalIndex(indexed);

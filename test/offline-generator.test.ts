@@ -11,7 +11,7 @@ import { connectedTo, connectionsOf, edgesOf, removeAndRewire } from '../generat
 import { readIntent } from '../generator/offline/intent';
 import { buildOfflineIndex, type OfflineIndex } from '../generator/offline/learn';
 import { generateOffline } from '../generator/offline/model';
-import { rankWorkflows } from '../generator/offline/pick';
+import { CONSENSUS, consensusPicks, rankWorkflows } from '../generator/offline/pick';
 import { roleOf, serviceKeyOf } from '../generator/offline/services';
 import type { TrainingExample } from '../generator/retrieval';
 import { loadCatalog } from '../schemas/catalog/load';
@@ -101,6 +101,18 @@ describe('picking', () => {
   });
 });
 
+describe('consensus', () => {
+  it('picks among the best-covering workflows the one most like the others, deterministically', () => {
+    const intent = readIntent('Send Gmail attachments to Google Drive', index);
+    const candidates = rankWorkflows(intent, index, CONSENSUS.candidates);
+    const picks = consensusPicks(intent, index, 3);
+    expect(picks).toHaveLength(3);
+    for (const p of picks) expect(candidates.map((c) => c.profile.id)).toContain(p.profile.id);
+    expect(consensusPicks(intent, index, 3).map((p) => p.profile.id)).toEqual(picks.map((p) => p.profile.id));
+    expect([...picks[0].profile.services.keys()]).toEqual(expect.arrayContaining(['gmail', 'googledrive']));
+  });
+});
+
 describe('adapting', () => {
   const workflow: CompactWorkflow = {
     name: 'Rotate AWS keys',
@@ -149,6 +161,37 @@ describe('adapting', () => {
     expect(types).not.toContain('n8n-nodes-base.airtable');
     expect(types).not.toContain('n8n-nodes-base.slack');
     expectWired(adapted);
+  });
+
+  it('puts a named service in the place of every node of the unrequested one, each in another form where it can', () => {
+    const server: CompactWorkflow = {
+      name: 'Asana server',
+      nodes: [
+        { name: 'MCP Server Trigger', type: '@n8n/n8n-nodes-langchain.mcpTrigger', parameters: { path: 'asana' } },
+        { name: 'Create task', type: 'n8n-nodes-base.asanaTool', parameters: { operation: 'create' }, credentials: ['asanaApi'] },
+        { name: 'Get task', type: 'n8n-nodes-base.asanaTool', parameters: { operation: 'get' }, credentials: ['asanaApi'] },
+        { name: 'Delete task', type: 'n8n-nodes-base.asanaTool', parameters: { operation: 'delete' }, credentials: ['asanaApi'] },
+      ],
+      connections: Object.fromEntries(['Create task', 'Get task', 'Delete task'].map((n) => [n, { ai_tool: [['MCP Server Trigger']] }])),
+    };
+    const serverProfile = buildOfflineIndex([{ request: 'x', target: JSON.stringify(server), line: 1 }], catalog).profiles[0];
+    // Not "MCP server" in the words: the stand-ins keep the workflow's shape, no operation list.
+    const { workflow: adapted } = adaptWorkflow(serverProfile, readIntent('Let an MCP client manage Todoist tasks', index), index);
+    const tools = adapted.nodes.filter((n) => n.type === 'n8n-nodes-base.todoistTool');
+    expect(tools).toHaveLength(3);
+    expect(adapted.nodes.map((n) => n.type)).not.toContain('n8n-nodes-base.asanaTool');
+    expect(new Set(tools.map((t) => JSON.stringify(t.parameters))).size).toBeGreaterThan(1);
+    expect(Object.keys(adapted.connections).sort()).toEqual(tools.map((t) => t.name).sort());
+  });
+
+  it('gives an MCP server of a named service one tool for each operation the catalog lists', () => {
+    const { workflow: adapted } = adaptWorkflow(profile(), readIntent('Dropbox Tool MCP Server', index), index);
+    const tools = adapted.nodes.filter((n) => n.type === 'n8n-nodes-base.dropboxTool');
+    const forms = tools.map((t) => `${String(t.parameters?.resource)}/${String(t.parameters?.operation)}`);
+    expect(adapted.nodes[0].type).toBe('@n8n/n8n-nodes-langchain.mcpTrigger');
+    expect(tools.length).toBeGreaterThan(5);
+    expect(new Set(forms).size).toBe(tools.length);
+    for (const t of tools) expect(adapted.connections[t.name]).toEqual({ ai_tool: [[adapted.nodes[0].name]] });
   });
 
   it('composes trigger → agent with model and memory → reply when nothing fits', () => {

@@ -3,7 +3,8 @@
  * - the trigger the request asks for takes the place of the workflow's own;
  * - service nodes the request never mentions come out (an HTTP Request to a service's own
  *   API counts as that service), their neighbours joined so nothing dangles; where a
- *   named service is missing, it takes such a node's place instead;
+ *   named service is missing, it takes the place of every node of one such service instead;
+ * - an MCP server of a named service offers each of the service's operations as a tool;
  * - a named model provider (OpenAI, Anthropic, …) replaces the workflow's chat model;
  *   memory and vector stores of unnamed services become n8n's built-in ones;
  * - every named service still missing gets a node: a tool of the agent when the request
@@ -19,8 +20,8 @@ import { nameForRequest } from '../retrieval';
 import { hostLabels, hostNamed, literalHost } from './http';
 import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges, type Edge } from './graph';
 import { TRIGGER, triggerTypeOf, type Intent } from './intent';
-import { AGENT_TYPE, type OfflineIndex, type WorkflowProfile } from './learn';
-import { roleOf, type NodeRole } from './services';
+import { AGENT_TYPE, configSignature, type OfflineIndex, type WorkflowProfile } from './learn';
+import { operationsOf, roleOf, type NodeRole } from './services';
 import { contentWords } from './words';
 
 export interface Adaptation {
@@ -91,8 +92,36 @@ function scheduleRule(request: string): Record<string, unknown> | undefined {
   return { interval: [{ field, triggerAtHour: hour, ...(minute ? { triggerAtMinute: minute } : {}) }] };
 }
 
-/** A new node of `type`: the training pairs' usual configuration closest to the request's words. */
-export function configuredNode(type: string, name: string, intent: Intent, index: OfflineIndex, like?: CompactNode): CompactNode {
+/**
+ * Which named service, missing from the workflow, stands in for which service nobody named:
+ * in order of mention and of first node, one for one, where the named one has a type in a
+ * role the other's nodes play (a Twist tool for each Asana tool, Outlook for Gmail).
+ */
+function standInsFor(nodes: readonly CompactNode[], named: Intent['services'], present: ReadonlySet<string>, wanted: ReadonlySet<string>, index: OfflineIndex): Map<string, string> {
+  const rolesOf = new Map<string, Set<NodeRole>>();
+  for (const node of nodes) {
+    const service = index.services.serviceOf(node.type);
+    const role = roleOf(node.type, index.catalog);
+    if (!service || wanted.has(service) || (role !== 'main' && role !== 'tool')) continue;
+    (rolesOf.get(service) ?? rolesOf.set(service, new Set()).get(service)!).add(role);
+  }
+  const standIns = new Map<string, string>();
+  const free = [...rolesOf.keys()];
+  for (const s of named) {
+    if (present.has(s.key)) continue;
+    const at = free.findIndex((other) => [...rolesOf.get(other)!].some((role) => typeInRole(s.key, role, index) !== undefined));
+    if (at < 0) continue;
+    standIns.set(free[at], s.key);
+    free.splice(at, 1);
+  }
+  return standIns;
+}
+
+/**
+ * A new node of `type`: the training pairs' usual configuration closest to the request's words
+ * (`like`: the node whose place it takes; `avoid`: forms, as `configSignature`, already used).
+ */
+export function configuredNode(type: string, name: string, intent: Intent, index: OfflineIndex, like?: CompactNode, avoid?: ReadonlySet<string>): CompactNode {
   const words = new Set(contentWords(intent.request));
   const candidates = index.configs.get(type) ?? [];
   let best: CompactNode | undefined;
@@ -104,7 +133,8 @@ export function configuredNode(type: string, name: string, intent: Intent, index
     const overlap = contentWords(values).filter((w) => words.has(w)).length;
     // The place it takes: a vector store keeps the mode (insert / retrieve) of the one it replaces.
     const sameMode = like?.parameters?.mode !== undefined && like.parameters.mode === p.mode ? 3 : 0;
-    const score = overlap * 2 + sameMode - rank * 0.3;
+    const repeated = avoid?.has(configSignature(candidate)) ? 5 : 0;
+    const score = overlap * 2 + sameMode - rank * 0.3 - repeated;
     if (score > bestScore) {
       bestScore = score;
       best = candidate;
@@ -225,16 +255,20 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     draft.changes.push(`trigger: ${next.name}${intent.trigger ? ` for ${intent.trigger.reason}` : ''}${main ? ` instead of "${main.name}"` : ''}`);
   }
   if (intent.trigger) {
-    // Asked for one way to start: the workflow's other starts go (a sub-workflow entry stays: other workflows call it).
-    for (const other of draft.nodes.filter((n) => isTrigger(n) && n.type !== wantedTrigger && n.type !== EXECUTE_WORKFLOW_TRIGGER)) {
+    // Asked for one way to start: the workflow's other starts go (a sub-workflow entry stays: other workflows call it;
+    // so does a generic start that loads a vector store — the other half of a RAG workflow the request asks for).
+    const loadsStore = (n: CompactNode) => intent.ai.rag && !serviceOf(n) && [...downstream(n.name, draft.edges)].some((name) => roleOf(draft.nodes.find((m) => m.name === name)?.type ?? '', catalog) === 'vectorStore');
+    for (const other of draft.nodes.filter((n) => isTrigger(n) && n.type !== wantedTrigger && n.type !== EXECUTE_WORKFLOW_TRIGGER && !loadsStore(n))) {
       draft.remove(other);
       draft.changes.push(`removed: "${other.name}" (started the workflow another way)`);
     }
   }
 
-  // 2. Service nodes nobody asked for: a missing named service takes the place, else out.
-  const missingMain = () => named.filter((s) => !present().has(s.key) && typeInRole(s.key, 'main', index) !== undefined);
+  // 2. Service nodes nobody asked for: a missing named service takes their place (every node of the
+  //    service it stands in for, so the workflow keeps its shape), else out.
   const namedProvider = (role: NodeRole) => named.map((s) => typeInRole(s.key, role, index)).find((t) => t !== undefined);
+  const standIns = standInsFor(draft.nodes, named, present(), wanted, index);
+  const used = new Map<string, Set<string>>();
   for (const node of [...draft.nodes]) {
     const service = serviceOf(node);
     const role = roleOf(node.type, catalog);
@@ -264,10 +298,13 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
       draft.changes.push(`removed: "${node.name}" (${service ?? 'an HTTP call'} was not asked for)`);
       continue;
     }
-    const swap = role === 'main' ? missingMain()[0] : undefined;
-    if (swap) {
-      const type = typeInRole(swap.key, 'main', index)!;
-      const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index);
+    const standIn = service ? standIns.get(service) : undefined;
+    const type = standIn && (role === 'main' || role === 'tool') ? typeInRole(standIn, role, index) : undefined;
+    if (type) {
+      // Each stand-in of a type in another form (operation) where the training pairs know several.
+      const forms = used.get(type) ?? used.set(type, new Set()).get(type)!;
+      const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index, undefined, forms);
+      forms.add(configSignature(next));
       draft.replace(node, next, index);
       draft.changes.push(`${next.name} instead of "${node.name}"`);
       continue;
@@ -297,7 +334,8 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
       draft.changes.push(`added: ${next.name} as a tool of "${toolUser.name}"`);
       continue;
     }
-    const type = typeInRole(service.key, 'main', index) ?? model;
+    // A chat model alone is no step of the main chain: it has no main input.
+    const type = typeInRole(service.key, 'main', index);
     if (!type) continue;
     const start = draft.nodes.find((n) => isTrigger(n));
     const reach = start ? downstream(start.name, draft.edges) : new Set<string>();
@@ -308,9 +346,30 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     draft.changes.push(`added: ${next.name}${after ? ` after "${after.name}"` : ''}`);
   }
 
+  // An MCP server of a named service offers each of its operations as a tool.
+  const server = draft.nodes.find((n) => n.type === TRIGGER.mcp);
+  if (server && MCP_SERVER.test(intent.request)) {
+    for (const service of named) {
+      const tool = typeInRole(service.key, 'tool', index);
+      const operations = tool ? operationsOf(tool, catalog) : [];
+      if (!tool || operations.length <= 1 || typeInRole(service.key, 'model', index)) continue;
+      const old = draft.nodes.filter((n) => n.type === tool);
+      for (const node of old) draft.remove(node);
+      const label = nodeLabel(tool, index);
+      for (const op of operations.slice(0, MAX_SERVER_TOOLS)) {
+        const form = (index.configs.get(tool) ?? []).find((c) => c.parameters?.operation === op.operation && (op.resource === undefined || c.parameters?.resource === op.resource));
+        const base = configuredNode(tool, draft.uniqueName(`${label} ${[op.resource, op.operation].filter(Boolean).join(' ')}`), intent, index);
+        const next: CompactNode = form ? { ...base, parameters: structuredClone(form.parameters), ...(form.typeVersion !== undefined ? { typeVersion: form.typeVersion } : {}) } : { ...base, parameters: { ...op } };
+        draft.add(next, [{ from: next.name, type: 'ai_tool', output: 0, to: server.name, input: 0 }]);
+      }
+      draft.changes.push(`${label}: one tool for each of its ${Math.min(operations.length, MAX_SERVER_TOOLS)} operations on "${server.name}"`);
+    }
+  }
+
   // An API or a page to fetch, and no HTTP Request left: one right after the start.
   const start = draft.nodes.find(isTrigger);
-  if (start && FETCH.test(intent.request) && !draft.nodes.some((n) => n.type === HTTP_REQUEST)) {
+  // (Not after a trigger without main outputs, such as an MCP server's: its tools are its steps.)
+  if (start && portsOf(start, index).outputs !== 0 && FETCH.test(intent.request) && !draft.nodes.some((n) => n.type === HTTP_REQUEST)) {
     const next = configuredNode(HTTP_REQUEST, draft.uniqueName(nodeLabel(HTTP_REQUEST, index)), intent, index);
     const after = draft.edges.filter((e) => e.from === start.name && e.type === 'main');
     draft.edges = draft.edges.filter((e) => !after.includes(e));
@@ -340,6 +399,11 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
 
 /** A chatbot on an app answers on that app: its trigger's service also gets a node. */
 const REPLY = /\b(answers?|repl(y|ies)|respond|responds|chat\s?bots?|bots?)\b/i;
+
+/** "Dropbox MCP server", "Dropbox Tool MCP Server": a server of a service's tools. */
+const MCP_SERVER = /\bmcp\s+servers?\b/i;
+/** More tools than this on one server help no agent choose. */
+const MAX_SERVER_TOOLS = 40;
 
 const FETCH = /\b(fetch|api|http|scrape|scraping|crawl|download|endpoint|url|website|web page)\b/i;
 

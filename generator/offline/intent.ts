@@ -67,6 +67,22 @@ const LLM = /\bai\b|\bllms?\b|\bgpt|\bopen\s?ai\b|\bclaude\b|\bgemini\b|\banthro
 const MEMORY = /\bmemory\b|\bremember|\bconversation|\bcontext\b|\bchat\s?bots?\b/i;
 const RAG = /\brag\b|\bretrieval\b|\bknowledge\s?base\b|\bvector\b|\bembeddings?\b|\bsemantic search\b|\b(chat|talk|questions?|ask)\b.*\b(documents?|docs|pdfs?|files)\b|\b(documents?|docs|pdfs?)\b.*\b(chat|questions?|ask)\b/i;
 
+/** Words of an event on a service, when they stand next to it. */
+const SERVICE_EVENT = /^(new|monitor(s|ing)?|watch(es|ing)?|incoming|receives?|received|submitted|submissions?|added|created|updated|changed|uploaded|arrives?)$/;
+/** Words that put another thing between an event and a service ("contacts from uploaded files"). */
+const APART = new Set(['from', 'to', 'with', 'and', 'for', 'via', 'using']);
+
+/** An event word at most three words before the service's first word, or after it, with nothing setting them apart. */
+function eventNear(words: readonly string[], at: number): boolean {
+  for (let d = 1; d <= 3; d++) {
+    const before = words.slice(at - d, at);
+    if (at - d >= 0 && SERVICE_EVENT.test(words[at - d]) && !before.slice(1).some((w) => APART.has(w))) return true;
+    const after = words.slice(at + 1, at + d + 1);
+    if (at + d < words.length && SERVICE_EVENT.test(words[at + d]) && !after.some((w) => APART.has(w))) return true;
+  }
+  return false;
+}
+
 const usage = (key: string, index: OfflineIndex): number => (index.services.services.get(key)?.types ?? []).reduce((n, t) => n + (index.typeCounts.get(t) ?? 0), 0);
 
 /** Services named in the words: the longest phrase wins where phrases overlap. */
@@ -126,8 +142,11 @@ function wantedTrigger(request: string, words: string[], services: WantedService
     // "…, when a new row is added to Google Sheets": the service of the when-clause starts it.
     const when = words.findIndex((w) => w === 'when' || w === 'whenever' || w === 'once' || w === 'after');
     const inClause = when >= 0 ? withTrigger.filter((x) => x.service.at > when) : [];
-    const pick = (inClause.length > 0 ? inClause : withTrigger).sort((a, b) => a.service.at - b.service.at)[0];
-    return { type: pick.type, reason: `"${event[0]}" in ${pick.service.label}` };
+    // Else the event must be the service's own: "new WooCommerce orders", "monitors GitHub issues", "Notion page updated"
+    // ("Store Responses in Google Sheets", "Monitor prices with … and Google Sheets" start some other way).
+    const near = withTrigger.filter((x) => eventNear(words, x.service.at));
+    const pick = (inClause.length > 0 ? inClause : near).sort((a, b) => a.service.at - b.service.at)[0];
+    if (pick) return { type: pick.type, reason: `"${event[0]}" in ${pick.service.label}` };
   }
   // "Gmail attachments to Google Drive": the service things come from starts the workflow.
   const to = words.indexOf('to');

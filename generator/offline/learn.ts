@@ -14,6 +14,7 @@ import { STICKY_NOTE_TYPE, type CompactNode, type CompactWorkflow } from '../../
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import { isObject } from '../../schemas/json-value';
 import type { TrainingExample } from '../retrieval';
+import { typedEdgeKey } from '../eval/metrics';
 import { edgesOf, type Edge } from './graph';
 import { hostLabels } from './http';
 import { phraseKey, roleOf, serviceCatalog, triggerFamily, type NodeRole, type ServiceCatalog } from './services';
@@ -38,6 +39,13 @@ export interface WorkflowProfile {
   triggerFamilies: Set<string>;
   roles: Set<NodeRole>;
   agent: boolean;
+  /** Edges by the types they join (`typedEdgeKey`): how alike two workflows are wired. */
+  edgeTypes: string[];
+  /** `types` and `edgeTypes` counted. */
+  typeCounts: Map<string, number>;
+  edgeTypeCounts: Map<string, number>;
+  /** The distinct trigger types, sorted and joined: how it starts. */
+  triggerSet: string;
 }
 
 export interface TypeAssociation {
@@ -91,6 +99,12 @@ function parseTarget(text: string): CompactWorkflow | undefined {
   }
 }
 
+function countsOf(items: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
+  return counts;
+}
+
 /** Does a parameter value refer to another node by name (`$('X')`, `$node["X"]`)? Such a configuration only fits its own workflow. */
 export const refersToNodes = (value: unknown): boolean => /\$\(\s*['"]|\$node\s*\[/.test(JSON.stringify(value ?? {}));
 
@@ -115,20 +129,28 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
       if (s) serviceCounts.set(s, (serviceCounts.get(s) ?? 0) + 1);
     }
     const modelServices = new Set([...serviceCounts.keys()].filter((s) => types.every((t) => services.serviceOf(t) !== s || ['model', 'embeddings'].includes(roleOf(t, catalog)))));
+    const edges = edgesOf(
+      workflow.nodes.map((n) => n.name),
+      workflow.connections,
+    );
+    const typeOf = new Map(workflow.nodes.map((n) => [n.name, n.type]));
+    const triggers = types.filter((t) => catalog.get(t)?.entry.trigger);
+    const edgeTypes = edges.map((e) => typedEdgeKey({ from: e.from, fromType: typeOf.get(e.from)!, output: e.output, connectionType: e.type, to: e.to, toType: typeOf.get(e.to)!, input: e.input }));
     profiles.push({
       id,
+      edgeTypes,
+      typeCounts: countsOf(types),
+      edgeTypeCounts: countsOf(edgeTypes),
+      triggerSet: [...new Set(triggers)].sort().join(' '),
       modelServices,
       httpHosts: workflow.nodes.map(hostLabels).filter((labels) => labels.length > 0),
       workflow,
-      edges: edgesOf(
-        workflow.nodes.map((n) => n.name),
-        workflow.connections,
-      ),
+      edges,
       types,
       typeSet: new Set(types),
       services: serviceCounts,
-      triggers: types.filter((t) => catalog.get(t)?.entry.trigger),
-      triggerFamilies: new Set(types.filter((t) => catalog.get(t)?.entry.trigger).map(triggerFamily)),
+      triggers,
+      triggerFamilies: new Set(triggers.map(triggerFamily)),
       roles: new Set(types.map((t) => roleOf(t, catalog))),
       agent: types.includes(AGENT_TYPE),
     });

@@ -12,14 +12,14 @@ import type { ChatMessage, CompleteOptions, ModelReply, WorkflowModel } from '..
 import { adaptWorkflow, composeWorkflow, type Adaptation } from './adapt';
 import { readIntent, type Intent } from './intent';
 import { buildOfflineIndex, type OfflineIndex } from './learn';
-import { rankWorkflows } from './pick';
+import { consensusPicks } from './pick';
 
 /** How every output of the offline baseline is labelled (CLI, Workflow Generator node, eval report). */
 export const BASELINE_LABEL =
   'baseline: the training workflow that best covers the services, trigger and AI pattern the request names, adapted to it — not a language model';
 
 /** Picked workflows adapted in turn, best first, until one validates. */
-const CANDIDATES = 3;
+const CANDIDATES = 5;
 
 export interface OfflineGeneration extends Adaptation {
   intent: Intent;
@@ -31,7 +31,7 @@ export interface OfflineGeneration extends Adaptation {
 /** Request → workflow (compact), with the intent read and what was changed. Pure given the index. */
 export function generateOffline(request: string, index: OfflineIndex, examples: RetrievalIndex['examples']): OfflineGeneration {
   const intent = readIntent(request, index);
-  const picks = rankWorkflows(intent, index, CANDIDATES);
+  const picks = consensusPicks(intent, index, CANDIDATES);
   const isValid = (adaptation: Adaptation) => validateWorkflow(hydrateWorkflow(adaptation.workflow, { catalog: index.catalog }), { catalog: index.catalog }).valid;
   // The best workflow starts another way and lacks a named service: composing beats bending it that far.
   const best = picks[0]?.profile;

@@ -2,7 +2,8 @@
  * Which training workflow covers a request's intent best: the services it names, the
  * trigger it wants and its AI pattern count for a workflow, service nodes nobody asked for
  * count against it (they will be taken out, and the glue around them made for them), and
- * BM25 over the training titles and requests breaks ties on everything else.
+ * BM25 over the training titles and requests breaks ties on everything else. Of the best
+ * covering ones, the consensus (`consensusPicks`) is what gets adapted.
  */
 import type { Intent } from './intent';
 import type { OfflineIndex, WorkflowProfile } from './learn';
@@ -30,6 +31,60 @@ export const PICK_WEIGHTS = {
   size: 0.08,
   largeWorkflow: 12,
 };
+
+/**
+ * The consensus among the best-covering workflows (minimum Bayes risk): a short request fits
+ * many workflows, and the one most like the others — by node types, typed edges and how it
+ * starts, each weighed by how well it covers the request — is the safest answer to give.
+ */
+export const CONSENSUS = {
+  /** How many of the best-covering workflows vote. */
+  candidates: 30,
+  /** Score difference over which a candidate's vote falls by e (softmax temperature). */
+  temperature: 6,
+  /** Weight of starting the same way, beside node-type F1 and typed-edge F1 (each 1). */
+  sameTrigger: 1,
+};
+
+/** Multiset F1 of two count maps (as the eval's `multisetPRF`: both empty 1, one empty 0), without building lists. */
+function countsF1(a: ReadonlyMap<string, number>, aSize: number, b: ReadonlyMap<string, number>, bSize: number): number {
+  if (aSize === 0 || bSize === 0) return aSize === bSize ? 1 : 0;
+  let common = 0;
+  for (const [key, n] of a) common += Math.min(n, b.get(key) ?? 0);
+  return (2 * common) / (aSize + bSize);
+}
+
+/** How alike two workflows are: node-type F1 + typed-edge F1 + `sameTrigger` when they start the same way. */
+function agreement(a: WorkflowProfile, b: WorkflowProfile): number {
+  return (
+    countsF1(a.typeCounts, a.types.length, b.typeCounts, b.types.length) +
+    countsF1(a.edgeTypeCounts, a.edgeTypes.length, b.edgeTypeCounts, b.edgeTypes.length) +
+    (a.triggerSet === b.triggerSet ? CONSENSUS.sameTrigger : 0)
+  );
+}
+
+/** The `k` picks most like the others among the `CONSENSUS.candidates` best-covering ones, best first. */
+export function consensusPicks(intent: Intent, index: OfflineIndex, k = 3): Pick[] {
+  const picks = rankWorkflows(intent, index, CONSENSUS.candidates);
+  if (picks.length <= 1) return picks;
+  const top = picks[0].score;
+  const weights = picks.map((p) => Math.exp((p.score - top) / CONSENSUS.temperature));
+  const expected = new Float64Array(picks.length);
+  for (let i = 0; i < picks.length; i++) {
+    // Two examples of one workflow (its title and a sentence) agree fully with themselves.
+    expected[i] += weights[i] * (2 + CONSENSUS.sameTrigger);
+    for (let j = i + 1; j < picks.length; j++) {
+      const a = agreement(picks[i].profile, picks[j].profile);
+      expected[i] += weights[j] * a;
+      expected[j] += weights[i] * a;
+    }
+  }
+  return picks
+    .map((pick, i) => ({ pick, value: expected[i] }))
+    .sort((a, b) => b.value - a.value || b.pick.score - a.pick.score)
+    .slice(0, k)
+    .map((x) => x.pick);
+}
 
 export function rankWorkflows(intent: Intent, index: OfflineIndex, k = 5): Pick[] {
   const w = PICK_WEIGHTS;

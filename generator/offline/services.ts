@@ -151,3 +151,32 @@ export function serviceCatalog(catalog: NodeCatalog): ServiceCatalog {
   serviceCatalogs.set(catalog, result);
   return result;
 }
+
+export interface Operation {
+  resource?: string;
+  operation: string;
+}
+
+/** Every resource / operation pair a type offers at its default version (what an MCP server of it exposes, one tool each). */
+export function operationsOf(type: string, catalog: NodeCatalog): Operation[] {
+  const info = catalog.get(type);
+  const properties = info?.propertiesAt(info.entry.defaultVersion)?.list ?? [];
+  const resources = properties.find((p) => p.name === 'resource')?.options?.filter((o): o is string => typeof o === 'string') ?? [];
+  const out: Operation[] = [];
+  const seen = new Set<string>();
+  for (const property of properties) {
+    if (property.name !== 'operation') continue;
+    const shownFor = property.show?.resource;
+    const forResources = Array.isArray(shownFor) ? shownFor.filter((r): r is string => typeof r === 'string') : resources.length > 0 ? resources : [undefined];
+    for (const resource of forResources) {
+      for (const operation of property.options ?? []) {
+        if (typeof operation !== 'string') continue;
+        const key = `${resource ?? ''}/${operation}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({ ...(resource !== undefined ? { resource } : {}), operation });
+      }
+    }
+  }
+  return out;
+}

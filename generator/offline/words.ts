@@ -18,13 +18,13 @@ export function contentWords(text: string): string[] {
   return (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).map(phraseKey).filter((w) => w.length >= 2 && !STOPWORDS.has(w));
 }
 
-/** All words of a text, lower-cased, in order (for phrases of up to three words). */
+/** All words of a text, lower-cased, in order (for phrases of up to four words). */
 export function allWords(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
 }
 
-/** Phrase keys of every run of one to three words, with the position of its first word. */
-export function phrasesOf(words: readonly string[], maxLength = 3): Array<{ key: string; at: number; length: number }> {
+/** Phrase keys of every run of one to four words ("Venafi TLS Protect Datacenter"), with the position of its first word. */
+export function phrasesOf(words: readonly string[], maxLength = 4): Array<{ key: string; at: number; length: number }> {
   const out: Array<{ key: string; at: number; length: number }> = [];
   for (let i = 0; i < words.length; i++) {
     let joined = '';
