@@ -10,7 +10,7 @@ import type { PropertyIndex } from '../../schemas/catalog/catalog';
 import { displayedSubset, type DisplayContext } from '../../schemas/catalog/display';
 import type { CatalogGroup, CatalogProperty } from '../../schemas/catalog/types';
 import { hasOwn, isObject, type JsonObject } from '../../schemas/json-value';
-import { checkNodeParameters, defaultResolver } from '../../schemas/validator/parameters';
+import { byName, checkNodeParameters, defaultResolver } from '../../schemas/validator/parameters';
 import { suggestNames } from '../../schemas/validator/suggest';
 import { looseKey, parsePointer, toPointer, type Draft } from './draft';
 import type { FixConfidence, Fixer, Proposal } from './types';
@@ -33,18 +33,6 @@ interface NodeParams {
   params: JsonObject;
   index: PropertyIndex;
   ctx: (level: JsonObject) => DisplayContext;
-}
-
-const childIndexes = new WeakMap<CatalogProperty[], Defs>();
-
-function byName(props: CatalogProperty[]): Defs {
-  let index = childIndexes.get(props);
-  if (!index) {
-    index = new Map();
-    for (const p of props) index.set(p.name, [...(index.get(p.name) ?? []), p]);
-    childIndexes.set(props, index);
-  }
-  return index;
 }
 
 function nodeParams(draft: Draft, segments: string[]): NodeParams | undefined {

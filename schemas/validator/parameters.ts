@@ -280,7 +280,8 @@ function needsValueCheck(defs: CatalogProperty[]): boolean {
 
 const childIndexes = new WeakMap<CatalogProperty[], Map<string, CatalogProperty[]>>();
 
-function byName(props: CatalogProperty[]): Map<string, CatalogProperty[]> {
+/** Definitions of a level (collection options, fixedCollection group values) by name; memoised per list. */
+export function byName(props: CatalogProperty[]): Map<string, CatalogProperty[]> {
   let index = childIndexes.get(props);
   if (!index) {
     index = new Map();
