@@ -103,10 +103,10 @@ describe('flowtune nodes as the n8n editor meets them', () => {
     return file.id;
   }
 
-  it('offers versions 1 and 1.1 of the Fine-Tune node and the Workflow Generator, and runs both', async () => {
+  it('offers versions 1–1.2 of the Fine-Tune node and 1–1.1 of the Workflow Generator, and runs both Generator versions', async () => {
     const nodes = (await fetch(`${running().url}/types/nodes.json`, { headers: { cookie: running().cookie } }).then((r) => r.json())) as Array<{ name: string; version: number | number[]; defaultVersion?: number }>;
     const versions = Object.fromEntries(nodes.filter((n) => n.name.startsWith('CUSTOM.')).map((n) => [n.name, [n.version, n.defaultVersion]]));
-    expect(versions).toMatchObject({ 'CUSTOM.fineTune': [[1, 1.1], 1.1], 'CUSTOM.workflowGenerator': [[1, 1.1], 1.1] });
+    expect(versions).toMatchObject({ 'CUSTOM.fineTune': [[1, 1.1, 1.2], 1.2], 'CUSTOM.workflowGenerator': [[1, 1.1], 1.1] });
 
     const names = ['Webhook', 'Old Generator', 'New Generator'];
     const created = await api.post<{ id: string }>('/workflows', {
