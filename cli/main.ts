@@ -19,7 +19,7 @@ import { registerTrain } from './commands/train';
 import { registerTrainExport } from './commands/train-export';
 import { runValidate } from './commands/validate';
 import { runFix, type FixCommandOptions } from './commands/fix';
-import { DEFAULT_MIN_CONFIDENCE } from '../generator/fix';
+import { DEFAULT_MIN_CONFIDENCE } from '../schemas/fix';
 import { InputError } from './inputs';
 import { type CliIO, EXIT_USAGE, processIO } from './io';
 import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, numberOption, policyFrom } from './options';

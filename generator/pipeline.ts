@@ -10,7 +10,7 @@ import { checkJsonLimits } from '../schemas/limits';
 import { unwrapWorkflow, validateWorkflow, type ValidationPolicy } from '../schemas/validator';
 import type { ValidationIssue } from '../schemas/validator/issues';
 import { extractJson } from './extract';
-import { fixWorkflow, type FixConfidence, type FixRecord } from './fix';
+import { fixWorkflow, type FixConfidence, type FixRecord } from '../schemas/fix';
 import { buildMessages, type PromptOptions } from './prompt';
 import type { ChatMessage, GenerationResult, RoundTrace, WorkflowModel } from './types';
 

@@ -1,7 +1,7 @@
 /** Shapes shared by the generator pipeline, its models and the evaluation harness. */
 import type { FullWorkflow } from '../dataset/compact';
 import type { ValidationIssue } from '../schemas/validator/issues';
-import type { FixRecord } from './fix/types';
+import type { FixRecord } from '../schemas/fix/types';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';

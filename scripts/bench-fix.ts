@@ -13,7 +13,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { readTemplates, templatesDatabasePath } from '../dataset/sources/templates';
-import { fixWorkflow, type FixConfidence } from '../generator/fix';
+import { fixWorkflow, type FixConfidence } from '../schemas/fix';
 import { loadCatalog } from '../schemas/catalog/load';
 import { packageRoot } from '../schemas/paths';
 import { validateWorkflow } from '../schemas/validator';

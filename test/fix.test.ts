@@ -4,8 +4,8 @@
  * what is applied, and the function is pure: never throws, never mutates its input.
  * Whole-corpus figures are a benchmark (npm run bench:fix), not asserted here.
  */
-import { fixWorkflow, type FixRecord, type FixResult } from '../generator/fix';
-import { renameReferences } from '../generator/fix/draft';
+import { fixWorkflow, type FixRecord, type FixResult } from '../schemas/fix';
+import { renameReferences } from '../schemas/fix/draft';
 import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow } from '../schemas/validator';
 import { deepFreeze, injectFaults, type Workflow } from '../scripts/faults';

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { createColors } from 'picocolors';
 import { writeFileAtomic } from '../../dataset/writer';
-import { fixWorkflow, isConfidence, type FixConfidence, type FixRecord } from '../../generator/fix';
+import { fixWorkflow, isConfidence, type FixConfidence, type FixRecord } from '../../schemas/fix';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import type { ValidationIssue, ValidationPolicy } from '../../schemas/validator';
 import { readWorkflowInputs, type WorkflowInput } from '../inputs';

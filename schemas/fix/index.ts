@@ -5,8 +5,8 @@
  * number of passes. Every fix carries a confidence; those below `minConfidence` are
  * reported, not applied. A pure function: never throws, never mutates its input.
  */
-import { isObject, type JsonObject } from '../../schemas/json-value';
-import { unwrapWorkflow, validateWorkflow, type IssueCode, type ValidationIssue, type ValidationResult } from '../../schemas/validator';
+import { isObject, type JsonObject } from '../json-value';
+import { unwrapWorkflow, validateWorkflow, type IssueCode, type ValidationIssue, type ValidationResult } from '../validator';
 import { fixBadType, fixInputIndex, fixOutputIndex, fixUnknownNode } from './connections';
 import { comparePathsDescending, Draft } from './draft';
 import { fixDuplicateName, fixExpressionReference } from './names';

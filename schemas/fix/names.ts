@@ -7,8 +7,8 @@
  * - EXPRESSION_UNKNOWN_NODE: `$('Name')`, `$node["Name"]`, `$items("Name")` naming no node →
  *   the one node whose name it is in another spelling (high) or nearly (medium).
  */
-import { isObject, type JsonObject } from '../../schemas/json-value';
-import { forEachReference } from '../../schemas/validator/runtime';
+import { isObject, type JsonObject } from '../json-value';
+import { forEachReference } from '../validator/runtime';
 import { looseKey, nearestNames, parsePointer, renameReferences, walkExpressions, type Draft } from './draft';
 import type { FixConfidence, Fixer } from './types';
 

@@ -1,6 +1,6 @@
 /** Shapes of deterministic repair: a fix's record, the options and the result of `fixWorkflow`. */
-import type { NodeCatalog } from '../../schemas/catalog/catalog';
-import type { IssueCode, ValidationIssue, ValidationPolicy, ValidationResult } from '../../schemas/validator';
+import type { NodeCatalog } from '../catalog/catalog';
+import type { IssueCode, ValidationIssue, ValidationPolicy, ValidationResult } from '../validator';
 
 /** How sure a fix is to be what the author meant: `high` only when nothing else fits. */
 export type FixConfidence = 'high' | 'medium' | 'low';

@@ -3,7 +3,7 @@
  * 'Respond to Webhook' node" when one follows the trigger, else "When Last Node Finishes"
  * (`lastNode`: n8n answers with what the run produced, as a workflow without responder means).
  */
-import { isObject } from '../../schemas/json-value';
+import { isObject } from '../json-value';
 import { parsePointer } from './draft';
 import type { Fixer } from './types';
 

@@ -5,9 +5,9 @@
  * the nearest name. High confidence only when exactly one type fits; several are told
  * apart by what the node is wired to and which parameters it sets.
  */
-import type { NodeCatalog } from '../../schemas/catalog/catalog';
-import { isObject, type JsonObject } from '../../schemas/json-value';
-import { nodeAliases, suggestNodeTypes } from '../../schemas/validator/suggest';
+import type { NodeCatalog } from '../catalog/catalog';
+import { isObject, type JsonObject } from '../json-value';
+import { nodeAliases, suggestNodeTypes } from '../validator/suggest';
 import { looseKey, parsePointer, type Draft } from './draft';
 import type { FixConfidence, Fixer } from './types';
 

@@ -4,12 +4,12 @@
  * Only fixWorkflow creates one (from a deep copy): fixers never touch the caller's value.
  */
 import { distance } from 'fastest-levenshtein';
-import type { NodeCatalog, NodeTypeInfo } from '../../schemas/catalog/catalog';
-import type { CatalogPorts } from '../../schemas/catalog/types';
-import { isObject, type JsonObject } from '../../schemas/json-value';
-import type { ValidationIssue } from '../../schemas/validator';
-import { forEachReference } from '../../schemas/validator/runtime';
-import { suggestNames } from '../../schemas/validator/suggest';
+import type { NodeCatalog, NodeTypeInfo } from '../catalog/catalog';
+import type { CatalogPorts } from '../catalog/types';
+import { isObject, type JsonObject } from '../json-value';
+import type { ValidationIssue } from '../validator';
+import { forEachReference } from '../validator/runtime';
+import { suggestNames } from '../validator/suggest';
 
 /** RFC 6901 pointer → segments ('' → []). */
 export function parsePointer(path: string): string[] {

@@ -9,8 +9,8 @@
  * - CONNECTION_BAD_INPUT_INDEX: the parameter that gives the node that many inputs (Merge's
  *   `numberInputs`), else onto the last input that exists.
  */
-import { isObject, type JsonObject } from '../../schemas/json-value';
-import type { PortCase } from '../../schemas/catalog/types';
+import { isObject, type JsonObject } from '../json-value';
+import type { PortCase } from '../catalog/types';
 import { looseKey, nearestNames, parsePointer, type Draft, type Link } from './draft';
 import type { FixConfidence, Fixer, Proposal } from './types';
 

@@ -6,12 +6,12 @@
  * - INVALID_OPTION_VALUE: the option meant when only the spelling differs, else the
  *   property's default — a low-confidence fix, flagged: the value meant cannot be known.
  */
-import type { PropertyIndex } from '../../schemas/catalog/catalog';
-import { displayedSubset, type DisplayContext } from '../../schemas/catalog/display';
-import type { CatalogGroup, CatalogProperty } from '../../schemas/catalog/types';
-import { hasOwn, isObject, type JsonObject } from '../../schemas/json-value';
-import { byName, checkNodeParameters, defaultResolver } from '../../schemas/validator/parameters';
-import { suggestNames } from '../../schemas/validator/suggest';
+import type { PropertyIndex } from '../catalog/catalog';
+import { displayedSubset, type DisplayContext } from '../catalog/display';
+import type { CatalogGroup, CatalogProperty } from '../catalog/types';
+import { hasOwn, isObject, type JsonObject } from '../json-value';
+import { byName, checkNodeParameters, defaultResolver } from '../validator/parameters';
+import { suggestNames } from '../validator/suggest';
 import { looseKey, parsePointer, toPointer, type Draft } from './draft';
 import type { FixConfidence, Fixer, Proposal } from './types';
 

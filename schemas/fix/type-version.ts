@@ -3,9 +3,9 @@
  * node sets, and among those the nearest — the nearest lower one for a version between
  * two (2.7 → 2.6), the default (newest stable) one above them all (99), the oldest below.
  */
-import type { NodeTypeInfo } from '../../schemas/catalog/catalog';
-import { isObject } from '../../schemas/json-value';
-import { checkNodeParameters } from '../../schemas/validator/parameters';
+import type { NodeTypeInfo } from '../catalog/catalog';
+import { isObject } from '../json-value';
+import { checkNodeParameters } from '../validator/parameters';
 import { parsePointer } from './draft';
 import type { Fixer } from './types';
 
