@@ -147,6 +147,7 @@ function emptyReport(options: BuildOptions): DatasetReport {
     invalidCodes: {},
     requests: emptyRequestReport(options.requestsPerWorkflow),
     redactions: {},
+    targetsCompleted: 0,
     tokens: { target: summarizeTokens([]), limit: info.exampleTokenLimit, overLimit: 0, encoding: info.encoding, estimate: info.approximate },
     modelWarnings: modelWarning ? [modelWarning] : [],
     size: { rawChars: 0, targetChars: 0 },
@@ -290,6 +291,7 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
         for (const request of requests) report.requests.sources[request.source]++;
         for (const [rule, n] of Object.entries(result.stripped)) report.requests.stripped[rule] = (report.requests.stripped[rule] ?? 0) + n;
         report.redactions = addCounts(report.redactions, result.redactions);
+        if (result.completed > 0) report.targetsCompleted++;
         const stratum = result.stratum;
         report.triggerKinds[stratum] = (report.triggerKinds[stratum] ?? 0) + 1;
         for (const type of result.nodeTypes) report.nodeTypes[type] = (report.nodeTypes[type] ?? 0) + 1;

@@ -11,6 +11,7 @@ import { checkJsonLimits, WORKFLOW_LIMITS } from '../schemas/limits';
 import { unwrapWorkflow, validateWorkflow, type ValidationPolicy } from '../schemas/validator';
 import { cleanWorkflow } from './clean';
 import { compactWorkflow, hydrateWorkflow } from './compact';
+import { completeTarget } from './complete';
 import { requestSignature, sha1, structureKey } from './dedupe';
 import { systemPrompt, type TargetFormat } from './prompt';
 import { Redactor, redactText, redactWorkflowStrings } from './redact';
@@ -52,6 +53,8 @@ export interface Rejected {
 
 export interface Prepared {
   ok: true;
+  /** Values the wiring implied that stripped parameters had left out, supplied by repair (0 for most). */
+  completed: number;
   /** The target workflow as JSON text (what the assistant answers). */
   target: string;
   /** sha1 of the target (exact duplicates). */
@@ -151,7 +154,9 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
   // nothing else: ids, positions, notes, defaults and rejected workflows never leave this
   // function, and redaction is the costliest step per character. One redactor, so the same
   // value gets the same placeholder in the request and in the workflow.
-  const compact = compactWorkflow(workflow, { catalog });
+  const completion = completeTarget(workflow, compactWorkflow(workflow, { catalog }), catalog, settings.policy);
+  if (!completion.ok) return reject('invalid', completion.detail, completion.codes);
+  const compact = completion.compact;
   const shaped = settings.target === 'compact' ? compact : hydrateWorkflow(compact, { catalog });
   done?.('compact');
   const redactor = new Redactor();
@@ -199,6 +204,7 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
 
   return {
     ok: true,
+    completed: completion.completed,
     target,
     exactKey,
     group,

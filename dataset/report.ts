@@ -97,6 +97,8 @@ export interface DatasetReport {
   invalidCodes: Record<string, number>;
   requests: RequestReport;
   redactions: RedactionCounts;
+  /** Accepted workflows whose target needed values the wiring implied (parameters the export had stripped). */
+  targetsCompleted: number;
   /**
    * `encoding` counted the tokens; `estimate` when it is not the model's own tokenizer (open models:
    * their tokenizers are not bundled), so every count and the cost are estimates.
@@ -219,6 +221,7 @@ export function renderSummary(report: DatasetReport): string {
     `rejected: ${Object.entries(report.rejected).map(([k, v]) => `${k} ${fmt(v ?? 0)}`).join(', ') || 'none'}`,
     `requests (${report.requests.perWorkflow} per workflow at most): ${REQUEST_SOURCES.map((s) => `${fmt(report.requests.sources[s])} ${SOURCE_LABELS[s]}`).join(', ')}; median ${report.requests.length.median} characters, p90 ${report.requests.length.p90}, ${percent(report.requests.length.overDetailed)} over ${REQUEST_LENGTHS.detailed}`,
     `redactions: ${Object.entries(report.redactions).map(([k, v]) => `${k} ${fmt(v)}`).join(', ') || 'none'}`,
+    ...(report.targetsCompleted > 0 ? [`targets completed: ${fmt(report.targetsCompleted)} workflow(s) had parameters stripped that the wiring needs (a Merge's inputs, a webhook's response mode), supplied by deterministic repair`] : []),
     `tokens per example (${report.model}${report.tokens.estimate ? `, estimated with ${report.tokens.encoding}: its tokenizer is not bundled` : ''}): mean ${fmt(report.tokens.target.mean)}, p90 ${fmt(report.tokens.target.p90)}, max ${fmt(report.tokens.target.max)}; limit ${fmt(report.tokens.limit)}, ${report.tokens.overLimit} over`,
     `targets are ${saving}% smaller than the workflows as read (${fmt(report.size.targetChars)} vs ${fmt(report.size.rawChars)} characters)`,
   ];

@@ -247,11 +247,15 @@ const fixInputIndex: Fixer = (issue, draft) => {
   const params = isObject(node.parameters) ? node.parameters : undefined;
   // Inputs computed from parameters: the fewest parameter changes that give the inputs the links use.
   if (ports?.cases && params) {
-    let best: { when: Record<string, unknown>; changes: number } | undefined;
+    // Among those, the fewest inputs: four links into a Merge mean four inputs, not five.
+    let best: { when: Record<string, unknown>; changes: number; inputs: number } | undefined;
     for (const c of ports.cases.cases) {
       if (!caseFits(c, needed)) continue;
       const changes = ports.cases.reads.filter((k) => k in c.when && c.when[k] !== params[k]).length;
-      if (changes > 0 && (!best || changes < best.changes)) best = { when: c.when, changes };
+      // Its parameters already give the inputs the links use (an earlier issue of this pass changed them): nothing to do.
+      if (changes === 0) return undefined;
+      const inputs = c.types.length;
+      if (changes > 0 && (!best || changes < best.changes || (changes === best.changes && inputs < best.inputs))) best = { when: c.when, changes, inputs };
     }
     if (best && best.changes === 1) {
       const key = ports.cases.reads.find((k) => k in best!.when && best!.when[k] !== params[k])!;
