@@ -2,6 +2,7 @@
  * Training files and the BM25 index (MiniSearch) over their requests: the pipeline's
  * few-shot examples come from it, and the offline baseline (offline/) is built on it.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import MiniSearch from 'minisearch';
@@ -9,7 +10,7 @@ import { buildDataset, DEFAULT_BUILD_SETTINGS, DEFAULT_DATASET_DIR } from '../da
 import { FORMATS } from '../dataset/formats';
 import { SYSTEM_PROMPT_VERSION } from '../dataset/prompt';
 import type { NodeCatalog } from '../schemas/catalog/catalog';
-import { userCacheDir } from '../schemas/paths';
+import { packageRoot, userCacheDir } from '../schemas/paths';
 import { FlowtuneError } from '../core/errors';
 
 export interface TrainingExample {
@@ -98,12 +99,28 @@ export async function defaultRetrievalData(catalog: NodeCatalog, cwd = process.c
 }
 
 /**
+ * What the cached default build depends on besides the prompt: this flowtune release (its build rules),
+ * the catalog it was validated against and the build settings. Another of any of them builds anew,
+ * so an upgrade never answers from a dataset an older flowtune made.
+ */
+function datasetFingerprint(catalog: NodeCatalog): string {
+  let version = 'unknown';
+  try {
+    version = (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? version;
+  } catch {
+    // A package without its package.json still gets a fingerprint from the rest.
+  }
+  const catalogSources = catalog.sources.map((s) => `${s.package}@${s.version}`).sort();
+  return createHash('sha1').update(JSON.stringify([version, catalogSources, DEFAULT_BUILD_SETTINGS])).digest('hex').slice(0, 10);
+}
+
+/**
  * The default dataset build from the n8n.io templates (seed 42, 10% validation by
  * structural group), made once into the user's cache folder: its folder, with
  * train.jsonl and validation.jsonl.
  */
 export async function templatesDataset(catalog: NodeCatalog): Promise<string> {
-  const dir = path.join(userCacheDir(), 'flowtune', `retrieval-${SYSTEM_PROMPT_VERSION}`);
+  const dir = path.join(userCacheDir(), 'flowtune', `retrieval-${SYSTEM_PROMPT_VERSION}-${datasetFingerprint(catalog)}`);
   if (!existsSync(path.join(dir, 'train.jsonl'))) {
     await buildDataset({ ...DEFAULT_BUILD_SETTINGS, sources: [{ kind: 'templates' }], outDir: dir, catalog, formats: new Set(FORMATS.filter((f) => f === 'openai')), countTokens: false });
   }
