@@ -6,10 +6,13 @@
  */
 import { jsonrepair } from 'jsonrepair';
 import { checkJsonTextLimits, WORKFLOW_LIMITS, type JsonLimits } from '../schemas/limits';
+import { unwrapWorkflow } from '../schemas/validator/unwrap';
 
 export type Extraction = { ok: true; value: unknown; jsonRepaired: boolean } | { ok: false; error: string; tooLarge?: true };
 
-const FENCE = /```[a-zA-Z0-9_-]*[ \t]*\r?\n([\s\S]*?)```/g;
+// A closing fence starts a line: JSON strings hold no raw newline, so a ``` inside a value (a prompt
+// showing a code block) never closes the block early.
+const FENCE = /```[a-zA-Z0-9_-]*[ \t]*\r?\n([\s\S]*?)\r?\n[ \t]*```/g;
 
 /** Candidate JSON texts, most likely first: fenced blocks holding an object, then the outermost braces. */
 function candidates(text: string): string[] {
@@ -33,20 +36,37 @@ export function extractJson(text: string, limits: JsonLimits = WORKFLOW_LIMITS):
     const violation = checkJsonTextLimits(candidate, limits);
     if (violation) return { ok: false, error: `the JSON in the answer is too large to read: ${violation.message}`, tooLarge: true };
   }
+  // A candidate may parse and still not be the workflow: a fence inside a string value (a prompt holding
+  // ```json) cuts the fenced block short, and jsonrepair makes something of any fragment. The first
+  // candidate holding a nodes list wins, parsed as is before repaired; otherwise the first that parses.
+  let fallback: Extraction | undefined;
   for (const candidate of tries) {
+    let value: unknown;
     try {
-      return { ok: true, value: JSON.parse(candidate), jsonRepaired: false };
+      value = JSON.parse(candidate);
     } catch {
-      // try the next candidate, then repairs
+      continue; // try the next candidate, then repairs
     }
+    if (holdsNodes(value)) return { ok: true, value, jsonRepaired: false };
+    fallback ??= { ok: true, value, jsonRepaired: false };
   }
   let lastError = '';
   for (const candidate of tries) {
+    let value: unknown;
     try {
-      return { ok: true, value: JSON.parse(jsonrepair(candidate)), jsonRepaired: true };
+      value = JSON.parse(jsonrepair(candidate));
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
+      continue;
     }
+    if (holdsNodes(value)) return { ok: true, value, jsonRepaired: true };
+    fallback ??= { ok: true, value, jsonRepaired: true };
   }
-  return { ok: false, error: `no parseable JSON in the answer (${lastError})` };
+  return fallback ?? { ok: false, error: `no parseable JSON in the answer (${lastError})` };
+}
+
+/** A workflow, bare or in one of the wrappers the validator unwraps (a template record, `{workflow}`, `{data}`). */
+function holdsNodes(value: unknown): boolean {
+  const { workflow } = unwrapWorkflow(value);
+  return workflow !== null && typeof workflow === 'object' && Array.isArray((workflow as { nodes?: unknown }).nodes);
 }

@@ -42,6 +42,20 @@ describe('extractJson', () => {
     expect((result as { value: { nodes: unknown[] } }).value.nodes).toBeInstanceOf(Array);
   });
 
+  it('reads the whole workflow when a parameter holds a code fence (the block closes at a line that starts with ```)', () => {
+    const prompt = 'Return only this JSON:\n```json\n{"a": 1}\n```';
+    const workflow = { nodes: [{ name: 'Agent', type: '@n8n/n8n-nodes-langchain.agent', parameters: { text: prompt } }], connections: {} };
+    // A trailing comma as well, so neither candidate parses as it is and both go through jsonrepair.
+    const text = `Here is the workflow:\n\`\`\`json\n${JSON.stringify(workflow).replace(/}$/, ',}')}\n\`\`\`\nLet me know.`;
+    const result = extractJson(text);
+    expect(result).toMatchObject({ ok: true, jsonRepaired: true, value: workflow });
+  });
+
+  it('prefers the candidate that holds a nodes list over a fragment that also parses', () => {
+    const text = 'An example of the input:\n```json\n{"customer": "A"}\n```\nAnd the workflow:\n```json\n{"nodes": [], "connections": {}}\n```';
+    expect(extractJson(text)).toMatchObject({ ok: true, value: { nodes: [], connections: {} } });
+  });
+
   it('reports an answer without JSON as data', () => {
     expect(extractJson('I cannot help with that.')).toEqual({ ok: false, error: 'the answer holds no JSON object' });
   });
