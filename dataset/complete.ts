@@ -10,7 +10,7 @@
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import { isObject } from '../schemas/json-value';
 import { fixWorkflow } from '../schemas/fix';
-import { validateWorkflow, type ValidationPolicy } from '../schemas/validator';
+import type { ValidationPolicy } from '../schemas/validator';
 import { compactWorkflow, hydrateWorkflow, type CompactWorkflow } from './compact';
 import type { Workflow } from './types';
 
@@ -37,9 +37,9 @@ function hasStrippedDecisiveNode(workflow: Workflow, catalog: NodeCatalog): bool
 export function completeTarget(workflow: Workflow, compact: CompactWorkflow, catalog: NodeCatalog, policy?: Partial<ValidationPolicy>): CompletedTarget {
   if (!hasStrippedDecisiveNode(workflow, catalog)) return { ok: true, compact, completed: 0 };
   const options = { catalog, ...(policy ? { policy } : {}) };
-  const hydrated = hydrateWorkflow(compact, options);
-  if (validateWorkflow(hydrated, options).valid) return { ok: true, compact, completed: 0 };
-  const fixed = fixWorkflow(hydrated, options);
+  // fixWorkflow validates first: a target that hydrates valid comes back unchanged, validated once.
+  const fixed = fixWorkflow(hydrateWorkflow(compact, options), options);
+  if (!fixed.changed && fixed.validation.valid) return { ok: true, compact, completed: 0 };
   if (!fixed.validation.valid) {
     const codes = [...new Set(fixed.validation.errors.map((e) => e.code))];
     return { ok: false, codes, detail: `once hydrated: ${fixed.validation.errors[0]?.message ?? codes.join(', ')}` };

@@ -161,10 +161,11 @@ function terseTitle(text: string): string | undefined {
  */
 export function buildRequests(input: RequestInput, catalog: NodeCatalog, count = MAX_REQUESTS_PER_WORKFLOW): RequestSet {
   const stripped: Record<string, number> = {};
-  const title = titleRequest(input.name, input.description);
+  // Which words are names is read from the description once, for the title and the sentences alike.
+  const casing = proseCasing(input.description);
+  const title = titleRequest(input.name, casing);
   for (const rule of title?.rules ?? []) stripped[`title:${rule}`] = (stripped[`title:${rule}`] ?? 0) + 1;
   let source: RequestSource = 'description';
-  const casing = proseCasing(input.description);
   let fromText = input.description ? requestsFromText(input.description, stripped, casing) : {};
   if (fromText.typical === undefined && fromText.detailed === undefined) {
     const notes = input.stickyNotes();

@@ -163,8 +163,6 @@ export function article(word: string): 'a' | 'an' {
  * description tells which title words are names.
  */
 export function proseCasing(text: string | undefined): Map<string, boolean> {
-  // The title and the description's sentences of one workflow ask for the same text's casing, one after the other.
-  if (text === lastCasing.text && lastCasing.casing) return lastCasing.casing;
   const counts = new Map<string, number>();
   if (text) {
     for (const m of text.slice(0, MAX_CASING_READ).matchAll(/(?<=[\p{Ll},;] )([\p{L}][\p{Ll}'’]+)(?![\p{L}\p{N}-])/gu)) {
@@ -173,14 +171,11 @@ export function proseCasing(text: string | undefined): Map<string, boolean> {
       counts.set(lower, (counts.get(lower) ?? 0) + (word === lower ? 1 : -1));
     }
   }
-  const casing = new Map([...counts].map(([word, n]): [string, boolean] => [word, n >= 0]));
-  lastCasing = { text, casing };
-  return casing;
+  return new Map([...counts].map(([word, n]): [string, boolean] => [word, n >= 0]));
 }
 
 /** Casing is read from the start of a description: as much as the sentence rules read, and then some. */
 const MAX_CASING_READ = 16_000;
-let lastCasing: { text: string | undefined; casing?: Map<string, boolean> } = { text: undefined };
 
 /** Title Case → sentence case for prose words; names and acronyms keep their capitals; the first word stays as is. */
 export function sentenceCase(text: string, casing: Map<string, boolean> = new Map()): string {
@@ -224,8 +219,11 @@ function askForNounPhrase(phrase: string, casing: Map<string, boolean>): string 
   return `Build ${article(lowered)} ${lowered}`;
 }
 
-/** The request a title makes, or undefined when nothing of it is left. */
-export function titleRequest(name: string | undefined, description?: string): CleanTitle | undefined {
+/**
+ * The request a title makes, or undefined when nothing of it is left. `casing` is the description's
+ * (`proseCasing`), read once per workflow by the caller; without it, only common words go lower-case.
+ */
+export function titleRequest(name: string | undefined, casing: Map<string, boolean> = new Map()): CleanTitle | undefined {
   if (name === undefined) return undefined;
   const { text, rules } = cleanTitle(name);
   // Nothing left, a default name, or no title at all ("The title is very good, clearly conveying the template's purpose").
@@ -246,7 +244,6 @@ export function titleRequest(name: string | undefined, description?: string): Cl
     }
   }
   title = title.replace(/^how to\s+/i, '');
-  const casing = proseCasing(description);
   const words = title.split(' ');
   const automated = /^(automated|automatic|auto)\s+(.+)$/i.exec(title);
   let ask: string;
