@@ -87,14 +87,14 @@ export const FINE_TUNING_END_WARNING_DAYS = 92;
  * (or have ended); undefined otherwise.
  */
 export function fineTuningEndWarning(model: string, today: Date = new Date()): string | undefined {
-  const family = findFamily(baseModel(model));
+  const { base, family } = modelInfo(model);
   const ends = family === null ? undefined : MODEL_TABLE[family].fineTuningEnds;
   if (!ends) return undefined;
   const days = Math.ceil((Date.parse(`${ends}T00:00:00Z`) - today.getTime()) / 86_400_000);
   if (days > FINE_TUNING_END_WARNING_DAYS) return undefined;
   // No day count: a build's report stays the same from one day to the next.
   const when = days <= 0 ? `ended on ${ends}` : `end on ${ends}`;
-  return `new fine-tuning jobs of ${baseModel(model)} at OpenAI ${when}; ${DEFAULT_BASE_MODEL} (Together, Nebius, open-source trainers) or Azure OpenAI's gpt-4.1 family keep training`;
+  return `new fine-tuning jobs of ${base} at OpenAI ${when}; ${DEFAULT_BASE_MODEL} (Together, Nebius, open-source trainers) or Azure OpenAI's gpt-4.1 family keep training`;
 }
 
 /** Encoding used for models outside the table (Qwen, Llama… HF ids): counts are approximate. */
