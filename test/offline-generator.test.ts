@@ -73,6 +73,11 @@ describe('reading a request', () => {
     ['A contact form whose answers go to HubSpot', 'n8n-nodes-base.formTrigger', ['hubspot']],
     ['A chatbot that answers questions about our products', '@n8n/n8n-nodes-langchain.chatTrigger', []],
     ['Post new Typeform responses to a Slack channel', 'n8n-nodes-base.typeformTrigger', ['typeform', 'slack']],
+    // Messenger's messages reach n8n through a webhook; Redis Chat Memory does not make Redis a chat app; an MCP used as a client is no server.
+    ['Facebook Messenger customer service chatbot', 'n8n-nodes-base.webhook', ['facebook']],
+    ['Chat support with OpenAI and Redis sessions', '@n8n/n8n-nodes-langchain.chatTrigger', ['openai', 'redis']],
+    ['Get blockchain insights from chat using GPT-4 and Nansen MCP', '@n8n/n8n-nodes-langchain.chatTrigger', ['openai']],
+    ['Expose Todoist as an MCP server', '@n8n/n8n-nodes-langchain.mcpTrigger', ['todoist']],
   ])('%s', (request, trigger, services) => {
     const intent = readIntent(request, index);
     expect(intent.trigger?.type).toBe(trigger);

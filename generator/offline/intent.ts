@@ -60,12 +60,19 @@ const EMAIL_IN =
   /\b(receive[sd]?|new|incoming|inbound|unread|arriving|get)\s+(an?\s+)?e-?mails?\b|\be-?mails?\s+(arrive|arrives|received|comes? in)\b|\binbox\b|\bwhen (i|we|you) (get|receive) (an? )?e-?mail\b/i;
 const EVENT = /\b(when(ever)?|new|monitor(s|ing)?|watch(es|ing)?|each time|every time|incoming|receives?|received|submitted|submissions?|added|created|updated|changed|uploaded|arrives?|listens?|responses?|replies)\b/i;
 const MCP = /\bmcp\b/i;
+/** MCP used as a client ("insights … using GPT-4 and Nansen MCP"): tools an agent calls, not a server the workflow is. */
+const MCP_CLIENT = /\b(using|with|via|through|and|from)\s+([\w.-]+\s+)?mcp\b(?!\s*(server|trigger))/i;
 const MANUAL = /\bmanual(ly)?\b|\bon demand\b|\bclick(ing)?\b/i;
 
 const AGENT = /\bagents?\b|\bassistants?\b|\bchat\s?bots?\b|\bbots?\b|\btools?\b|\bmcp\b/i;
 const LLM = /\bai\b|\bllms?\b|\bgpt|\bopen\s?ai\b|\bclaude\b|\bgemini\b|\banthropic\b|\bsummar|\bclassif|\banswer|\brepl(y|ies)|\bgenerat|\btranslat|\bwrite\b|\bdraft|\banaly[sz]/i;
 const MEMORY = /\bmemory\b|\bremember|\bconversation|\bcontext\b|\bchat\s?bots?\b/i;
 const RAG = /\brag\b|\bretrieval\b|\bknowledge\s?base\b|\bvector\b|\bembeddings?\b|\bsemantic search\b|\b(chat|talk|questions?|ask)\b.*\b(documents?|docs|pdfs?|files)\b|\b(documents?|docs|pdfs?)\b.*\b(chat|questions?|ask)\b/i;
+
+/** Messaging apps whose chats start on their own trigger (a bot there listens on it). */
+const MESSAGING_APPS = ['telegram', 'whatsapp', 'slack', 'discord', 'line', 'mattermost', 'twilio'];
+/** Apps whose messages reach n8n only through a webhook (Meta's Messenger platform): a bot there starts on one. */
+const WEBHOOK_MESSAGING_APPS = ['facebook', 'facebookgraphapi', 'instagram'];
 
 /** Words of an event on a service, when they stand next to it. */
 const SERVICE_EVENT = /^(new|monitor(s|ing)?|watch(es|ing)?|incoming|receives?|received|submitted|submissions?|added|created|updated|changed|uploaded|arrives?)$/;
@@ -114,14 +121,17 @@ function wantedTrigger(request: string, words: string[], services: WantedService
   const named = services.filter((s) => s.named);
   const withTrigger = named.map((s) => ({ service: s, type: triggerTypeOf(s.key, index) })).filter((x): x is { service: WantedService; type: string } => x.type !== undefined);
   const mcp = MCP.exec(request);
-  if (mcp) return { type: TRIGGER.mcp, reason: `"${mcp[0]}" (a server of tools)` };
+  if (mcp && !MCP_CLIENT.test(request)) return { type: TRIGGER.mcp, reason: `"${mcp[0]}" (a server of tools)` };
   const schedule = SCHEDULE.exec(request);
   if (schedule) return { type: TRIGGER.schedule, reason: `"${schedule[0]}"` };
   const chat = CHAT.exec(request);
   if (chat) {
-    // A chatbot on a messaging app listens on that app.
-    const app = withTrigger.find((x) => /message|chat|bot/i.test(index.services.services.get(x.service.key)?.types.join(' ') ?? '') || ['telegram', 'whatsapp', 'slack', 'discord', 'line', 'mattermost', 'twilio'].includes(x.service.key));
-    return app ? { type: app.type, reason: `"${chat[0]}" on ${app.service.label}` } : { type: TRIGGER.chat, reason: `"${chat[0]}"` };
+    // A chatbot on a messaging app listens on that app (its trigger, not a type like Redis Chat Memory, says so).
+    const app = withTrigger.find((x) => /message|chat|bot/i.test(x.type) || MESSAGING_APPS.includes(x.service.key));
+    if (app) return { type: app.type, reason: `"${chat[0]}" on ${app.service.label}` };
+    const hooked = named.find((s) => WEBHOOK_MESSAGING_APPS.includes(s.key));
+    if (hooked) return { type: TRIGGER.webhook, reason: `"${chat[0]}" on ${hooked.label} (its messages arrive through a webhook)` };
+    return { type: TRIGGER.chat, reason: `"${chat[0]}"` };
   }
   const form = FORM.exec(request);
   if (form) {
