@@ -38,7 +38,10 @@ export function generateOffline(request: string, index: OfflineIndex, examples: 
   const named = intent.services.filter((s) => s.named);
   const lacksService = best !== undefined && named.some((s) => !best.services.has(s.key));
   const startsOtherwise = best !== undefined && intent.trigger !== undefined && !best.triggers.includes(intent.trigger.type);
-  if (lacksService && startsOtherwise) {
+  // "Monitor GitHub issues …" picked a workflow that writes files to GitHub: the service the request listens on is one it acts on there.
+  const triggerService = intent.trigger ? index.services.serviceOf(intent.trigger.type) : undefined;
+  const actsOnTriggerService = triggerService !== undefined && best !== undefined && best.services.has(triggerService);
+  if (startsOtherwise && (lacksService || actsOnTriggerService)) {
     const composed = composeWorkflow(intent, index);
     if (isValid(composed)) return { ...composed, intent, from: { line: 0, name: '', score: 0 }, valid: true };
   }
