@@ -9,17 +9,17 @@ import type { NodeCatalog } from '../schemas/catalog/catalog';
 import type { ValidationPolicy } from '../schemas/validator';
 import { estimateTrainingCost } from './cost';
 import { writeRequestsWithModel, type ModelRequestsOptions } from './model-requests';
-import { NearDuplicateIndex, sha1 } from './dedupe';
+import { Acceptor, rejectionDetail } from './accept';
+import { sha1 } from './dedupe';
 import { alpacaRecord, llamaFactoryDatasetInfo, openAiChatLine, outputFileName, shareGptLine, type EncodedPair, type OutputFormat, type Split } from './formats';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from './prompt';
 import { defaultWorkerCount, prepareRecords } from './prepare-pool';
 import { PREPARE_STEPS, type PrepareSettings, type StepTimes } from './prepare';
-import { addCounts } from './redact';
-import { emptyRequestReport, renderReportMarkdown, summarizeLengths, type DatasetReport, type RejectReason, summarizeTokens } from './report';
+import { emptyRequestReport, renderReportMarkdown, summarizeLengths, type DatasetReport, summarizeTokens } from './report';
 import { REQUEST_LENGTHS, requestVariants, type RequestLength, type RequestSource } from './requests';
 import { readSources, type SourceOptions, type SourceSpec } from './sources';
 import { Spool } from './spool';
-import { splitValidation } from './split';
+import { DEFAULT_VALIDATION_SPLIT, splitValidation } from './split';
 import { countTokens, DEFAULT_BASE_MODEL, fineTuningEndWarning, modelInfo } from './tokens';
 import type { Provenance, SourceRecord } from './types';
 import { OutputFiles } from './writer';
@@ -85,7 +85,7 @@ export const DEFAULT_DATASET_DIR = 'flowtune-dataset';
 /** Defaults of the build settings: the CLI, the bench and the tests start from these. */
 export const DEFAULT_BUILD_SETTINGS = {
   target: 'compact' as TargetFormat,
-  validationSplit: 0.1,
+  validationSplit: DEFAULT_VALIDATION_SPLIT,
   seed: 42,
   model: DEFAULT_BASE_MODEL,
   minNodes: 2,
@@ -223,15 +223,8 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
   const out = new OutputFiles(options.outDir);
   const spool = new Spool<SpooledExample>(out.scratchFile('spool'));
   const system = systemPrompt(options.target);
-  const reject = (reason: RejectReason, provenance: Provenance, detail?: string) => {
-    report.rejected[reason] = (report.rejected[reason] ?? 0) + 1;
-    // Keep a bounded sample of rejections with their provenance for the report.
-    if (report.rejections.length < 200) report.rejections.push({ reason, ref: provenance.ref, ...(detail ? { detail } : {}) });
-  };
-
-  const seenTargets = new Set<string>();
-  const perStructure = new Map<string, number>();
-  const nearDuplicates = new NearDuplicateIndex(options.nearDuplicateThreshold);
+  const acceptor = new Acceptor({ maxPerStructure: options.maxPerStructure, nearDuplicateThreshold: options.nearDuplicateThreshold, tokenLimit: report.tokens.limit });
+  const counts = acceptor.counts;
   const splitItems: Array<{ stratum: string; group: string }> = [];
 
   try {
@@ -252,62 +245,30 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
       const start = times ? performance.now() : 0;
       try {
         report.counts.read++;
-        options.onProgress?.({ read: report.counts.read, accepted: report.counts.accepted, ref: record.provenance.ref });
-        if (!result.ok) {
-          for (const code of result.invalidCodes ?? []) report.invalidCodes[code] = (report.invalidCodes[code] ?? 0) + 1;
-          reject(result.reason, record.provenance, result.detail);
+        options.onProgress?.({ read: report.counts.read, accepted: counts.accepted, ref: record.provenance.ref });
+        const verdict = acceptor.accept(result, undefined);
+        if (!verdict.accepted) {
+          // A bounded sample of rejections with their provenance for the report.
+          const detail = rejectionDetail(verdict.rejection);
+          if (report.rejections.length < 200) report.rejections.push({ reason: verdict.rejection.reason, ref: record.provenance.ref, ...(detail ? { detail } : {}) });
           continue;
         }
-        const { target, exactKey, group, tokens } = result;
-        if (seenTargets.has(exactKey)) {
-          reject('exact_duplicate', record.provenance);
-          continue;
-        }
-        const sameStructure = perStructure.get(group) ?? 0;
-        if (sameStructure >= options.maxPerStructure) {
-          reject('structural_duplicate', record.provenance, `${sameStructure} example(s) share its node types and edges`);
-          continue;
-        }
-        // The primary request decides; a further request as close to another workflow's is only left out.
-        const [primary, ...further] = result.requests;
-        if (nearDuplicates.addIfNew(primary.signature) >= 0) {
-          reject('near_duplicate_request', record.provenance);
-          continue;
-        }
-        const requests = [primary];
-        for (const request of further) {
-          if (nearDuplicates.addIfNew(request.signature) >= 0) report.requests.nearDuplicatesLeftOut++;
-          else requests.push(request);
-        }
-        if (tokens > report.tokens.limit) {
-          report.tokens.overLimit++;
-          reject('too_many_tokens', record.provenance, `${tokens} tokens > ${report.tokens.limit}`);
-          continue;
-        }
-
-        seenTargets.add(exactKey);
-        perStructure.set(group, sameStructure + 1);
-        report.counts.accepted++;
-        for (const request of requests) report.requests.sources[request.source]++;
-        for (const [rule, n] of Object.entries(result.stripped)) report.requests.stripped[rule] = (report.requests.stripped[rule] ?? 0) + n;
-        report.redactions = addCounts(report.redactions, result.redactions);
-        if (result.completed > 0) report.targetsCompleted++;
-        const stratum = result.stratum;
-        report.triggerKinds[stratum] = (report.triggerKinds[stratum] ?? 0) + 1;
-        for (const type of result.nodeTypes) report.nodeTypes[type] = (report.nodeTypes[type] ?? 0) + 1;
+        const { requests, example } = verdict;
+        const { target, exactKey, group, tokens, stratum } = example;
+        const primary = requests[0];
         const variants = options.augment > 0 ? requestVariants(primary.text, options.augment, picker(options.seed, exactKey)) : [];
         const spooled: SpooledExample = {
           requests: requests.map(({ text, source, length, tokens: n }) => ({ text, source, length, tokens: n })),
           variants,
-          summary: result.summary,
+          summary: example.summary,
           targetChars: target.length,
           stratum,
           group,
           tokens,
-          rawChars: result.rawChars,
+          rawChars: example.rawChars,
           provenance: record.provenance,
         };
-        if (options.requestsModel) Object.assign(spooled, result.title !== undefined ? { title: result.title } : {}, result.description !== undefined ? { description: result.description } : {});
+        if (options.requestsModel) Object.assign(spooled, example.title !== undefined ? { title: example.title } : {}, example.description !== undefined ? { description: example.description } : {});
         splitItems.push({ stratum, group });
         // The target is encoded once, here, and copied into every format untouched.
         await spool.add(spooled, JSON.stringify(target));
@@ -315,6 +276,11 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
         if (times) times.duplicates = (times.duplicates ?? 0) + performance.now() - start;
       }
     }
+    // The report's counts are the acceptor's.
+    Object.assign(report, { rejected: counts.rejected, invalidCodes: counts.invalidCodes, redactions: counts.redactions, targetsCompleted: counts.targetsCompleted, triggerKinds: counts.triggerKinds, nodeTypes: counts.nodeTypes });
+    Object.assign(report.requests, { sources: counts.requestSources, stripped: counts.stripped, nearDuplicatesLeftOut: counts.nearDuplicatesLeftOut });
+    report.counts.accepted = counts.accepted;
+    report.tokens.overLimit = counts.overLimit;
     // Never replace a dataset with an empty one (a typo in --from, filters that exclude everything).
     if (report.counts.accepted === 0) throw new EmptyDatasetError(report, options.outDir);
     const modelTexts = options.requestsModel ? await requestsFromModel(spool, { count: options.requestsPerWorkflow, ...options.requestsModel }, report) : undefined;

@@ -120,6 +120,27 @@ function checkMessage(message: unknown, i: number, line: number, out: CheckFindi
   }
 }
 
+/** One non-blank line of JSONL, parsed (`value`) or not (`error`: JSON.parse's message); `line` is 1-based. */
+export type JsonlValue = { line: number; text: string; value: unknown } | { line: number; text: string; error: string };
+
+/**
+ * The non-blank lines of JSONL (LF or CRLF lines), each parsed. Blank lines are no example but count for the
+ * line numbers, so they match an editor's.
+ */
+export function* jsonlValues(lines: Iterable<string>): Generator<JsonlValue> {
+  let line = 0;
+  for (const raw of lines) {
+    line++;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (text.trim() === '') continue;
+    try {
+      yield { line, text, value: JSON.parse(text) as unknown };
+    } catch (error) {
+      yield { line, text, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+}
+
 /**
  * Check JSONL lines one by one (a generator over a file works: nothing is kept but the
  * findings and one token count per example).
@@ -131,23 +152,16 @@ export function checkJsonlLines(lines: Iterable<string>, model: string): CheckRe
   const perExample: Array<{ line: number; tokens: number }> = [];
   let examples = 0;
   let overLimit = 0;
-  let line = 0;
 
-  for (const raw of lines) {
-    line++;
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (text.trim() === '') continue;
+  for (const parsed of jsonlValues(lines)) {
+    const line = parsed.line;
     examples++;
-
-    let example: unknown;
-    try {
-      example = JSON.parse(text);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const bom = text.startsWith('\uFEFF') ? ' (the line starts with a UTF-8 byte-order mark)' : '';
-      errors.push({ line, code: 'invalid_json', message: `not valid JSON: ${reason}${bom}` });
+    if ('error' in parsed) {
+      const bom = parsed.text.startsWith('\uFEFF') ? ' (the line starts with a UTF-8 byte-order mark)' : '';
+      errors.push({ line, code: 'invalid_json', message: `not valid JSON: ${parsed.error}${bom}` });
       continue;
     }
+    const example = parsed.value;
     if (!isObject(example)) {
       errors.push({ line, code: 'data_type', message: `the example is ${describe(example)}, not an object` });
       continue;
@@ -191,4 +205,60 @@ export function checkJsonlLines(lines: Iterable<string>, model: string): CheckRe
 /** Check the whole text of a JSONL file (LF or CRLF). */
 export function checkJsonl(text: string, model: string): CheckResult {
   return checkJsonlLines(text.split('\n'), model);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plain chat examples: what open-source trainers take (flowtune train export)
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+export interface ChatExample {
+  messages: ChatMessage[];
+}
+
+const PLAIN_CHAT_ROLES: ReadonlySet<string> = new Set<ChatRole>(['system', 'user', 'assistant']);
+
+/**
+ * One parsed line as a plain chat example, or the problem with it. Stricter than the fine-tuning API's format
+ * (checkJsonlLines): string contents, no tool or function messages, a system message only first, a user
+ * message, and a non-empty assistant answer last — what the open trainers' chat templates render.
+ */
+export function plainChatExample(value: unknown): { example: ChatExample } | { problem: string } {
+  if (!isObject(value)) return { problem: 'expected a JSON object with a "messages" array' };
+  const messages = value.messages;
+  if (!Array.isArray(messages)) return { problem: 'expected a "messages" array (OpenAI chat format)' };
+  if (messages.length === 0) return { problem: '"messages" is empty' };
+  const out: ChatMessage[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const m: unknown = messages[i];
+    const where = `message ${i + 1}`;
+    if (!isObject(m)) return { problem: `${where} is not an object` };
+    if (typeof m.role !== 'string' || !PLAIN_CHAT_ROLES.has(m.role)) return { problem: `${where}: role must be "system", "user" or "assistant" (got ${JSON.stringify(m.role)})` };
+    if (typeof m.content !== 'string') return { problem: `${where}: content must be a string` };
+    if (m.role === 'system' && i !== 0) return { problem: `${where}: a system message may only come first` };
+    out.push({ role: m.role as ChatRole, content: m.content });
+  }
+  if (!out.some((m) => m.role === 'user')) return { problem: 'no user message' };
+  const last = out[out.length - 1];
+  if (last.role !== 'assistant') return { problem: `the last message must be the assistant's answer (got "${last.role}")` };
+  if (last.content.trim() === '') return { problem: "the assistant's answer is empty" };
+  return { example: { messages: out } };
+}
+
+/** The plain chat examples of JSONL text (a leading byte-order mark is skipped) and the problem of every other non-blank line. */
+export function readPlainChatJsonl(text: string): { examples: ChatExample[]; problems: Array<{ line: number; problem: string }> } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const examples: ChatExample[] = [];
+  const problems: Array<{ line: number; problem: string }> = [];
+  for (const parsed of jsonlValues(body.split('\n'))) {
+    const checked = 'error' in parsed ? { problem: `not valid JSON (${parsed.error})` } : plainChatExample(parsed.value);
+    if ('problem' in checked) problems.push({ line: parsed.line, problem: checked.problem });
+    else examples.push(checked.example);
+  }
+  return { examples, problems };
 }

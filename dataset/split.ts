@@ -8,6 +8,19 @@ import type { NodeCatalog } from '../schemas/catalog/catalog';
 import { sha1 } from './dedupe';
 import type { Workflow } from './types';
 
+/** Share of the examples held out for validation by `flowtune dataset build` (and the bench, the tests). */
+export const DEFAULT_VALIDATION_SPLIT = 0.1;
+
+/**
+ * The Fine-Tune node's Validation Split default (Dataset → Build Training Data; Job → Create, split from the
+ * examples). It differs from DEFAULT_VALIDATION_SPLIT on purpose: n8n saves only values that differ from a
+ * property's default, so every workflow saved with the node's default holds no value and would take a new
+ * default on its next run — a changed split, so a different model. Versions 1 and 1.1 keep 0.2; a new node
+ * version may take DEFAULT_VALIDATION_SPLIT. The node's descriptions hold it as a literal (n8n's lint), which
+ * test/dataset/split.test.ts checks against this.
+ */
+export const NODE_VALIDATION_SPLIT = 0.2;
+
 export interface SplitItem {
   stratum: string;
   group: string;

@@ -1,6 +1,6 @@
 /**
  * Following a job until it ends: poll status and new events, report progress, stop
- * when the job is terminal or the caller detaches (the job keeps running). On success,
+ * when the job is terminal, the caller detaches or the time is up (the job keeps running). On success,
  * the metrics are saved beside the registry entry as CSV and an SVG loss curve.
  */
 import * as path from 'node:path';
@@ -22,33 +22,52 @@ export interface WatchOptions {
   intervalMs?: number;
   /** Abort to detach: the job keeps running on the service. */
   signal?: AbortSignal;
+  /** Stop waiting after this long (`timedOut`; the job keeps running). Default: no limit. */
+  timeoutMs?: number;
+  /** The job as the caller last read it: the first poll then waits an interval. */
+  job?: FineTuneJob;
+  /** Off: poll the job only, not its events (no updates carry events or metrics). Default on. */
+  events?: boolean;
   onUpdate?: (update: WatchUpdate) => void;
 }
 
 export interface WatchResult {
   job: FineTuneJob;
+  /** The caller detached (the signal aborted) before the job ended. */
   detached: boolean;
+  /** `timeoutMs` passed before the job ended. */
+  timedOut: boolean;
 }
 
+/** The one way to wait for a job (CLI `train watch` / `start --watch`, the Fine-Tune node's Wait for Completion). */
 export async function watchJob(provider: FineTuneProvider, jobId: string, options: WatchOptions = {}): Promise<WatchResult> {
   const seen = new Set<string>();
   let metrics: StepMetrics | undefined;
   const interval = options.intervalMs ?? 10_000;
-  for (;;) {
+  const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + Math.max(0, options.timeoutMs);
+  const poll = async (): Promise<FineTuneJob> => {
     const job = await provider.getJob(jobId);
-    const events = (await provider.listEvents(jobId, 100)).filter((e) => !seen.has(e.id)).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+    const listed = options.events === false ? [] : await provider.listEvents(jobId, 100);
+    const events = listed.filter((e) => !seen.has(e.id)).sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
     for (const e of events) {
       seen.add(e.id);
       if (e.metrics && (!metrics || e.metrics.step >= metrics.step)) metrics = { ...metrics, ...e.metrics };
     }
     options.onUpdate?.({ job, events, ...(metrics ? { metrics } : {}) });
-    if (isTerminal(job.status)) return { job, detached: false };
-    if (options.signal?.aborted) return { job, detached: true };
+    return job;
+  };
+  let job = options.job ?? (await poll());
+  for (;;) {
+    if (isTerminal(job.status)) return { job, detached: false, timedOut: false };
+    if (options.signal?.aborted) return { job, detached: true, timedOut: false };
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return { job, detached: false, timedOut: true };
     try {
-      await sleepFor(interval, undefined, options.signal ? { signal: options.signal } : undefined);
+      await sleepFor(Math.min(interval, remaining), undefined, options.signal ? { signal: options.signal } : undefined);
     } catch {
-      return { job, detached: true };
+      return { job, detached: true, timedOut: false };
     }
+    job = await poll();
   }
 }
 

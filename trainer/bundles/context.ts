@@ -5,6 +5,7 @@
  */
 import { family as familyById, type FamilyId, type ModelFamily } from './templates';
 import { FlowtuneError, type ErrorData } from '../../core/errors';
+import type { ChatExample, ChatMessage } from '../../dataset/check';
 
 export const TOOLS = ['unsloth', 'axolotl', 'llama-factory', 'trl'] as const;
 export type TrainerTool = (typeof TOOLS)[number];
@@ -39,16 +40,8 @@ export interface BundleSettings {
   chatTemplate?: string;
 }
 
-export type Role = 'system' | 'user' | 'assistant';
-
-export interface ChatMessage {
-  role: Role;
-  content: string;
-}
-
-export interface ChatExample {
-  messages: ChatMessage[];
-}
+// The plain chat examples are dataset/check.ts's (it reads and checks them).
+export type { ChatExample, ChatMessage } from '../../dataset/check';
 
 export interface BundleData {
   train: ChatExample[];

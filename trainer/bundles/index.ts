@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { parseShape } from '../../core/zod-errors';
 import { isObject } from '../../schemas/json-value';
 import { SYSTEM_PROMPT_VERSION, systemPrompt } from '../../dataset/prompt';
+import { readPlainChatJsonl } from '../../dataset/check';
 import { countChatTokensWithEncoding } from '../../dataset/tokens';
 import { OutputFiles } from '../../dataset/writer';
 import { packageRoot } from '../../schemas/paths';
@@ -283,62 +284,14 @@ export function bundleFiles(tool: TrainerTool, settings: BundleSettings, data: B
 // ---------------------------------------------------------------------------------------------
 // Reading the dataset
 
-const ROLES = new Set(['system', 'user', 'assistant']);
-
-/** Problem with one parsed line, or null when it is a usable example. */
-function checkExample(value: unknown): { example: ChatExample } | { problem: string } {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { problem: 'expected a JSON object with a "messages" array' };
-  const messages = (value as { messages?: unknown }).messages;
-  if (!Array.isArray(messages)) return { problem: 'expected a "messages" array (OpenAI chat format)' };
-  if (messages.length === 0) return { problem: '"messages" is empty' };
-  const out: ChatMessage[] = [];
-  for (let i = 0; i < messages.length; i++) {
-    const m = messages[i] as { role?: unknown; content?: unknown } | null;
-    const where = `message ${i + 1}`;
-    if (m === null || typeof m !== 'object' || Array.isArray(m)) return { problem: `${where} is not an object` };
-    if (typeof m.role !== 'string' || !ROLES.has(m.role)) return { problem: `${where}: role must be "system", "user" or "assistant" (got ${JSON.stringify(m.role)})` };
-    if (typeof m.content !== 'string') return { problem: `${where}: content must be a string` };
-    if (m.role === 'system' && i !== 0) return { problem: `${where}: a system message may only come first` };
-    out.push({ role: m.role as ChatMessage['role'], content: m.content });
-  }
-  if (!out.some((m) => m.role === 'user')) return { problem: 'no user message' };
-  const last = out[out.length - 1];
-  if (last.role !== 'assistant') return { problem: `the last message must be the assistant's answer (got "${last.role}")` };
-  if (last.content.trim() === '') return { problem: "the assistant's answer is empty" };
-  return { example: { messages: out } };
-}
-
 const MAX_REPORTED = 10;
 
-/** Parse OpenAI-chat JSONL text; throws BundleError naming the file and each bad line (first 10). */
+/** Parse OpenAI-chat JSONL text (dataset/check.ts `readPlainChatJsonl`); throws BundleError naming the file and each bad line (first 10). */
 export function parseChatJsonl(file: string, text: string): ChatExample[] {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = body.split('\n');
-  const examples: ChatExample[] = [];
-  const problems: string[] = [];
-  let bad = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
-    if (line.trim() === '') continue;
-    let value: unknown;
-    let problem: string | null = null;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      problem = `not valid JSON (${(error as Error).message})`;
-    }
-    if (problem === null) {
-      const checked = checkExample(value);
-      if ('problem' in checked) problem = checked.problem;
-      else examples.push(checked.example);
-    }
-    if (problem !== null) {
-      bad++;
-      if (problems.length < MAX_REPORTED) problems.push(`${file}:${i + 1}: ${problem}`);
-    }
-  }
-  if (bad > 0) {
-    throw new BundleError(`${problems.join('\n')}${bad > problems.length ? `\n… and ${bad - problems.length} more bad line(s) in ${file}` : ''}`);
+  const { examples, problems } = readPlainChatJsonl(text);
+  if (problems.length > 0) {
+    const shown = problems.slice(0, MAX_REPORTED).map((p) => `${file}:${p.line}: ${p.problem}`);
+    throw new BundleError(`${shown.join('\n')}${problems.length > shown.length ? `\n… and ${problems.length - shown.length} more bad line(s) in ${file}` : ''}`);
   }
   return examples;
 }

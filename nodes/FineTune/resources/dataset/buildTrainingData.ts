@@ -3,21 +3,21 @@
  * outputs them) or template records `{name, description, workflow}` in, one chat
  * training example per request out (Requests Per Workflow, default 1). The per-workflow work is the dataset
  * build's own (`prepareExample`: clean, redact, validate, compact, request); the
- * order-dependent steps (duplicates, token limit, split) follow dataset/build.ts.
+ * order-dependent steps are the build's too: `Acceptor` (duplicates, token limit, counts) and `splitValidation`.
  */
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { DEFAULT_BUILD_SETTINGS } from '../../../../dataset/build';
-import { MAX_REQUESTS_PER_WORKFLOW, REQUEST_SOURCES, type RequestSource } from '../../../../dataset/requests';
+import { MAX_REQUESTS_PER_WORKFLOW } from '../../../../dataset/requests';
 import { estimateTrainingCost } from '../../../../dataset/cost';
-import { NearDuplicateIndex } from '../../../../dataset/dedupe';
+import { Acceptor, rejectionDetail, type Rejection } from '../../../../dataset/accept';
 import type { Prepared, PrepareResult, PrepareSettings } from '../../../../dataset/prepare';
 import { defaultWorkerCount, prepareRecords } from '../../../../dataset/prepare-pool';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from '../../../../dataset/prompt';
-import { addCounts, Redactor, redactText, type RedactionCounts } from '../../../../dataset/redact';
+import { Redactor, redactText } from '../../../../dataset/redact';
 import { summarizeTokens, type RejectReason } from '../../../../dataset/report';
 import { humanDescription, humanName } from '../../../../dataset/sources/records';
 import type { SourceRecord } from '../../../../dataset/types';
-import { splitValidation } from '../../../../dataset/split';
+import { NODE_VALIDATION_SPLIT, splitValidation } from '../../../../dataset/split';
 import { exampleTokenLimit } from '../../../../dataset/tokens';
 import { loadCatalog } from '../../../../schemas/catalog/load';
 import { isObject } from '../../../../schemas/json-value';
@@ -38,6 +38,7 @@ const properties: INodeProperties[] = [
     displayName: 'Validation Split',
     name: 'validationSplit',
     type: 'number',
+    // NODE_VALIDATION_SPLIT (a literal for n8n's lint; a test checks they agree).
     default: 0.2,
     typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
     description:
@@ -144,7 +145,21 @@ function readItem(json: IDataObject): { record: Omit<SourceRecord, 'provenance'>
 /** Items from which the build prepares on worker threads (below, starting workers costs more than it saves). */
 const WORKER_THRESHOLD = 200;
 
-interface Rejection {
+/** A rejection as the node words it: duplicates name the earlier input item. */
+function itemRejectionDetail(rejection: Rejection<number>): string | undefined {
+  switch (rejection.reason) {
+    case 'exact_duplicate':
+      return `same workflow as input item ${rejection.sameAs}`;
+    case 'structural_duplicate':
+      return `${rejection.sharing} accepted workflow(s) share its node types and connections`;
+    case 'near_duplicate_request':
+      return `its request is nearly the same as input item ${rejection.nearOwner}'s`;
+    default:
+      return rejectionDetail(rejection);
+  }
+}
+
+interface ItemRejection {
   item: number;
   name: string | null;
   id: string | null;
@@ -155,7 +170,7 @@ interface Rejection {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
   const items = this.getInputData();
   const model = String(this.getNodeParameter('model', itemIndex)).trim();
-  const fraction = this.getNodeParameter('validationSplit', itemIndex, 0.2) as number;
+  const fraction = this.getNodeParameter('validationSplit', itemIndex, NODE_VALIDATION_SPLIT) as number;
   const options = this.getNodeParameter('options', itemIndex, {}) as BuildOptions;
   if (model === '') throw inputError(this.getNode(), 'Base Model is empty', itemIndex);
   if (!(fraction >= 0 && fraction <= 1)) throw inputError(this.getNode(), `Validation Split must be between 0 and 1 (got ${fraction})`, itemIndex);
@@ -170,60 +185,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   const limit = exampleTokenLimit(model);
 
   const accepted: Array<{ item: number; prepared: Prepared; requests: Prepared['requests']; name: string | null; id: string | null }> = [];
-  const rejections: Rejection[] = [];
-  const rejectedByReason: Partial<Record<RejectReason, number>> = {};
-  const invalidCodes: Record<string, number> = {};
-  const requests = Object.fromEntries(REQUEST_SOURCES.map((s) => [s, 0])) as Record<RequestSource, number>;
-  let redactions: RedactionCounts = {};
-  let overLimit = 0;
-  const seenTargets = new Set<string>();
-  const perStructure = new Map<string, number>();
-  const nearDuplicates = new NearDuplicateIndex(DEFAULT_BUILD_SETTINGS.nearDuplicateThreshold);
-  /** The input item of each request the near-duplicate index remembers, in its order. */
-  const requestOwners: number[] = [];
+  const rejections: ItemRejection[] = [];
+  const acceptor = new Acceptor<number>({ maxPerStructure: DEFAULT_BUILD_SETTINGS.maxPerStructure, nearDuplicateThreshold: DEFAULT_BUILD_SETTINGS.nearDuplicateThreshold, tokenLimit: limit, dedupe });
 
   const read = items.map((input) => readItem(input.json));
   const consider = (item: number, result: PrepareResult) => {
     const { name, id } = read[item];
     // Names reach the output too: they are redacted like everything else.
     const shownName = name === undefined ? null : redactText(name, new Redactor());
-    const reject = (reason: RejectReason, detail?: string) => {
-      rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + 1;
-      rejections.push({ item, name: shownName, id: id ?? null, reason, ...(detail ? { detail } : {}) });
-    };
-    if (!result.ok) {
-      for (const code of result.invalidCodes ?? []) invalidCodes[code] = (invalidCodes[code] ?? 0) + 1;
-      reject(result.reason, result.detail);
-      return;
+    const verdict = acceptor.accept(result, item);
+    if (verdict.accepted) accepted.push({ item, prepared: verdict.example, requests: verdict.requests, name: shownName, id: id ?? null });
+    else {
+      const detail = itemRejectionDetail(verdict.rejection);
+      rejections.push({ item, name: shownName, id: id ?? null, reason: verdict.rejection.reason, ...(detail ? { detail } : {}) });
     }
-    const sameStructure = perStructure.get(result.group) ?? 0;
-    let kept = result.requests;
-    if (dedupe) {
-      if (seenTargets.has(result.exactKey)) return reject('exact_duplicate', `same workflow as input item ${accepted.find((a) => a.prepared.exactKey === result.exactKey)?.item}`);
-      if (sameStructure >= DEFAULT_BUILD_SETTINGS.maxPerStructure) {
-        return reject('structural_duplicate', `${sameStructure} accepted workflow(s) share its node types and connections`);
-      }
-      // As dataset/build.ts: the primary request decides, a further one as close to another workflow's is left out.
-      const [primary, ...further] = result.requests;
-      const near = nearDuplicates.addIfNew(primary.signature);
-      if (near >= 0) return reject('near_duplicate_request', `its request is nearly the same as input item ${requestOwners[near]}'s`);
-      requestOwners.push(item);
-      kept = [primary];
-      for (const request of further) {
-        if (nearDuplicates.addIfNew(request.signature) >= 0) continue;
-        requestOwners.push(item);
-        kept.push(request);
-      }
-    }
-    if (result.tokens > limit) {
-      overLimit++;
-      return reject('too_many_tokens', `${result.tokens} tokens > ${limit}`);
-    }
-    seenTargets.add(result.exactKey);
-    perStructure.set(result.group, sameStructure + 1);
-    for (const request of kept) requests[request.source]++;
-    redactions = addCounts(redactions, result.redactions);
-    accepted.push({ item, prepared: result, requests: kept, name: shownName, id: id ?? null });
   };
   // Large inputs are prepared on worker threads: n8n's main thread stays free for other
   // executions, and the pool, kept warm for a while, serves the next run without warming up.
@@ -273,12 +248,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
         train: out.filter((o) => o.json.split === 'train').length,
         validation: out.filter((o) => o.json.split === 'validation').length,
       },
-      rejected: rejectedByReason,
+      rejected: acceptor.counts.rejected,
       rejections,
-      invalidCodes,
-      requests,
-      redactions,
-      tokens: { ...summarizeTokens(accepted.map((a) => a.prepared.tokens)), limit, overLimit },
+      invalidCodes: acceptor.counts.invalidCodes,
+      requests: acceptor.counts.requestSources,
+      redactions: acceptor.counts.redactions,
+      tokens: { ...summarizeTokens(accepted.map((a) => a.prepared.tokens)), limit, overLimit: acceptor.counts.overLimit },
       cost: estimateTrainingCost({ tokensPerExample: trainTokens, model }),
     };
     out.push({ json: { report: report as unknown as IDataObject }, pairedItem: allItems(items.length) });

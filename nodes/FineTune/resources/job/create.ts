@@ -7,6 +7,7 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INode, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { checkJsonl } from '../../../../dataset/check';
 import { DEFAULT_BUILD_SETTINGS } from '../../../../dataset/build';
+import { NODE_VALIDATION_SPLIT } from '../../../../dataset/split';
 import type { TargetFormat } from '../../../../dataset/prompt';
 import { UnsupportedSettingsError } from '../../../../trainer/errors';
 import { launchJob, planLaunch, settingsProblem, type DataFile, type DataLaunchRequest, type LaunchRequest, type LaunchResult } from '../../../../trainer/launch';
@@ -134,6 +135,7 @@ const properties: INodeProperties[] = [
     displayName: 'Validation Split',
     name: 'validationSplit',
     type: 'number',
+    // NODE_VALIDATION_SPLIT (a literal for n8n's lint; a test checks they agree).
     default: 0.2,
     typeOptions: { minValue: 0, maxValue: 1, numberPrecision: 2 },
     displayOptions: { show: { trainingSource: LOCAL, validationSource: ['split'] } },
@@ -426,7 +428,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
     const { lines, fileBase, markedValidation } = await localExamples(this, itemIndex, source, model, options.target === 'full' ? 'full' : 'compact');
     let validationLines = new Set<number>();
     if (validationSource === 'split') {
-      const fraction = this.getNodeParameter('validationSplit', itemIndex, 0.2) as number;
+      const fraction = this.getNodeParameter('validationSplit', itemIndex, NODE_VALIDATION_SPLIT) as number;
       if (!(fraction >= 0 && fraction <= 1)) throw inputError(node, `Validation Split must be between 0 and 1 (got ${fraction})`, itemIndex);
       validationLines = splitLines(lines, fraction, options.splitSeed ?? DEFAULT_BUILD_SETTINGS.seed);
     } else if (validationSource === 'field') {
