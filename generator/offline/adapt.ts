@@ -15,7 +15,8 @@
  * whose option values share the most words with the request. Pure: the picked workflow is
  * not changed.
  */
-import type { CompactNode, CompactWorkflow } from '../../dataset/compact';
+import { hydrateWorkflow, type CompactNode, type CompactWorkflow } from '../../dataset/compact';
+import { validateWorkflow } from '../../schemas/validator';
 import { nameForRequest } from '../retrieval';
 import { hostLabels, hostNamed, literalHost } from './http';
 import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges, type Edge } from './graph';
@@ -121,6 +122,27 @@ function standInsFor(nodes: readonly CompactNode[], named: Intent['services'], p
  * A new node of `type`: the training pairs' usual configuration closest to the request's words
  * (`like`: the node whose place it takes; `avoid`: forms, as `configSignature`, already used).
  */
+const wholeness = new WeakMap<CompactNode, boolean>();
+
+/** No required parameter left empty (a node n8n.io stripped asks the user for what it had). */
+function isWhole(node: CompactNode, index: OfflineIndex): boolean {
+  let whole = wholeness.get(node);
+  if (whole === undefined) {
+    const workflow = hydrateWorkflow({ nodes: [node], connections: {} }, { catalog: index.catalog });
+    whole = !validateWorkflow(workflow, { catalog: index.catalog }).warnings.some((w) => w.code === 'MISSING_REQUIRED_PARAMETER');
+    wholeness.set(node, whole);
+  }
+  return whole;
+}
+
+const readsInput = (node: CompactNode): boolean => JSON.stringify(node.parameters ?? {}).includes('{{');
+
+/** The smallest node of a usual configuration's form that is whole — one that reads its input first — else the configuration itself. */
+function wholeConfig(config: CompactNode, index: OfflineIndex): CompactNode {
+  const whole = (index.configChoices.get(config) ?? []).filter((node) => isWhole(node, index));
+  return whole.find(readsInput) ?? whole[0] ?? config;
+}
+
 export function configuredNode(type: string, name: string, intent: Intent, index: OfflineIndex, like?: CompactNode, avoid?: ReadonlySet<string>): CompactNode {
   const words = new Set(contentWords(intent.request));
   const candidates = index.configs.get(type) ?? [];
@@ -140,6 +162,7 @@ export function configuredNode(type: string, name: string, intent: Intent, index
       best = candidate;
     }
   });
+  best = best && wholeConfig(best, index);
   const node: CompactNode = {
     name,
     type,

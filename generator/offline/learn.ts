@@ -64,6 +64,11 @@ export interface OfflineIndex {
   associations: Map<string, TypeAssociation[]>;
   /** Type → usual configurations, most frequent first. */
   configs: Map<string, CompactNode[]>;
+  /**
+   * A usual configuration → the smallest self-contained nodes of its form, smallest first: n8n.io strips
+   * parameters from many templates, so the smallest is often missing a required value and a larger one is whole.
+   */
+  configChoices: Map<CompactNode, CompactNode[]>;
   /** How many training workflows use each type. */
   typeCounts: Map<string, number>;
   /** Type → positions (in `profiles`) of the workflows that use it. */
@@ -97,6 +102,19 @@ function parseTarget(text: string): CompactWorkflow | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** How many of a form's smallest nodes are kept to choose a whole one from. */
+const CONFIG_CHOICES = 6;
+
+/** Keep the `CONFIG_CHOICES` smallest distinct parameter sets, smallest first (first seen wins a tie). */
+function keepSmallest(list: Array<{ node: CompactNode; size: number; json: string }>, item: { node: CompactNode; size: number; json: string }): void {
+  if (list.length === CONFIG_CHOICES && item.size >= list[list.length - 1].size) return;
+  if (list.some((kept) => kept.size === item.size && kept.json === item.json)) return;
+  let at = list.length;
+  while (at > 0 && list[at - 1].size > item.size) at--;
+  list.splice(at, 0, item);
+  if (list.length > CONFIG_CHOICES) list.pop();
 }
 
 function countsOf(items: readonly string[]): Map<string, number> {
@@ -216,31 +234,29 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
     phrases.set(phrase, [...new Set(keys)]);
   }
 
-  // Usual configurations: grouped by the form in use, the smallest self-contained one of each group.
-  const groups = new Map<string, Map<string, { count: number; node: CompactNode; size: number }>>();
+  // Usual configurations: grouped by the form in use, the smallest self-contained ones of each group.
+  const groups = new Map<string, Map<string, { count: number; smallest: Array<{ node: CompactNode; size: number; json: string }> }>>();
   for (const profile of profiles) {
     for (const node of profile.workflow.nodes) {
       const byForm = groups.get(node.type) ?? groups.set(node.type, new Map()).get(node.type)!;
       const form = configSignature(node);
       const self = !refersToNodes(node.parameters);
-      const size = JSON.stringify(node.parameters ?? {}).length + (self ? 0 : 100_000);
-      const current = byForm.get(form);
-      if (!current) byForm.set(form, { count: 1, node, size });
-      else {
-        current.count++;
-        if (size < current.size) Object.assign(current, { node, size });
-      }
+      const json = JSON.stringify(node.parameters ?? {});
+      const size = json.length + (self ? 0 : 100_000);
+      const group = byForm.get(form) ?? byForm.set(form, { count: 0, smallest: [] }).get(form)!;
+      group.count++;
+      keepSmallest(group.smallest, { node, size, json });
     }
   }
   const configs = new Map<string, CompactNode[]>();
+  const configChoices = new Map<CompactNode, CompactNode[]>();
   for (const [type, byForm] of groups) {
+    const ranked = [...byForm.values()].sort((a, b) => b.count - a.count || a.smallest[0].size - b.smallest[0].size).slice(0, 12);
     configs.set(
       type,
-      [...byForm.values()]
-        .sort((a, b) => b.count - a.count || a.size - b.size)
-        .slice(0, 12)
-        .map((g) => g.node),
+      ranked.map((g) => g.smallest[0].node),
     );
+    for (const g of ranked) configChoices.set(g.smallest[0].node, g.smallest.map((x) => x.node));
   }
 
   // Stopwords out of index and queries: they match every request and only cost time.
@@ -260,5 +276,5 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
     for (const t of profile.typeSet) (profilesWithType.get(t) ?? profilesWithType.set(t, []).get(t)!).push(i);
   });
 
-  return { catalog, services, profiles, phrases, associations, configs, typeCounts: typeDocs, profilesWithType, search };
+  return { catalog, services, profiles, phrases, associations, configs, configChoices, typeCounts: typeDocs, profilesWithType, search };
 }
