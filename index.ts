@@ -30,7 +30,8 @@ export type { FineTuneProvider, FineTuneJob, CreateJobRequest, JobEvent, JobChec
 export { planLaunch, launchJob } from './trainer/launch';
 export { watchJob, saveJobMetrics } from './trainer/watch';
 export { JobRegistry } from './trainer/job-store';
-export { TrainerError, UnsupportedSettingsError, describeProviderError } from './trainer/errors';
+export { TrainerError, UnsupportedSettingsError } from './trainer/errors';
+export { describeProviderError } from './trainer/provider-errors';
 export { exportBundle } from './trainer/bundles';
 export { generateWorkflow } from './generator/pipeline';
 export { fixWorkflow, FIXERS, FIXABLE_CODES, DEFAULT_MIN_CONFIDENCE } from './schemas/fix';

@@ -13,6 +13,7 @@ import { runDatasetCheck, type DatasetCheckCommandOptions } from './commands/dat
 import { runDemo } from './commands/demo';
 import { DEFAULT_BUILD_SETTINGS, DEFAULT_DATASET_DIR } from '../dataset/build';
 import { FORMATS } from '../dataset/formats';
+import { sourceUsages } from '../dataset/sources';
 import { registerEval } from './commands/eval';
 import { registerGenerate } from './commands/generate';
 import { registerTrain } from './commands/train';
@@ -75,7 +76,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   const datasetBuild = dataset
     .command('build')
     .description('turn workflows into clean, secret-free (request → workflow) training pairs')
-    .option('--from <source>', 'templates (default), dir:<path>, jsonl:<path> or n8n:<baseUrl> (repeatable)', collect, [])
+    .option('--from <source>', `${sourceUsages(' (default)')} (repeatable)`, collect, [])
     .option('--out <dir>', 'output folder', DEFAULT_DATASET_DIR)
     .option('--target <kind>', 'compact (minimal JSON) or full (importable workflow)', DEFAULT_BUILD_SETTINGS.target)
     .option('--format <list>', `comma-separated: ${FORMATS.join(', ')}, or all`, 'all')

@@ -1,10 +1,24 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 import { answerRules, REFUSED_KEY_BODIES } from './test-rules';
-import { PROVIDERS } from '../trainer/providers';
+import { PROVIDER_LIST } from '../trainer/providers';
 
 /** Base URL when the credential leaves it empty: the provider registry's defaults, as an n8n expression. */
-const DEFAULT_BASE_URLS = JSON.stringify(Object.fromEntries(Object.values(PROVIDERS).flatMap((p) => (p.defaultBaseURL ? [[p.name, p.defaultBaseURL]] : []))));
+const DEFAULT_BASE_URLS = JSON.stringify(Object.fromEntries(PROVIDER_LIST.flatMap((p) => (p.defaultBaseURL ? [[p.name, p.defaultBaseURL]] : []))));
 export const FINE_TUNING_BASE_URL_EXPRESSION = `={{ ($credentials.baseUrl || ${DEFAULT_BASE_URLS}[$credentials.provider] || '').replace(/\\/+$/, '') }}`;
+
+/** What the test GETs below the base URL: `/models`, or a provider's own list with the `{data: [...]}` shape. */
+const TEST_PATHS = JSON.stringify(Object.fromEntries(PROVIDER_LIST.flatMap((p) => (p.credentialTestPath ? [[p.name, p.credentialTestPath]] : []))));
+export const FINE_TUNING_TEST_PATH_EXPRESSION = `={{ ${TEST_PATHS}[$credentials.provider] || "/models" }}`;
+
+/** Any server speaking the OpenAI API: the OpenAI provider at another base URL (nodes/shared/provider.ts). */
+export const COMPATIBLE_PROVIDER_OPTION = {
+  name: 'OpenAI-Compatible Server',
+  value: 'compatible',
+  description: 'vLLM, Ollama, llama.cpp or any server speaking the OpenAI API (chat only unless it has a jobs API)',
+} as const;
+
+/** The Provider options: the registry's services in its order, then any OpenAI-compatible server. */
+export const PROVIDER_OPTIONS = [...PROVIDER_LIST.map((p) => ({ name: p.label, value: p.name, description: p.credentialDescription })), COMPATIBLE_PROVIDER_OPTION];
 
 export class FlowtuneFineTuningApi implements ICredentialType {
   name = 'flowtuneFineTuningApi';
@@ -21,13 +35,7 @@ export class FlowtuneFineTuningApi implements ICredentialType {
       name: 'provider',
       type: 'options',
       default: 'openai',
-      options: [
-        { name: 'OpenAI', value: 'openai', description: 'New self-serve fine-tuning jobs stop on 2027-01-06' },
-        { name: 'Azure OpenAI', value: 'azure', description: 'The v1 API of your Azure OpenAI resource' },
-        { name: 'Nebius Token Factory', value: 'nebius', description: 'OpenAI-compatible jobs, serverless LoRA' },
-        { name: 'Together AI', value: 'together', description: 'Together fine-tunes API' },
-        { name: 'OpenAI-Compatible Server', value: 'compatible', description: 'vLLM, Ollama, llama.cpp or any server speaking the OpenAI API (chat only unless it has a jobs API)' },
-      ],
+      options: PROVIDER_OPTIONS,
     },
     {
       displayName: 'API Key',
@@ -73,7 +81,7 @@ export class FlowtuneFineTuningApi implements ICredentialType {
   test: ICredentialTestRequest = {
     request: {
       baseURL: FINE_TUNING_BASE_URL_EXPRESSION,
-      url: '={{ $credentials.provider === "together" ? "/fine-tunes" : "/models" }}',
+      url: FINE_TUNING_TEST_PATH_EXPRESSION,
       ignoreHttpStatusErrors: true,
     },
     rules: answerRules(

@@ -17,7 +17,7 @@ import { defaultWorkerCount, prepareRecords } from './prepare-pool';
 import { PREPARE_STEPS, type PrepareSettings, type StepTimes } from './prepare';
 import { emptyRequestReport, renderReportMarkdown, summarizeLengths, type DatasetReport, summarizeTokens } from './report';
 import { REQUEST_LENGTHS, requestVariants, type RequestLength, type RequestSource } from './requests';
-import { readSources, type SourceOptions, type SourceSpec } from './sources';
+import { describeSourceSpec, readSources, type SourceOptions, type SourceSpec } from './sources';
 import { Spool } from './spool';
 import { DEFAULT_VALIDATION_SPLIT, splitValidation } from './split';
 import { countTokens, DEFAULT_BASE_MODEL, fineTuningEndWarning, modelInfo } from './tokens';
@@ -141,7 +141,7 @@ function emptyReport(options: BuildOptions): DatasetReport {
     model: options.model,
     seed: options.seed,
     validationSplit: options.validationSplit,
-    sources: options.sources.map((s) => (s.kind === 'templates' ? 'templates' : s.kind === 'n8n' ? `n8n:${s.baseUrl}` : `${s.kind}:${s.path}`)),
+    sources: options.sources.map(describeSourceSpec),
     counts: { read: 0, accepted: 0, train: 0, validation: 0, augmented: 0 },
     rejected: {},
     invalidCodes: {},

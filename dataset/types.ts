@@ -1,8 +1,10 @@
 /** Shared shapes of the dataset builder. */
+import type { SourceKind } from './sources';
 
 /** Where a record came from: kept on every record, rejected ones included. */
 export interface Provenance {
-  source: 'templates' | 'dir' | 'jsonl' | 'n8n';
+  /** The source's `--from` prefix (sources/index.ts `SOURCES`). */
+  source: SourceKind;
   /** Template id, `file.json`, `file.json[3]`, `file.jsonl:12`, or `<baseUrl>#<workflowId>`. */
   ref: string;
   url?: string;

@@ -15,10 +15,10 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../dataset/writer';
 import { withFileLockSync } from '../core/file-lock';
 import { asTrainerLockError } from './errors';
-import { PROVIDER_NAMES, type ProviderName } from './types';
+import { PROVIDER_NAMES, type ProviderName } from './providers';
 import { parseShape } from '../core/zod-errors';
 
-const PROVIDER_NAME = z.enum(PROVIDER_NAMES);
+const PROVIDER_NAME = z.enum(PROVIDER_NAMES as [ProviderName, ...ProviderName[]]);
 
 /** One job flowtune launched, as the registry keeps it. */
 export const JOB_RECORD_SCHEMA = z.object({

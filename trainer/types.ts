@@ -5,9 +5,10 @@
  * format onto them and keeps the original in `raw`.
  */
 
-export const PROVIDER_NAMES = ['openai', 'azure', 'nebius', 'together'] as const;
+import type { ProviderName } from './providers';
 
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+/** A provider's name: one of the registry's (providers/index.ts `PROVIDER_LIST`). */
+export type { ProviderName };
 
 /**
  * Job status as the provider reports it. The common ones are listed; the type stays an

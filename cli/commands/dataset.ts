@@ -10,7 +10,7 @@ import { DEFAULT_REQUESTS_CONCURRENCY, RequestsNotConfirmedError, type ModelRequ
 import { DEFAULT_REQUESTS_TIMEOUT_MS } from '../../dataset/model-requests/client';
 import { renderSummary } from '../../dataset/report';
 import { MAX_REQUESTS_PER_WORKFLOW } from '../../dataset/requests';
-import { parseSourceSpec } from '../../dataset/sources';
+import { DEFAULT_SOURCE, parseSourceSpec } from '../../dataset/sources';
 import { resolveTemplatesDb } from '../../dataset/sources/templates-db';
 import { pairFromLine, pickSample, renderSample, type SamplePair } from '../../dataset/sample';
 import { templatesDownloadReporter } from '../download-progress';
@@ -105,7 +105,7 @@ export function datasetBuildOptions(
 ): BuildOptions {
   const requestsModel = requestsModelOptions(options, env);
   if (options.target !== 'compact' && options.target !== 'full') throw new UsageError(`--target must be compact or full (got "${options.target}")`);
-  const from = options.from.length > 0 ? options.from : ['templates'];
+  const from = options.from.length > 0 ? options.from : [DEFAULT_SOURCE];
   return {
     sources: from.map(parseSourceSpec),
     outDir: path.resolve(options.out),

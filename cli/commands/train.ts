@@ -3,10 +3,11 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
-import { describeProviderError, sunsetNotice, TrainerError, UnsupportedSettingsError } from '../../trainer/errors';
+import { sunsetNotice, TrainerError, UnsupportedSettingsError } from '../../trainer/errors';
+import { describeProviderError } from '../../trainer/provider-errors';
 import { JobRegistry } from '../../trainer/job-store';
 import { launchJob, planLaunch, sourceName, type DataFile, type DataLaunchPlan, type DataLaunchRequest } from '../../trainer/launch';
-import { createProvider, isProviderName, PROVIDER_NAMES, PROVIDERS, type ResolvedProvider } from '../../trainer/providers';
+import { createProvider, isProviderName, PROVIDER_LIST, PROVIDER_NAMES, PROVIDERS, providersTaking, type ResolvedProvider } from '../../trainer/providers';
 import type { FineTuneJob, LoraSettings, TrainingMethod, TrainingSetting } from '../../trainer/types';
 import { saveJobMetrics, watchJob, type WatchUpdate } from '../../trainer/watch';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
@@ -73,6 +74,9 @@ const SETTING_FLAGS: Readonly<Record<TrainingSetting, string | undefined>> = {
   loraDropout: undefined,
   seed: '--seed',
 };
+
+/** The services that take a setting, for its flag's help: "(Nebius, Together)". */
+const takenBy = (setting: TrainingSetting) => `(${providersTaking(setting).map((p) => p.shortLabel).join(', ')})`;
 
 /** A setting the provider does not take, in flags: a usage error (never dropped silently). */
 function unsupportedUsage(error: UnsupportedSettingsError): UsageError {
@@ -327,7 +331,7 @@ function addProviderOptions(command: Command, fromRegistry = true): Command {
     ? command.option('--provider <name>', `${PROVIDER_NAMES.join(', ')} (default: the job's, from the local registry)`)
     : command.requiredOption('--provider <name>', PROVIDER_NAMES.join(', '));
   return addTimeoutOption(withProvider, DEFAULT_TIMEOUT_SECONDS, 'the fine-tuning service')
-    .option('--api-key <key>', `API key (or ${Object.values(PROVIDERS).map((p) => p.keyEnv).join(', ')})`)
+    .option('--api-key <key>', `API key (or ${PROVIDER_LIST.map((p) => p.keyEnv).join(', ')})`)
     .option('--base-url <url>', 'API base URL (OpenAI-compatible services, Azure resource endpoint)')
     .option('--organization <id>', 'OpenAI organization')
     .option('--registry <dir>', 'local job registry folder (default: FLOWTUNE_HOME or the user config folder)')
@@ -347,11 +351,11 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
       .option('--method <type>', 'supervised or dpo', 'supervised')
       .option('--epochs <n>', 'epochs, 1–50 (default: the service chooses)')
       .option('--batch-size <n>', 'batch size (default: auto)')
-      .option('--learning-rate-multiplier <x>', 'learning-rate multiplier (OpenAI, Azure)')
-      .option('--learning-rate <x>', 'absolute learning rate (Nebius, Together)')
+      .option('--learning-rate-multiplier <x>', `learning-rate multiplier ${takenBy('learningRateMultiplier')}`)
+      .option('--learning-rate <x>', `absolute learning rate ${takenBy('learningRate')}`)
       .option('--beta <x>', 'DPO beta')
-      .option('--lora-r <n>', 'LoRA rank (Nebius, Together)')
-      .option('--lora-alpha <n>', 'LoRA alpha (Nebius, Together)')
+      .option('--lora-r <n>', `LoRA rank ${takenBy('loraR')}`)
+      .option('--lora-alpha <n>', `LoRA alpha ${takenBy('loraAlpha')}`)
       .option('--suffix <s>', 'name suffix of the fine-tuned model')
       .option('--seed <n>', 'training seed')
       .option('--prices <file>', 'price table JSON laid over the built-in one')

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { describeJsonError } from '../../schemas/json-text';
 import type { SourceRecord } from '../types';
 import { recordFromObject } from './records';
+import type { SourceAdapter } from './source';
 
 export async function* readJsonl(file: string): AsyncGenerator<SourceRecord> {
   const stream = createReadStream(file, { encoding: 'utf8' });
@@ -39,3 +40,11 @@ export async function* readJsonl(file: string): AsyncGenerator<SourceRecord> {
     yield { provenance: { source: 'jsonl', ref: line > 0 ? `${file}:${line + 1}` : file }, error: `cannot read (${(error as NodeJS.ErrnoException).code ?? error})` };
   }
 }
+
+export const JSONL_SOURCE: SourceAdapter<{ kind: 'jsonl'; path: string }> = {
+  prefix: 'jsonl',
+  usage: 'jsonl:<path>',
+  parse: (rest) => (rest ? { kind: 'jsonl', path: rest } : undefined),
+  describe: (spec) => `jsonl:${spec.path}`,
+  read: (spec) => readJsonl(spec.path),
+};

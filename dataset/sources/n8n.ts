@@ -5,6 +5,7 @@
 import { N8nApiClient } from '../../n8n-api/client';
 import type { SourceRecord } from '../types';
 import { recordFromObject } from './records';
+import { SourceSpecError, type SourceAdapter } from './source';
 
 export async function* readN8nWorkflows(baseUrl: string, apiKey: string): AsyncGenerator<SourceRecord> {
   const client = new N8nApiClient(baseUrl, apiKey);
@@ -13,3 +14,14 @@ export async function* readN8nWorkflows(baseUrl: string, apiKey: string): AsyncG
     yield recordFromObject(workflow, { source: 'n8n', ref: `${client.baseUrl}#${id}`, url: client.editorUrl(id) });
   }
 }
+
+export const N8N_SOURCE: SourceAdapter<{ kind: 'n8n'; baseUrl: string }> = {
+  prefix: 'n8n',
+  usage: 'n8n:<baseUrl>',
+  parse: (rest) => (rest !== undefined && /^https?:\/\//.test(rest) ? { kind: 'n8n', baseUrl: rest } : undefined),
+  describe: (spec) => `n8n:${spec.baseUrl}`,
+  read(spec, options) {
+    if (!options.n8nApiKey) throw new SourceSpecError(`n8n:${spec.baseUrl} needs an API key: --n8n-api-key or N8N_API_KEY`);
+    return readN8nWorkflows(spec.baseUrl, options.n8nApiKey);
+  },
+};

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Database } from 'node-sqlite3-wasm';
 import type { SourceRecord } from '../types';
-import { installedTemplatesDb, TemplatesDbError } from './templates-db';
+import { installedTemplatesDb, resolveTemplatesDb, TemplatesDbError } from './templates-db';
+import type { SourceAdapter } from './source';
 
 export interface TemplateRecord {
   id: number;
@@ -147,3 +148,14 @@ export async function* readTemplateSource(dbPath: string): AsyncGenerator<Source
     yield { provenance, name: t.name, description: t.description, views: t.views, ...workflow };
   }
 }
+
+/** `templates`: the n8n.io collection (found, cached or downloaded by resolveTemplatesDb); the default source. */
+export const TEMPLATES_SOURCE: SourceAdapter<{ kind: 'templates' }> = {
+  prefix: 'templates',
+  usage: 'templates',
+  parse: (rest) => (rest === undefined ? { kind: 'templates' } : undefined),
+  describe: () => 'templates',
+  async *read(_spec, options) {
+    yield* readTemplateSource(await resolveTemplatesDb(options.templates));
+  },
+};

@@ -12,8 +12,11 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type INode, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
 import { FlowtuneError, isConnectionFailure, serviceMessageOf } from '../../core/errors';
 import { N8nApiError } from '../../n8n-api/client';
-import { describeProviderError, sunsetNotice, TrainerError } from '../../trainer/errors';
+import { sunsetNotice, TrainerError } from '../../trainer/errors';
+import { describeProviderError } from '../../trainer/provider-errors';
 import type { ProviderName } from '../../trainer/types';
+import { ALTERNATIVE_PROVIDERS } from '../../trainer/providers';
+import { TOOLS } from '../../trainer/bundles/context';
 import { FINE_TUNING_CREDENTIAL_LABEL } from './provider';
 
 export type NodeError = NodeApiError | NodeOperationError;
@@ -169,8 +172,8 @@ export function timeoutError(node: INode, service: string, timeoutMs: number, it
 }
 
 const OTHER_PROVIDERS =
-  `Choose another provider in the ${FINE_TUNING_CREDENTIAL_LABEL} credential (Azure OpenAI, Nebius Token Factory, Together AI), ` +
-  'or train an open model yourself (flowtune train export --for unsloth|axolotl|llama-factory|trl).';
+  `Choose another provider in the ${FINE_TUNING_CREDENTIAL_LABEL} credential (${ALTERNATIVE_PROVIDERS.map((p) => p.label).join(', ')}), ` +
+  `or train an open model yourself (flowtune train export --for ${TOOLS.join('|')}).`;
 
 export interface ProviderIdentity {
   name: ProviderName;

@@ -32,7 +32,8 @@ import { CatalogSourceError } from '../../schemas/catalog/fetch';
 import { CatalogFileError, readCatalogFile } from '../../schemas/catalog/load';
 import { parsePolicy, PolicyError } from '../../schemas/validator/policy';
 import { BundleError } from '../../trainer/bundles/context';
-import { describeProviderError, TrainerError, UnsupportedSettingsError } from '../../trainer/errors';
+import { TrainerError, UnsupportedSettingsError } from '../../trainer/errors';
+import { describeProviderError } from '../../trainer/provider-errors';
 import { createProvider } from '../../trainer/providers';
 import { runNode, type NodeRunOptions } from '../helpers/n8n-context';
 

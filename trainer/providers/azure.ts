@@ -6,7 +6,8 @@
  */
 import type OpenAI from 'openai';
 import type { ProviderName, ServingEndpoint } from '../types';
-import { type OpenAICompatibleOptions, OpenAIProvider } from './openai';
+import { type OpenAICompatibleOptions, OPENAI_TRAINING, OpenAIProvider } from './openai';
+import type { ProviderDefinition } from './definition';
 
 /** `https://x.openai.azure.com` or `…/openai/v1` → the v1 base URL. */
 export function azureBaseURL(endpoint: string): string {
@@ -34,3 +35,18 @@ export class AzureOpenAIProvider extends OpenAIProvider {
     return { baseURL: this.client.baseURL, headers: this.authHeaders(), model };
   }
 }
+
+export const AZURE: ProviderDefinition<'azure'> = {
+  name: 'azure',
+  label: 'Azure OpenAI',
+  shortLabel: 'Azure',
+  keyEnv: 'AZURE_OPENAI_API_KEY',
+  baseURLEnv: 'AZURE_OPENAI_ENDPOINT',
+  note: 'v1 API of your resource: --base-url https://<resource>.openai.azure.com (or AZURE_OPENAI_ENDPOINT)',
+  // Azure's fine-tuning API is OpenAI's, with the same 10-example minimum.
+  training: OPENAI_TRAINING,
+  credentialDescription: 'The v1 API of your Azure OpenAI resource',
+  alternative: 'Azure OpenAI',
+  apiBaseURL: azureBaseURL,
+  create: (connection) => new AzureOpenAIProvider(connection),
+};

@@ -7,6 +7,7 @@ import type { JobCreateParams } from 'openai/resources/fine-tuning/jobs/jobs';
 import type { CreateJobRequest, ProviderName, ServingEndpoint } from '../types';
 import { type OpenAICompatibleOptions, OpenAIProvider } from './openai';
 import { TrainerError } from '../errors';
+import { LORA_SUPERVISED, type ProviderDefinition } from './definition';
 
 export const NEBIUS_BASE_URL = 'https://api.tokenfactory.nebius.com/v1';
 
@@ -77,3 +78,17 @@ export class NebiusProvider extends OpenAIProvider {
     return { baseURL: this.client.baseURL, headers: this.authHeaders(), model: created.name };
   }
 }
+
+export const NEBIUS: ProviderDefinition<'nebius'> = {
+  name: 'nebius',
+  label: 'Nebius Token Factory',
+  shortLabel: 'Nebius',
+  keyEnv: 'NEBIUS_API_KEY',
+  defaultBaseURL: NEBIUS_BASE_URL,
+  note: 'OpenAI-compatible jobs; absolute --learning-rate; LoRA served serverless after deployment',
+  // Supervised only (see NEBIUS_HYPERPARAMETERS for the names); no documented minimum.
+  training: { methods: { supervised: LORA_SUPERVISED } },
+  credentialDescription: 'OpenAI-compatible jobs, serverless LoRA',
+  alternative: 'Nebius Token Factory, serverless LoRA',
+  create: (connection) => new NebiusProvider(connection),
+};

@@ -17,12 +17,14 @@ import type {
   ProviderName,
   ServingEndpoint,
   StepMetrics,
+  TrainingSetting,
   UploadedFile,
 } from '../types';
 import { parseResultCsv } from '../metrics';
 import { currentCallSignal } from '../deadline';
 import { TrainerError } from '../errors';
 import { parseShape } from '../../core/zod-errors';
+import type { ProviderDefinition, TrainingFacts } from './definition';
 
 /** The SDK client; inside a bounded call (deadline.ts) its requests take the call's signal, so an expired call is not retried. */
 class OpenAIClient extends OpenAI {
@@ -270,3 +272,22 @@ export class OpenAIProvider implements FineTuneProvider {
     };
   }
 }
+
+// Supervised takes n_epochs, batch_size, learning_rate_multiplier; DPO adds beta; at least 10 examples.
+const OPENAI_SUPERVISED: readonly TrainingSetting[] = ['epochs', 'batchSize', 'learningRateMultiplier', 'seed'];
+/** OpenAI's training facts (Azure's fine-tuning API is the same). */
+export const OPENAI_TRAINING: TrainingFacts = { methods: { supervised: OPENAI_SUPERVISED, dpo: [...OPENAI_SUPERVISED, 'beta'] }, minExamples: 10 };
+
+export const OPENAI: ProviderDefinition<'openai'> = {
+  name: 'openai',
+  label: 'OpenAI',
+  shortLabel: 'OpenAI',
+  keyEnv: 'OPENAI_API_KEY',
+  defaultBaseURL: 'https://api.openai.com/v1',
+  baseURLEnv: 'OPENAI_BASE_URL',
+  note: 'new self-serve jobs stop on 2027-01-06; --base-url for any OpenAI-compatible jobs API',
+  training: OPENAI_TRAINING,
+  credentialDescription: 'New self-serve fine-tuning jobs stop on 2027-01-06',
+  // No `alternative`: the "train elsewhere" advice is given because of OpenAI's sunset.
+  create: (connection, { organization }) => new OpenAIProvider({ ...connection, ...(organization ? { organization } : {}) }),
+};

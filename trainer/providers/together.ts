@@ -27,6 +27,7 @@ import { z } from 'zod';
 import { parseShape } from '../../core/zod-errors';
 import { currentCallSignal } from '../deadline';
 import { TrainerError } from '../errors';
+import { LORA_SUPERVISED, type ProviderDefinition } from './definition';
 import type {
   CreateJobRequest,
   FineTunedModel,
@@ -583,3 +584,19 @@ export class TogetherProvider implements FineTuneProvider {
     return last?.message ? { ...(last.type ? { code: last.type } : {}), message: last.message } : { message: 'the fine-tuning job failed (Together gave no reason)' };
   }
 }
+
+export const TOGETHER: ProviderDefinition<'together'> = {
+  name: 'together',
+  label: 'Together AI',
+  shortLabel: 'Together',
+  keyEnv: 'TOGETHER_API_KEY',
+  defaultBaseURL: TOGETHER_BASE_URL,
+  note: 'own fine-tunes API (together-ai SDK); LoRA by default',
+  // SFT and DPO (dpo_beta); seed is random_seed; no documented minimum.
+  training: { methods: { supervised: LORA_SUPERVISED, dpo: [...LORA_SUPERVISED, 'beta'] } },
+  credentialDescription: 'Together fine-tunes API',
+  // Its /models is a bare array; the fine-tunes list has the `{data: [...]}` shape the test reads.
+  credentialTestPath: '/fine-tunes',
+  alternative: 'Together AI',
+  create: (connection) => new TogetherProvider(connection),
+};
