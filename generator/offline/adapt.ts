@@ -135,12 +135,26 @@ function isWhole(node: CompactNode, index: OfflineIndex): boolean {
   return whole;
 }
 
+/** An empty value ("") where a setting is given: a channel left to pick, a locator with no value. */
+const hasEmptyValue = (node: CompactNode): boolean => JSON.stringify(node.parameters ?? {}).includes('""');
 const readsInput = (node: CompactNode): boolean => JSON.stringify(node.parameters ?? {}).includes('{{');
 
-/** The smallest node of a usual configuration's form that is whole — one that reads its input first — else the configuration itself. */
+/** The smallest node of a usual configuration's form that is whole — with no empty value, then one that reads its input, first — else the configuration itself. */
 function wholeConfig(config: CompactNode, index: OfflineIndex): CompactNode {
   const whole = (index.configChoices.get(config) ?? []).filter((node) => isWhole(node, index));
-  return whole.find(readsInput) ?? whole[0] ?? config;
+  const filled = whole.filter((node) => !hasEmptyValue(node));
+  return filled.find(readsInput) ?? filled[0] ?? whole[0] ?? config;
+}
+
+/** The node with the required settings it lacks taken from a whole node of the same form (its own values win), or undefined. */
+function filledNode(node: CompactNode, index: OfflineIndex): CompactNode | undefined {
+  if (isWhole(node, index)) return undefined;
+  const form = configSignature(node);
+  const config = (index.configs.get(node.type) ?? []).find((c) => configSignature(c) === form);
+  const whole = config && wholeConfig(config, index);
+  if (!whole || !isWhole(whole, index)) return undefined;
+  const filled: CompactNode = { ...node, parameters: { ...structuredClone(whole.parameters ?? {}), ...node.parameters } };
+  return isWhole(filled, index) ? filled : undefined;
 }
 
 export function configuredNode(type: string, name: string, intent: Intent, index: OfflineIndex, like?: CompactNode, avoid?: ReadonlySet<string>): CompactNode {
@@ -411,6 +425,12 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
       draft.changes.push(`removed ${cut.length} node(s) left without a connection`);
     }
   }
+  // 5. A node n8n.io stripped of required settings gets them from the whole configuration of its form.
+  draft.nodes = draft.nodes.map((node) => {
+    const filled = filledNode(node, index);
+    if (filled) draft.changes.push(`filled: "${node.name}" from the usual configuration of ${nodeLabel(node.type, index)}`);
+    return filled ?? node;
+  });
   const known = new Set(draft.nodes.map((n) => n.name));
   const nodes = draft.nodes.map((n) => (n.parameters ? { ...n, parameters: rewriteReferences(n.parameters, draft.renamed, known) as Record<string, unknown> } : n));
   const order = nodes.map((n) => n.name);
