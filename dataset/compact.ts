@@ -57,20 +57,11 @@ import { isDisplayed, type DisplayContext } from '../schemas/catalog/display';
 import type { CatalogProperty } from '../schemas/catalog/types';
 import { defaultResolver } from '../schemas/validator/parameters';
 import { nodeFootprints } from './canvas';
-import { analyzeGraph, compareConnectionTypes, layoutWorkflow, type GraphNode } from './layout';
+import { analyzeGraph, layoutWorkflow, type LayoutNode } from './layout';
 import { isObject, hasOwn } from '../schemas/json-value';
-
-export const STICKY_NOTE_TYPE = 'n8n-nodes-base.stickyNote';
+import { forEachConnection, isStickyNote, type WorkflowInput } from '../schemas/graph';
 
 type Params = Record<string, unknown>;
-
-/** A workflow as read (export, template, cleaned record): only the fields compaction reads. */
-export interface WorkflowInput {
-  name?: unknown;
-  nodes?: unknown;
-  connections?: unknown;
-  settings?: unknown;
-}
 
 export interface ConnectionEntry {
   node: string;
@@ -756,38 +747,35 @@ function isTrigger(type: string, catalog: NodeCatalog): boolean {
 
 /** Connections in canonical form, sources in `order` (unknown sources after, by name). */
 function canonicalConnections(connections: unknown, order: string[]): Connections {
-  const out: Connections = {};
-  if (!isObject(connections)) return out;
   const rank = new Map(order.map((name, i) => [name, i]));
-  const sources = Object.keys(connections).sort((a, b) => {
+  const bySource = (a: string, b: string) => {
     const ra = rank.get(a) ?? Infinity;
     const rb = rank.get(b) ?? Infinity;
     if (ra !== rb) return ra < rb ? -1 : 1;
     return a < b ? -1 : a > b ? 1 : 0;
-  });
-  for (const source of sources) {
-    const byType = connections[source];
-    if (!isObject(byType)) continue;
+  };
+  // Lists are made on the first entry that names a node: sources, types and outputs without one
+  // (trailing ones) are left out, outputs before it are padded with [].
+  const lists = new Map<string, Map<string, ConnectionEntry[][]>>();
+  forEachConnection(
+    connections,
+    (source, type, output, _entry, target) => {
+      const t = typeof target === 'string' ? { node: target, type, index: 0 } : target;
+      if (!isObject(t) || typeof t.node !== 'string') return;
+      let byType = lists.get(source);
+      if (!byType) lists.set(source, (byType = new Map()));
+      let outputs = byType.get(type);
+      if (!outputs) byType.set(type, (outputs = []));
+      while (outputs.length <= output) outputs.push([]);
+      outputs[output].push({ node: t.node, type: typeof t.type === 'string' ? t.type : type, index: typeof t.index === 'number' ? t.index : 0 });
+    },
+    bySource,
+  );
+  const out: Connections = {};
+  for (const [source, byType] of lists) {
     const types: Record<string, ConnectionEntry[][]> = {};
-    for (const type of Object.keys(byType).sort(compareConnectionTypes)) {
-      const outputs = byType[type];
-      if (!Array.isArray(outputs)) continue;
-      const list: ConnectionEntry[][] = outputs.map((targets) =>
-        Array.isArray(targets)
-          ? targets
-              .map((t): unknown => (typeof t === 'string' ? { node: t, type, index: 0 } : t))
-              .filter((t): t is Params => isObject(t) && typeof t.node === 'string')
-              .map((t) => ({
-                node: t.node as string,
-                type: typeof t.type === 'string' ? t.type : type,
-                index: typeof t.index === 'number' ? t.index : 0,
-              }))
-          : [],
-      );
-      while (list.length > 0 && list[list.length - 1].length === 0) list.pop();
-      if (list.length > 0) types[type] = list;
-    }
-    if (Object.keys(types).length > 0) out[source] = types;
+    for (const [type, outputs] of byType) types[type] = outputs;
+    out[source] = types;
   }
   return out;
 }
@@ -806,7 +794,7 @@ function compactWorkflowSettings(settings: unknown): Params | undefined {
 export function compactWorkflow(workflow: WorkflowInput, options: CompactOptions): CompactWorkflow {
   const { catalog } = options;
   const source = (Array.isArray(workflow.nodes) ? workflow.nodes : []).filter(
-    (n): n is Params => isObject(n) && n.type !== STICKY_NOTE_TYPE,
+    (n): n is Params => isObject(n) && !isStickyNote(n),
   );
   const nodes = source.map((node): CompactNode => {
     const type = typeof node.type === 'string' ? node.type : '';
@@ -825,7 +813,7 @@ export function compactWorkflow(workflow: WorkflowInput, options: CompactOptions
     return out;
   });
 
-  const graphNodes: GraphNode[] = nodes.map((n) => ({ name: n.name, trigger: isTrigger(n.type, catalog) }));
+  const graphNodes: LayoutNode[] = nodes.map((n) => ({ name: n.name, trigger: isTrigger(n.type, catalog) }));
   const { order } = analyzeGraph(graphNodes, workflow.connections);
   const ordered = order.map((i) => nodes[i]);
 
