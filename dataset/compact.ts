@@ -60,6 +60,7 @@ import { nodeFootprints } from './canvas';
 import { analyzeGraph, layoutWorkflow, type LayoutNode } from './layout';
 import { isObject, hasOwn } from '../schemas/json-value';
 import { forEachConnection, isStickyNote, type WorkflowInput } from '../schemas/graph';
+import { indentJson, minifyJson } from '../util/json-layout';
 
 type Params = Record<string, unknown>;
 
@@ -554,72 +555,6 @@ function compactColumn(column: Params): Params {
 function hydrateColumn(column: Params): Params {
   if (typeof column.id !== 'string') return column;
   return hydrateStandard(column, { displayName: column.id, ...COLUMN_STANDARD });
-}
-
-/**
- * JSON text without the whitespace between tokens (none inside strings; number literals as
- * written). Undefined when `text` is not JSON.
- */
-function minifyJson(text: string): string | undefined {
-  try {
-    JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      out += ch;
-      if (ch === '\\') out += text[++i];
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-      out += ch;
-    } else if (ch !== ' ' && ch !== '\n' && ch !== '\r' && ch !== '\t') {
-      out += ch;
-    }
-  }
-  return out;
-}
-
-/** Minified JSON text laid out as `JSON.stringify(value, null, 2)` would, number literals as written. */
-function indentJson(text: string): string {
-  let out = '';
-  let depth = 0;
-  let inString = false;
-  const newline = () => `\n${'  '.repeat(depth)}`;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      out += ch;
-      if (ch === '\\') out += text[++i];
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-      out += ch;
-    } else if (ch === '{' || ch === '[') {
-      const close = ch === '{' ? '}' : ']';
-      if (text[i + 1] === close) {
-        out += ch + close;
-        i++;
-      } else {
-        depth++;
-        out += ch + newline();
-      }
-    } else if (ch === '}' || ch === ']') {
-      depth--;
-      out += newline() + ch;
-    } else if (ch === ',') {
-      out += `,${newline()}`;
-    } else if (ch === ':') {
-      out += ': ';
-    } else {
-      out += ch;
-    }
-  }
-  return out;
 }
 
 /** JSON text of a `json` parameter (not an expression), minified; anything else as it is. */
