@@ -12,7 +12,8 @@ import { FlowtuneError, type ErrorData } from '../core/errors';
 
 export { describeJsonError };
 
-export interface WorkflowInput {
+/** One workflow as read from a path: a file, an element of a file's array, stdin, or a path that cannot be read. */
+export interface InputEntry {
   /** File name, `name[i]` for array elements, `-` for stdin; the path itself when it cannot be read. */
   file: string;
   /** The parsed JSON value, or the raw text when it is not valid JSON (undefined when unreadable). */
@@ -32,7 +33,7 @@ export class InputError extends FlowtuneError {
   }
 }
 
-export function parseWorkflowText(file: string, text: string): WorkflowInput[] {
+export function parseWorkflowText(file: string, text: string): InputEntry[] {
   let value: unknown;
   try {
     value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -43,13 +44,13 @@ export function parseWorkflowText(file: string, text: string): WorkflowInput[] {
   return [{ file, value, source: { path: file } }];
 }
 
-const unreadable = (file: string, error: unknown): WorkflowInput => {
+const unreadable = (file: string, error: unknown): InputEntry => {
   const code = (error as NodeJS.ErrnoException).code;
   return { file, value: undefined, readError: code === 'ENOENT' ? 'no such file or directory' : (code ?? String(error)) };
 };
 
 /** A `*.json` file found below a folder, or a folder below it that cannot be listed (`readError`). */
-type Listed = Pick<WorkflowInput, 'file' | 'readError'>;
+type Listed = Pick<InputEntry, 'file' | 'readError'>;
 
 /** `*.json` files below `dir`, in name order; a folder that cannot be listed comes back in its place, with its error. */
 function listJsonFiles(dir: string): Listed[] {
@@ -68,7 +69,7 @@ function listJsonFiles(dir: string): Listed[] {
   return found;
 }
 
-function readFile(file: string): WorkflowInput[] {
+function readFile(file: string): InputEntry[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -79,8 +80,8 @@ function readFile(file: string): WorkflowInput[] {
 }
 
 /** Expand paths into workflow inputs; stdin text is passed in so the caller owns the stream. */
-export function readWorkflowInputs(paths: string[], readStdin: () => string): WorkflowInput[] {
-  const inputs: WorkflowInput[] = [];
+export function readWorkflowInputs(paths: string[], readStdin: () => string): InputEntry[] {
+  const inputs: InputEntry[] = [];
   for (const p of paths) {
     if (p === '-') {
       inputs.push(...parseWorkflowText('-', readStdin()));

@@ -20,6 +20,7 @@
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import type { CatalogPorts } from '../schemas/catalog/types';
 import { isObject } from '../schemas/json-value';
+import { forEachConnection, isStickyNote } from '../schemas/graph';
 
 /** n8n's canvas grid (16 since n8n-io/n8n#16869, mid-2025; 20 before): positions snap to it when a workflow loads. */
 export const CANVAS_GRID = 16;
@@ -87,31 +88,20 @@ function portUse(connections: unknown): Map<string, PortUse> {
     if (!u) use.set(name, (u = newPortUse()));
     return u;
   };
-  if (!isObject(connections)) return use;
-  for (const source of Object.keys(connections)) {
-    const byType = connections[source];
-    if (!isObject(byType)) continue;
-    for (const type of Object.keys(byType)) {
-      const outputs = byType[type];
-      if (!Array.isArray(outputs)) continue;
-      outputs.forEach((targets, output) => {
-        if (!Array.isArray(targets) || targets.length === 0) return;
-        const from = of(source);
-        if (type === 'main') {
-          from.mainOutputs = Math.max(from.mainOutputs, output + 1);
-          from.mainOutput = true;
-        } else from.nonMainOutput = true;
-        for (const target of targets) {
-          if (!isObject(target) || typeof target.node !== 'string') continue;
-          const inputType = typeof target.type === 'string' ? target.type : type;
-          const index = typeof target.index === 'number' && Number.isInteger(target.index) && target.index >= 0 ? target.index : 0;
-          const to = of(target.node);
-          if (inputType === 'main') to.mainInputs = Math.max(to.mainInputs, index + 1);
-          else to.nonMainInputs.add(`${inputType}/${index}`);
-        }
-      });
-    }
-  }
+  forEachConnection(connections, (source, type, output, _entry, target) => {
+    // An output with any entry is used, whatever the entry is.
+    const from = of(source);
+    if (type === 'main') {
+      from.mainOutputs = Math.max(from.mainOutputs, output + 1);
+      from.mainOutput = true;
+    } else from.nonMainOutput = true;
+    if (!isObject(target) || typeof target.node !== 'string') return;
+    const inputType = typeof target.type === 'string' ? target.type : type;
+    const index = typeof target.index === 'number' && Number.isInteger(target.index) && target.index >= 0 ? target.index : 0;
+    const to = of(target.node);
+    if (inputType === 'main') to.mainInputs = Math.max(to.mainInputs, index + 1);
+    else to.nonMainInputs.add(`${inputType}/${index}`);
+  });
   return use;
 }
 
@@ -264,8 +254,6 @@ export interface PositionedWorkflow {
   connections?: unknown;
 }
 
-const STICKY_NOTE = 'n8n-nodes-base.stickyNote';
-
 const isPosition = (p: unknown): p is [number, number] => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && Number.isFinite(v));
 
 /** Side of the square cells the overlap check buckets rectangles into. */
@@ -278,7 +266,7 @@ const CELL = 256;
  * compared: linear for any shape of workflow (a column of 10,000 sub-nodes too).
  */
 export function findCanvasOverlaps(workflow: PositionedWorkflow, catalog: NodeCatalog): CanvasOverlap[] {
-  const nodes = workflow.nodes.filter((n) => isObject(n) && n.type !== STICKY_NOTE && isPosition(n.position));
+  const nodes = workflow.nodes.filter((n) => isObject(n) && !isStickyNote(n) && isPosition(n.position));
   const footprints = nodeFootprints(nodes, workflow.connections, catalog);
   const rects: Array<Rect & { node: number; part: Part }> = [];
   nodes.forEach((n, i) => {

@@ -4,9 +4,8 @@
  * placeholder later); sticky notes leave the workflow (their text may feed the request).
  */
 import type { Workflow, WorkflowNode } from './types';
+import { isStickyNote } from '../schemas/graph';
 import { isObject } from '../schemas/json-value';
-
-export const STICKY_NOTE_TYPE = 'n8n-nodes-base.stickyNote';
 
 /** Node fields that describe behaviour; everything else (ids, webhookIds, positions are kept for full targets) goes. */
 const NODE_FIELDS = [
@@ -60,7 +59,7 @@ export function cleanWorkflow(workflow: Record<string, unknown>, name?: string):
   const nodes: WorkflowNode[] = [];
   for (const node of workflow.nodes as unknown[]) {
     if (!isObject(node)) continue;
-    if (node.type === STICKY_NOTE_TYPE) {
+    if (isStickyNote(node)) {
       const content = isObject(node.parameters) ? node.parameters.content : undefined;
       if (typeof content === 'string' && content.trim() !== '') stickyNotes.push(content);
       dropped.add('stickyNotes');

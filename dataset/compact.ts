@@ -57,20 +57,12 @@ import { isDisplayed, type DisplayContext } from '../schemas/catalog/display';
 import type { CatalogProperty } from '../schemas/catalog/types';
 import { defaultResolver } from '../schemas/validator/parameters';
 import { nodeFootprints } from './canvas';
-import { analyzeGraph, compareConnectionTypes, layoutWorkflow, type GraphNode } from './layout';
+import { analyzeGraph, layoutWorkflow, type LayoutNode } from './layout';
 import { isObject, hasOwn } from '../schemas/json-value';
-
-export const STICKY_NOTE_TYPE = 'n8n-nodes-base.stickyNote';
+import { forEachConnection, isStickyNote, type WorkflowInput } from '../schemas/graph';
+import { indentJson, minifyJson } from '../util/json-layout';
 
 type Params = Record<string, unknown>;
-
-/** A workflow as read (export, template, cleaned record): only the fields compaction reads. */
-export interface WorkflowInput {
-  name?: unknown;
-  nodes?: unknown;
-  connections?: unknown;
-  settings?: unknown;
-}
 
 export interface ConnectionEntry {
   node: string;
@@ -565,72 +557,6 @@ function hydrateColumn(column: Params): Params {
   return hydrateStandard(column, { displayName: column.id, ...COLUMN_STANDARD });
 }
 
-/**
- * JSON text without the whitespace between tokens (none inside strings; number literals as
- * written). Undefined when `text` is not JSON.
- */
-function minifyJson(text: string): string | undefined {
-  try {
-    JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      out += ch;
-      if (ch === '\\') out += text[++i];
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-      out += ch;
-    } else if (ch !== ' ' && ch !== '\n' && ch !== '\r' && ch !== '\t') {
-      out += ch;
-    }
-  }
-  return out;
-}
-
-/** Minified JSON text laid out as `JSON.stringify(value, null, 2)` would, number literals as written. */
-function indentJson(text: string): string {
-  let out = '';
-  let depth = 0;
-  let inString = false;
-  const newline = () => `\n${'  '.repeat(depth)}`;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      out += ch;
-      if (ch === '\\') out += text[++i];
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') {
-      inString = true;
-      out += ch;
-    } else if (ch === '{' || ch === '[') {
-      const close = ch === '{' ? '}' : ']';
-      if (text[i + 1] === close) {
-        out += ch + close;
-        i++;
-      } else {
-        depth++;
-        out += ch + newline();
-      }
-    } else if (ch === '}' || ch === ']') {
-      depth--;
-      out += newline() + ch;
-    } else if (ch === ',') {
-      out += `,${newline()}`;
-    } else if (ch === ':') {
-      out += ': ';
-    } else {
-      out += ch;
-    }
-  }
-  return out;
-}
-
 /** JSON text of a `json` parameter (not an expression), minified; anything else as it is. */
 function compactJsonText(value: unknown): unknown {
   if (typeof value !== 'string' || value.startsWith('=')) return value;
@@ -756,38 +682,35 @@ function isTrigger(type: string, catalog: NodeCatalog): boolean {
 
 /** Connections in canonical form, sources in `order` (unknown sources after, by name). */
 function canonicalConnections(connections: unknown, order: string[]): Connections {
-  const out: Connections = {};
-  if (!isObject(connections)) return out;
   const rank = new Map(order.map((name, i) => [name, i]));
-  const sources = Object.keys(connections).sort((a, b) => {
+  const bySource = (a: string, b: string) => {
     const ra = rank.get(a) ?? Infinity;
     const rb = rank.get(b) ?? Infinity;
     if (ra !== rb) return ra < rb ? -1 : 1;
     return a < b ? -1 : a > b ? 1 : 0;
-  });
-  for (const source of sources) {
-    const byType = connections[source];
-    if (!isObject(byType)) continue;
+  };
+  // Lists are made on the first entry that names a node: sources, types and outputs without one
+  // (trailing ones) are left out, outputs before it are padded with [].
+  const lists = new Map<string, Map<string, ConnectionEntry[][]>>();
+  forEachConnection(
+    connections,
+    (source, type, output, _entry, target) => {
+      const t = typeof target === 'string' ? { node: target, type, index: 0 } : target;
+      if (!isObject(t) || typeof t.node !== 'string') return;
+      let byType = lists.get(source);
+      if (!byType) lists.set(source, (byType = new Map()));
+      let outputs = byType.get(type);
+      if (!outputs) byType.set(type, (outputs = []));
+      while (outputs.length <= output) outputs.push([]);
+      outputs[output].push({ node: t.node, type: typeof t.type === 'string' ? t.type : type, index: typeof t.index === 'number' ? t.index : 0 });
+    },
+    bySource,
+  );
+  const out: Connections = {};
+  for (const [source, byType] of lists) {
     const types: Record<string, ConnectionEntry[][]> = {};
-    for (const type of Object.keys(byType).sort(compareConnectionTypes)) {
-      const outputs = byType[type];
-      if (!Array.isArray(outputs)) continue;
-      const list: ConnectionEntry[][] = outputs.map((targets) =>
-        Array.isArray(targets)
-          ? targets
-              .map((t): unknown => (typeof t === 'string' ? { node: t, type, index: 0 } : t))
-              .filter((t): t is Params => isObject(t) && typeof t.node === 'string')
-              .map((t) => ({
-                node: t.node as string,
-                type: typeof t.type === 'string' ? t.type : type,
-                index: typeof t.index === 'number' ? t.index : 0,
-              }))
-          : [],
-      );
-      while (list.length > 0 && list[list.length - 1].length === 0) list.pop();
-      if (list.length > 0) types[type] = list;
-    }
-    if (Object.keys(types).length > 0) out[source] = types;
+    for (const [type, outputs] of byType) types[type] = outputs;
+    out[source] = types;
   }
   return out;
 }
@@ -806,7 +729,7 @@ function compactWorkflowSettings(settings: unknown): Params | undefined {
 export function compactWorkflow(workflow: WorkflowInput, options: CompactOptions): CompactWorkflow {
   const { catalog } = options;
   const source = (Array.isArray(workflow.nodes) ? workflow.nodes : []).filter(
-    (n): n is Params => isObject(n) && n.type !== STICKY_NOTE_TYPE,
+    (n): n is Params => isObject(n) && !isStickyNote(n),
   );
   const nodes = source.map((node): CompactNode => {
     const type = typeof node.type === 'string' ? node.type : '';
@@ -825,7 +748,7 @@ export function compactWorkflow(workflow: WorkflowInput, options: CompactOptions
     return out;
   });
 
-  const graphNodes: GraphNode[] = nodes.map((n) => ({ name: n.name, trigger: isTrigger(n.type, catalog) }));
+  const graphNodes: LayoutNode[] = nodes.map((n) => ({ name: n.name, trigger: isTrigger(n.type, catalog) }));
   const { order } = analyzeGraph(graphNodes, workflow.connections);
   const ordered = order.map((i) => nodes[i]);
 

@@ -4,6 +4,8 @@
  * (MinHash over word shingles with LSH banding; Jaccard verified on candidates).
  */
 import { hash } from 'node:crypto';
+import { forEachConnection } from '../schemas/graph';
+import { isObject } from '../schemas/json-value';
 import type { Workflow } from './types';
 
 export function sha1(text: string): string {
@@ -15,18 +17,11 @@ export function structureKey(workflow: Workflow): string {
   const typeOf = new Map(workflow.nodes.map((n) => [n.name, n.type]));
   const types = workflow.nodes.map((n) => n.type).sort();
   const edges: string[] = [];
-  for (const [source, byType] of Object.entries(workflow.connections ?? {})) {
-    if (byType === null || typeof byType !== 'object') continue;
-    for (const [connectionType, outputs] of Object.entries(byType as Record<string, unknown>)) {
-      if (!Array.isArray(outputs)) continue;
-      outputs.forEach((targets, index) => {
-        if (!Array.isArray(targets)) return;
-        for (const t of targets as Array<{ node?: string }>) {
-          edges.push(`${typeOf.get(source) ?? '?'}#${index}-${connectionType}->${typeOf.get(t?.node ?? '') ?? '?'}`);
-        }
-      });
-    }
-  }
+  // Every entry counts, an end that names no node as `?` (the key only groups workflows).
+  forEachConnection(workflow.connections, (source, type, output, _entry, target) => {
+    const to = typeOf.get((isObject(target) ? target.node : undefined) as string ?? '');
+    edges.push(`${typeOf.get(source) ?? '?'}#${output}-${type}->${to ?? '?'}`);
+  });
   return sha1(JSON.stringify([types, edges.sort()]));
 }
 

@@ -23,7 +23,7 @@
  * rows, so the layering, sub-node placement and grid snapping would all be written
  * here anyway. This file is that small layered layout, with no dependency.
  */
-import { isObject } from '../schemas/json-value';
+import { readConnections, type GraphEdge, type GraphNode } from '../schemas/graph';
 import { CANVAS_GRID, DEFAULT_NODE_SIZE, defaultFootprint, footprintExtent, type NodeFootprint } from './canvas';
 
 /** n8n's canvas grid: every position is a multiple of it. */
@@ -37,24 +37,12 @@ export const SUB_ROW_GAP = 128;
 /** Space between the outlines of two sub-nodes of one row. */
 export const SUB_GAP = 16;
 
-export interface GraphNode {
-  name: string;
+/** A node as the layout needs it. */
+export interface LayoutNode extends GraphNode {
   /** Starts executions (catalog `trigger`): stays in the first column even when nothing follows it. */
   trigger?: boolean;
   /** What the node takes on the canvas (canvas.ts `nodeFootprints`); a default node (or trigger) when absent. */
   footprint?: NodeFootprint;
-}
-
-/** One connection, as read from a workflow's `connections`. */
-export interface GraphEdge {
-  from: number;
-  to: number;
-  /** Connection type (`main`, `ai_languageModel`, …). */
-  type: string;
-  output: number;
-  entry: number;
-  /** The target's input index (`index` of the connection; 0 when absent). */
-  input: number;
 }
 
 export interface WorkflowGraph {
@@ -75,45 +63,6 @@ export interface WorkflowGraph {
    * by its sub-nodes (depth first), then the disconnected nodes with theirs.
    */
   order: number[];
-}
-
-/** `main` first, then the other connection types alphabetically: independent of key order. */
-export function compareConnectionTypes(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a === 'main') return -1;
-  if (b === 'main') return 1;
-  return a < b ? -1 : 1;
-}
-
-/** Connections between nodes of the list (as in n8n, the last node of a name is the one reached). */
-export function readEdges(nodes: GraphNode[], connections: unknown): GraphEdge[] {
-  const byName = new Map<string, number>();
-  nodes.forEach((n, i) => byName.set(n.name, i));
-  const edges: GraphEdge[] = [];
-  if (!isObject(connections)) return edges;
-  // Sources in node order, so that edge order does not depend on the key order of `connections`.
-  const sources = Object.keys(connections)
-    .filter((name) => byName.has(name))
-    .sort((a, b) => byName.get(a)! - byName.get(b)!);
-  for (const sourceName of sources) {
-    const byType = connections[sourceName];
-    if (!isObject(byType)) continue;
-    const from = byName.get(sourceName)!;
-    for (const type of Object.keys(byType).sort(compareConnectionTypes)) {
-      const outputs = byType[type];
-      if (!Array.isArray(outputs)) continue;
-      outputs.forEach((targets, output) => {
-        if (!Array.isArray(targets)) return;
-        targets.forEach((target, entry) => {
-          if (!isObject(target) || typeof target.node !== 'string') return;
-          const to = byName.get(target.node);
-          const input = typeof target.index === 'number' ? target.index : 0;
-          if (to !== undefined) edges.push({ from, to, type, output, entry, input });
-        });
-      });
-    }
-  }
-  return edges;
 }
 
 /** Sub-nodes and their parents: a node whose only connections are its own `ai_*` outputs into other nodes. */
@@ -151,9 +100,9 @@ function findParents(count: number, edges: GraphEdge[]): Array<number | undefine
   return parent;
 }
 
-export function analyzeGraph(nodes: GraphNode[], connections: unknown): WorkflowGraph {
+export function analyzeGraph(nodes: LayoutNode[], connections: unknown): WorkflowGraph {
   const count = nodes.length;
-  const edges = readEdges(nodes, connections);
+  const edges = readConnections(nodes, connections);
   const parent = findParents(count, edges);
   const children: number[][] = nodes.map(() => []);
   parent.forEach((p, i) => {
@@ -289,7 +238,7 @@ interface Block {
  * ever overlap. The main row of each column is centred on the middle of a default node
  * at y = 0; the first column's outline starts at x = 0.
  */
-export function layoutWorkflow(nodes: GraphNode[], connections: unknown, graph = analyzeGraph(nodes, connections)): Array<[number, number]> {
+export function layoutWorkflow(nodes: LayoutNode[], connections: unknown, graph = analyzeGraph(nodes, connections)): Array<[number, number]> {
   const positions: Array<[number, number]> = nodes.map(() => [0, 0]);
   const footprints = nodes.map((n) => n.footprint ?? defaultFootprint(n.trigger));
   // Blocks bottom up and places top down, without recursion: sub-node chains may be thousands deep.

@@ -8,6 +8,7 @@
  * nothing else says anything. Pure over plain data.
  */
 import type { NodeCatalog } from '../schemas/catalog/catalog';
+import { isStickyNote } from '../schemas/graph';
 import { shingles } from './dedupe';
 import type { Workflow } from './types';
 import { classifySentence, describedSentences, sectionRule } from './requests/sentences';
@@ -195,7 +196,7 @@ export function buildRequests(input: RequestInput, catalog: NodeCatalog, count =
 function nodeLabels(workflow: Pick<Workflow, 'nodes'>, catalog: NodeCatalog): Array<{ label: string; trigger: boolean; count: number }> {
   const labels = new Map<string, { label: string; trigger: boolean; count: number }>();
   for (const node of workflow.nodes) {
-    if (node.type === 'n8n-nodes-base.stickyNote') continue;
+    if (isStickyNote(node)) continue;
     const info = catalog.get(node.type);
     const label = info?.entry.displayName ?? node.type.slice(node.type.lastIndexOf('.') + 1);
     const seen = labels.get(label);
@@ -207,7 +208,7 @@ function nodeLabels(workflow: Pick<Workflow, 'nodes'>, catalog: NodeCatalog): Ar
 
 /** "7 nodes: Schedule Trigger, HTTP Request ×2, Code, Slack" — what the report and `dataset sample` show of a target. */
 export function nodeSummary(workflow: Pick<Workflow, 'nodes'>, catalog: NodeCatalog): string {
-  const nodes = workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote').length;
+  const nodes = workflow.nodes.filter((n) => !isStickyNote(n)).length;
   const labels = nodeLabels(workflow, catalog).map((l) => (l.count > 1 ? `${l.label} ×${l.count}` : l.label));
   return `${nodes} node${nodes === 1 ? '' : 's'}: ${labels.join(', ')}`;
 }

@@ -17,7 +17,8 @@ import { fixWorkflow, type FixConfidence } from '../schemas/fix';
 import { loadCatalog } from '../schemas/catalog/load';
 import { packageRoot } from '../schemas/paths';
 import { validateWorkflow } from '../schemas/validator';
-import { FAULT_KINDS, injectFaults, isObject, pick, type Fault, type FaultKind, type Json, type Workflow } from './faults';
+import { isObject } from '../schemas/json-value';
+import { FAULT_KINDS, injectFaults, normaliseConnections, pick, type Fault, type FaultKind, type Json, type Workflow } from './faults';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,24 +28,6 @@ const { values: args } = parseArgs({
     'show-failures': { type: 'string', default: '0' },
   },
 });
-
-/** Connections without what carries no link: empty trailing outputs, empty types, sources without links. */
-function normaliseConnections(connections: unknown): Json {
-  const out: Json = {};
-  if (!isObject(connections)) return out;
-  for (const [source, byType] of Object.entries(connections)) {
-    if (!isObject(byType)) continue;
-    const types: Json = {};
-    for (const [type, outputs] of Object.entries(byType)) {
-      if (!Array.isArray(outputs)) continue;
-      const lists = outputs.map((targets) => (Array.isArray(targets) ? targets.map((t) => (isObject(t) ? { node: t.node, type: t.type ?? type, index: t.index ?? 0 } : t)) : []));
-      while (lists.length > 0 && lists[lists.length - 1].length === 0) lists.pop();
-      if (lists.length > 0) types[type] = lists;
-    }
-    if (Object.keys(types).length > 0) out[source] = types;
-  }
-  return out;
-}
 
 /** What "restored exactly" compares: every node as it is (key order aside), connections normalised. */
 function normalise(workflow: unknown): { nodes: unknown; connections: Json } {

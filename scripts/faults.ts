@@ -7,21 +7,19 @@
  */
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import type { CatalogPorts, CatalogProperty } from '../schemas/catalog/types';
+import { isStickyNote } from '../schemas/graph';
+import { hasOwn, isObject } from '../schemas/json-value';
 
 export type Json = Record<string, unknown>;
 export type Workflow = { nodes: Json[]; connections: Record<string, Json>; [key: string]: unknown };
 
-export const STICKY = 'n8n-nodes-base.stickyNote';
 export const INVENTED_TYPE = 'n8n-nodes-base.chatGpt';
 export const INVENTED_VERSION = 99;
 export const INVENTED_PARAMETER = '__flowtune_unknown_parameter__';
 export const INVALID_OPTION = '__flowtune_invalid__';
 export const MISSING_NODE = '__flowtune_missing_node__';
 
-export const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 export const isExpression = (v: unknown) => typeof v === 'string' && v.startsWith('=');
-export const isSticky = (n: Json) => n.type === STICKY;
-export const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 /** A JSON Pointer (RFC 6901), written here independently of the validator's own helper. */
 export const pointer = (...segments: Array<string | number>) => segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
@@ -30,6 +28,28 @@ export function targetCount(wf: Workflow, from: string, type: string, outputInde
   const outputs = isObject(wf.connections[from]) ? wf.connections[from][type] : undefined;
   const targets = Array.isArray(outputs) ? outputs[outputIndex] : undefined;
   return Array.isArray(targets) ? targets.length : 0;
+}
+
+/**
+ * Connections as n8n reads them, to compare two workflows' wiring: null outputs are empty, trailing empty
+ * outputs, empty types and sources without links mean nothing; an entry's type and index default to its
+ * list's type and 0. Written independently of schemas/graph.ts (what it checks).
+ */
+export function normaliseConnections(connections: unknown): Json {
+  const out: Json = {};
+  if (!isObject(connections)) return out;
+  for (const [source, byType] of Object.entries(connections)) {
+    if (!isObject(byType)) continue;
+    const types: Json = {};
+    for (const [type, outputs] of Object.entries(byType)) {
+      if (!Array.isArray(outputs)) continue;
+      const lists = outputs.map((targets) => (Array.isArray(targets) ? targets.map((t) => (isObject(t) ? { node: t.node, type: t.type ?? type, index: t.index ?? 0 } : t)) : []));
+      while (lists.length > 0 && lists[lists.length - 1].length === 0) lists.pop();
+      if (lists.length > 0) types[type] = lists;
+    }
+    if (Object.keys(types).length > 0) out[source] = types;
+  }
+  return out;
 }
 
 /** Deep-freeze once: injectors copy on write, and any stray write (an injector's or the code under test's) throws. */
@@ -203,7 +223,7 @@ export function canCarry(p: CatalogPorts | undefined, type: string): boolean | u
 
 /** Indexes of the nodes that have a name and are not sticky notes. */
 export function namedNodes(wf: Workflow): number[] {
-  return wf.nodes.flatMap((n, i) => (!isSticky(n) && typeof n.name === 'string' ? [i] : []));
+  return wf.nodes.flatMap((n, i) => (!isStickyNote(n) && typeof n.name === 'string' ? [i] : []));
 }
 
 /**

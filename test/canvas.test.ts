@@ -18,7 +18,7 @@ import {
   type Rect,
 } from '../dataset/canvas';
 import { hydrateWorkflow, type CompactWorkflow, type FullWorkflow } from '../dataset/compact';
-import { layoutWorkflow, type GraphNode } from '../dataset/layout';
+import { layoutWorkflow, type LayoutNode } from '../dataset/layout';
 import { loadCatalog } from '../schemas/catalog/load';
 import { expectOnCanvas } from './helpers/canvas';
 
@@ -316,7 +316,7 @@ describe('property: random graphs never overlap', () => {
     );
     fc.assert(
       fc.property(graph, ({ footprints, triggers, links }) => {
-        const nodes: GraphNode[] = footprints.map((footprint, i) => ({ name: `N${i}`, trigger: triggers[i], footprint }));
+        const nodes: LayoutNode[] = footprints.map((footprint, i) => ({ name: `N${i}`, trigger: triggers[i], footprint }));
         const positions = layoutWorkflow(nodes, wire(links.map((l): [string, string, number, string] => [`N${l.from}`, l.type, l.output, `N${l.to}`])));
         for (const p of positions) for (const v of p) expect(Math.abs(v % CANVAS_GRID)).toBe(0);
         const rects = positions.map((p, i) => footprintRects(p, footprints[i]));

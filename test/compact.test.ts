@@ -7,14 +7,13 @@ import {
   compactWorkflow,
   deterministicUuid,
   hydrateWorkflow,
-  STICKY_NOTE_TYPE,
   type CompactNode,
   type CompactWorkflow,
   type FullNode,
   type FullWorkflow,
 } from '../dataset/compact';
 import { defaultFootprint, findCanvasOverlaps, footprintRects } from '../dataset/canvas';
-import { analyzeGraph, GRID, layoutWorkflow, type GraphNode } from '../dataset/layout';
+import { analyzeGraph, GRID, layoutWorkflow, type LayoutNode } from '../dataset/layout';
 import { NodeCatalog } from '../schemas/catalog/catalog';
 import { isDisplayed, type DisplayContext } from '../schemas/catalog/display';
 import { loadCatalog } from '../schemas/catalog/load';
@@ -23,14 +22,15 @@ import { DEFAULT_DENIED_NODE_TYPES, validateWorkflow } from '../schemas/validato
 import { defaultResolver } from '../schemas/validator/parameters';
 import rejected from './fixtures/rejected-templates.json';
 import { loadTemplates, stockOnly } from './helpers/templates';
+import { normaliseConnections } from '../scripts/faults';
+import { isObject } from '../schemas/json-value';
+import { STICKY_NOTE_TYPE } from '../schemas/graph';
 
 const catalog = loadCatalog();
 const reviewed = rejected.templates as Record<string, unknown>;
 
 type Json = Record<string, unknown>;
 type Workflow = { name?: string; nodes: Json[]; connections: Json; [key: string]: unknown };
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** What the dataset's cleaning step leaves: no sticky notes, credential types only, no pinData / meta. */
 function clean(workflow: Workflow): Workflow {
@@ -52,24 +52,6 @@ function deepFreeze<T>(value: T): T {
     for (const v of Object.values(value)) deepFreeze(v);
   }
   return value;
-}
-
-/** Connections as n8n reads them: null outputs are empty, trailing empty outputs and empty types mean nothing. */
-function normalizeConnections(connections: unknown): Json {
-  const out: Json = {};
-  if (!isObject(connections)) return out;
-  for (const [source, byType] of Object.entries(connections)) {
-    if (!isObject(byType)) continue;
-    const types: Json = {};
-    for (const [type, outputs] of Object.entries(byType)) {
-      if (!Array.isArray(outputs)) continue;
-      const list = outputs.map((o) => (Array.isArray(o) ? o.map((e: Json) => ({ node: e.node, type: e.type, index: e.index })) : []));
-      while (list.length > 0 && list[list.length - 1].length === 0) list.pop();
-      if (list.length > 0) types[type] = list;
-    }
-    if (Object.keys(types).length > 0) out[source] = types;
-  }
-  return out;
 }
 
 /** The value n8n uses for an unset top-level parameter: the default of its first displayed definition. */
@@ -177,7 +159,7 @@ describe('compact ⇄ hydrate over every valid stock n8n.io template', () => {
         }
       }
       for (const o of findCanvasOverlaps(h, catalog)) fail(id, `"${o.nodes[0]}" (${o.parts[0]}) and "${o.nodes[1]}" (${o.parts[1]}) overlap on the canvas`);
-      if (JSON.stringify(canonical(h.connections)) !== JSON.stringify(canonical(normalizeConnections(w.connections)))) fail(id, 'connections differ');
+      if (JSON.stringify(canonical(h.connections)) !== JSON.stringify(canonical(normaliseConnections(w.connections)))) fail(id, 'connections differ');
 
       if (JSON.stringify(compactWorkflow(h, { catalog })) !== text) fail(id, 'compact(hydrate(c)) ≠ c');
       if (JSON.stringify(hydrateWorkflow(c, { catalog })) !== JSON.stringify(h)) fail(id, 'hydrate is not deterministic');
@@ -548,7 +530,7 @@ describe('hydrate', () => {
 });
 
 describe('layout', () => {
-  const agentWorkflow = (): { nodes: GraphNode[]; connections: Json } => ({
+  const agentWorkflow = (): { nodes: LayoutNode[]; connections: Json } => ({
     nodes: [
       { name: 'Model' },
       { name: 'Agent' },
@@ -620,7 +602,7 @@ describe('layout', () => {
   });
 
   it('anchors a ring of sub-nodes on one of them', () => {
-    const nodes: GraphNode[] = [{ name: 'A' }, { name: 'B' }];
+    const nodes: LayoutNode[] = [{ name: 'A' }, { name: 'B' }];
     const connections = {
       A: { ai_tool: [[{ node: 'B', type: 'ai_tool', index: 0 }]] },
       B: { ai_tool: [[{ node: 'A', type: 'ai_tool', index: 0 }]] },
@@ -633,7 +615,7 @@ describe('layout', () => {
   });
 
   it('places branches top to bottom in output order and ignores loop back edges', () => {
-    const nodes: GraphNode[] = [{ name: 'T', trigger: true }, { name: 'Loop' }, { name: 'If' }, { name: 'True' }, { name: 'False' }, { name: 'Done' }];
+    const nodes: LayoutNode[] = [{ name: 'T', trigger: true }, { name: 'Loop' }, { name: 'If' }, { name: 'True' }, { name: 'False' }, { name: 'Done' }];
     const connections = {
       T: { main: [[main('Loop')]] },
       Loop: { main: [[main('Done')], [main('If')]] },

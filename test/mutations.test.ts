@@ -6,15 +6,14 @@
 import { loadCatalog } from '../schemas/catalog/load';
 import { validateWorkflow, type IssueCode, type ValidationPolicy, type ValidationResult } from '../schemas/validator';
 import rejected from './fixtures/rejected-templates.json';
+import { hasOwn, isObject } from '../schemas/json-value';
 import {
   canCarry,
   deepFreeze,
-  hasOwn,
   INVALID_OPTION,
   INVENTED_PARAMETER,
   INVENTED_TYPE,
   INVENTED_VERSION,
-  isObject,
   MISSING_NODE,
   namedNodes,
   NodeFacts,

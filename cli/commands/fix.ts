@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../../dataset/writer';
 import { fixWorkflow, isConfidence, type FixConfidence, type FixRecord } from '../../schemas/fix';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import type { ValidationIssue, ValidationPolicy } from '../../schemas/validator';
-import { readWorkflowInputs, type WorkflowInput } from '../inputs';
+import { readWorkflowInputs, type InputEntry } from '../inputs';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
 import { UsageError } from '../errors';
 import type { UnreadablePath } from './validate';
@@ -40,12 +40,12 @@ export interface FixReport {
 }
 
 interface Fixed {
-  input: WorkflowInput;
+  input: InputEntry;
   result: FixFileResult;
   value: unknown;
 }
 
-export function fixInputs(inputs: WorkflowInput[], catalog: NodeCatalog, policy: ValidationPolicy, minConfidence: FixConfidence): { fixed: Fixed[]; unreadable: UnreadablePath[] } {
+export function fixInputs(inputs: InputEntry[], catalog: NodeCatalog, policy: ValidationPolicy, minConfidence: FixConfidence): { fixed: Fixed[]; unreadable: UnreadablePath[] } {
   const unreadable: UnreadablePath[] = [];
   const fixed: Fixed[] = [];
   for (const input of inputs) {

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { createColors } from 'picocolors';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import { type IssueCounts, validateWorkflow, type ValidationIssue, type ValidationPolicy } from '../../schemas/validator';
-import { readWorkflowInputs, type WorkflowInput } from '../inputs';
+import { readWorkflowInputs, type InputEntry } from '../inputs';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
 
 export interface FileResult {
@@ -28,7 +28,7 @@ export interface ValidateReport {
   unreadable?: UnreadablePath[];
 }
 
-export function validateInputs(inputs: WorkflowInput[], catalog: NodeCatalog, policy: ValidationPolicy, maxIssues?: number): ValidateReport {
+export function validateInputs(inputs: InputEntry[], catalog: NodeCatalog, policy: ValidationPolicy, maxIssues?: number): ValidateReport {
   const unreadable: UnreadablePath[] = [];
   const readable = inputs.filter((input) => {
     if (input.readError !== undefined) unreadable.push({ file: input.file, error: input.readError });

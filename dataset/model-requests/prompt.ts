@@ -6,6 +6,7 @@
  * Changing anything a model reads here changes REQUESTS_PROMPT_VERSION: the version is part of
  * every cache key, so old answers are never served for a new prompt.
  */
+import { forEachConnection } from '../../schemas/graph';
 import { isObject } from '../../schemas/json-value';
 import { countChatTokens, countTokens } from '../tokens';
 
@@ -101,16 +102,20 @@ function parameterHints(parameters: unknown): string {
 
 /** "A → B, C" per source node and connection type (compact names or full `{node}` entries). */
 function connectionLines(workflow: unknown): string[] {
-  if (!isObject(workflow) || !isObject(workflow.connections)) return [];
+  if (!isObject(workflow)) return [];
   const lines: string[] = [];
-  for (const [source, byType] of Object.entries(workflow.connections)) {
-    if (!isObject(byType)) continue;
-    for (const [type, outputs] of Object.entries(byType)) {
-      if (!Array.isArray(outputs)) continue;
-      const targets = outputs.flatMap((output) => (Array.isArray(output) ? output : [])).map((t) => (typeof t === 'string' ? t : isObject(t) ? String(t.node) : '?'));
-      if (targets.length > 0) lines.push(`${source} →${type === 'main' ? '' : ` (${type})`} ${[...new Set(targets)].join(', ')}`);
+  let line: { source: string; type: string; targets: Set<string> } | undefined;
+  const flush = () => {
+    if (line) lines.push(`${line.source} →${line.type === 'main' ? '' : ` (${line.type})`} ${[...line.targets].join(', ')}`);
+  };
+  forEachConnection(workflow.connections, (source, type, _output, _entry, target) => {
+    if (line?.source !== source || line.type !== type) {
+      flush();
+      line = { source, type, targets: new Set() };
     }
-  }
+    line.targets.add(typeof target === 'string' ? target : isObject(target) ? String(target.node) : '?');
+  });
+  flush();
   return lines;
 }
 

@@ -47,7 +47,7 @@ import type { CatalogPorts } from '../../schemas/catalog/types';
 import { isObject } from '../../schemas/json-value';
 import { unwrapWorkflow } from '../../schemas/validator/unwrap';
 import { validateWorkflow, type ValidationIssue } from '../../schemas/validator';
-import { STICKY_NOTE_TYPE } from '../../dataset/compact';
+import { isStickyNote } from '../../schemas/graph';
 import type { NormalisedGraph } from './metrics';
 
 export type Severity = 'critical' | 'major' | 'minor';
@@ -144,7 +144,7 @@ export function checkInput(workflow: unknown, graph: NormalisedGraph, catalog: N
     const { workflow: unwrapped } = unwrapWorkflow(typeof workflow === 'string' ? JSON.parse(workflow) : workflow);
     if (isObject(unwrapped) && Array.isArray(unwrapped.nodes)) {
       (unwrapped.nodes as unknown[]).forEach((node, index) => {
-        if (!isObject(node) || typeof node.type !== 'string' || node.type === '' || node.type === STICKY_NOTE_TYPE) return;
+        if (!isObject(node) || typeof node.type !== 'string' || node.type === '' || isStickyNote(node)) return;
         const info = catalog.get(node.type);
         const version = typeof node.typeVersion === 'number' ? node.typeVersion : info?.entry.defaultVersion;
         nodes.push({

@@ -52,7 +52,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { isObject } from '../../schemas/json-value';
 import { unwrapWorkflow } from '../../schemas/validator/unwrap';
-import { STICKY_NOTE_TYPE } from '../../dataset/compact';
+import { STICKY_NOTE_TYPE } from '../../schemas/graph';
 import type { NormalisedGraph } from './metrics';
 
 type Params = Record<string, unknown>;

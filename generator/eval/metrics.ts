@@ -31,7 +31,7 @@
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import { isObject } from '../../schemas/json-value';
 import { unwrapWorkflow } from '../../schemas/validator/unwrap';
-import { STICKY_NOTE_TYPE } from '../../dataset/compact';
+import { forEachConnection, isStickyNote, type GraphNode } from '../../schemas/graph';
 import { triggerKind } from '../../dataset/split';
 import type { Workflow } from '../../dataset/types';
 import type { GenerationResult } from '../types';
@@ -40,12 +40,13 @@ import { scoreLikeN8n, summariseN8n, type N8nMeans, type N8nScore } from './n8n-
 // ---------------------------------------------------------------------------------------
 // Normalised graph
 
-export interface GraphNode {
-  name: string;
+/** A node of the normalised graph: its name and type. */
+export interface TypedNode extends GraphNode {
   type: string;
 }
 
-export interface GraphEdge {
+/** An edge of the normalised graph, between named nodes, with their types. */
+export interface TypedEdge {
   from: string;
   fromType: string;
   /** Index of the source's output (position in the output list). */
@@ -59,8 +60,8 @@ export interface GraphEdge {
 }
 
 export interface NormalisedGraph {
-  nodes: GraphNode[];
-  edges: GraphEdge[];
+  nodes: TypedNode[];
+  edges: TypedEdge[];
 }
 
 const emptyGraph = (): NormalisedGraph => ({ nodes: [], edges: [] });
@@ -92,43 +93,32 @@ function readGraph(value: unknown): NormalisedGraph {
   const { workflow } = unwrapWorkflow(input);
   if (!isObject(workflow) || !Array.isArray(workflow.nodes)) return emptyGraph();
 
-  const nodes: GraphNode[] = [];
+  const nodes: TypedNode[] = [];
   const typeOf = new Map<string, string>();
   for (const node of workflow.nodes as unknown[]) {
-    if (!isObject(node) || typeof node.type !== 'string' || node.type === '' || node.type === STICKY_NOTE_TYPE) continue;
+    if (!isObject(node) || typeof node.type !== 'string' || node.type === '' || isStickyNote(node)) continue;
     const name = typeof node.name === 'string' ? node.name : '';
     nodes.push({ name, type: node.type });
     if (typeof node.name === 'string' && !typeOf.has(name)) typeOf.set(name, node.type);
   }
 
-  const edges: GraphEdge[] = [];
-  const connections = workflow.connections;
-  if (isObject(connections)) {
-    for (const [from, byType] of Object.entries(connections)) {
-      const fromType = typeOf.get(from);
-      if (fromType === undefined || !isObject(byType)) continue;
-      for (const [connectionType, outputs] of Object.entries(byType)) {
-        if (!Array.isArray(outputs)) continue;
-        outputs.forEach((targets: unknown, output: number) => {
-          if (!Array.isArray(targets)) return;
-          for (const entry of targets as unknown[]) {
-            const target = typeof entry === 'string' ? { node: entry, index: 0 } : isObject(entry) ? entry : undefined;
-            if (!target || typeof target.node !== 'string') continue;
-            const toType = typeOf.get(target.node);
-            if (toType === undefined) continue;
-            const index = target.index;
-            const input = typeof index === 'number' && Number.isInteger(index) && index >= 0 ? index : 0;
-            edges.push({ from, fromType, output, connectionType, to: target.node, toType, input });
-          }
-        });
-      }
-    }
-  }
+  const edges: TypedEdge[] = [];
+  forEachConnection(workflow.connections, (from, connectionType, output, _entry, entry) => {
+    const fromType = typeOf.get(from);
+    if (fromType === undefined) return;
+    const target = typeof entry === 'string' ? { node: entry, index: 0 } : isObject(entry) ? entry : undefined;
+    if (!target || typeof target.node !== 'string') return;
+    const toType = typeOf.get(target.node);
+    if (toType === undefined) return;
+    const index = target.index;
+    const input = typeof index === 'number' && Number.isInteger(index) && index >= 0 ? index : 0;
+    edges.push({ from, fromType, output, connectionType, to: target.node, toType, input });
+  });
   return { nodes, edges };
 }
 
 /** The key typed-edge metrics compare: `fromType#output-connectionType->toType#input`. */
-export function typedEdgeKey(edge: GraphEdge): string {
+export function typedEdgeKey(edge: TypedEdge): string {
   return `${edge.fromType}#${edge.output}-${edge.connectionType}->${edge.toType}#${edge.input}`;
 }
 

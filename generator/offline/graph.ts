@@ -1,11 +1,10 @@
 /**
  * A compact workflow's connections as a flat list of edges that can be edited (a node taken
  * out with its neighbours joined, a node put in another's place) and written back in the
- * compact form. Reading goes through layout.ts `readEdges`, the one connection reader.
+ * compact form. Reading goes through schemas/graph.ts `readConnections`, the one connection reader.
  */
 import type { CompactConnections, ConnectionEntry } from '../../dataset/compact';
-import { compareConnectionTypes, readEdges } from '../../dataset/layout';
-import { isObject } from '../../schemas/json-value';
+import { compareConnectionTypes, readConnections } from '../../schemas/graph';
 
 export interface Edge {
   from: string;
@@ -18,20 +17,8 @@ export interface Edge {
 
 /** The edges of `connections` between the named nodes (compact entries — bare names — included). */
 export function edgesOf(names: readonly string[], connections: unknown): Edge[] {
-  const full: Record<string, Record<string, unknown[]>> = {};
-  if (isObject(connections)) {
-    for (const [source, byType] of Object.entries(connections)) {
-      if (!isObject(byType)) continue;
-      full[source] = {};
-      for (const [type, outputs] of Object.entries(byType)) {
-        full[source][type] = Array.isArray(outputs)
-          ? outputs.map((targets) => (Array.isArray(targets) ? targets.map((t): unknown => (typeof t === 'string' ? { node: t, type, index: 0 } : t)) : []))
-          : [];
-      }
-    }
-  }
   const nodes = names.map((name) => ({ name }));
-  return readEdges(nodes, full).map((e) => ({ from: names[e.from], type: e.type, output: e.output, to: names[e.to], input: e.input }));
+  return readConnections(nodes, connections, { compactEntries: true }).map((e) => ({ from: names[e.from], type: e.type, output: e.output, to: names[e.to], input: e.input }));
 }
 
 /** Edges → compact connections (an entry into input 0 with its list's type is the bare name). */

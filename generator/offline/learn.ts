@@ -10,7 +10,8 @@
  * - a BM25 index over the training workflows' titles and requests.
  */
 import MiniSearch from 'minisearch';
-import { STICKY_NOTE_TYPE, type CompactNode, type CompactWorkflow } from '../../dataset/compact';
+import type { CompactNode, CompactWorkflow } from '../../dataset/compact';
+import { isStickyNote } from '../../schemas/graph';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import { isObject } from '../../schemas/json-value';
 import type { TrainingExample } from '../retrieval';
@@ -92,7 +93,7 @@ function parseTarget(text: string): CompactWorkflow | undefined {
   try {
     const value = JSON.parse(text) as unknown;
     if (!isObject(value) || !Array.isArray(value.nodes)) return undefined;
-    const nodes = value.nodes.filter((n): n is Record<string, unknown> => isObject(n) && typeof n.name === 'string' && typeof n.type === 'string' && n.type !== STICKY_NOTE_TYPE);
+    const nodes = value.nodes.filter((n): n is Record<string, unknown> => isObject(n) && typeof n.name === 'string' && typeof n.type === 'string' && !isStickyNote(n));
     return {
       ...(typeof value.name === 'string' ? { name: value.name } : {}),
       nodes: nodes as unknown as CompactNode[],

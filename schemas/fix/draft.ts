@@ -6,6 +6,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { NodeCatalog, NodeTypeInfo } from '../catalog/catalog';
 import type { CatalogPorts } from '../catalog/types';
+import { forEachConnection } from '../graph';
 import { isObject, type JsonObject } from '../json-value';
 import type { ValidationIssue } from '../validator';
 import { forEachReference } from '../validator/runtime';
@@ -121,22 +122,9 @@ export class Draft {
 
   links(): Link[] {
     const out: Link[] = [];
-    const connections = this.connections;
-    if (!connections) return out;
-    for (const source of Object.keys(connections)) {
-      const byType = connections[source];
-      if (!isObject(byType)) continue;
-      for (const type of Object.keys(byType)) {
-        const outputs = byType[type];
-        if (!Array.isArray(outputs)) continue;
-        outputs.forEach((targets, output) => {
-          if (!Array.isArray(targets)) return;
-          targets.forEach((target, entry) => {
-            if (isObject(target)) out.push({ source, type, output, entry, target });
-          });
-        });
-      }
-    }
+    forEachConnection(this.connections, (source, type, output, entry, target) => {
+      if (isObject(target)) out.push({ source, type, output, entry, target });
+    });
     return out;
   }
 

@@ -13,6 +13,7 @@ import { mergePolicy, type ValidationPolicy } from './policy';
 import { didYouMean, suggestNodeTypes } from './suggest';
 import { unwrapWorkflow } from './unwrap';
 import { isObject } from '../json-value';
+import { STICKY_NOTE_TYPE } from '../graph';
 import { checkJsonTextLimits } from '../limits';
 
 export * from './issues';
@@ -25,8 +26,6 @@ export interface ValidateOptions {
   /** Issues kept per workflow (default DEFAULT_MAX_ISSUES); the rest are counted in `truncated`. */
   maxIssues?: number;
 }
-
-const STICKY_NOTE = 'n8n-nodes-base.stickyNote';
 
 const emptyStats = (): ValidationStats => ({ nodes: 0, connections: 0, triggers: 0, nodeTypes: 0, unknownNodeTypes: 0 });
 
@@ -111,7 +110,7 @@ function validateInto(value: unknown, options: ValidateOptions, issues: IssueCol
       const earlier = wired.get(name);
       if (earlier) {
         // Names identify nodes in connections and expressions; sticky notes are in neither.
-        const bothNotes = type === STICKY_NOTE && earlier.type === STICKY_NOTE;
+        const bothNotes = type === STICKY_NOTE_TYPE && earlier.type === STICKY_NOTE_TYPE;
         issues.add(!bothNotes, { code: 'DUPLICATE_NODE_NAME', message: `more than one node is named "${name}"`, node: name, path: `${nodePath}/name` });
       }
       // As in n8n's Workflow class, the last node of a name is the one connections reach.

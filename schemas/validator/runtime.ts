@@ -5,7 +5,7 @@
  * statically (a parameter set by an expression, a node name built at run time) is a
  * warning, never an error.
  */
-import { readEdges, type GraphEdge } from '../../dataset/layout';
+import { readConnections, type GraphEdge } from '../graph';
 import { isDisplayed } from '../catalog/display';
 import type { CatalogPorts, PortCase, PortCases, PortLimit } from '../catalog/types';
 import type { WiredNode } from './connections';
@@ -46,7 +46,7 @@ function readGraph(nodes: RuntimeNode[], connections: unknown, count: number): G
   // Most nodes have a handful of edges: lists are made only for the nodes that have some.
   const incoming = new Array<GraphEdge[] | undefined>(count);
   const outgoing = new Array<GraphEdge[] | undefined>(count);
-  for (const e of readEdges(graphNodes, connections)) {
+  for (const e of readConnections(graphNodes, connections)) {
     (incoming[e.to] ??= []).push(e);
     (outgoing[e.from] ??= []).push(e);
   }
