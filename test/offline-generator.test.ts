@@ -78,6 +78,8 @@ describe('reading a request', () => {
     ['Chat support with OpenAI and Redis sessions', '@n8n/n8n-nodes-langchain.chatTrigger', ['openai', 'redis']],
     ['Get blockchain insights from chat using GPT-4 and Nansen MCP', '@n8n/n8n-nodes-langchain.chatTrigger', ['openai']],
     ['Expose Todoist as an MCP server', '@n8n/n8n-nodes-langchain.mcpTrigger', ['todoist']],
+    // "Translate" opens Title Case titles, which says nothing about whether it names Google Translate.
+    ['Translate new Notion pages to French with DeepL', 'n8n-nodes-base.notionTrigger', ['notion', 'deepl']],
   ])('%s', (request, trigger, services) => {
     const intent = readIntent(request, index);
     expect(intent.trigger?.type).toBe(trigger);
@@ -240,5 +242,17 @@ describe('everyday requests', () => {
     const services = new Set(named(request));
     expect(nodeTypes.filter((t) => index.services.serviceOf(t) && !services.has(index.services.serviceOf(t)!))).toEqual([]);
     expectWired(generation.workflow);
+  });
+
+  it('answers the README example with what it asks: GitHub issues start it, Slack is told, nothing is left to fill in but the placeholders', () => {
+    const generation = generateOffline('Create a workflow that monitors GitHub issues and sends notifications to Slack', index, examples);
+    const [trigger, ...rest] = generation.workflow.nodes;
+    expect(trigger.type).toBe('n8n-nodes-base.githubTrigger');
+    expect(trigger.parameters?.events).toEqual(expect.arrayContaining(['issues']));
+    // Not a GitHub file backup with its trigger swapped: no action on GitHub at all.
+    expect(rest.map((n) => n.type)).not.toContain('n8n-nodes-base.github');
+    const result = validateWorkflow(hydrateWorkflow(generation.workflow, { catalog }), { catalog });
+    expect(result.valid).toBe(true);
+    expect(result.warnings.filter((w) => w.code === 'MISSING_REQUIRED_PARAMETER')).toEqual([]);
   });
 });

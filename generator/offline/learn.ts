@@ -118,6 +118,24 @@ function keepSmallest(list: Array<{ node: CompactNode; size: number; json: strin
   if (list.length > CONFIG_CHOICES) list.pop();
 }
 
+/** A title capitalises most words: its casing says nothing about which are names. */
+const TITLE_CASE = 0.6;
+
+/**
+ * The words whose casing tells a name from a word: none of a Title Case text ("Translate
+ * Notion Pages with DeepL"), and in a sentence not its first word.
+ */
+function casedWords(text: string): string[] {
+  const out: string[] = [];
+  for (const sentence of text.split(/[.!?:;|\n]+/)) {
+    const words = sentence.match(/[A-Za-z0-9]+/g) ?? [];
+    const long = words.filter((w) => w.length >= 4 && /^[A-Za-z]/.test(w));
+    if (long.length > 0 && long.filter((w) => /^[A-Z]/.test(w)).length / long.length >= TITLE_CASE) continue;
+    out.push(...words.slice(1));
+  }
+  return out;
+}
+
 function countsOf(items: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(item, (counts.get(item) ?? 0) + 1);
@@ -196,7 +214,7 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
       for (const t of profile.typeSet) row.set(t, (row.get(t) ?? 0) + 1);
     }
     // How a one-word phrase is written: brands are capitalised ("Box"), words are not ("a text box").
-    for (const token of texts[i].match(/[A-Za-z0-9]+/g) ?? []) {
+    for (const token of casedWords(texts[i])) {
       const key = phraseKey(token);
       if (!catalogPhrases.has(key)) continue;
       const count = phraseCase.get(key) ?? phraseCase.set(key, { lower: 0, all: 0 }).get(key)!;
