@@ -9,7 +9,7 @@ import type { NodeCatalog } from '../schemas/catalog/catalog';
 import type { ValidationPolicy } from '../schemas/validator';
 import { estimateTrainingCost } from './cost';
 import { writeRequestsWithModel, type ModelRequestsOptions } from './model-requests';
-import { Acceptor, rejectionDetail } from './accept';
+import { Acceptor, rejectionDetail, type AcceptCounts, type Rejection, type Verdict } from './accept';
 import { sha1 } from './dedupe';
 import { alpacaRecord, llamaFactoryDatasetInfo, openAiChatLine, outputFileName, shareGptLine, type EncodedPair, type OutputFormat, type Split } from './formats';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from './prompt';
@@ -19,7 +19,7 @@ import { emptyRequestReport, renderReportMarkdown, summarizeLengths, type Datase
 import { REQUEST_LENGTHS, requestVariants, type RequestLength, type RequestSource } from './requests';
 import { describeSourceSpec, readSources, type SourceOptions, type SourceSpec } from './sources';
 import { Spool } from './spool';
-import { DEFAULT_VALIDATION_SPLIT, splitValidation } from './split';
+import { DEFAULT_VALIDATION_SPLIT, splitValidation, type SplitItem } from './split';
 import { countTokens, DEFAULT_BASE_MODEL, fineTuningEndWarning, modelInfo } from './tokens';
 import type { Provenance, SourceRecord } from './types';
 import { OutputFiles } from './writer';
@@ -159,10 +159,6 @@ function emptyReport(options: BuildOptions): DatasetReport {
   };
 }
 
-/**
- * The requests model's stage: every spooled example is asked for (key = its spool index), the stats go into
- * the report, and the texts of the examples whose answers passed are returned by key.
- */
 /** The length class of a request written by a model (the rule-based ones are made to fit theirs). */
 function lengthClassOf(text: string): RequestLength {
   return text.length <= REQUEST_LENGTHS.terse ? 'terse' : text.length <= REQUEST_LENGTHS.typical ? 'typical' : 'detailed';
@@ -175,6 +171,10 @@ function modelWrittenRequests(texts: string[], primary: SpooledExample['requests
   return texts.map((text) => ({ text, source: 'model' as const, length: lengthClassOf(text), tokens: counting ? withoutRequest + countTokens(text, options.model) : 0 }));
 }
 
+/**
+ * The requests model's stage: every spooled example is asked for (key = its spool index), the stats go into
+ * the report, and the texts of the examples whose answers passed are returned by key.
+ */
 async function requestsFromModel(spool: Spool<SpooledExample>, options: ModelRequestsOptions, report: DatasetReport): Promise<Map<string, string[]>> {
   async function* items() {
     let index = 0;
@@ -223,141 +223,22 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
   const out = new OutputFiles(options.outDir);
   const spool = new Spool<SpooledExample>(out.scratchFile('spool'));
   const system = systemPrompt(options.target);
-  const acceptor = new Acceptor({ maxPerStructure: options.maxPerStructure, nearDuplicateThreshold: options.nearDuplicateThreshold, tokenLimit: report.tokens.limit });
-  const counts = acceptor.counts;
-  const splitItems: Array<{ stratum: string; group: string }> = [];
+  const times = options.stepTimes;
 
   try {
-    const settings: PrepareSettings = {
-      target: options.target,
-      model: options.model,
-      countTokens: options.countTokens !== false,
-      minNodes: options.minNodes,
-      maxNodes: options.maxNodes,
-      minViews: options.minViews,
-      requestsPerWorkflow: options.requestsPerWorkflow,
-      ...(options.policy ? { policy: options.policy } : {}),
-    };
-    const workers = options.workers ?? defaultWorkerCount();
-    const times = options.stepTimes;
-    const source = times ? timedSource(readSources(options.sources, options), times) : readSources(options.sources, options);
-    for await (const { record, result } of prepareRecords(source, settings, options.catalog, workers, times)) {
-      const start = times ? performance.now() : 0;
-      try {
-        report.counts.read++;
-        options.onProgress?.({ read: report.counts.read, accepted: counts.accepted, ref: record.provenance.ref });
-        const verdict = acceptor.accept(result, undefined);
-        if (!verdict.accepted) {
-          // A bounded sample of rejections with their provenance for the report.
-          const detail = rejectionDetail(verdict.rejection);
-          if (report.rejections.length < 200) report.rejections.push({ reason: verdict.rejection.reason, ref: record.provenance.ref, ...(detail ? { detail } : {}) });
-          continue;
-        }
-        const { requests, example } = verdict;
-        const { target, exactKey, group, tokens, stratum } = example;
-        const primary = requests[0];
-        const variants = options.augment > 0 ? requestVariants(primary.text, options.augment, picker(options.seed, exactKey)) : [];
-        const spooled: SpooledExample = {
-          requests: requests.map(({ text, source, length, tokens: n }) => ({ text, source, length, tokens: n })),
-          variants,
-          summary: example.summary,
-          targetChars: target.length,
-          stratum,
-          group,
-          tokens,
-          rawChars: example.rawChars,
-          provenance: record.provenance,
-        };
-        if (options.requestsModel) Object.assign(spooled, example.title !== undefined ? { title: example.title } : {}, example.description !== undefined ? { description: example.description } : {});
-        splitItems.push({ stratum, group });
-        // The target is encoded once, here, and copied into every format untouched.
-        await spool.add(spooled, JSON.stringify(target));
-      } finally {
-        if (times) times.duplicates = (times.duplicates ?? 0) + performance.now() - start;
-      }
-    }
-    // The report's counts are the acceptor's.
-    Object.assign(report, { rejected: counts.rejected, invalidCodes: counts.invalidCodes, redactions: counts.redactions, targetsCompleted: counts.targetsCompleted, triggerKinds: counts.triggerKinds, nodeTypes: counts.nodeTypes });
-    Object.assign(report.requests, { sources: counts.requestSources, stripped: counts.stripped, nearDuplicatesLeftOut: counts.nearDuplicatesLeftOut });
-    report.counts.accepted = counts.accepted;
-    report.tokens.overLimit = counts.overLimit;
+    const splitItems = await spoolAcceptedExamples(options, spool, report);
     // Never replace a dataset with an empty one (a typo in --from, filters that exclude everything).
     if (report.counts.accepted === 0) throw new EmptyDatasetError(report, options.outDir);
     const modelTexts = options.requestsModel ? await requestsFromModel(spool, { count: options.requestsPerWorkflow, ...options.requestsModel }, report) : undefined;
     const writeStart = times ? performance.now() : 0;
-
     const validation = splitValidation(splitItems, options.validationSplit, options.seed);
-    const encodedSystem = Buffer.from(JSON.stringify(system));
-    const targetTokens: number[] = [];
-    const trainTokens: number[] = [];
-    const lineWriters: Array<[Exclude<OutputFormat, 'llama-factory'>, (pair: EncodedPair) => Buffer[]]> = [];
-    if (options.formats.has('openai')) lineWriters.push(['openai', openAiChatLine]);
-    if (options.formats.has('sharegpt')) lineWriters.push(['sharegpt', shareGptLine]);
-    const alpacaCount: Record<Split, number> = { train: 0, validation: 0 };
-    for (const split of ['train', 'validation'] as const) {
-      for (const [format] of lineWriters) await out.touch(outputFileName(format, split));
-      if (options.formats.has('alpaca')) await out.write(outputFileName('alpaca', split), '[');
-    }
-
-    const sampled = sampleIndices(report.counts.accepted, REPORT_SAMPLES, options.seed);
-    const requestLengths: number[] = [];
-    let index = 0;
-    for await (const [example, targetString] of spool.entries()) {
-      const encodedTarget = Buffer.from(targetString);
-      const exampleIndex = index++;
-      const split: Split = validation.has(exampleIndex) ? 'validation' : 'train';
-      targetTokens.push(example.tokens);
-      report.size.rawChars += example.rawChars;
-      report.size.targetChars += example.targetChars;
-      const fromModel = modelTexts?.get(String(exampleIndex));
-      const requests = fromModel ? modelWrittenRequests(fromModel, example.requests[0], options) : example.requests;
-      if (fromModel) {
-        // Counted by source when accepted; the model's requests take the rule-based ones' place.
-        for (const r of example.requests) report.requests.sources[r.source]--;
-        report.requests.sources.model += requests.length;
-      }
-      for (const request of requests) {
-        requestLengths.push(request.text.length);
-        report.requests.lengthClasses[request.length]++;
-      }
-      if (sampled.has(exampleIndex)) {
-        const shown = requests[parseInt(sha1(`${options.seed}:shown:${exampleIndex}`).slice(0, 8), 16) % requests.length];
-        report.requests.samples.push({ order: sampled.get(exampleIndex)!, request: shown.text, source: shown.source, workflow: example.summary, split, ref: example.provenance.ref });
-      }
-      // A workflow's requests, and the variants of its primary one, all stay on its side of the split.
-      const variants = fromModel ? [] : example.variants;
-      const lines = [...requests.map((r) => ({ text: r.text, tokens: r.tokens, augmented: false })), ...variants.map((text) => ({ text, tokens: example.requests[0].tokens, augmented: true }))];
-      for (const request of lines) {
-        const pair: EncodedPair = { system: encodedSystem, request: Buffer.from(JSON.stringify(request.text)), target: encodedTarget };
-        for (const [format, render] of lineWriters) await out.write(outputFileName(format, split), render(pair));
-        if (options.formats.has('alpaca')) {
-          const file = outputFileName('alpaca', split);
-          await out.write(file, alpacaCount[split]++ === 0 ? '\n' : ',\n');
-          await out.write(file, alpacaRecord(pair));
-        }
-        report.counts[split]++;
-        if (split === 'train') trainTokens.push(request.tokens);
-        if (request.augmented) report.counts.augmented++;
-      }
-    }
-    report.requests.length = summarizeLengths(requestLengths);
-    report.requests.samples.sort((a, b) => a.order - b.order);
-    if (options.formats.has('alpaca')) {
-      for (const split of ['train', 'validation'] as const) await out.write(outputFileName('alpaca', split), alpacaCount[split] > 0 ? '\n]\n' : ']\n');
-    }
-    if (options.formats.has('llama-factory')) {
-      await out.write('dataset_info.json', `${JSON.stringify(llamaFactoryDatasetInfo(options.formats), null, 2)}\n`);
-    }
+    const files = new FormatFiles(out, options.formats, system);
+    await files.open();
+    const written = await writeExamples(spool, validation, modelTexts, files, report, options);
+    await files.close();
     await out.write('system_prompt.txt', `${system}\n`);
-
-    report.tokens.target = summarizeTokens(targetTokens);
-    report.cost = estimateTrainingCost({ tokensPerExample: trainTokens, model: options.model, ...(options.prices ? { prices: options.prices } : {}) });
-    report.nodeTypes = Object.fromEntries(Object.entries(report.nodeTypes).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
-    report.files = [...out.names(), 'report.json', 'REPORT.md'].sort();
-    const stale = out.staleNames().filter((name) => !report.files.includes(name));
-    if (stale.length > 0) report.removedStale = stale;
-    await out.write('report.json', `${JSON.stringify(report, null, 2)}\n`);
-    await out.write('REPORT.md', renderReportMarkdown(report));
+    summarizeWritten(report, written, options);
+    await writeReportFiles(report, out);
     await out.commit({ removeStale: true });
     if (times) times.write = (times.write ?? 0) + performance.now() - writeStart;
     return report;
@@ -367,4 +248,218 @@ export async function buildDataset(options: BuildOptions): Promise<DatasetReport
   } finally {
     spool.dispose();
   }
+}
+
+/** The settings each record is prepared with (plain data: they travel to workers). */
+function prepareSettings(options: BuildOptions): PrepareSettings {
+  return {
+    target: options.target,
+    model: options.model,
+    countTokens: options.countTokens !== false,
+    minNodes: options.minNodes,
+    maxNodes: options.maxNodes,
+    minViews: options.minViews,
+    requestsPerWorkflow: options.requestsPerWorkflow,
+    ...(options.policy ? { policy: options.policy } : {}),
+  };
+}
+
+/**
+ * Reads and prepares every record, accepts them in order and spools the accepted examples; the report gets
+ * the counts and a sample of the rejections. Returns each spooled example's stratum and group (the split's input).
+ */
+async function spoolAcceptedExamples(options: BuildOptions, spool: Spool<SpooledExample>, report: DatasetReport): Promise<SplitItem[]> {
+  const acceptor = new Acceptor({ maxPerStructure: options.maxPerStructure, nearDuplicateThreshold: options.nearDuplicateThreshold, tokenLimit: report.tokens.limit });
+  const splitItems: SplitItem[] = [];
+  const workers = options.workers ?? defaultWorkerCount();
+  const times = options.stepTimes;
+  const source = times ? timedSource(readSources(options.sources, options), times) : readSources(options.sources, options);
+  for await (const { record, result } of prepareRecords(source, prepareSettings(options), options.catalog, workers, times)) {
+    const start = times ? performance.now() : 0;
+    try {
+      report.counts.read++;
+      options.onProgress?.({ read: report.counts.read, accepted: acceptor.counts.accepted, ref: record.provenance.ref });
+      const verdict = acceptor.accept(result, undefined);
+      if (!verdict.accepted) {
+        sampleRejection(report, verdict.rejection, record.provenance.ref);
+        continue;
+      }
+      const spooled = spooledExample(verdict, record.provenance, options);
+      splitItems.push({ stratum: spooled.stratum, group: spooled.group });
+      // The target is encoded once, here, and copied into every format untouched.
+      await spool.add(spooled, JSON.stringify(verdict.example.target));
+    } finally {
+      if (times) times.duplicates = (times.duplicates ?? 0) + performance.now() - start;
+    }
+  }
+  copyAcceptCounts(acceptor.counts, report);
+  return splitItems;
+}
+
+/** A bounded sample of rejections with their provenance for the report. */
+function sampleRejection(report: DatasetReport, rejection: Rejection<undefined>, ref: string): void {
+  const detail = rejectionDetail(rejection);
+  if (report.rejections.length < 200) report.rejections.push({ reason: rejection.reason, ref, ...(detail ? { detail } : {}) });
+}
+
+/** What the spool keeps of an accepted example until the split is known (its target waits beside it). */
+function spooledExample(verdict: Extract<Verdict<undefined>, { accepted: true }>, provenance: Provenance, options: BuildOptions): SpooledExample {
+  const { requests, example } = verdict;
+  const variants = options.augment > 0 ? requestVariants(requests[0].text, options.augment, picker(options.seed, example.exactKey)) : [];
+  const spooled: SpooledExample = {
+    requests: requests.map(({ text, source, length, tokens }) => ({ text, source, length, tokens })),
+    variants,
+    summary: example.summary,
+    targetChars: example.target.length,
+    stratum: example.stratum,
+    group: example.group,
+    tokens: example.tokens,
+    rawChars: example.rawChars,
+    provenance,
+  };
+  if (options.requestsModel) Object.assign(spooled, example.title !== undefined ? { title: example.title } : {}, example.description !== undefined ? { description: example.description } : {});
+  return spooled;
+}
+
+/** The report's counts are the acceptor's. */
+function copyAcceptCounts(counts: AcceptCounts, report: DatasetReport): void {
+  Object.assign(report, { rejected: counts.rejected, invalidCodes: counts.invalidCodes, redactions: counts.redactions, targetsCompleted: counts.targetsCompleted, triggerKinds: counts.triggerKinds, nodeTypes: counts.nodeTypes });
+  Object.assign(report.requests, { sources: counts.requestSources, stripped: counts.stripped, nearDuplicatesLeftOut: counts.nearDuplicatesLeftOut });
+  report.counts.accepted = counts.accepted;
+  report.tokens.overLimit = counts.overLimit;
+}
+
+/** The chosen formats' files of both splits, written pair by pair: JSON Lines files and Alpaca's JSON arrays. */
+class FormatFiles {
+  private readonly lineWriters: Array<[Exclude<OutputFormat, 'llama-factory'>, (pair: EncodedPair) => Buffer[]]> = [];
+  private readonly alpaca: boolean;
+  private readonly alpacaCount: Record<Split, number> = { train: 0, validation: 0 };
+  private readonly encodedSystem: Buffer;
+
+  constructor(
+    private readonly out: OutputFiles,
+    private readonly formats: Set<OutputFormat>,
+    system: string,
+  ) {
+    if (formats.has('openai')) this.lineWriters.push(['openai', openAiChatLine]);
+    if (formats.has('sharegpt')) this.lineWriters.push(['sharegpt', shareGptLine]);
+    this.alpaca = formats.has('alpaca');
+    this.encodedSystem = Buffer.from(JSON.stringify(system));
+  }
+
+  /** Every split's files exist, even empty; Alpaca's arrays are open. */
+  async open(): Promise<void> {
+    for (const split of SPLITS) {
+      for (const [format] of this.lineWriters) await this.out.touch(outputFileName(format, split));
+      if (this.alpaca) await this.out.write(outputFileName('alpaca', split), '[');
+    }
+  }
+
+  /** One pair in every format of its split; `target` is already encoded as a JSON string. */
+  async write(split: Split, request: string, target: Buffer): Promise<void> {
+    const pair: EncodedPair = { system: this.encodedSystem, request: Buffer.from(JSON.stringify(request)), target };
+    for (const [format, render] of this.lineWriters) await this.out.write(outputFileName(format, split), render(pair));
+    if (this.alpaca) {
+      const file = outputFileName('alpaca', split);
+      await this.out.write(file, this.alpacaCount[split]++ === 0 ? '\n' : ',\n');
+      await this.out.write(file, alpacaRecord(pair));
+    }
+  }
+
+  /** Alpaca's arrays closed, LLaMA-Factory's dataset_info.json written. */
+  async close(): Promise<void> {
+    if (this.alpaca) {
+      for (const split of SPLITS) await this.out.write(outputFileName('alpaca', split), this.alpacaCount[split] > 0 ? '\n]\n' : ']\n');
+    }
+    if (this.formats.has('llama-factory')) {
+      await this.out.write('dataset_info.json', `${JSON.stringify(llamaFactoryDatasetInfo(this.formats), null, 2)}\n`);
+    }
+  }
+}
+
+const SPLITS = ['train', 'validation'] as const satisfies readonly Split[];
+
+/** What the written examples add up to, for the report's statistics and the cost estimate. */
+interface WrittenStats {
+  /** Tokens of each example's largest chat example. */
+  targetTokens: number[];
+  /** Tokens of each training pair. */
+  trainTokens: number[];
+  /** Characters of each request written (augmented phrasings not included). */
+  requestLengths: number[];
+}
+
+/**
+ * Writes the spooled examples, in order, to their split's files: each example's requests (the model's in
+ * place of the rule-based ones where it passed) and its augmented phrasings, all with its one target.
+ */
+async function writeExamples(
+  spool: Spool<SpooledExample>,
+  validation: Set<number>,
+  modelTexts: Map<string, string[]> | undefined,
+  files: FormatFiles,
+  report: DatasetReport,
+  options: BuildOptions,
+): Promise<WrittenStats> {
+  const written: WrittenStats = { targetTokens: [], trainTokens: [], requestLengths: [] };
+  const sampled = sampleIndices(report.counts.accepted, REPORT_SAMPLES, options.seed);
+  let index = 0;
+  for await (const [example, targetString] of spool.entries()) {
+    const encodedTarget = Buffer.from(targetString);
+    const exampleIndex = index++;
+    const split: Split = validation.has(exampleIndex) ? 'validation' : 'train';
+    written.targetTokens.push(example.tokens);
+    report.size.rawChars += example.rawChars;
+    report.size.targetChars += example.targetChars;
+    const fromModel = modelTexts?.get(String(exampleIndex));
+    const requests = fromModel ? replaceWithModelRequests(fromModel, example, report, options) : example.requests;
+    for (const request of requests) {
+      written.requestLengths.push(request.text.length);
+      report.requests.lengthClasses[request.length]++;
+    }
+    const order = sampled.get(exampleIndex);
+    if (order !== undefined) report.requests.samples.push(samplePair(order, exampleIndex, requests, example, split, options.seed));
+    // A workflow's requests, and the variants of its primary one, all stay on its side of the split.
+    const variants = fromModel ? [] : example.variants;
+    const lines = [...requests.map((r) => ({ text: r.text, tokens: r.tokens, augmented: false })), ...variants.map((text) => ({ text, tokens: example.requests[0].tokens, augmented: true }))];
+    for (const request of lines) {
+      await files.write(split, request.text, encodedTarget);
+      report.counts[split]++;
+      if (split === 'train') written.trainTokens.push(request.tokens);
+      if (request.augmented) report.counts.augmented++;
+    }
+  }
+  return written;
+}
+
+/** The model's requests for an example, recounted by source: they take the rule-based ones' place (counted when accepted). */
+function replaceWithModelRequests(texts: string[], example: SpooledExample, report: DatasetReport, options: BuildOptions): SpooledExample['requests'] {
+  const requests = modelWrittenRequests(texts, example.requests[0], options);
+  for (const r of example.requests) report.requests.sources[r.source]--;
+  report.requests.sources.model += requests.length;
+  return requests;
+}
+
+/** One of the report's sample pairs: a seeded pick among the example's requests, beside its workflow's summary. */
+function samplePair(order: number, exampleIndex: number, requests: SpooledExample['requests'], example: SpooledExample, split: Split, seed: number): DatasetReport['requests']['samples'][number] {
+  const shown = requests[parseInt(sha1(`${seed}:shown:${exampleIndex}`).slice(0, 8), 16) % requests.length];
+  return { order, request: shown.text, source: shown.source, workflow: example.summary, split, ref: example.provenance.ref };
+}
+
+/** The report's statistics over what was written: request lengths, sample order, tokens, cost, node types by use. */
+function summarizeWritten(report: DatasetReport, written: WrittenStats, options: BuildOptions): void {
+  report.requests.length = summarizeLengths(written.requestLengths);
+  report.requests.samples.sort((a, b) => a.order - b.order);
+  report.tokens.target = summarizeTokens(written.targetTokens);
+  report.cost = estimateTrainingCost({ tokensPerExample: written.trainTokens, model: options.model, ...(options.prices ? { prices: options.prices } : {}) });
+  report.nodeTypes = Object.fromEntries(Object.entries(report.nodeTypes).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+}
+
+/** report.json and REPORT.md, listing every file of the dataset and the stale ones the commit removes. */
+async function writeReportFiles(report: DatasetReport, out: OutputFiles): Promise<void> {
+  report.files = [...out.names(), 'report.json', 'REPORT.md'].sort();
+  const stale = out.staleNames().filter((name) => !report.files.includes(name));
+  if (stale.length > 0) report.removedStale = stale;
+  await out.write('report.json', `${JSON.stringify(report, null, 2)}\n`);
+  await out.write('REPORT.md', renderReportMarkdown(report));
 }

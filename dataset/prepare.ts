@@ -6,7 +6,7 @@
  * stay in build.ts.
  */
 import type { NodeCatalog } from '../schemas/catalog/catalog';
-import { isObject } from '../schemas/json-value';
+import { isObject, type JsonObject } from '../schemas/json-value';
 import { checkJsonLimits, WORKFLOW_LIMITS } from '../schemas/limits';
 import { unwrapWorkflow, validateWorkflow, type ValidationPolicy } from '../schemas/validator';
 import { cleanWorkflow } from './clean';
@@ -106,9 +106,66 @@ const reject = (reason: RejectReason, detail?: string, invalidCodes?: string[]):
   ...(invalidCodes ? { invalidCodes } : {}),
 });
 
+/** Marks the end of a step (see {@link stepClock}); absent when the steps are not timed. */
+type StepDone = ((step: PrepareStep) => void) | undefined;
+
 /** Provenance is not needed here (records reach workers without it). `times`, when given, receives the time of each step. */
 export function prepareExample(record: Omit<SourceRecord, 'provenance'>, settings: PrepareSettings, catalog: NodeCatalog, times?: StepTimes): PrepareResult {
   const done = times ? stepClock<PrepareStep>(times) : undefined;
+  const read = readWorkflow(record, done);
+  if (!read.ok) return read;
+  const checked = cleanAndCheck(read.workflow, record, settings, catalog, done);
+  if (!checked.ok) return checked;
+  const { workflow } = checked;
+  const target = redactedTarget(workflow, settings, catalog, done);
+  if (!target.ok) return target;
+  const { redactor } = target;
+  const name = record.name === undefined ? undefined : redactText(record.name, redactor);
+  const description = record.description === undefined ? undefined : redactText(record.description, redactor);
+  const built = buildRequests(
+    {
+      ...(name !== undefined ? { name } : workflow.name ? { name: redactText(workflow.name, redactor) } : {}),
+      ...(description !== undefined ? { description } : {}),
+      stickyNotes: () => checked.stickyNotes.map((t) => redactText(t, redactor)),
+      workflow,
+    },
+    catalog,
+    settings.requestsPerWorkflow,
+  );
+  done?.('request');
+  const exactKey = sha1(target.text);
+  const group = structureKey(workflow);
+  const stratum = triggerKind(workflow, catalog);
+  const summary = nodeSummary(workflow, catalog);
+  done?.('keys');
+  const requests = withTokens(built.requests, target.text, settings);
+  done?.('tokens');
+
+  return {
+    ok: true,
+    completed: target.completed,
+    target: target.text,
+    exactKey,
+    group,
+    requests,
+    stripped: built.stripped,
+    summary,
+    ...(name !== undefined ? { title: name } : {}),
+    ...(description !== undefined ? { description } : {}),
+    redactions: redactor.counts,
+    stratum,
+    nodeTypes: target.nodeTypes,
+    tokens: Math.max(...requests.map((r) => r.tokens)),
+    // Token-counting the raw export too would double the tokenizer's work: compare sizes in characters.
+    rawChars: read.rawSize ?? JSON.stringify(read.workflow).length,
+  };
+}
+
+/**
+ * The record's workflow object: decompressed and parsed when it came as text, unwrapped from an export's
+ * envelope, within the JSON limits. `rawSize`: characters as read, when known.
+ */
+function readWorkflow(record: Omit<SourceRecord, 'provenance'>, done: StepDone): { ok: true; workflow: JsonObject; rawSize: number | undefined } | Rejected {
   if (record.error !== undefined) return reject('unreadable', record.error);
   let value = record.workflow;
   let rawSize = record.rawSize;
@@ -135,7 +192,17 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
   // Before clean, compact and redact walk it recursively: a hostile depth or size is a rejection, not a stack overflow.
   const violation = checkJsonLimits(unwrapped);
   if (violation) return reject('too_large', `${violation.message}${violation.path ? ` at ${clip(violation.path)}` : ''}`);
+  return { ok: true, workflow: unwrapped, rawSize };
+}
 
+/** The cleaned workflow (and its removed sticky notes), if it is valid and passes the node-count and views filters. */
+function cleanAndCheck(
+  unwrapped: JsonObject,
+  record: Pick<SourceRecord, 'name' | 'views'>,
+  settings: PrepareSettings,
+  catalog: NodeCatalog,
+  done: StepDone,
+): { ok: true; workflow: Workflow; stickyNotes: string[] } | Rejected {
   const cleaned = cleanWorkflow(unwrapped, record.name);
   const workflow = cleaned.workflow as Workflow;
   done?.('clean');
@@ -149,10 +216,22 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
   if (nodeCount > settings.maxNodes) return reject('too_many_nodes', `${nodeCount} nodes`);
   if (record.views !== undefined && record.views < settings.minViews) return reject('below_min_views', `${record.views} views`);
   done?.('validate');
+  return { ok: true, workflow, stickyNotes: cleaned.stickyNotes };
+}
 
+/**
+ * The target as JSON text: compacted (values the wiring needs completed), hydrated for the full format, redacted.
+ * The redactor comes back for the request texts.
+ */
+function redactedTarget(
+  workflow: Workflow,
+  settings: PrepareSettings,
+  catalog: NodeCatalog,
+  done: StepDone,
+): { ok: true; text: string; completed: number; nodeTypes: string[]; redactor: Redactor } | Rejected {
   // Redact what reaches an output — the target, then the texts a request is made of — and
   // nothing else: ids, positions, notes, defaults and rejected workflows never leave this
-  // function, and redaction is the costliest step per character. One redactor, so the same
+  // module, and redaction is the costliest step per character. One redactor, so the same
   // value gets the same placeholder in the request and in the workflow.
   const completion = completeTarget(workflow, compactWorkflow(workflow, { catalog }), catalog, settings.policy);
   if (!completion.ok) return reject('invalid', completion.detail, completion.codes);
@@ -163,26 +242,14 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
   const redacted = redactWorkflowStrings(shaped, { catalog, redactor });
   if (redacted.error !== undefined) return reject('unreadable', `redaction failed: ${redacted.error}`);
   done?.('redact');
-  const target = JSON.stringify(redacted.workflow);
+  const text = JSON.stringify(redacted.workflow);
   done?.('encode');
-  const name = record.name === undefined ? undefined : redactText(record.name, redactor);
-  const description = record.description === undefined ? undefined : redactText(record.description, redactor);
-  const built = buildRequests(
-    {
-      ...(name !== undefined ? { name } : workflow.name ? { name: redactText(workflow.name, redactor) } : {}),
-      ...(description !== undefined ? { description } : {}),
-      stickyNotes: () => cleaned.stickyNotes.map((t) => redactText(t, redactor)),
-      workflow,
-    },
-    catalog,
-    settings.requestsPerWorkflow,
-  );
-  done?.('request');
-  const exactKey = sha1(target);
-  const group = structureKey(workflow);
-  const stratum = triggerKind(workflow, catalog);
-  const summary = nodeSummary(workflow, catalog);
-  done?.('keys');
+  const nodeTypes = (redacted.workflow as { nodes: Array<{ type: string }> }).nodes.map((n) => n.type);
+  return { ok: true, text, completed: completion.completed, nodeTypes, redactor };
+}
+
+/** Each request with its MinHash signature and the tokens of the chat example it makes with `target`. */
+function withTokens(requests: BuiltRequest[], target: string, settings: PrepareSettings): PreparedRequest[] {
   // Chat tokens add up per message: the example without its request is counted once, each request on its own.
   const userTokens = (content: string) => countChatTokens([{ role: 'user', content }], settings.model);
   const withoutRequest = settings.countTokens
@@ -195,29 +262,9 @@ export function prepareExample(record: Omit<SourceRecord, 'provenance'>, setting
         settings.model,
       ) - userTokens('')
     : 0;
-  const requests: PreparedRequest[] = built.requests.map((r) => ({
+  return requests.map((r) => ({
     ...r,
     signature: requestSignature(r.text),
     tokens: settings.countTokens ? withoutRequest + userTokens(r.text) : 0,
   }));
-  done?.('tokens');
-
-  return {
-    ok: true,
-    completed: completion.completed,
-    target,
-    exactKey,
-    group,
-    requests,
-    stripped: built.stripped,
-    summary,
-    ...(name !== undefined ? { title: name } : {}),
-    ...(description !== undefined ? { description } : {}),
-    redactions: redactor.counts,
-    stratum,
-    nodeTypes: (redacted.workflow as { nodes: Array<{ type: string }> }).nodes.map((n) => n.type),
-    tokens: Math.max(...requests.map((r) => r.tokens)),
-    // Token-counting the raw export too would double the tokenizer's work: compare sizes in characters.
-    rawChars: rawSize ?? JSON.stringify(unwrapped).length,
-  };
 }

@@ -11,7 +11,7 @@ import { ChatCompletionsModel } from '../../generator/models';
 import { isServerKind } from '../../generator/constrained/server-kind';
 import { generateWorkflow } from '../../generator/pipeline';
 import { BASELINE_LABEL, OfflineModel } from '../../generator/offline/model';
-import { TrainingDataError } from '../../generator/retrieval';
+import { TrainingDataError, type RetrievalIndex } from '../../generator/retrieval';
 import type { GenerationResult, WorkflowModel } from '../../generator/types';
 import { N8nApiClient } from '../../n8n-api/client';
 import { n8nFetch } from '../shared/transport';
@@ -255,121 +255,13 @@ export class WorkflowGenerator implements INodeType {
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     const items = this.getInputData();
+    const run = new GenerationRun(this);
     const output: INodeExecutionData[] = [];
-    const defaultSource = this.getNode().typeVersion >= 1.1 ? 'retrieval' : 'model';
-    const catalog = nodeCatalog();
-    const cancel = this.getExecutionCancelSignal();
-    let resolved: ResolvedCredentialProvider | undefined;
-    let n8n: N8nApiClient | undefined;
-    const models = new Map<string, Promise<WorkflowModel>>();
-
-    const wholeNumber = (value: unknown, fallback: number, label: string, max: number, itemIndex: number): number => {
-      const n = value === undefined || value === '' ? fallback : Number(value);
-      if (!Number.isInteger(n) || n < 0 || n > max) throw new NodeOperationError(this.getNode(), `${label} must be a whole number from 0 to ${max} (got ${String(value)})`, { itemIndex });
-      return n;
-    };
-
-    const trainingIndex = async (file: string, itemIndex: number) => {
-      try {
-        return await retrievalIndex(file);
-      } catch (error) {
-        if (!(error instanceof TrainingDataError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
-        // The file's own words go to the description: n8n rewrites messages that contain ENOENT & co.
-        throw new NodeOperationError(this.getNode(), 'The training data cannot be used', {
-          itemIndex,
-          description: `${error.message}. Training Data Path takes an OpenAI chat JSONL file (e.g. train.jsonl of flowtune dataset build) on the n8n server.`,
-        });
-      }
-    };
-
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-      let context: NodeErrorContext = { service: 'the model endpoint', credential: FINE_TUNING_CREDENTIAL_LABEL, itemIndex };
       try {
-        const request = String(this.getNodeParameter('request', itemIndex, '') ?? '').trim();
-        if (request === '') throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has an empty request`, { itemIndex, description: 'Say what the workflow should do.' });
-        const source = this.getNodeParameter('modelSource', itemIndex, defaultSource) as string;
-        const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-        const baseline = source === 'retrieval';
-        const maxRepairs = wholeNumber(options.maxRepairs, 2, 'Max Repairs', MAX_REPAIRS, itemIndex);
-        const fewShot = baseline ? 0 : wholeNumber(options.fewShot, 0, 'Few-Shot Examples', MAX_FEW_SHOT, itemIndex);
-        const index = baseline || fewShot > 0 ? await trainingIndex(String(options.trainingData ?? ''), itemIndex) : undefined;
-
-        let model: WorkflowModel;
-        if (baseline) {
-          model = new OfflineModel(index!, catalog);
-        } else {
-          resolved ??= await resolveProvider(this, itemIndex);
-          // A resource locator since version 1.1, a string before: extractValue reads both.
-          const id = String(this.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
-          context = { service: serviceName(resolved.credential), credential: FINE_TUNING_CREDENTIAL_LABEL, itemIndex, ...(id ? { model: id } : {}) };
-          if (id === '') throw new NodeOperationError(this.getNode(), 'Choose a model', { itemIndex, description: 'Pick one from the list or give its ID, or choose the Retrieval Baseline as the Model Source.' });
-          const timeoutMs = modelTimeoutMs(options);
-          const serverKind = isServerKind(options.serverKind) ? options.serverKind : 'auto';
-          const { provider, credential } = resolved;
-          model = await oncePerKey(models, `${id}\u0000${timeoutMs}\u0000${serverKind}`, () =>
-            provider.servingFor(id).then(
-              (serving) =>
-                new ChatCompletionsModel(
-                  {
-                    baseURL: serving.baseURL,
-                    model: serving.model,
-                    headers: serving.headers,
-                    apiKey: credential.apiKey || 'not-needed',
-                    timeoutMs,
-                    serverKind,
-                    fetch: n8nFetch(this.helpers, cancel),
-                  },
-                  catalog,
-                ),
-            ),
-          );
-        }
-
-        const result = await generateWorkflow(request, {
-          model,
-          catalog,
-          maxRepairs,
-          ...(!baseline && options.constrained === true ? { constrained: true } : {}),
-          ...(index && fewShot > 0 ? { fewShot: { index, k: fewShot } } : {}),
-          ...(!baseline && options.hints === true ? { hints: { catalog } } : {}),
-          ...(options.fix === false ? { fix: false } : {}),
-        });
-
-        if (!result.valid && this.getNodeParameter('onInvalid', itemIndex, 'fail') === 'fail') {
-          const shown = result.errors.slice(0, 15).map(issueLine);
-          const more = result.errors.length > shown.length ? [`… and ${result.errors.length - shown.length} more`] : [];
-          throw new NodeOperationError(this.getNode(), `The generated workflow for item ${itemIndex} does not validate (${result.errors.length} error(s) after ${result.trace.rounds.length} round(s))`, {
-            itemIndex,
-            description: linesDescription([...shown, ...more, 'Set On Invalid Result to Pass Through to output it anyway.']),
-          });
-        }
-
-        const json: IDataObject = {
-          workflow: result.workflow as unknown as IDataObject | null,
-          valid: result.valid,
-          errors: result.errors as unknown as IDataObject[],
-          warnings: result.warnings as unknown as IDataObject[],
-          // What deterministic repair changed (applied) or only suggested (below the confidence threshold), every round.
-          fixes: result.trace.rounds.flatMap((r) => r.fixes ?? []) as unknown as IDataObject[],
-          trace: result.trace as unknown as IDataObject,
-          model: result.trace.model,
-          baseline: result.trace.baseline,
-          ...(result.trace.baseline ? { label: BASELINE_LABEL } : {}),
-        };
-
-        if (result.valid && result.workflow && this.getNodeParameter('createInN8n', itemIndex, false) === true) {
-          context = { service: 'n8n', credential: N8N_API_CREDENTIAL_LABEL, itemIndex };
-          if (!n8n) {
-            const credential = (await this.getCredentials(N8N_API_CREDENTIAL)) as { baseUrl?: string; apiKey?: string };
-            if (!credential.baseUrl) throw new NodeOperationError(this.getNode(), `The "${N8N_API_CREDENTIAL_LABEL}" credential has no Base URL`, { itemIndex });
-            n8n = new N8nApiClient(credential.baseUrl, credential.apiKey ?? '', n8nFetch(this.helpers, cancel));
-          }
-          const created = await n8n.createWorkflow(result.workflow);
-          json.created = { id: created.id, name: created.name, editorUrl: created.editorUrl };
-        }
-        output.push({ json, pairedItem: { item: itemIndex } });
+        output.push({ json: await run.generate(itemIndex), pairedItem: { item: itemIndex } });
       } catch (error) {
-        const nodeError = toNodeError(this.getNode(), error, context);
+        const nodeError = toNodeError(this.getNode(), error, run.errorContext);
         if (this.continueOnFail()) {
           output.push(continueOnFailItem(nodeError, { item: itemIndex }));
           continue;
@@ -379,4 +271,158 @@ export class WorkflowGenerator implements INodeType {
     }
     return [output];
   }
+}
+
+/** An item's parameters, checked. */
+interface ItemSettings {
+  request: string;
+  /** The offline retrieval baseline rather than a served model. */
+  baseline: boolean;
+  options: IDataObject;
+  maxRepairs: number;
+  fewShot: number;
+}
+
+/**
+ * One execution of the node: what its items share (the catalog, the provider, the served models, the n8n
+ * client, each made once) and whom the item in hand last talked to (its error's context).
+ */
+class GenerationRun {
+  private readonly defaultSource: string;
+  private readonly catalog = nodeCatalog();
+  private readonly cancel: ReturnType<IExecuteFunctions['getExecutionCancelSignal']>;
+  private resolved: ResolvedCredentialProvider | undefined;
+  private n8n: N8nApiClient | undefined;
+  private readonly models = new Map<string, Promise<WorkflowModel>>();
+  private context: NodeErrorContext = {};
+
+  constructor(private readonly fns: IExecuteFunctions) {
+    this.defaultSource = fns.getNode().typeVersion >= 1.1 ? 'retrieval' : 'model';
+    this.cancel = fns.getExecutionCancelSignal();
+  }
+
+  /** The context of the item in hand's error: the service and credential it was talking to. */
+  get errorContext(): NodeErrorContext {
+    return this.context;
+  }
+
+  /** The output of one item: the generated workflow, its validation and trace, and where it was created. */
+  async generate(itemIndex: number): Promise<IDataObject> {
+    this.context = { service: 'the model endpoint', credential: FINE_TUNING_CREDENTIAL_LABEL, itemIndex };
+    const settings = this.itemSettings(itemIndex);
+    const { baseline, options, fewShot } = settings;
+    const index = baseline || fewShot > 0 ? await this.trainingIndex(String(options.trainingData ?? ''), itemIndex) : undefined;
+    const model = baseline ? new OfflineModel(index!, this.catalog) : await this.servedModel(options, itemIndex);
+    const result = await generateWorkflow(settings.request, {
+      model,
+      catalog: this.catalog,
+      maxRepairs: settings.maxRepairs,
+      ...(!baseline && options.constrained === true ? { constrained: true } : {}),
+      ...(index && fewShot > 0 ? { fewShot: { index, k: fewShot } } : {}),
+      ...(!baseline && options.hints === true ? { hints: { catalog: this.catalog } } : {}),
+      ...(options.fix === false ? { fix: false } : {}),
+    });
+    if (!result.valid && this.fns.getNodeParameter('onInvalid', itemIndex, 'fail') === 'fail') throw this.invalidResultError(result, itemIndex);
+    const json = resultJson(result);
+    if (result.valid && result.workflow && this.fns.getNodeParameter('createInN8n', itemIndex, false) === true) {
+      json.created = await this.createInN8n(result.workflow, itemIndex);
+    }
+    return json;
+  }
+
+  private itemSettings(itemIndex: number): ItemSettings {
+    const request = String(this.fns.getNodeParameter('request', itemIndex, '') ?? '').trim();
+    if (request === '') throw new NodeOperationError(this.fns.getNode(), `Item ${itemIndex} has an empty request`, { itemIndex, description: 'Say what the workflow should do.' });
+    const source = this.fns.getNodeParameter('modelSource', itemIndex, this.defaultSource) as string;
+    const options = this.fns.getNodeParameter('options', itemIndex, {}) as IDataObject;
+    const baseline = source === 'retrieval';
+    const maxRepairs = this.wholeNumber(options.maxRepairs, 2, 'Max Repairs', MAX_REPAIRS, itemIndex);
+    const fewShot = baseline ? 0 : this.wholeNumber(options.fewShot, 0, 'Few-Shot Examples', MAX_FEW_SHOT, itemIndex);
+    return { request, baseline, options, maxRepairs, fewShot };
+  }
+
+  private wholeNumber(value: unknown, fallback: number, label: string, max: number, itemIndex: number): number {
+    const n = value === undefined || value === '' ? fallback : Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > max) throw new NodeOperationError(this.fns.getNode(), `${label} must be a whole number from 0 to ${max} (got ${String(value)})`, { itemIndex });
+    return n;
+  }
+
+  private async trainingIndex(file: string, itemIndex: number): Promise<RetrievalIndex> {
+    try {
+      return await retrievalIndex(file);
+    } catch (error) {
+      if (!(error instanceof TrainingDataError)) throw new NodeOperationError(this.fns.getNode(), error as Error, { itemIndex });
+      // The file's own words go to the description: n8n rewrites messages that contain ENOENT & co.
+      throw new NodeOperationError(this.fns.getNode(), 'The training data cannot be used', {
+        itemIndex,
+        description: `${error.message}. Training Data Path takes an OpenAI chat JSONL file (e.g. train.jsonl of flowtune dataset build) on the n8n server.`,
+      });
+    }
+  }
+
+  /** The chosen model where the credential's provider serves it, made once per model and settings. */
+  private async servedModel(options: IDataObject, itemIndex: number): Promise<WorkflowModel> {
+    this.resolved ??= await resolveProvider(this.fns, itemIndex);
+    // A resource locator since version 1.1, a string before: extractValue reads both.
+    const id = String(this.fns.getNodeParameter('model', itemIndex, '', { extractValue: true }) ?? '').trim();
+    this.context = { service: serviceName(this.resolved.credential), credential: FINE_TUNING_CREDENTIAL_LABEL, itemIndex, ...(id ? { model: id } : {}) };
+    if (id === '') throw new NodeOperationError(this.fns.getNode(), 'Choose a model', { itemIndex, description: 'Pick one from the list or give its ID, or choose the Retrieval Baseline as the Model Source.' });
+    const timeoutMs = modelTimeoutMs(options);
+    const serverKind = isServerKind(options.serverKind) ? options.serverKind : 'auto';
+    const { provider, credential } = this.resolved;
+    return oncePerKey(this.models, `${id}\u0000${timeoutMs}\u0000${serverKind}`, () =>
+      provider.servingFor(id).then(
+        (serving) =>
+          new ChatCompletionsModel(
+            {
+              baseURL: serving.baseURL,
+              model: serving.model,
+              headers: serving.headers,
+              apiKey: credential.apiKey || 'not-needed',
+              timeoutMs,
+              serverKind,
+              fetch: n8nFetch(this.fns.helpers, this.cancel),
+            },
+            this.catalog,
+          ),
+      ),
+    );
+  }
+
+  private invalidResultError(result: GenerationResult, itemIndex: number): NodeOperationError {
+    const shown = result.errors.slice(0, 15).map(issueLine);
+    const more = result.errors.length > shown.length ? [`… and ${result.errors.length - shown.length} more`] : [];
+    return new NodeOperationError(this.fns.getNode(), `The generated workflow for item ${itemIndex} does not validate (${result.errors.length} error(s) after ${result.trace.rounds.length} round(s))`, {
+      itemIndex,
+      description: linesDescription([...shown, ...more, 'Set On Invalid Result to Pass Through to output it anyway.']),
+    });
+  }
+
+  /** The workflow created in n8n through its API (the client made once per execution). */
+  private async createInN8n(workflow: NonNullable<GenerationResult['workflow']>, itemIndex: number): Promise<IDataObject> {
+    this.context = { service: 'n8n', credential: N8N_API_CREDENTIAL_LABEL, itemIndex };
+    if (!this.n8n) {
+      const credential = (await this.fns.getCredentials(N8N_API_CREDENTIAL)) as { baseUrl?: string; apiKey?: string };
+      if (!credential.baseUrl) throw new NodeOperationError(this.fns.getNode(), `The "${N8N_API_CREDENTIAL_LABEL}" credential has no Base URL`, { itemIndex });
+      this.n8n = new N8nApiClient(credential.baseUrl, credential.apiKey ?? '', n8nFetch(this.fns.helpers, this.cancel));
+    }
+    const created = await this.n8n.createWorkflow(workflow);
+    return { id: created.id, name: created.name, editorUrl: created.editorUrl };
+  }
+}
+
+/** An item's output fields, in order, from a generation result. */
+function resultJson(result: GenerationResult): IDataObject {
+  return {
+    workflow: result.workflow as unknown as IDataObject | null,
+    valid: result.valid,
+    errors: result.errors as unknown as IDataObject[],
+    warnings: result.warnings as unknown as IDataObject[],
+    // What deterministic repair changed (applied) or only suggested (below the confidence threshold), every round.
+    fixes: result.trace.rounds.flatMap((r) => r.fixes ?? []) as unknown as IDataObject[],
+    trace: result.trace as unknown as IDataObject,
+    model: result.trace.model,
+    baseline: result.trace.baseline,
+    ...(result.trace.baseline ? { label: BASELINE_LABEL } : {}),
+  };
 }

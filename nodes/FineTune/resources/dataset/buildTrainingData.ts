@@ -9,7 +9,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { DEFAULT_BUILD_SETTINGS } from '../../../../dataset/build';
 import { MAX_REQUESTS_PER_WORKFLOW } from '../../../../dataset/requests';
 import { estimateTrainingCost } from '../../../../dataset/cost';
-import { Acceptor, rejectionDetail, type Rejection } from '../../../../dataset/accept';
+import { Acceptor, rejectionDetail, type AcceptCounts, type Rejection } from '../../../../dataset/accept';
 import type { Prepared, PrepareResult, PrepareSettings } from '../../../../dataset/prepare';
 import { defaultWorkerCount, prepareRecords } from '../../../../dataset/prepare-pool';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from '../../../../dataset/prompt';
@@ -167,27 +167,76 @@ interface ItemRejection {
   detail?: string;
 }
 
+/** The node's build settings, checked. */
+interface NodeBuildSettings {
+  model: string;
+  /** Validation Split. */
+  fraction: number;
+  seed: number;
+  dedupe: boolean;
+  includeReport: boolean;
+  /** What each workflow is prepared with. */
+  prepare: PrepareSettings;
+}
+
+/** An accepted workflow: its prepared example, its requests left after the duplicate checks, how the output names it. */
+interface AcceptedItem {
+  item: number;
+  prepared: Prepared;
+  requests: Prepared['requests'];
+  name: string | null;
+  id: string | null;
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
   const items = this.getInputData();
-  const model = String(this.getNodeParameter('model', itemIndex)).trim();
-  const fraction = this.getNodeParameter('validationSplit', itemIndex, NODE_VALIDATION_SPLIT) as number;
-  const options = this.getNodeParameter('options', itemIndex, {}) as BuildOptions;
-  if (model === '') throw inputError(this.getNode(), 'Base Model is empty', itemIndex);
-  if (!(fraction >= 0 && fraction <= 1)) throw inputError(this.getNode(), `Validation Split must be between 0 and 1 (got ${fraction})`, itemIndex);
+  const settings = buildSettings(this, itemIndex);
+  const limit = exampleTokenLimit(settings.model);
+  const acceptor = new Acceptor<number>({
+    maxPerStructure: DEFAULT_BUILD_SETTINGS.maxPerStructure,
+    nearDuplicateThreshold: DEFAULT_BUILD_SETTINGS.nearDuplicateThreshold,
+    tokenLimit: limit,
+    dedupe: settings.dedupe,
+  });
+  const { accepted, rejections } = await acceptItems(items, settings.prepare, acceptor);
+  const validation = splitValidation(
+    accepted.map((a) => ({ stratum: a.prepared.stratum, group: a.prepared.group })),
+    settings.fraction,
+    settings.seed,
+  );
+  const out = exampleItems(accepted, validation, systemPrompt(settings.prepare.target));
+  if (settings.includeReport) {
+    const report = buildReport(settings, items.length, accepted, rejections, validation, out, acceptor.counts, limit);
+    out.push({ json: { report: report as unknown as IDataObject }, pairedItem: allItems(items.length) });
+  }
+  return out;
+}
+
+function buildSettings(ctx: IExecuteFunctions, itemIndex: number): NodeBuildSettings {
+  const model = String(ctx.getNodeParameter('model', itemIndex)).trim();
+  const fraction = ctx.getNodeParameter('validationSplit', itemIndex, NODE_VALIDATION_SPLIT) as number;
+  const options = ctx.getNodeParameter('options', itemIndex, {}) as BuildOptions;
+  if (model === '') throw inputError(ctx.getNode(), 'Base Model is empty', itemIndex);
+  if (!(fraction >= 0 && fraction <= 1)) throw inputError(ctx.getNode(), `Validation Split must be between 0 and 1 (got ${fraction})`, itemIndex);
   const target: TargetFormat = options.target === 'full' ? 'full' : 'compact';
   const minNodes = options.minNodes ?? DEFAULT_BUILD_SETTINGS.minNodes;
   const maxNodes = options.maxNodes ?? DEFAULT_BUILD_SETTINGS.maxNodes;
-  const seed = options.seed ?? DEFAULT_BUILD_SETTINGS.seed;
-  const dedupe = options.dedupe ?? true;
   const requestsPerWorkflow = Math.min(MAX_REQUESTS_PER_WORKFLOW, Math.max(1, Math.floor(options.requestsPerWorkflow ?? 1)));
-  const settings: PrepareSettings = { target, model, countTokens: true, minNodes, maxNodes, minViews: 0, requestsPerWorkflow };
+  return {
+    model,
+    fraction,
+    seed: options.seed ?? DEFAULT_BUILD_SETTINGS.seed,
+    dedupe: options.dedupe ?? true,
+    includeReport: options.includeReport ?? true,
+    prepare: { target, model, countTokens: true, minNodes, maxNodes, minViews: 0, requestsPerWorkflow },
+  };
+}
+
+/** Every input item prepared and decided in order: the accepted workflows, and the rejected ones with their reason. */
+async function acceptItems(items: INodeExecutionData[], settings: PrepareSettings, acceptor: Acceptor<number>): Promise<{ accepted: AcceptedItem[]; rejections: ItemRejection[] }> {
   const catalog = loadCatalog();
-  const limit = exampleTokenLimit(model);
-
-  const accepted: Array<{ item: number; prepared: Prepared; requests: Prepared['requests']; name: string | null; id: string | null }> = [];
+  const accepted: AcceptedItem[] = [];
   const rejections: ItemRejection[] = [];
-  const acceptor = new Acceptor<number>({ maxPerStructure: DEFAULT_BUILD_SETTINGS.maxPerStructure, nearDuplicateThreshold: DEFAULT_BUILD_SETTINGS.nearDuplicateThreshold, tokenLimit: limit, dedupe });
-
   const read = items.map((input) => readItem(input.json));
   const consider = (item: number, result: PrepareResult) => {
     const { name, id } = read[item];
@@ -208,15 +257,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
   }
   let item = 0;
   for await (const { result } of prepareRecords(records(), settings, catalog, workers)) consider(item++, result);
+  return { accepted, rejections };
+}
 
-  const validation = splitValidation(
-    accepted.map((a) => ({ stratum: a.prepared.stratum, group: a.prepared.group })),
-    fraction,
-    seed,
-  );
-  const system = systemPrompt(target);
-  // One item per request; a workflow's requests share its side of the split.
-  const out: INodeExecutionData[] = accepted.flatMap((a, index) =>
+/** One item per request; a workflow's requests share its side of the split. */
+function exampleItems(accepted: AcceptedItem[], validation: Set<number>, system: string): INodeExecutionData[] {
+  return accepted.flatMap((a, index) =>
     a.requests.map((request) => ({
       json: {
         messages: [
@@ -231,34 +277,43 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
       pairedItem: { item: a.item },
     })),
   );
+}
 
-  if (options.includeReport ?? true) {
-    const trainTokens = accepted.filter((_, index) => !validation.has(index)).flatMap((a) => a.requests.map((r) => r.tokens));
-    const report = {
-      systemPromptVersion: SYSTEM_PROMPT_VERSION,
-      target,
-      model,
-      seed,
-      validationSplit: fraction,
-      dedupe,
-      counts: {
-        read: items.length,
-        accepted: accepted.length,
-        rejected: rejections.length,
-        train: out.filter((o) => o.json.split === 'train').length,
-        validation: out.filter((o) => o.json.split === 'validation').length,
-      },
-      rejected: acceptor.counts.rejected,
-      rejections,
-      invalidCodes: acceptor.counts.invalidCodes,
-      requests: acceptor.counts.requestSources,
-      redactions: acceptor.counts.redactions,
-      tokens: { ...summarizeTokens(accepted.map((a) => a.prepared.tokens)), limit, overLimit: acceptor.counts.overLimit },
-      cost: estimateTrainingCost({ tokensPerExample: trainTokens, model }),
-    };
-    out.push({ json: { report: report as unknown as IDataObject }, pairedItem: allItems(items.length) });
-  }
-  return out;
+/** The report item: settings, counts, rejections, tokens and the cost of training on the train split. */
+function buildReport(
+  settings: NodeBuildSettings,
+  read: number,
+  accepted: AcceptedItem[],
+  rejections: ItemRejection[],
+  validation: Set<number>,
+  examples: INodeExecutionData[],
+  counts: AcceptCounts,
+  limit: number,
+) {
+  const { model } = settings;
+  const trainTokens = accepted.filter((_, index) => !validation.has(index)).flatMap((a) => a.requests.map((r) => r.tokens));
+  return {
+    systemPromptVersion: SYSTEM_PROMPT_VERSION,
+    target: settings.prepare.target,
+    model,
+    seed: settings.seed,
+    validationSplit: settings.fraction,
+    dedupe: settings.dedupe,
+    counts: {
+      read,
+      accepted: accepted.length,
+      rejected: rejections.length,
+      train: examples.filter((o) => o.json.split === 'train').length,
+      validation: examples.filter((o) => o.json.split === 'validation').length,
+    },
+    rejected: counts.rejected,
+    rejections,
+    invalidCodes: counts.invalidCodes,
+    requests: counts.requestSources,
+    redactions: counts.redactions,
+    tokens: { ...summarizeTokens(accepted.map((a) => a.prepared.tokens)), limit, overLimit: counts.overLimit },
+    cost: estimateTrainingCost({ tokensPerExample: trainTokens, model }),
+  };
 }
 
 /** The input items are one dataset. */

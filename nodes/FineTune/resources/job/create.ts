@@ -10,7 +10,7 @@ import { DEFAULT_BUILD_SETTINGS } from '../../../../dataset/build';
 import { NODE_VALIDATION_SPLIT } from '../../../../dataset/split';
 import type { TargetFormat } from '../../../../dataset/prompt';
 import { UnsupportedSettingsError } from '../../../../trainer/errors';
-import { launchJob, planLaunch, settingsProblem, type DataFile, type DataLaunchRequest, type LaunchRequest, type LaunchResult } from '../../../../trainer/launch';
+import { launchJob, planLaunch, settingsProblem, type DataFile, type DataLaunchPlan, type DataLaunchRequest, type LaunchRequest, type LaunchResult } from '../../../../trainer/launch';
 import type { SupervisedMethod, TrainingSetting } from '../../../../trainer/types';
 import { fineTuningClient, type FineTuningClient } from '../../shared/client';
 import { inputError } from '../../../shared/errors';
@@ -385,112 +385,153 @@ async function localExamples(
   return { lines, fileBase: fileName.replace(/\.jsonl?$/i, ''), markedValidation: () => false };
 }
 
+/** The settings of the job itself, whatever the data: base model, method, suffix, seed, metadata. */
+type JobSettings = Pick<LaunchRequest, 'model' | 'method' | 'suffix' | 'seed' | 'metadata'>;
+
+/** A job launched (or found already launched), the client that did it, and the estimate when the data were local. */
+interface Launched {
+  launched: LaunchResult;
+  client: FineTuningClient;
+  estimate: IDataObject | null;
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
   const node = this.getNode();
   const source = this.getNodeParameter('trainingSource', itemIndex) as string;
   const model = String(this.getNodeParameter('model', itemIndex)).trim();
   const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
   const wait = this.getNodeParameter('waitForCompletion', itemIndex, false) as boolean;
-  if (model === '') throw inputError(node, 'Base Model is empty', itemIndex);
-  const method = trainingMethod(options);
-  const problem = methodProblem(method);
-  if (problem) throw inputError(node, problem, itemIndex);
-  const metadata = metadataOf(options);
-  const common = {
-    model,
-    method,
-    ...(options.suffix ? { suffix: options.suffix } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    ...(metadata ? { metadata } : {}),
-  };
-
-  let client: FineTuningClient | undefined;
-  const connect = async () => (client ??= await fineTuningClient(this));
-
-  let launched: LaunchResult;
-  let estimate: IDataObject | null = null;
-  if (source === 'fileId') {
-    const trainingFileId = String(this.getNodeParameter('trainingFileId', itemIndex)).trim();
-    const validationFileId = String(this.getNodeParameter('validationFileId', itemIndex, '')).trim();
-    if (trainingFileId === '') throw inputError(node, 'Training File ID is empty', itemIndex);
-    const { provider, baseURL, label } = await connect();
-    const request: LaunchRequest = {
-      provider,
-      baseURL,
-      training: { fileId: trainingFileId },
-      ...(validationFileId ? { validation: { fileId: validationFileId } } : {}),
-      ...common,
-    };
-    refuseUnsupported(node, itemIndex, label, request);
-    launched = await launchJob(request, planLaunch(request), {});
-  } else if (LOCAL.includes(source)) {
-    const validationSource = this.getNodeParameter('validationSource', itemIndex, defaultValidationSource(this, source)) as string;
-    const { lines, fileBase, markedValidation } = await localExamples(this, itemIndex, source, model, options.target === 'full' ? 'full' : 'compact');
-    let validationLines = new Set<number>();
-    if (validationSource === 'split') {
-      const fraction = this.getNodeParameter('validationSplit', itemIndex, NODE_VALIDATION_SPLIT) as number;
-      if (!(fraction >= 0 && fraction <= 1)) throw inputError(node, `Validation Split must be between 0 and 1 (got ${fraction})`, itemIndex);
-      validationLines = splitLines(lines, fraction, options.splitSeed ?? DEFAULT_BUILD_SETTINGS.seed);
-    } else if (validationSource === 'field') {
-      if (source !== 'inputItems') throw inputError(node, 'The items\' "split" field applies to input items only', itemIndex);
-      validationLines = new Set(lines.flatMap((_, i) => (markedValidation(i) ? [i] : [])));
-    }
-    const train = lines.filter((_, i) => !validationLines.has(i));
-    const validation = lines.filter((_, i) => validationLines.has(i));
-    if (train.length === 0) throw inputError(node, 'No training examples are left after the validation split', itemIndex);
-    const validationFileId = validationSource === 'fileId' ? String(this.getNodeParameter('validationFileId', itemIndex)).trim() : '';
-    if (validationSource === 'fileId' && validationFileId === '') throw inputError(node, 'Validation File ID is empty', itemIndex);
-
-    const { provider, baseURL, label } = await connect();
-    const training: DataFile = { path: `${fileBase}-train.jsonl`, content: jsonl(train) };
-    const request: DataLaunchRequest = {
-      provider,
-      baseURL,
-      training,
-      ...(validationFileId
-        ? { validation: { fileId: validationFileId } }
-        : validation.length > 0
-          ? { validation: { path: `${fileBase}-validation.jsonl`, content: jsonl(validation) } }
-          : {}),
-      ...common,
-    };
-    // Checks, cost and idempotency key; nothing is sent yet.
-    refuseUnsupported(node, itemIndex, label, request);
-    const plan = planLaunch(request);
-    estimate = { ...plan.cost, trainingExamples: plan.training.examples, validationExamples: plan.validation?.examples ?? 0 };
-    const maxCost = options.maxCostUsd;
-    if (maxCost !== undefined && plan.cost.usd !== null && plan.cost.usd > maxCost) {
-      throw inputError(
-        node,
-        `The estimated training cost, $${dollars(plan.cost.usd)}, is above the maximum of $${maxCost}: nothing was uploaded`,
-        itemIndex,
-        `${plan.cost.billedTokens} billed tokens (${plan.cost.tokensPerEpoch} per epoch × ${plan.cost.epochs} epochs) at $${plan.cost.usdPerMillion} per 1M tokens for ${model}. Raise "Maximum Estimated Cost (USD)" or train on less data.`,
-      );
-    }
-    launched = await launchJob(request, plan, {});
-  } else {
-    throw inputError(node, `Unknown training data source "${source}"`, itemIndex);
-  }
-
-  let job = launched.job;
-  if (wait) {
-    job = await waitForJob(
-      this,
-      (await connect()).provider,
-      job,
-      {
-        pollIntervalSeconds: this.getNodeParameter('pollInterval', itemIndex, 30) as number,
-        timeoutMinutes: this.getNodeParameter('waitTimeout', itemIndex, 120) as number,
-      },
-      itemIndex,
-    );
-  }
+  const settings = jobSettings(node, itemIndex, model, options);
+  let result: Launched;
+  if (source === 'fileId') result = await launchOnProviderFiles(this, itemIndex, settings);
+  else if (LOCAL.includes(source)) result = await launchOnLocalExamples(this, itemIndex, source, options, settings);
+  else throw inputError(node, `Unknown training data source "${source}"`, itemIndex);
+  const { launched, client, estimate } = result;
+  const job = wait ? await waitForLaunchedJob(this, itemIndex, client, launched) : launched.job;
   return [
     {
       json: { ...jobJson(job), reused: launched.reused, estimate },
       pairedItem: source === 'inputItems' ? allItems(this.getInputData().length) : { item: itemIndex },
     },
   ];
+}
+
+/** The job's settings from the node's fields, checked before anything is read or sent. */
+function jobSettings(node: INode, itemIndex: number, model: string, options: CreateOptions): JobSettings {
+  if (model === '') throw inputError(node, 'Base Model is empty', itemIndex);
+  const method = trainingMethod(options);
+  const problem = methodProblem(method);
+  if (problem) throw inputError(node, problem, itemIndex);
+  const metadata = metadataOf(options);
+  return {
+    model,
+    method,
+    ...(options.suffix ? { suffix: options.suffix } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(metadata ? { metadata } : {}),
+  };
+}
+
+/** A job on training (and validation) files already on the provider. */
+async function launchOnProviderFiles(ctx: IExecuteFunctions, itemIndex: number, settings: JobSettings): Promise<Launched> {
+  const node = ctx.getNode();
+  const trainingFileId = String(ctx.getNodeParameter('trainingFileId', itemIndex)).trim();
+  const validationFileId = String(ctx.getNodeParameter('validationFileId', itemIndex, '')).trim();
+  if (trainingFileId === '') throw inputError(node, 'Training File ID is empty', itemIndex);
+  const client = await fineTuningClient(ctx);
+  const { provider, baseURL, label } = client;
+  const request: LaunchRequest = {
+    provider,
+    baseURL,
+    training: { fileId: trainingFileId },
+    ...(validationFileId ? { validation: { fileId: validationFileId } } : {}),
+    ...settings,
+  };
+  refuseUnsupported(node, itemIndex, label, request);
+  return { launched: await launchJob(request, planLaunch(request), {}), client, estimate: null };
+}
+
+/** A job on examples flowtune holds (the input items or a binary file): split, checked, priced, then uploaded. */
+async function launchOnLocalExamples(ctx: IExecuteFunctions, itemIndex: number, source: string, options: CreateOptions, settings: JobSettings): Promise<Launched> {
+  const node = ctx.getNode();
+  const validationSource = ctx.getNodeParameter('validationSource', itemIndex, defaultValidationSource(ctx, source)) as string;
+  const { lines, fileBase, markedValidation } = await localExamples(ctx, itemIndex, source, settings.model, options.target === 'full' ? 'full' : 'compact');
+  const validationLines = validationLinesOf(ctx, itemIndex, source, validationSource, lines, markedValidation, options);
+  const train = lines.filter((_, i) => !validationLines.has(i));
+  const validation = lines.filter((_, i) => validationLines.has(i));
+  if (train.length === 0) throw inputError(node, 'No training examples are left after the validation split', itemIndex);
+  const validationFileId = validationSource === 'fileId' ? String(ctx.getNodeParameter('validationFileId', itemIndex)).trim() : '';
+  if (validationSource === 'fileId' && validationFileId === '') throw inputError(node, 'Validation File ID is empty', itemIndex);
+
+  const client = await fineTuningClient(ctx);
+  const { provider, baseURL, label } = client;
+  const training: DataFile = { path: `${fileBase}-train.jsonl`, content: jsonl(train) };
+  const request: DataLaunchRequest = {
+    provider,
+    baseURL,
+    training,
+    ...(validationFileId
+      ? { validation: { fileId: validationFileId } }
+      : validation.length > 0
+        ? { validation: { path: `${fileBase}-validation.jsonl`, content: jsonl(validation) } }
+        : {}),
+    ...settings,
+  };
+  // Checks, cost and idempotency key; nothing is sent yet.
+  refuseUnsupported(node, itemIndex, label, request);
+  const plan = planLaunch(request);
+  const estimate = { ...plan.cost, trainingExamples: plan.training.examples, validationExamples: plan.validation?.examples ?? 0 };
+  refuseOverCost(node, itemIndex, plan.cost, options.maxCostUsd, settings.model);
+  return { launched: await launchJob(request, plan, {}), client, estimate };
+}
+
+/** Which of the example lines are for validation: split off, marked by the items' "split" field, or none (a provider file). */
+function validationLinesOf(
+  ctx: IExecuteFunctions,
+  itemIndex: number,
+  source: string,
+  validationSource: string,
+  lines: string[],
+  markedValidation: (line: number) => boolean,
+  options: CreateOptions,
+): Set<number> {
+  const node = ctx.getNode();
+  if (validationSource === 'split') {
+    const fraction = ctx.getNodeParameter('validationSplit', itemIndex, NODE_VALIDATION_SPLIT) as number;
+    if (!(fraction >= 0 && fraction <= 1)) throw inputError(node, `Validation Split must be between 0 and 1 (got ${fraction})`, itemIndex);
+    return splitLines(lines, fraction, options.splitSeed ?? DEFAULT_BUILD_SETTINGS.seed);
+  }
+  if (validationSource === 'field') {
+    if (source !== 'inputItems') throw inputError(node, 'The items\' "split" field applies to input items only', itemIndex);
+    return new Set(lines.flatMap((_, i) => (markedValidation(i) ? [i] : [])));
+  }
+  return new Set<number>();
+}
+
+/** Nothing is uploaded when the estimated cost is known and above Maximum Estimated Cost. */
+function refuseOverCost(node: INode, itemIndex: number, cost: DataLaunchPlan['cost'], maxCost: number | undefined, model: string): void {
+  if (maxCost !== undefined && cost.usd !== null && cost.usd > maxCost) {
+    throw inputError(
+      node,
+      `The estimated training cost, $${dollars(cost.usd)}, is above the maximum of $${maxCost}: nothing was uploaded`,
+      itemIndex,
+      `${cost.billedTokens} billed tokens (${cost.tokensPerEpoch} per epoch × ${cost.epochs} epochs) at $${cost.usdPerMillion} per 1M tokens for ${model}. Raise "Maximum Estimated Cost (USD)" or train on less data.`,
+    );
+  }
+}
+
+/** The job followed until it ends (Wait for Completion). */
+async function waitForLaunchedJob(ctx: IExecuteFunctions, itemIndex: number, client: FineTuningClient, launched: LaunchResult): Promise<LaunchResult['job']> {
+  return waitForJob(
+    ctx,
+    client.provider,
+    launched.job,
+    {
+      pollIntervalSeconds: ctx.getNodeParameter('pollInterval', itemIndex, 30) as number,
+      timeoutMinutes: ctx.getNodeParameter('waitTimeout', itemIndex, 120) as number,
+    },
+    itemIndex,
+  );
 }
 
 /** Input items are one dataset: the job is created once from all of them. */
