@@ -68,7 +68,9 @@ describe('reading a request', () => {
     ['Send a Slack message when a new row is added to Google Sheets', 'n8n-nodes-base.googleSheetsTrigger', ['slack', 'googlesheets']],
     ['Create a workflow that monitors GitHub issues and sends notifications to Slack', 'n8n-nodes-base.githubTrigger', ['github', 'slack']],
     ['Telegram chatbot that answers with OpenAI', 'n8n-nodes-base.telegramTrigger', ['telegram', 'openai']],
-    ['When I receive an email, save it to Notion', 'n8n-nodes-base.gmailTrigger', ['notion']],
+    // "email" names the email service the training pairs use most.
+    ['When I receive an email, save it to Notion', 'n8n-nodes-base.gmailTrigger', ['gmail', 'notion']],
+    ['Send a daily digest of new Hacker News posts to my email', 'n8n-nodes-base.scheduleTrigger', ['hackernews', 'gmail']],
     ['Receive a webhook and store the payload in Airtable', 'n8n-nodes-base.webhook', ['airtable']],
     ['A contact form whose answers go to HubSpot', 'n8n-nodes-base.formTrigger', ['hubspot']],
     ['A chatbot that answers questions about our products', '@n8n/n8n-nodes-langchain.chatTrigger', []],
@@ -242,6 +244,18 @@ describe('everyday requests', () => {
     const services = new Set(named(request));
     expect(nodeTypes.filter((t) => index.services.serviceOf(t) && !services.has(index.services.serviceOf(t)!))).toEqual([]);
     expectWired(generation.workflow);
+  });
+
+  it('puts a named service things come from right after the start, and one they go to at the end', () => {
+    const generation = generateOffline('Send a daily digest of new Hacker News posts to my email', index, examples);
+    const edges = edgesOf(generation.workflow.nodes.map((n) => n.name), generation.workflow.connections);
+    const typeOf = new Map(generation.workflow.nodes.map((n) => [n.name, n.type]));
+    const start = generation.workflow.nodes.find((n) => catalog.get(n.type)?.entry.trigger)!;
+    expect(start.type).toBe('n8n-nodes-base.scheduleTrigger');
+    expect(edges.filter((e) => e.from === start.name).map((e) => typeOf.get(e.to))).toEqual(['n8n-nodes-base.hackerNews']);
+    const gmail = generation.workflow.nodes.find((n) => n.type === 'n8n-nodes-base.gmail')!;
+    expect(edges.filter((e) => e.from === gmail.name && e.type === 'main')).toEqual([]);
+    expect([...connectedTo([start.name], edges)]).toContain(gmail.name);
   });
 
   it('answers the README example with what it asks: GitHub issues start it, Slack is told, nothing is left to fill in but the placeholders', () => {

@@ -23,7 +23,7 @@ import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges,
 import { TRIGGER, triggerTypeOf, type Intent } from './intent';
 import { AGENT_TYPE, configSignature, type OfflineIndex, type WorkflowProfile } from './learn';
 import { operationsOf, roleOf, type NodeRole } from './services';
-import { contentWords } from './words';
+import { allWords, contentWords } from './words';
 
 export interface Adaptation {
   workflow: CompactWorkflow;
@@ -144,6 +144,18 @@ function wholeConfig(config: CompactNode, index: OfflineIndex): CompactNode {
   const whole = (index.configChoices.get(config) ?? []).filter((node) => isWhole(node, index));
   const filled = whole.filter((node) => !hasEmptyValue(node));
   return filled.find(readsInput) ?? filled[0] ?? whole[0] ?? config;
+}
+
+/** Operations that read from a service rather than act on it. */
+const READ_OPERATION = /^(get|getAll|getMany|list|search|read|download|fetch|query)$/;
+const readsData = (node: CompactNode): boolean => typeof node.parameters?.operation === 'string' && READ_OPERATION.test(node.parameters.operation);
+
+/** Named before the request says where things go ("… Hacker News posts to my email"), or after "from". */
+function isSourceOf(service: { at: number }, intent: Intent): boolean {
+  const words = allWords(intent.request);
+  const to = words.indexOf('to');
+  const from = words.indexOf('from');
+  return (to > 0 && service.at < to && intent.services.some((s) => s.named && s.at > to)) || (from >= 0 && service.at > from && (to < from || service.at < to));
 }
 
 /** The node with the required settings it lacks taken from a whole node of the same form (its own values win), or undefined. */
@@ -375,10 +387,18 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     const type = typeInRole(service.key, 'main', index);
     if (!type) continue;
     const start = draft.nodes.find((n) => isTrigger(n));
+    const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index);
+    // Where things come from ("new Hacker News posts to my email", a node that reads) feeds the workflow: right after the start.
+    if (start && portsOf(start, index).outputs !== 0 && (isSourceOf(service, intent) || readsData(next))) {
+      const after = draft.edges.filter((e) => e.from === start.name && e.type === 'main');
+      draft.edges = draft.edges.filter((e) => !after.includes(e));
+      draft.add(next, [{ from: start.name, type: 'main', output: 0, to: next.name, input: 0 }, ...after.map((e) => ({ ...e, from: next.name, output: 0 }))]);
+      draft.changes.push(`added: ${next.name} after "${start.name}"`);
+      continue;
+    }
     const reach = start ? downstream(start.name, draft.edges) : new Set<string>();
     const sinks = draft.nodes.filter((n) => reach.has(n.name) && !draft.edges.some((e) => e.from === n.name && e.type === 'main'));
     const after = sinks[sinks.length - 1] ?? start;
-    const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index);
     draft.add(next, after ? [{ from: after.name, type: 'main', output: 0, to: next.name, input: 0 }] : []);
     draft.changes.push(`added: ${next.name}${after ? ` after "${after.name}"` : ''}`);
   }

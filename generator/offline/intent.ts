@@ -60,6 +60,9 @@ const EMAIL_IN =
   /\b(receive[sd]?|new|incoming|inbound|unread|arriving|get)\s+(an?\s+)?e-?mails?\b|\be-?mails?\s+(arrive|arrives|received|comes? in)\b|\binbox\b|\bwhen (i|we|you) (get|receive) (an? )?e-?mail\b/i;
 const EVENT = /\b(when(ever)?|new|monitor(s|ing)?|watch(es|ing)?|each time|every time|incoming|receives?|received|submitted|submissions?|added|created|updated|changed|uploaded|arrives?|listens?|responses?|replies)\b/i;
 const MCP = /\bmcp\b/i;
+const EMAIL = /\be-?mails?\b|\binbox\b|\bnewsletters?\b/i;
+/** Services that send or receive email. */
+const EMAIL_SERVICES = ['gmail', 'microsoftoutlook', 'emailsend', 'emailreadimap'];
 /** MCP used as a client ("insights … using GPT-4 and Nansen MCP"): tools an agent calls, not a server the workflow is. */
 const MCP_CLIENT = /\b(using|with|via|through|and|from)\s+([\w.-]+\s+)?mcp\b(?!\s*(server|trigger))/i;
 const MANUAL = /\bmanual(ly)?\b|\bon demand\b|\bclick(ing)?\b/i;
@@ -181,6 +184,15 @@ export function readIntent(request: string, index: OfflineIndex): Intent {
     const key = index.services.serviceOf(type);
     if (!key || p < IMPLIED_SERVICE || services.some((s) => s.key === key)) continue;
     implied.set(key, Math.max(implied.get(key) ?? 0, p));
+  }
+  // "… to my email": email names the email service the training pairs use most, unless one is named.
+  const email = EMAIL.exec(request);
+  const emailServices = EMAIL_SERVICES.filter((key) => index.services.services.has(key));
+  if (email && !services.some((s) => emailServices.includes(s.key))) {
+    const key = [...emailServices].sort((a, b) => usage(b, index) - usage(a, index) || (a < b ? -1 : 1))[0];
+    const at = words.findIndex((w) => EMAIL.test(w));
+    if (key) services.push({ key, label: index.services.services.get(key)!.label, weight: 1, named: true, at: at < 0 ? words.length : at });
+    implied.delete(key);
   }
   for (const [key, p] of implied) {
     const service = index.services.services.get(key)!;

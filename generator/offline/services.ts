@@ -24,6 +24,9 @@ const GENERIC_CREDENTIALS = new Set([
 /** Types that carry credentials for an optional feature but are the workflow's glue (the agent's SQL memory options). */
 const GLUE_WITH_CREDENTIALS = new Set(['@n8n/n8n-nodes-langchain.agent', '@n8n/n8n-nodes-langchain.agentTool']);
 
+/** Nodes for a public API that needs no key: still an outside service a request names ("Hacker News"). */
+const KEYLESS_SERVICES = new Set(['n8n-nodes-base.hackerNews', 'n8n-nodes-base.coinGecko', 'n8n-nodes-base.openThesaurus', 'n8n-nodes-base.quickChart']);
+
 export type NodeRole = 'trigger' | 'model' | 'embeddings' | 'vectorStore' | 'memory' | 'tool' | 'main';
 
 export const shortName = (type: string): string => type.slice(type.lastIndexOf('.') + 1);
@@ -123,7 +126,7 @@ export function serviceCatalog(catalog: NodeCatalog): ServiceCatalog {
     const type = info.entry.type;
     if (GLUE_WITH_CREDENTIALS.has(type) || GLUE_WITH_CREDENTIALS.has(info.entry.toolOf ?? '')) continue;
     const credentials = credentialsOf(type).filter((c) => !GENERIC_CREDENTIALS.has(c));
-    if (credentials.length === 0) continue;
+    if (credentials.length === 0 && !KEYLESS_SERVICES.has(info.entry.toolOf ?? type)) continue;
     const key = serviceKeyOf(type);
     if (key === '') continue;
     byType.set(type, key);
