@@ -16,24 +16,9 @@ import { metricsCsv, parseResultCsv, renderLossSvg } from '../../trainer/metrics
 import { createProvider } from '../../trainer/providers';
 import { saveJobMetrics, watchJob } from '../../trainer/watch';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server';
+import { chatExamples as examples } from '../helpers/training';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'flowtune-trainer-'));
-
-function examples(n: number, offset = 0): string {
-  const lines: string[] = [];
-  for (let i = offset; i < offset + n; i++) {
-    lines.push(
-      JSON.stringify({
-        messages: [
-          { role: 'system', content: 'You write n8n workflows as JSON.' },
-          { role: 'user', content: `Create a workflow that handles webhook ${i}` },
-          { role: 'assistant', content: JSON.stringify({ nodes: [{ name: 'Webhook', type: 'n8n-nodes-base.webhook' }], connections: {} }) },
-        ],
-      }),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 let fake: FakeOpenAI;
 beforeEach(async () => {
