@@ -1,49 +1,20 @@
-/** Library entry point of n8n-nodes-flowtune. */
+/**
+ * Library entry point of n8n-nodes-flowtune: everything the subpaths offer, plus the errors.
+ * Prefer the subpath of the area you use (each documented in its file and in README.md, "Library"):
+ *
+ * - `n8n-nodes-flowtune/validator` (api/validator.ts): validate and repair workflows; node catalogs.
+ * - `n8n-nodes-flowtune/dataset` (api/dataset.ts): fine-tuning data from workflows.
+ * - `n8n-nodes-flowtune/trainer` (api/trainer.ts): fine-tuning jobs and training bundles.
+ * - `n8n-nodes-flowtune/generator` (api/generator.ts): workflows from requests; evaluation.
+ */
 // Every error flowtune throws is a FlowtuneError: decide on its `kind` and data, not on its message.
 export { FlowtuneError, isFlowtuneError, ERROR_KINDS, SERVICE_ERROR_KINDS } from './core/errors';
 export type { ErrorData, ErrorKind, ServiceErrorKind } from './core/errors';
-export { validateWorkflow, unwrapWorkflow, ISSUE_CODES, DEFAULT_POLICY, DEFAULT_MAX_ISSUES, mergePolicy, parsePolicy } from './schemas/validator';
-export type { ValidateOptions } from './schemas/validator';
-export type { IssueCode, IssueCounts, ValidationIssue, ValidationResult, ValidationStats, ValidationPolicy } from './schemas/validator';
-export { NodeCatalog, NodeTypeInfo, mergeCatalogs, isN8nPackageType } from './schemas/catalog/catalog';
-export { loadCatalog, prepareCatalog, readCatalogFile, stockCatalogPath, ownCatalogPath } from './schemas/catalog/load';
-export type { LoadCatalogOptions } from './schemas/catalog/load';
-export { buildN8nCatalog, ensureN8nCatalog, n8nReleasePackages } from './schemas/catalog/versions';
-export { buildCatalog, serializeCatalog } from './schemas/catalog/build';
-export type { Catalog, CatalogNodeType, CatalogProperty, CatalogVariant } from './schemas/catalog/types';
-export { workflowSchema } from './schemas/schema';
-export { readTemplates } from './dataset/sources/templates';
-export type { TemplateRecord } from './dataset/sources/templates';
-export { buildDataset, DEFAULT_BUILD_SETTINGS } from './dataset/build';
-export type { BuildOptions } from './dataset/build';
-export { compactWorkflow, hydrateWorkflow } from './dataset/compact';
-export { findCanvasOverlaps, nodeFootprints, footprintRects } from './dataset/canvas';
-export type { CanvasOverlap, NodeFootprint, PositionedWorkflow } from './dataset/canvas';
-export { redactWorkflowStrings, redactText, Redactor } from './dataset/redact';
-export { checkJsonl } from './dataset/check';
-export { estimateTrainingCost } from './dataset/cost';
-export { systemPrompt, SYSTEM_PROMPT_VERSION } from './dataset/prompt';
-export { writeRequestsWithModel, RequestsNotConfirmedError, RequestsEndpointError, REQUESTS_PROMPT_VERSION } from './dataset/model-requests';
-export type { ModelRequestItem, ModelRequestsOptions, ModelRequestsStats, SpendEstimate } from './dataset/model-requests';
-export { createProvider, PROVIDERS } from './trainer/providers';
-export type { FineTuneProvider, FineTuneJob, CreateJobRequest, JobEvent, JobCheckpoint, StepMetrics, ServingEndpoint } from './trainer/types';
-export { planLaunch, launchJob } from './trainer/launch';
-export { watchJob, saveJobMetrics } from './trainer/watch';
-export { JobRegistry } from './trainer/job-store';
-export { TrainerError, UnsupportedSettingsError } from './trainer/errors';
-export { describeProviderError } from './trainer/provider-errors';
-export { exportBundle } from './trainer/bundles';
-export { generateWorkflow } from './generator/pipeline';
-export { fixWorkflow, FIXERS, FIXABLE_CODES, DEFAULT_MIN_CONFIDENCE } from './schemas/fix';
-export type { FixConfidence, FixKind, FixOptions, FixRecord, FixResult } from './schemas/fix';
-export { ChatCompletionsModel, DEFAULT_MODEL_TIMEOUT_MS, ModelTimeoutError } from './generator/models';
-export { RetrievalIndex, readTrainingExamples } from './generator/retrieval';
-export { BASELINE_LABEL, OfflineModel, generateOffline, offlineIndexFor } from './generator/offline/model';
-export { extractJson } from './generator/extract';
-export type { DecodingMode, DecodingTrace, GenerationResult, WorkflowModel } from './generator/types';
-export { openAiStrictSchema, OPENAI_STRICT_LIMITS, workflowResponseSchema } from './generator/constrained/schemas';
-export { fromStrictWorkflow, toStrictWorkflow } from './generator/constrained/strict-form';
-export { probeServerKind, SERVER_KINDS, serverKindFromUrl, type ServerKind } from './generator/constrained/server-kind';
-export { runEval, readEvalExamples } from './generator/eval/run';
-export { scoreExample, summarise } from './generator/eval/metrics';
-export { N8nApiClient, N8nApiError, N8N_API_TIMEOUT_MS } from './n8n-api/client';
+// Validate and repair workflows; the catalog of n8n node types.
+export * from './api/validator';
+// Fine-tuning data from n8n workflows.
+export * from './api/dataset';
+// Fine-tuning jobs on the providers; bundles to train elsewhere.
+export * from './api/trainer';
+// Workflows from requests, their evaluation, and sending them to n8n.
+export * from './api/generator';

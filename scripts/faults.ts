@@ -1,6 +1,6 @@
 /**
  * Fault injection into valid workflows, shared by the validator's mutation tests
- * (test/mutations.test.ts: is each fault caught with its code?) and the repair benchmark
+ * (test/schemas/validator/mutations.test.ts: is each fault caught with its code?) and the repair benchmark
  * (scripts/bench-fix.ts: is each fault repaired, and restored to the original?).
  * Everything is copy on write (templates can stay deep-frozen) and deterministic: picks
  * come from a hash of a seed, never Math.random.

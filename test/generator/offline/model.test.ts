@@ -1,0 +1,272 @@
+/**
+ * The offline generator (generator/offline/): reading a request's intent, picking the
+ * training workflow that covers it, adapting it (rewired graph, no dangling connection, no
+ * unrequested service), and the everyday requests a new user tries first — over an index
+ * built from the real n8n.io templates.
+ */
+import { cleanWorkflow } from '../../../dataset/clean';
+import { compactWorkflow, hydrateWorkflow, type CompactWorkflow } from '../../../dataset/compact';
+import { adaptWorkflow, composeWorkflow } from '../../../generator/offline/adapt';
+import { connectedTo, connectionsOf, edgesOf, removeAndRewire } from '../../../generator/offline/graph';
+import { readIntent } from '../../../generator/offline/intent';
+import { buildOfflineIndex, type OfflineIndex } from '../../../generator/offline/learn';
+import { generateOffline } from '../../../generator/offline/model';
+import { CONSENSUS, consensusPicks, rankWorkflows } from '../../../generator/offline/pick';
+import { roleOf, serviceKeyOf } from '../../../generator/offline/services';
+import type { TrainingExample } from '../../../generator/retrieval';
+import { loadCatalog } from '../../../schemas/catalog/load';
+import { validateWorkflow } from '../../../schemas/validator';
+import { loadTemplates, stockOnly } from '../../helpers/templates';
+
+const catalog = loadCatalog();
+let examples: TrainingExample[];
+let index: OfflineIndex;
+
+beforeAll(async () => {
+  // Training pairs as the dataset build makes them: valid stock templates, compact targets, description as request.
+  examples = [];
+  for (const { record, workflow } of stockOnly(await loadTemplates(), catalog)) {
+    const cleaned = cleanWorkflow(workflow, record.name).workflow;
+    if (cleaned.nodes.length < 2 || !validateWorkflow(cleaned, { catalog }).valid) continue;
+    examples.push({ request: record.description.slice(0, 600) || record.name, target: JSON.stringify({ ...compactWorkflow(cleaned, { catalog }), name: record.name }), line: examples.length + 1 });
+  }
+  index = buildOfflineIndex(examples, catalog);
+}, 120_000);
+
+/** Every connection joins two nodes of the workflow, and every node is joined to a trigger. */
+function expectWired(workflow: CompactWorkflow): void {
+  const names = workflow.nodes.map((n) => n.name);
+  expect(new Set(names).size).toBe(names.length);
+  for (const [source, byType] of Object.entries(workflow.connections)) {
+    expect(names).toContain(source);
+    for (const outputs of Object.values(byType)) for (const targets of outputs) for (const t of targets) expect(names).toContain(typeof t === 'string' ? t : t.node);
+  }
+  const triggers = workflow.nodes.filter((n) => catalog.get(n.type)?.entry.trigger).map((n) => n.name);
+  expect(triggers.length).toBeGreaterThan(0);
+  const reached = connectedTo(triggers, edgesOf(names, workflow.connections));
+  expect(names.filter((n) => !reached.has(n))).toEqual([]);
+}
+
+describe('services', () => {
+  it('groups a service’s nodes under one key and knows their roles', () => {
+    expect(['n8n-nodes-base.slack', 'n8n-nodes-base.slackTrigger', 'n8n-nodes-base.slackTool'].map(serviceKeyOf)).toEqual(['slack', 'slack', 'slack']);
+    expect(['@n8n/n8n-nodes-langchain.lmChatOpenAi', '@n8n/n8n-nodes-langchain.embeddingsOpenAi', '@n8n/n8n-nodes-langchain.openAi'].map(serviceKeyOf)).toEqual(['openai', 'openai', 'openai']);
+    expect(serviceKeyOf('@n8n/n8n-nodes-langchain.memoryPostgresChat')).toBe('postgres');
+    expect(roleOf('@n8n/n8n-nodes-langchain.lmChatOpenAi', catalog)).toBe('model');
+    expect(roleOf('n8n-nodes-base.githubTrigger', catalog)).toBe('trigger');
+    expect(roleOf('n8n-nodes-base.gmailTool', catalog)).toBe('tool');
+    expect(index.services.serviceOf('n8n-nodes-base.set')).toBeUndefined();
+    expect(index.services.serviceOf('n8n-nodes-base.httpRequest')).toBeUndefined();
+    expect(index.services.serviceOf('@n8n/n8n-nodes-langchain.agent')).toBeUndefined();
+  });
+});
+
+describe('reading a request', () => {
+  it.each([
+    ['Every morning fetch weather from an API and post to Slack', 'n8n-nodes-base.scheduleTrigger', ['slack']],
+    ['Daily at 9 send me a summary of my Google Calendar by Gmail', 'n8n-nodes-base.scheduleTrigger', ['googlecalendar', 'gmail']],
+    ['Send a Slack message when a new row is added to Google Sheets', 'n8n-nodes-base.googleSheetsTrigger', ['slack', 'googlesheets']],
+    ['Create a workflow that monitors GitHub issues and sends notifications to Slack', 'n8n-nodes-base.githubTrigger', ['github', 'slack']],
+    ['Telegram chatbot that answers with OpenAI', 'n8n-nodes-base.telegramTrigger', ['telegram', 'openai']],
+    // "email" names the email service the training pairs use most.
+    ['When I receive an email, save it to Notion', 'n8n-nodes-base.gmailTrigger', ['gmail', 'notion']],
+    ['Send a daily digest of new Hacker News posts to my email', 'n8n-nodes-base.scheduleTrigger', ['hackernews', 'gmail']],
+    ['Receive a webhook and store the payload in Airtable', 'n8n-nodes-base.webhook', ['airtable']],
+    ['A contact form whose answers go to HubSpot', 'n8n-nodes-base.formTrigger', ['hubspot']],
+    ['A chatbot that answers questions about our products', '@n8n/n8n-nodes-langchain.chatTrigger', []],
+    ['Post new Typeform responses to a Slack channel', 'n8n-nodes-base.typeformTrigger', ['typeform', 'slack']],
+    // Messenger's messages reach n8n through a webhook; Redis Chat Memory does not make Redis a chat app; an MCP used as a client is no server.
+    ['Facebook Messenger customer service chatbot', 'n8n-nodes-base.webhook', ['facebook']],
+    ['Chat support with OpenAI and Redis sessions', '@n8n/n8n-nodes-langchain.chatTrigger', ['openai', 'redis']],
+    ['Get blockchain insights from chat using GPT-4 and Nansen MCP', '@n8n/n8n-nodes-langchain.chatTrigger', ['openai']],
+    ['Expose Todoist as an MCP server', '@n8n/n8n-nodes-langchain.mcpTrigger', ['todoist']],
+    // "Translate" opens Title Case titles, which says nothing about whether it names Google Translate.
+    ['Translate new Notion pages to French with DeepL', 'n8n-nodes-base.notionTrigger', ['notion', 'deepl']],
+  ])('%s', (request, trigger, services) => {
+    const intent = readIntent(request, index);
+    expect(intent.trigger?.type).toBe(trigger);
+    expect(intent.services.filter((s) => s.named).map((s) => s.key)).toEqual(services);
+  });
+
+  it('reads the AI pattern: agent with memory, RAG, none', () => {
+    expect(readIntent('Telegram chatbot that answers with OpenAI', index).ai).toMatchObject({ llm: true, agent: true, memory: true });
+    expect(readIntent('Chat with our PDF documents using a Pinecone vector store', index).ai).toMatchObject({ agent: true, rag: true });
+    expect(readIntent('Copy new Airtable records to Google Sheets', index).ai).toEqual({ llm: false, agent: false, memory: false, rag: false });
+  });
+
+  it('does not take a common word for a service the training pairs never use with it', () => {
+    // "line" is LINE in the catalog, but not in the requests that say it.
+    expect(index.phrases.has('line')).toBe(false);
+    expect(readIntent('Add a line to the report every day', index).services.filter((s) => s.named)).toEqual([]);
+  });
+});
+
+describe('picking', () => {
+  it('prefers the workflow with the named services and the asked trigger', () => {
+    const intent = readIntent('Send Gmail attachments to Google Drive', index);
+    const [best] = rankWorkflows(intent, index, 1);
+    expect([...best.profile.services.keys()]).toEqual(expect.arrayContaining(['gmail', 'googledrive']));
+    expect(best.profile.triggers).toContain('n8n-nodes-base.gmailTrigger');
+  });
+});
+
+describe('consensus', () => {
+  it('picks among the best-covering workflows the one most like the others, deterministically', () => {
+    const intent = readIntent('Send Gmail attachments to Google Drive', index);
+    const candidates = rankWorkflows(intent, index, CONSENSUS.candidates);
+    const picks = consensusPicks(intent, index, 3);
+    expect(picks).toHaveLength(3);
+    for (const p of picks) expect(candidates.map((c) => c.profile.id)).toContain(p.profile.id);
+    expect(consensusPicks(intent, index, 3).map((p) => p.profile.id)).toEqual(picks.map((p) => p.profile.id));
+    expect([...picks[0].profile.services.keys()]).toEqual(expect.arrayContaining(['gmail', 'googledrive']));
+  });
+});
+
+describe('adapting', () => {
+  const workflow: CompactWorkflow = {
+    name: 'Rotate AWS keys',
+    nodes: [
+      { name: 'Start', type: 'n8n-nodes-base.manualTrigger' },
+      { name: 'Prepare', type: 'n8n-nodes-base.set', parameters: { assignments: { assignments: [{ id: 'a', name: 'user', type: 'string', value: "={{ $('Disable Access Keys').item.json.user }}" }] } } },
+      { name: 'Disable Access Keys', type: 'n8n-nodes-base.httpRequest', parameters: { method: 'POST', url: 'https://iam.amazonaws.com/' } },
+      { name: 'Check', type: 'n8n-nodes-base.if' },
+      { name: 'Airtable', type: 'n8n-nodes-base.airtable', credentials: ['airtableTokenApi'] },
+      { name: 'Slack', type: 'n8n-nodes-base.slack', parameters: { select: 'channel', channelId: { __rl: true, mode: 'name', value: '#ops' }, text: "={{ $node[\"Disable Access Keys\"].json.report }}" }, credentials: ['slackApi'] },
+    ],
+    connections: {
+      Start: { main: [['Disable Access Keys']] },
+      'Disable Access Keys': { main: [['Prepare']] },
+      Prepare: { main: [['Check']] },
+      Check: { main: [['Airtable'], ['Slack']] },
+      Airtable: { main: [['Slack']] },
+    },
+  };
+  const profile = () => {
+    const names = workflow.nodes.map((n) => n.name);
+    return { ...buildOfflineIndex([{ request: 'x', target: JSON.stringify(workflow), line: 1 }], catalog).profiles[0], edges: edgesOf(names, workflow.connections) };
+  };
+
+  it('takes out unrequested services and foreign API calls, rewires around them, swaps the trigger, rewrites references', () => {
+    const intent = readIntent('Every morning post a report to Slack', index);
+    const { workflow: adapted, changes } = adaptWorkflow(profile(), intent, index);
+    expect(adapted.nodes.map((n) => n.type)).toEqual(['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.set', 'n8n-nodes-base.if', 'n8n-nodes-base.slack']);
+    expectWired(adapted);
+    // Start → (AWS call) → Prepare and Check → (Airtable) → Slack: each neighbour joined to the next.
+    const trigger = adapted.nodes[0].name;
+    expect(adapted.connections).toEqual({ [trigger]: { main: [['Prepare']] }, Prepare: { main: [['Check']] }, Check: { main: [['Slack'], ['Slack']] } });
+    expect(JSON.stringify(adapted.nodes)).not.toMatch(/Disable Access Keys|amazonaws/);
+    expect(adapted.nodes[1].parameters).toMatchObject({ assignments: { assignments: [{ value: '={{ $input.item.json.user }}' }] } });
+    expect(adapted.nodes[3].parameters?.text).toBe('={{ $json.report }}');
+    expect(changes.join('\n')).toMatch(/calls iam\.amazonaws\.com/);
+    expect(validateWorkflow(hydrateWorkflow(adapted, { catalog }), { catalog }).errors).toEqual([]);
+  });
+
+  it('puts a missing named service in the place of an unrequested one, and adds the others after the last step', () => {
+    const intent = readIntent('When a GitHub issue is opened, log it to Notion and tell Discord', index);
+    const { workflow: adapted } = adaptWorkflow(profile(), intent, index);
+    const types = adapted.nodes.map((n) => n.type);
+    expect(types[0]).toBe('n8n-nodes-base.githubTrigger');
+    expect(types).toEqual(expect.arrayContaining(['n8n-nodes-base.notion', 'n8n-nodes-base.discord']));
+    expect(types).not.toContain('n8n-nodes-base.airtable');
+    expect(types).not.toContain('n8n-nodes-base.slack');
+    expectWired(adapted);
+  });
+
+  it('puts a named service in the place of every node of the unrequested one, each in another form where it can', () => {
+    const server: CompactWorkflow = {
+      name: 'Asana server',
+      nodes: [
+        { name: 'MCP Server Trigger', type: '@n8n/n8n-nodes-langchain.mcpTrigger', parameters: { path: 'asana' } },
+        { name: 'Create task', type: 'n8n-nodes-base.asanaTool', parameters: { operation: 'create' }, credentials: ['asanaApi'] },
+        { name: 'Get task', type: 'n8n-nodes-base.asanaTool', parameters: { operation: 'get' }, credentials: ['asanaApi'] },
+        { name: 'Delete task', type: 'n8n-nodes-base.asanaTool', parameters: { operation: 'delete' }, credentials: ['asanaApi'] },
+      ],
+      connections: Object.fromEntries(['Create task', 'Get task', 'Delete task'].map((n) => [n, { ai_tool: [['MCP Server Trigger']] }])),
+    };
+    const serverProfile = buildOfflineIndex([{ request: 'x', target: JSON.stringify(server), line: 1 }], catalog).profiles[0];
+    // Not "MCP server" in the words: the stand-ins keep the workflow's shape, no operation list.
+    const { workflow: adapted } = adaptWorkflow(serverProfile, readIntent('Let an MCP client manage Todoist tasks', index), index);
+    const tools = adapted.nodes.filter((n) => n.type === 'n8n-nodes-base.todoistTool');
+    expect(tools).toHaveLength(3);
+    expect(adapted.nodes.map((n) => n.type)).not.toContain('n8n-nodes-base.asanaTool');
+    expect(new Set(tools.map((t) => JSON.stringify(t.parameters))).size).toBeGreaterThan(1);
+    expect(Object.keys(adapted.connections).sort()).toEqual(tools.map((t) => t.name).sort());
+  });
+
+  it('gives an MCP server of a named service one tool for each operation the catalog lists', () => {
+    const { workflow: adapted } = adaptWorkflow(profile(), readIntent('Dropbox Tool MCP Server', index), index);
+    const tools = adapted.nodes.filter((n) => n.type === 'n8n-nodes-base.dropboxTool');
+    const forms = tools.map((t) => `${String(t.parameters?.resource)}/${String(t.parameters?.operation)}`);
+    expect(adapted.nodes[0].type).toBe('@n8n/n8n-nodes-langchain.mcpTrigger');
+    expect(tools.length).toBeGreaterThan(5);
+    expect(new Set(forms).size).toBe(tools.length);
+    for (const t of tools) expect(adapted.connections[t.name]).toEqual({ ai_tool: [[adapted.nodes[0].name]] });
+  });
+
+  it('composes trigger → agent with model and memory → reply when nothing fits', () => {
+    const { workflow: composed } = composeWorkflow(readIntent('Telegram chatbot that answers with OpenAI', index), index);
+    expect(composed.nodes.map((n) => n.type)).toEqual([
+      'n8n-nodes-base.telegramTrigger',
+      '@n8n/n8n-nodes-langchain.agent',
+      '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+      '@n8n/n8n-nodes-langchain.memoryBufferWindow',
+      'n8n-nodes-base.telegram',
+    ]);
+    expectWired(composed);
+  });
+
+  it('joins what fed a node to what it fed when the node goes', () => {
+    const edges = edgesOf(['A', 'X', 'B', 'C'], { A: { main: [['X']] }, X: { main: [['B', 'C']] } });
+    const joined = removeAndRewire(edges, 'X');
+    expect(connectionsOf(joined, ['A', 'B', 'C'])).toEqual({ A: { main: [['B', 'C']] } });
+  });
+});
+
+describe('everyday requests', () => {
+  const named = (request: string) =>
+    readIntent(request, index)
+      .services.filter((s) => s.named)
+      .map((s) => s.key);
+
+  it.each([
+    ['Create a workflow that monitors GitHub issues and sends notifications to Slack', 'n8n-nodes-base.githubTrigger', ['n8n-nodes-base.slack']],
+    ['Every morning fetch weather from an API and post to Slack', 'n8n-nodes-base.scheduleTrigger', ['n8n-nodes-base.httpRequest', 'n8n-nodes-base.slack']],
+    ['Telegram chatbot that answers with OpenAI', 'n8n-nodes-base.telegramTrigger', ['@n8n/n8n-nodes-langchain.agent', '@n8n/n8n-nodes-langchain.lmChatOpenAi', 'n8n-nodes-base.telegram']],
+    ['Send Gmail attachments to Google Drive', 'n8n-nodes-base.gmailTrigger', ['n8n-nodes-base.googleDrive']],
+    ['Post new Typeform responses to a Slack channel', 'n8n-nodes-base.typeformTrigger', ['n8n-nodes-base.slack']],
+  ])('%s', (request, trigger, types) => {
+    const generation = generateOffline(request, index, examples);
+    expect(generation.valid).toBe(true);
+    const nodeTypes = generation.workflow.nodes.map((n) => n.type);
+    expect(nodeTypes.filter((t) => catalog.get(t)?.entry.trigger)).toEqual([trigger]);
+    expect(nodeTypes).toEqual(expect.arrayContaining(types));
+    // No action on a service the request did not name.
+    const services = new Set(named(request));
+    expect(nodeTypes.filter((t) => index.services.serviceOf(t) && !services.has(index.services.serviceOf(t)!))).toEqual([]);
+    expectWired(generation.workflow);
+  });
+
+  it('puts a named service things come from right after the start, and one they go to at the end', () => {
+    const generation = generateOffline('Send a daily digest of new Hacker News posts to my email', index, examples);
+    const edges = edgesOf(generation.workflow.nodes.map((n) => n.name), generation.workflow.connections);
+    const typeOf = new Map(generation.workflow.nodes.map((n) => [n.name, n.type]));
+    const start = generation.workflow.nodes.find((n) => catalog.get(n.type)?.entry.trigger)!;
+    expect(start.type).toBe('n8n-nodes-base.scheduleTrigger');
+    expect(edges.filter((e) => e.from === start.name).map((e) => typeOf.get(e.to))).toEqual(['n8n-nodes-base.hackerNews']);
+    const gmail = generation.workflow.nodes.find((n) => n.type === 'n8n-nodes-base.gmail')!;
+    expect(edges.filter((e) => e.from === gmail.name && e.type === 'main')).toEqual([]);
+    expect([...connectedTo([start.name], edges)]).toContain(gmail.name);
+  });
+
+  it('answers the README example with what it asks: GitHub issues start it, Slack is told, nothing is left to fill in but the placeholders', () => {
+    const generation = generateOffline('Create a workflow that monitors GitHub issues and sends notifications to Slack', index, examples);
+    const [trigger, ...rest] = generation.workflow.nodes;
+    expect(trigger.type).toBe('n8n-nodes-base.githubTrigger');
+    expect(trigger.parameters?.events).toEqual(expect.arrayContaining(['issues']));
+    // Not a GitHub file backup with its trigger swapped: no action on GitHub at all.
+    expect(rest.map((n) => n.type)).not.toContain('n8n-nodes-base.github');
+    const result = validateWorkflow(hydrateWorkflow(generation.workflow, { catalog }), { catalog });
+    expect(result.valid).toBe(true);
+    expect(result.warnings.filter((w) => w.code === 'MISSING_REQUIRED_PARAMETER')).toEqual([]);
+  });
+});
