@@ -18,11 +18,11 @@
 import { hydrateWorkflow, type CompactNode, type CompactWorkflow } from '../../dataset/compact';
 import { validateWorkflow } from '../../schemas/validator';
 import { nameForRequest } from '../retrieval';
-import { hostLabels, hostNamed, literalHost } from './http';
+import { hostLabels, hostNamed, isHttpType, literalHost } from './http';
 import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges, type Edge } from './graph';
 import { TRIGGER, triggerTypeOf, type Intent } from './intent';
 import { AGENT_TYPE, configSignature, type OfflineIndex, type WorkflowProfile } from './learn';
-import { operationsOf, roleOf, type NodeRole } from './services';
+import { operationsOf, roleOf, type NodeRole, type Operation } from './services';
 import { allWords, contentWords } from './words';
 
 export interface Adaptation {
@@ -150,6 +150,15 @@ function wholeConfig(config: CompactNode, index: OfflineIndex): CompactNode {
 const READ_OPERATION = /^(get|getAll|getMany|list|search|read|download|fetch|query)$/;
 const readsData = (node: CompactNode): boolean => typeof node.parameters?.operation === 'string' && READ_OPERATION.test(node.parameters.operation);
 
+/** Reading operations in the order a workflow usually wants them: all new items first. */
+const READ_PREFERENCE = ['getAll', 'getMany', 'list', 'download', 'search', 'get', 'read', 'fetch', 'query'];
+
+/** The reading operation (with its resource) a type offers, most wanted first. */
+function readingOperation(type: string, index: OfflineIndex): Operation | undefined {
+  const reads = operationsOf(type, index.catalog).filter((op) => READ_OPERATION.test(op.operation));
+  return reads.sort((a, b) => READ_PREFERENCE.indexOf(a.operation) - READ_PREFERENCE.indexOf(b.operation))[0];
+}
+
 /** Named before the request says where things go ("… Hacker News posts to my email"), or after "from". */
 function isSourceOf(service: { at: number }, intent: Intent): boolean {
   const words = allWords(intent.request);
@@ -160,7 +169,8 @@ function isSourceOf(service: { at: number }, intent: Intent): boolean {
 
 /** The node with the required settings it lacks taken from a whole node of the same form (its own values win), or undefined. */
 function filledNode(node: CompactNode, index: OfflineIndex): CompactNode | undefined {
-  if (isWhole(node, index)) return undefined;
+  // Another workflow's URL would be a call to a service nobody asked for.
+  if (isHttpType(node.type) || isWhole(node, index)) return undefined;
   const form = configSignature(node);
   const config = (index.configs.get(node.type) ?? []).find((c) => configSignature(c) === form);
   const whole = config && wholeConfig(config, index);
@@ -169,7 +179,17 @@ function filledNode(node: CompactNode, index: OfflineIndex): CompactNode | undef
   return isWhole(filled, index) ? filled : undefined;
 }
 
-export function configuredNode(type: string, name: string, intent: Intent, index: OfflineIndex, like?: CompactNode, avoid?: ReadonlySet<string>): CompactNode {
+export interface NodeFit {
+  /** The node it takes the place of (a vector store keeps its mode). */
+  like?: CompactNode;
+  /** Forms already in use, tried last. */
+  avoid?: ReadonlySet<string>;
+  /** Where things come from: a reading form (get, list, download) first. */
+  reads?: boolean;
+}
+
+export function configuredNode(type: string, name: string, intent: Intent, index: OfflineIndex, fit: NodeFit = {}): CompactNode {
+  const { like, avoid } = fit;
   const words = new Set(contentWords(intent.request));
   const candidates = index.configs.get(type) ?? [];
   let best: CompactNode | undefined;
@@ -182,13 +202,19 @@ export function configuredNode(type: string, name: string, intent: Intent, index
     // The place it takes: a vector store keeps the mode (insert / retrieve) of the one it replaces.
     const sameMode = like?.parameters?.mode !== undefined && like.parameters.mode === p.mode ? 3 : 0;
     const repeated = avoid?.has(configSignature(candidate)) ? 5 : 0;
-    const score = overlap * 2 + sameMode - rank * 0.3 - repeated;
+    const reading = fit.reads && typeof p.operation === 'string' && READ_OPERATION.test(p.operation) ? 4 : 0;
+    const score = overlap * 2 + sameMode + reading - rank * 0.3 - repeated;
     if (score > bestScore) {
       bestScore = score;
       best = candidate;
     }
   });
   best = best && wholeConfig(best, index);
+  if (fit.reads && !(best && readsData(best))) {
+    // The training pairs only ever write to it: the catalog's reading operation, settings left to fill in.
+    const read = readingOperation(type, index);
+    if (read) best = { name, type, ...(best?.typeVersion !== undefined ? { typeVersion: best.typeVersion } : {}), parameters: { ...read } };
+  }
   const node: CompactNode = {
     name,
     type,
@@ -327,7 +353,7 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
       // How the AI thinks, not an action: a named provider replaces it, else it stays.
       const provider = namedProvider(role);
       if (provider && provider !== node.type) {
-        const next = configuredNode(provider, draft.uniqueName(nodeLabel(provider, index)), intent, index, node);
+        const next = configuredNode(provider, draft.uniqueName(nodeLabel(provider, index)), intent, index, { like: node });
         draft.replace(node, next, index);
         draft.changes.push(`model: ${next.name} instead of "${node.name}"`);
       }
@@ -336,7 +362,7 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     if (role === 'memory' || role === 'vectorStore') {
       const provider = namedProvider(role) ?? BUILT_IN[role];
       if (provider && provider !== node.type && catalog.has(provider)) {
-        const next = configuredNode(provider, draft.uniqueName(nodeLabel(provider, index)), intent, index, node);
+        const next = configuredNode(provider, draft.uniqueName(nodeLabel(provider, index)), intent, index, { like: node });
         draft.replace(node, next, index);
         draft.changes.push(`${role}: ${next.name} instead of "${node.name}"`);
       }
@@ -352,7 +378,7 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     if (type) {
       // Each stand-in of a type in another form (operation) where the training pairs know several.
       const forms = used.get(type) ?? used.set(type, new Set()).get(type)!;
-      const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index, undefined, forms);
+      const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index, { avoid: forms });
       forms.add(configSignature(next));
       draft.replace(node, next, index);
       draft.changes.push(`${next.name} instead of "${node.name}"`);
@@ -387,9 +413,10 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     const type = typeInRole(service.key, 'main', index);
     if (!type) continue;
     const start = draft.nodes.find((n) => isTrigger(n));
-    const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index);
+    const source = isSourceOf(service, intent);
+    const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index, { reads: source });
     // Where things come from ("new Hacker News posts to my email", a node that reads) feeds the workflow: right after the start.
-    if (start && portsOf(start, index).outputs !== 0 && (isSourceOf(service, intent) || readsData(next))) {
+    if (start && portsOf(start, index).outputs !== 0 && (source || readsData(next))) {
       const after = draft.edges.filter((e) => e.from === start.name && e.type === 'main');
       draft.edges = draft.edges.filter((e) => !after.includes(e));
       draft.add(next, [{ from: start.name, type: 'main', output: 0, to: next.name, input: 0 }, ...after.map((e) => ({ ...e, from: next.name, output: 0 }))]);
@@ -482,11 +509,11 @@ export function composeWorkflow(intent: Intent, index: OfflineIndex): Adaptation
   const edges: Edge[] = [];
   const changes: string[] = [];
   const names = new Set<string>();
-  const add = (type: string): CompactNode => {
+  const add = (type: string, fit: NodeFit = {}): CompactNode => {
     let name = nodeLabel(type, index);
     for (let i = 2; names.has(name); i++) name = `${nodeLabel(type, index)} ${i}`;
     names.add(name);
-    const node = configuredNode(type, name, intent, index);
+    const node = configuredNode(type, name, intent, index, fit);
     nodes.push(node);
     return node;
   };
@@ -513,7 +540,7 @@ export function composeWorkflow(intent: Intent, index: OfflineIndex): Adaptation
     // The trigger's own service is already there; a model provider is the agent's model.
     if (!type || (service.key === triggerService && !REPLY.test(intent.request)) || (intent.ai.agent && provider && typeInRole(service.key, 'model', index) === provider)) continue;
     if (!catalog.has(type)) continue;
-    chain(add(type));
+    chain(add(type, { reads: isSourceOf(service, intent) }));
   }
   changes.push(`composed: ${nodes.map((n) => n.name).join(' → ')}`);
   return { workflow: { name: nameForRequest(intent.request), nodes, connections: connectionsOf(edges, nodes.map((n) => n.name)) }, changes };

@@ -6,6 +6,8 @@ const HTTP_TYPES = new Set(['n8n-nodes-base.httpRequest', 'n8n-nodes-base.httpRe
 /** Domain labels that say nothing about a service. */
 const GENERIC_HOST_LABELS = new Set(['www', 'api', 'app', 'com', 'org', 'net', 'io', 'co', 'dev', 'ai', 'v1', 'v2', 'v3', 'localhost', 'example', 'webhook', 'hooks']);
 
+export const isHttpType = (type: string): boolean => HTTP_TYPES.has(type);
+
 /** The literal host an HTTP node calls (none when the URL is an expression or empty). */
 export function literalHost(node: CompactNode): string | undefined {
   if (!HTTP_TYPES.has(node.type)) return undefined;

@@ -161,6 +161,9 @@ function wantedTrigger(request: string, words: string[], services: WantedService
     const pick = (inClause.length > 0 ? inClause : near).sort((a, b) => a.service.at - b.service.at)[0];
     if (pick) return { type: pick.type, reason: `"${event[0]}" in ${pick.service.label}` };
   }
+  // "New Dropbox files": an event on a service with no trigger node is found by looking on a schedule.
+  const polled = event ? named.find((s) => triggerTypeOf(s.key, index) === undefined && eventNear(words, s.at)) : undefined;
+  if (event && polled) return { type: TRIGGER.schedule, reason: `"${event[0]}" in ${polled.label}, which has no trigger: checked on a schedule` };
   // "Gmail attachments to Google Drive": the service things come from starts the workflow.
   const to = words.indexOf('to');
   const source = withTrigger.filter((x) => to > 0 && x.service.at < to).sort((a, b) => a.service.at - b.service.at)[0];

@@ -7,7 +7,7 @@
 import { cleanWorkflow } from '../../../dataset/clean';
 import { compactWorkflow, hydrateWorkflow, type CompactWorkflow } from '../../../dataset/compact';
 import { adaptWorkflow, composeWorkflow } from '../../../generator/offline/adapt';
-import { connectedTo, connectionsOf, edgesOf, removeAndRewire } from '../../../generator/offline/graph';
+import { connectedTo, connectionsOf, downstream, edgesOf, removeAndRewire } from '../../../generator/offline/graph';
 import { readIntent } from '../../../generator/offline/intent';
 import { buildOfflineIndex, type OfflineIndex } from '../../../generator/offline/learn';
 import { generateOffline } from '../../../generator/offline/model';
@@ -71,6 +71,8 @@ describe('reading a request', () => {
     // "email" names the email service the training pairs use most.
     ['When I receive an email, save it to Notion', 'n8n-nodes-base.gmailTrigger', ['gmail', 'notion']],
     ['Send a daily digest of new Hacker News posts to my email', 'n8n-nodes-base.scheduleTrigger', ['hackernews', 'gmail']],
+    // Dropbox has no trigger node: its new files are looked for on a schedule.
+    ['Upload new Dropbox files to Google Drive', 'n8n-nodes-base.scheduleTrigger', ['dropbox', 'googledrive']],
     ['Receive a webhook and store the payload in Airtable', 'n8n-nodes-base.webhook', ['airtable']],
     ['A contact form whose answers go to HubSpot', 'n8n-nodes-base.formTrigger', ['hubspot']],
     ['A chatbot that answers questions about our products', '@n8n/n8n-nodes-langchain.chatTrigger', []],
@@ -256,6 +258,16 @@ describe('everyday requests', () => {
     const gmail = generation.workflow.nodes.find((n) => n.type === 'n8n-nodes-base.gmail')!;
     expect(edges.filter((e) => e.from === gmail.name && e.type === 'main')).toEqual([]);
     expect([...connectedTo([start.name], edges)]).toContain(gmail.name);
+  });
+
+  it('reads from the service things come from, even when the training pairs only ever write to it', () => {
+    const generation = generateOffline('Upload new Dropbox files to Google Drive', index, examples);
+    const edges = edgesOf(generation.workflow.nodes.map((n) => n.name), generation.workflow.connections);
+    const dropbox = generation.workflow.nodes.find((n) => n.type === 'n8n-nodes-base.dropbox')!;
+    const drive = generation.workflow.nodes.find((n) => n.type === 'n8n-nodes-base.googleDrive')!;
+    expect(['list', 'download', 'search']).toContain(dropbox.parameters?.operation);
+    expect(downstream(dropbox.name, edges)).toContain(drive.name);
+    expect(downstream(drive.name, edges)).not.toContain(dropbox.name);
   });
 
   it('answers the README example with what it asks: GitHub issues start it, Slack is told, nothing is left to fill in but the placeholders', () => {
