@@ -44,6 +44,8 @@ export const CONSENSUS = {
   temperature: 6,
   /** Weight of starting the same way, beside node-type F1 and typed-edge F1 (each 1). */
   sameTrigger: 1,
+  /** Only a workflow within this score of the best covering one is chosen (all vote): the most typical of loose fits is no answer. */
+  withinScore: 7,
 };
 
 /** Multiset F1 of two count maps (as the eval's `multisetPRF`: both empty 1, one empty 0), without building lists. */
@@ -81,6 +83,7 @@ export function consensusPicks(intent: Intent, index: OfflineIndex, k = 3): Pick
   }
   return picks
     .map((pick, i) => ({ pick, value: expected[i] }))
+    .filter((x) => x.pick.score >= top - CONSENSUS.withinScore)
     .sort((a, b) => b.value - a.value || b.pick.score - a.pick.score)
     .slice(0, k)
     .map((x) => x.pick);
