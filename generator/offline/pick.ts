@@ -83,8 +83,9 @@ export function consensusPicks(intent: Intent, index: OfflineIndex, k = 3): Pick
   }
   return picks
     .map((pick, i) => ({ pick, value: expected[i] }))
-    .filter((x) => x.pick.score >= top - CONSENSUS.withinScore)
-    .sort((a, b) => b.value - a.value || b.pick.score - a.pick.score)
+    // Loose fits come last: tried only when no close one validates.
+    .map((x) => ({ ...x, close: x.pick.score >= top - CONSENSUS.withinScore }))
+    .sort((a, b) => Number(b.close) - Number(a.close) || b.value - a.value || b.pick.score - a.pick.score)
     .slice(0, k)
     .map((x) => x.pick);
 }
