@@ -32,26 +32,17 @@ export interface TrainExportCommandOptions {
 
 function numeric(value: string, flag: string): number {
   const n = Number(value.trim());
-  if (value.trim() === '' || !Number.isFinite(n)) throw new BundleError(`${flag} must be a number (got "${value}")`);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new BundleError(`${flag} must be a number (got "${value}")`, { setting: flag });
   return n;
 }
 
 /** Settings from the command line; range checks (with flag names) happen here, the rest in validateSettings. */
 export function trainExportSettings(options: TrainExportCommandOptions): Partial<BundleSettings> & { baseModel: string } {
-  const flagged = <T>(flag: string, fn: () => T): T => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof BundleError && !error.message.startsWith('--')) throw new BundleError(`${flag}: ${error.message}`);
-      throw error;
-    }
+  const range = (value: string, flag: string, min: number, max: number, integer: boolean) => {
+    const n = numeric(value, flag);
+    if (n < min || n > max || (integer && !Number.isInteger(n))) throw new BundleError(`${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${value}")`, { setting: flag });
+    return n;
   };
-  const range = (value: string, flag: string, min: number, max: number, integer: boolean) =>
-    flagged(flag, () => {
-      const n = numeric(value, flag);
-      if (n < min || n > max || (integer && !Number.isInteger(n))) throw new BundleError(`${flag} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max} (got "${value}")`);
-      return n;
-    });
   return {
     baseModel: options.baseModel,
     epochs: range(options.epochs, '--epochs', 1, 50, true),
