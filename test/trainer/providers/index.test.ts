@@ -1,12 +1,10 @@
 /**
- * The registries at the extension points (trainer/providers/index.ts PROVIDER_LIST, dataset/sources/index.ts
- * SOURCES) and everything derived from them: a provider or a source added to its list shows up everywhere
- * it is named — or one of these fails.
+ * The provider registry (trainer/providers/index.ts PROVIDER_LIST) and everything derived from it: a provider
+ * added to the list shows up everywhere providers are named — or one of these fails.
  */
 import { runCli } from '../../../cli/main';
 import type { CliIO } from '../../../cli/io';
 import { FlowtuneFineTuningApi, PROVIDER_OPTIONS } from '../../../credentials/FlowtuneFineTuningApi.credentials';
-import { describeSourceSpec, parseSourceSpec, SOURCES, SourceSpecError } from '../../../dataset/sources';
 import { providerCallError } from '../../../nodes/shared/errors';
 import { TrainerError } from '../../../trainer/errors';
 import { describeProviderError } from '../../../trainer/provider-errors';
@@ -81,42 +79,5 @@ describe('provider registry', () => {
     expect(text).toContain(`absolute learning rate (${providersTaking('learningRate').map((p) => p.shortLabel).join(', ')})`);
     expect(text).toContain(`learning-rate multiplier (${providersTaking('learningRateMultiplier').map((p) => p.shortLabel).join(', ')})`);
     expect(providersTaking('learningRate').length).toBeGreaterThan(0);
-  });
-});
-
-describe('source registry', () => {
-  /** One `--from` value per source: a source added to SOURCES without one here fails the first test. */
-  const EXAMPLES: Record<string, string> = {
-    templates: 'templates',
-    dir: 'dir:./workflows',
-    jsonl: 'jsonl:exports/all.jsonl',
-    n8n: 'n8n:http://localhost:5678',
-  };
-
-  it('has unique prefixes, each with an example here, a usage starting with it, the first the default', () => {
-    const prefixes = SOURCES.map((s) => s.prefix);
-    expect(new Set(prefixes).size).toBe(prefixes.length);
-    expect(Object.keys(EXAMPLES).sort()).toEqual([...prefixes].sort());
-    for (const s of SOURCES) expect(s.usage.startsWith(s.prefix)).toBe(true);
-  });
-
-  it.each(SOURCES.map((s) => [s.prefix, s] as const))('%s: its example parses to its kind, and describe gives the same text back', (prefix) => {
-    const spec = parseSourceSpec(EXAMPLES[prefix]);
-    expect(spec.kind).toBe(prefix);
-    expect(describeSourceSpec(spec)).toBe(EXAMPLES[prefix]);
-  });
-
-  it('an unknown source names every form; --from in --help lists every form', async () => {
-    expect(() => parseSourceSpec('ftp:x')).toThrow(SourceSpecError);
-    let message = '';
-    try {
-      parseSourceSpec('ftp:x');
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    for (const s of SOURCES) expect(message).toContain(s.usage);
-    const text = await help(['dataset', 'build']);
-    for (const s of SOURCES) expect(text).toContain(s.usage);
-    expect(text).toContain(`${SOURCES[0].usage} (default)`);
   });
 });
