@@ -20,7 +20,7 @@ import { validateWorkflow } from '../../schemas/validator';
 import { nameForRequest } from '../retrieval';
 import { hostLabels, hostNamed, isHttpType, literalHost } from './http';
 import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges, type Edge } from './graph';
-import { TRIGGER, triggerTypeOf, type Intent } from './intent';
+import { TRIGGER, triggerTypeOf, type Intent, type WantedService } from './intent';
 import { AGENT_TYPE, configSignature, type OfflineIndex, type WorkflowProfile } from './learn';
 import { operationsOf, roleOf, type NodeRole, type Operation } from './services';
 import { allWords, contentWords } from './words';
@@ -305,18 +305,60 @@ function typeInRole(service: string, role: NodeRole, index: OfflineIndex): strin
   return usable.sort((a, b) => (index.typeCounts.get(b) ?? 0) - (index.typeCounts.get(a) ?? 0) || a.length - b.length || (a < b ? -1 : 1))[0];
 }
 
-export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: OfflineIndex): Adaptation {
-  const { catalog } = index;
-  const draft = new Draft(profile);
-  const wanted = new Set(intent.services.map((s) => s.key));
-  const requestWords = new Set(contentWords(intent.request));
-  const serviceOf = (node: CompactNode) => index.services.serviceOf(node.type);
-  const isTrigger = (node: CompactNode) => catalog.get(node.type)?.entry.trigger === true;
-  const named = intent.services.filter((s) => s.named);
-  const present = () => new Set(draft.nodes.map(serviceOf).filter((s): s is string => s !== undefined));
+/** What every step of the adaptation reads: the draft it changes and what the request asks for. */
+interface AdaptStep {
+  draft: Draft;
+  intent: Intent;
+  index: OfflineIndex;
+  /** Every service the request names or implies. */
+  wanted: Set<string>;
+  named: WantedService[];
+  requestWords: Set<string>;
+}
 
-  // 1. The trigger the request asks for, in place of the workflow's main trigger.
-  const triggers = draft.nodes.filter(isTrigger);
+export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: OfflineIndex): Adaptation {
+  const step: AdaptStep = {
+    draft: new Draft(profile),
+    intent,
+    index,
+    wanted: new Set(intent.services.map((s) => s.key)),
+    named: intent.services.filter((s) => s.named),
+    requestWords: new Set(contentWords(intent.request)),
+  };
+  startAsAsked(step);
+  replaceUnrequestedServices(step);
+  addMissingServices(step);
+  offerServerTools(step);
+  addFetchStep(step);
+  dropUnreached(step);
+  fillStrippedNodes(step);
+  const { draft } = step;
+  const known = new Set(draft.nodes.map((n) => n.name));
+  const nodes = draft.nodes.map((n) => (n.parameters ? { ...n, parameters: rewriteReferences(n.parameters, draft.renamed, known) as Record<string, unknown> } : n));
+  const order = nodes.map((n) => n.name);
+  return {
+    workflow: { name: nameForRequest(intent.request), nodes, connections: connectionsOf(draft.edges, order), ...(profile.workflow.settings ? { settings: profile.workflow.settings } : {}) },
+    changes: draft.changes,
+  };
+}
+
+const isTriggerNode = (node: CompactNode, index: OfflineIndex): boolean => index.catalog.get(node.type)?.entry.trigger === true;
+const presentServices = (draft: Draft, index: OfflineIndex): Set<string> =>
+  new Set(draft.nodes.map((n) => index.services.serviceOf(n.type)).filter((s): s is string => s !== undefined));
+
+/** Put `next` between the start and what it fed. */
+function insertAfterStart(draft: Draft, start: CompactNode, next: CompactNode): void {
+  const after = draft.edges.filter((e) => e.from === start.name && e.type === 'main');
+  draft.edges = draft.edges.filter((e) => !after.includes(e));
+  draft.add(next, [{ from: start.name, type: 'main', output: 0, to: next.name, input: 0 }, ...after.map((e) => ({ ...e, from: next.name, output: 0 }))]);
+  draft.changes.push(`added: ${next.name} after "${start.name}"`);
+}
+
+/** 1. The trigger the request asks for, in place of the workflow's main trigger; its other starts go. */
+function startAsAsked({ draft, intent, index, wanted, named }: AdaptStep): void {
+  const { catalog } = index;
+  const serviceOf = (node: CompactNode) => index.services.serviceOf(node.type);
+  const triggers = draft.nodes.filter((n) => isTriggerNode(n, index));
   const main = [...triggers].sort((a, b) => downstream(b.name, draft.edges).size - downstream(a.name, draft.edges).size)[0];
   let wantedTrigger = intent.trigger?.type;
   if (!wantedTrigger && main && serviceOf(main) && !wanted.has(serviceOf(main)!)) {
@@ -329,20 +371,26 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     else draft.add(next, []);
     draft.changes.push(`trigger: ${next.name}${intent.trigger ? ` for ${intent.trigger.reason}` : ''}${main ? ` instead of "${main.name}"` : ''}`);
   }
-  if (intent.trigger) {
-    // Asked for one way to start: the workflow's other starts go (a sub-workflow entry stays: other workflows call it;
-    // so does a generic start that loads a vector store — the other half of a RAG workflow the request asks for).
-    const loadsStore = (n: CompactNode) => intent.ai.rag && !serviceOf(n) && [...downstream(n.name, draft.edges)].some((name) => roleOf(draft.nodes.find((m) => m.name === name)?.type ?? '', catalog) === 'vectorStore');
-    for (const other of draft.nodes.filter((n) => isTrigger(n) && n.type !== wantedTrigger && n.type !== EXECUTE_WORKFLOW_TRIGGER && !loadsStore(n))) {
-      draft.remove(other);
-      draft.changes.push(`removed: "${other.name}" (started the workflow another way)`);
-    }
+  if (!intent.trigger) return;
+  // Asked for one way to start: the workflow's other starts go (a sub-workflow entry stays: other workflows call it;
+  // so does a generic start that loads a vector store — the other half of a RAG workflow the request asks for).
+  const loadsStore = (n: CompactNode) => intent.ai.rag && !serviceOf(n) && [...downstream(n.name, draft.edges)].some((name) => roleOf(draft.nodes.find((m) => m.name === name)?.type ?? '', catalog) === 'vectorStore');
+  for (const other of draft.nodes.filter((n) => isTriggerNode(n, index) && n.type !== wantedTrigger && n.type !== EXECUTE_WORKFLOW_TRIGGER && !loadsStore(n))) {
+    draft.remove(other);
+    draft.changes.push(`removed: "${other.name}" (started the workflow another way)`);
   }
+}
 
-  // 2. Service nodes nobody asked for: a missing named service takes their place (every node of the
-  //    service it stands in for, so the workflow keeps its shape), else out.
+/**
+ * 2. Service nodes nobody asked for: a missing named service takes their place (every node of the service it
+ *    stands in for, so the workflow keeps its shape), else out. Models, memories and vector stores are how an AI
+ *    works, not actions: a named provider (or the built-in one) replaces them.
+ */
+function replaceUnrequestedServices({ draft, intent, index, wanted, named, requestWords }: AdaptStep): void {
+  const { catalog } = index;
+  const serviceOf = (node: CompactNode) => index.services.serviceOf(node.type);
   const namedProvider = (role: NodeRole) => named.map((s) => typeInRole(s.key, role, index)).find((t) => t !== undefined);
-  const standIns = standInsFor(draft.nodes, named, present(), wanted, index);
+  const standIns = standInsFor(draft.nodes, named, presentServices(draft, index), wanted, index);
   const used = new Map<string, Set<string>>();
   for (const node of [...draft.nodes]) {
     const service = serviceOf(node);
@@ -387,11 +435,14 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     draft.remove(node);
     draft.changes.push(`removed: "${node.name}" (${foreignHttp ? `calls ${literalHost(node)}` : serviceOf(node)}, not asked for)`);
   }
+}
 
-  // 3. Named services still missing: a tool of the agent (or of the MCP server), or the next step after the last one.
+/** 3. Named services still missing: the agent's model, a tool of the agent (or of the MCP server), or a step — right after the start for a source, else after the last step. */
+function addMissingServices({ draft, intent, index, named }: AdaptStep): void {
+  const { catalog } = index;
   const toolUser = draft.nodes.find((n) => n.type === TRIGGER.mcp) ?? (intent.ai.agent ? draft.nodes.find((n) => n.type === AGENT_TYPE) : undefined);
   for (const service of named) {
-    if (present().has(service.key)) continue;
+    if (presentServices(draft, index).has(service.key)) continue;
     const model = typeInRole(service.key, 'model', index);
     if (model) {
       const root = draft.nodes.find((n) => portsOf(n, index).inputs?.includes('ai_languageModel'));
@@ -412,15 +463,12 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     // A chat model alone is no step of the main chain: it has no main input.
     const type = typeInRole(service.key, 'main', index);
     if (!type) continue;
-    const start = draft.nodes.find((n) => isTrigger(n));
+    const start = draft.nodes.find((n) => isTriggerNode(n, index));
     const source = isSourceOf(service, intent);
     const next = configuredNode(type, draft.uniqueName(nodeLabel(type, index)), intent, index, { reads: source });
     // Where things come from ("new Hacker News posts to my email", a node that reads) feeds the workflow: right after the start.
     if (start && portsOf(start, index).outputs !== 0 && (source || readsData(next))) {
-      const after = draft.edges.filter((e) => e.from === start.name && e.type === 'main');
-      draft.edges = draft.edges.filter((e) => !after.includes(e));
-      draft.add(next, [{ from: start.name, type: 'main', output: 0, to: next.name, input: 0 }, ...after.map((e) => ({ ...e, from: next.name, output: 0 }))]);
-      draft.changes.push(`added: ${next.name} after "${start.name}"`);
+      insertAfterStart(draft, start, next);
       continue;
     }
     const reach = start ? downstream(start.name, draft.edges) : new Set<string>();
@@ -429,62 +477,55 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
     draft.add(next, after ? [{ from: after.name, type: 'main', output: 0, to: next.name, input: 0 }] : []);
     draft.changes.push(`added: ${next.name}${after ? ` after "${after.name}"` : ''}`);
   }
+}
 
-  // An MCP server of a named service offers each of its operations as a tool.
+/** An MCP server of a named service offers each of its operations as a tool. */
+function offerServerTools({ draft, intent, index, named }: AdaptStep): void {
   const server = draft.nodes.find((n) => n.type === TRIGGER.mcp);
-  if (server && MCP_SERVER.test(intent.request)) {
-    for (const service of named) {
-      const tool = typeInRole(service.key, 'tool', index);
-      const operations = tool ? operationsOf(tool, catalog) : [];
-      if (!tool || operations.length <= 1 || typeInRole(service.key, 'model', index)) continue;
-      const old = draft.nodes.filter((n) => n.type === tool);
-      for (const node of old) draft.remove(node);
-      const label = nodeLabel(tool, index);
-      for (const op of operations.slice(0, MAX_SERVER_TOOLS)) {
-        const form = (index.configs.get(tool) ?? []).find((c) => c.parameters?.operation === op.operation && (op.resource === undefined || c.parameters?.resource === op.resource));
-        const base = configuredNode(tool, draft.uniqueName(`${label} ${[op.resource, op.operation].filter(Boolean).join(' ')}`), intent, index);
-        const next: CompactNode = form ? { ...base, parameters: structuredClone(form.parameters), ...(form.typeVersion !== undefined ? { typeVersion: form.typeVersion } : {}) } : { ...base, parameters: { ...op } };
-        draft.add(next, [{ from: next.name, type: 'ai_tool', output: 0, to: server.name, input: 0 }]);
-      }
-      draft.changes.push(`${label}: one tool for each of its ${Math.min(operations.length, MAX_SERVER_TOOLS)} operations on "${server.name}"`);
+  if (!server || !MCP_SERVER.test(intent.request)) return;
+  for (const service of named) {
+    const tool = typeInRole(service.key, 'tool', index);
+    const operations = tool ? operationsOf(tool, index.catalog) : [];
+    if (!tool || operations.length <= 1 || typeInRole(service.key, 'model', index)) continue;
+    const old = draft.nodes.filter((n) => n.type === tool);
+    for (const node of old) draft.remove(node);
+    const label = nodeLabel(tool, index);
+    for (const op of operations.slice(0, MAX_SERVER_TOOLS)) {
+      const form = (index.configs.get(tool) ?? []).find((c) => c.parameters?.operation === op.operation && (op.resource === undefined || c.parameters?.resource === op.resource));
+      const base = configuredNode(tool, draft.uniqueName(`${label} ${[op.resource, op.operation].filter(Boolean).join(' ')}`), intent, index);
+      const next: CompactNode = form ? { ...base, parameters: structuredClone(form.parameters), ...(form.typeVersion !== undefined ? { typeVersion: form.typeVersion } : {}) } : { ...base, parameters: { ...op } };
+      draft.add(next, [{ from: next.name, type: 'ai_tool', output: 0, to: server.name, input: 0 }]);
     }
+    draft.changes.push(`${label}: one tool for each of its ${Math.min(operations.length, MAX_SERVER_TOOLS)} operations on "${server.name}"`);
   }
+}
 
-  // An API or a page to fetch, and no HTTP Request left: one right after the start.
-  const start = draft.nodes.find(isTrigger);
-  // (Not after a trigger without main outputs, such as an MCP server's: its tools are its steps.)
-  if (start && portsOf(start, index).outputs !== 0 && FETCH.test(intent.request) && !draft.nodes.some((n) => n.type === HTTP_REQUEST)) {
-    const next = configuredNode(HTTP_REQUEST, draft.uniqueName(nodeLabel(HTTP_REQUEST, index)), intent, index);
-    const after = draft.edges.filter((e) => e.from === start.name && e.type === 'main');
-    draft.edges = draft.edges.filter((e) => !after.includes(e));
-    draft.add(next, [{ from: start.name, type: 'main', output: 0, to: next.name, input: 0 }, ...after.map((e) => ({ ...e, from: next.name, output: 0 }))]);
-    draft.changes.push(`added: ${next.name} after "${start.name}"`);
-  }
+/** An API or a page to fetch, and no HTTP Request left: one right after the start (not after a trigger without main outputs, such as an MCP server's: its tools are its steps). */
+function addFetchStep({ draft, intent, index }: AdaptStep): void {
+  const start = draft.nodes.find((n) => isTriggerNode(n, index));
+  if (!start || portsOf(start, index).outputs === 0 || !FETCH.test(intent.request) || draft.nodes.some((n) => n.type === HTTP_REQUEST)) return;
+  insertAfterStart(draft, start, configuredNode(HTTP_REQUEST, draft.uniqueName(nodeLabel(HTTP_REQUEST, index)), intent, index));
+}
 
-  // 4. Nothing cut off from the triggers, no expression naming a node that is gone.
-  const starts = draft.nodes.filter(isTrigger).map((n) => n.name);
-  if (starts.length > 0) {
-    const reached = connectedTo(starts, draft.edges);
-    const cut = draft.nodes.filter((n) => !reached.has(n.name));
-    if (cut.length > 0) {
-      draft.nodes = draft.nodes.filter((n) => reached.has(n.name));
-      draft.edges = draft.edges.filter((e) => reached.has(e.from) && reached.has(e.to));
-      draft.changes.push(`removed ${cut.length} node(s) left without a connection`);
-    }
-  }
-  // 5. A node n8n.io stripped of required settings gets them from the whole configuration of its form.
+/** 4. Nothing cut off from the triggers. */
+function dropUnreached({ draft, index }: AdaptStep): void {
+  const starts = draft.nodes.filter((n) => isTriggerNode(n, index)).map((n) => n.name);
+  if (starts.length === 0) return;
+  const reached = connectedTo(starts, draft.edges);
+  const cut = draft.nodes.filter((n) => !reached.has(n.name));
+  if (cut.length === 0) return;
+  draft.nodes = draft.nodes.filter((n) => reached.has(n.name));
+  draft.edges = draft.edges.filter((e) => reached.has(e.from) && reached.has(e.to));
+  draft.changes.push(`removed ${cut.length} node(s) left without a connection`);
+}
+
+/** 5. A node n8n.io stripped of required settings gets them from the whole configuration of its form. */
+function fillStrippedNodes({ draft, index }: AdaptStep): void {
   draft.nodes = draft.nodes.map((node) => {
     const filled = filledNode(node, index);
     if (filled) draft.changes.push(`filled: "${node.name}" from the usual configuration of ${nodeLabel(node.type, index)}`);
     return filled ?? node;
   });
-  const known = new Set(draft.nodes.map((n) => n.name));
-  const nodes = draft.nodes.map((n) => (n.parameters ? { ...n, parameters: rewriteReferences(n.parameters, draft.renamed, known) as Record<string, unknown> } : n));
-  const order = nodes.map((n) => n.name);
-  return {
-    workflow: { name: nameForRequest(intent.request), nodes, connections: connectionsOf(draft.edges, order), ...(profile.workflow.settings ? { settings: profile.workflow.settings } : {}) },
-    changes: draft.changes,
-  };
 }
 
 /** A chatbot on an app answers on that app: its trigger's service also gets a node. */
