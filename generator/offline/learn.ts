@@ -159,49 +159,75 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
   examples.forEach((example, id) => {
     const workflow = parseTarget(example.target);
     if (!workflow) return;
-    const types = workflow.nodes.map((n) => n.type);
-    const serviceCounts = new Map<string, number>();
-    for (const t of types) {
-      const s = services.serviceOf(t);
-      if (s) serviceCounts.set(s, (serviceCounts.get(s) ?? 0) + 1);
-    }
-    const modelServices = new Set([...serviceCounts.keys()].filter((s) => types.every((t) => services.serviceOf(t) !== s || ['model', 'embeddings'].includes(roleOf(t, catalog)))));
-    const edges = edgesOf(
-      workflow.nodes.map((n) => n.name),
-      workflow.connections,
-    );
-    const typeOf = new Map(workflow.nodes.map((n) => [n.name, n.type]));
-    const triggers = types.filter((t) => catalog.get(t)?.entry.trigger);
-    const edgeTypes = edges.map((e) => typedEdgeKey({ from: e.from, fromType: typeOf.get(e.from)!, output: e.output, connectionType: e.type, to: e.to, toType: typeOf.get(e.to)!, input: e.input }));
-    profiles.push({
-      id,
-      edgeTypes,
-      typeCounts: countsOf(types),
-      edgeTypeCounts: countsOf(edgeTypes),
-      triggerSet: [...new Set(triggers)].sort().join(' '),
-      modelServices,
-      httpHosts: workflow.nodes.map(hostLabels).filter((labels) => labels.length > 0),
-      workflow,
-      edges,
-      types,
-      typeSet: new Set(types),
-      services: serviceCounts,
-      triggers,
-      triggerFamilies: new Set(triggers.map(triggerFamily)),
-      roles: new Set(types.map((t) => roleOf(t, catalog))),
-      agent: types.includes(AGENT_TYPE),
-    });
+    profiles.push(profileOf(workflow, id, services, catalog));
     texts.push(`${workflow.name ?? ''}. ${example.request}`);
   });
+  const counts = countRequestWords(profiles, texts, services);
+  return {
+    catalog,
+    services,
+    profiles,
+    phrases: confirmedPhrases(counts),
+    associations: wordAssociations(counts, profiles.length),
+    ...usualConfigurations(profiles),
+    typeCounts: counts.typeDocs,
+    profilesWithType: profilesByType(profiles),
+    search: titleSearch(profiles, examples),
+  };
+}
 
-  // Word ↔ node type counts over the training requests (titles included).
-  const wordDocs = new Map<string, number>();
-  const typeDocs = new Map<string, number>();
-  const pairDocs = new Map<string, Map<string, number>>();
-  const phraseDocs = new Map<string, number>();
-  const phraseHits = new Map<string, number>();
-  const catalogPhrases = new Map<string, string[]>();
-  const phraseCase = new Map<string, { lower: number; all: number }>();
+/** What a training workflow is made of: node types, services, triggers, AI pattern, typed edges. */
+function profileOf(workflow: CompactWorkflow, id: number, services: ServiceCatalog, catalog: NodeCatalog): WorkflowProfile {
+  const types = workflow.nodes.map((n) => n.type);
+  const serviceCounts = new Map<string, number>();
+  for (const t of types) {
+    const s = services.serviceOf(t);
+    if (s) serviceCounts.set(s, (serviceCounts.get(s) ?? 0) + 1);
+  }
+  const modelServices = new Set([...serviceCounts.keys()].filter((s) => types.every((t) => services.serviceOf(t) !== s || ['model', 'embeddings'].includes(roleOf(t, catalog)))));
+  const edges = edgesOf(
+    workflow.nodes.map((n) => n.name),
+    workflow.connections,
+  );
+  const typeOf = new Map(workflow.nodes.map((n) => [n.name, n.type]));
+  const triggers = types.filter((t) => catalog.get(t)?.entry.trigger);
+  const edgeTypes = edges.map((e) => typedEdgeKey({ from: e.from, fromType: typeOf.get(e.from)!, output: e.output, connectionType: e.type, to: e.to, toType: typeOf.get(e.to)!, input: e.input }));
+  return {
+    id,
+    edgeTypes,
+    typeCounts: countsOf(types),
+    edgeTypeCounts: countsOf(edgeTypes),
+    triggerSet: [...new Set(triggers)].sort().join(' '),
+    modelServices,
+    httpHosts: workflow.nodes.map(hostLabels).filter((labels) => labels.length > 0),
+    workflow,
+    edges,
+    types,
+    typeSet: new Set(types),
+    services: serviceCounts,
+    triggers,
+    triggerFamilies: new Set(triggers.map(triggerFamily)),
+    roles: new Set(types.map((t) => roleOf(t, catalog))),
+    agent: types.includes(AGENT_TYPE),
+  };
+}
+
+/** Word ↔ node type counts over the training requests (titles included), and how catalog phrases are used and written. */
+interface RequestWordCounts {
+  wordDocs: Map<string, number>;
+  typeDocs: Map<string, number>;
+  pairDocs: Map<string, Map<string, number>>;
+  /** Catalog phrase → the services it names. */
+  catalogPhrases: Map<string, string[]>;
+  phraseDocs: Map<string, number>;
+  /** Requests with the phrase whose workflow uses a service it names. */
+  phraseHits: Map<string, number>;
+  phraseCase: Map<string, { lower: number; all: number }>;
+}
+
+function countRequestWords(profiles: readonly WorkflowProfile[], texts: readonly string[], services: ServiceCatalog): RequestWordCounts {
+  const counts: RequestWordCounts = { wordDocs: new Map(), typeDocs: new Map(), pairDocs: new Map(), catalogPhrases: new Map(), phraseDocs: new Map(), phraseHits: new Map(), phraseCase: new Map() };
+  const { wordDocs, typeDocs, pairDocs, catalogPhrases, phraseDocs, phraseHits, phraseCase } = counts;
   for (const service of services.services.values()) {
     for (const phrase of service.phrases) (catalogPhrases.get(phrase) ?? catalogPhrases.set(phrase, []).get(phrase)!).push(service.key);
   }
@@ -229,8 +255,12 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
       if (catalogPhrases.get(key)!.some((s) => profile.services.has(s))) phraseHits.set(key, (phraseHits.get(key) ?? 0) + 1);
     }
   });
+  return counts;
+}
 
-  const n = Math.max(1, profiles.length);
+/** Word → the node types its requests' workflows have far more often than others do. */
+function wordAssociations({ wordDocs, pairDocs, typeDocs }: RequestWordCounts, workflows: number): Map<string, TypeAssociation[]> {
+  const n = Math.max(1, workflows);
   const associations = new Map<string, TypeAssociation[]>();
   for (const [word, docs] of wordDocs) {
     if (docs < MIN_WORD_REQUESTS) continue;
@@ -242,7 +272,11 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
     }
     if (list.length > 0) associations.set(word, list.sort((a, b) => b.p - a.p || (a.type < b.type ? -1 : 1)));
   }
+  return associations;
+}
 
+/** Catalog phrases the training pairs do not contradict. */
+function confirmedPhrases({ catalogPhrases, phraseDocs, phraseCase, phraseHits }: RequestWordCounts): Map<string, string[]> {
   const phrases = new Map<string, string[]>();
   for (const [phrase, keys] of catalogPhrases) {
     const docs = phraseDocs.get(phrase) ?? 0;
@@ -252,8 +286,11 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
     if (asWord && docs >= PHRASE_EVIDENCE && (phraseHits.get(phrase) ?? 0) / docs < PHRASE_PRECISION) continue;
     phrases.set(phrase, [...new Set(keys)]);
   }
+  return phrases;
+}
 
-  // Usual configurations: grouped by the form in use, the smallest self-contained ones of each group.
+/** Usual configurations: grouped by the form in use, the smallest self-contained ones of each group. */
+function usualConfigurations(profiles: readonly WorkflowProfile[]): Pick<OfflineIndex, 'configs' | 'configChoices'> {
   const groups = new Map<string, Map<string, { count: number; smallest: Array<{ node: CompactNode; size: number; json: string }> }>>();
   for (const profile of profiles) {
     for (const node of profile.workflow.nodes) {
@@ -277,8 +314,11 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
     );
     for (const g of ranked) configChoices.set(g.smallest[0].node, g.smallest.map((x) => x.node));
   }
+  return { configs, configChoices };
+}
 
-  // Stopwords out of index and queries: they match every request and only cost time.
+/** BM25 over the training titles and requests; stopwords out of index and queries (they match every request and only cost time). */
+function titleSearch(profiles: readonly WorkflowProfile[], examples: readonly TrainingExample[]): OfflineIndex['search'] {
   const search = new MiniSearch<{ id: number; title: string; request: string }>({
     fields: ['title', 'request'],
     idField: 'id',
@@ -289,11 +329,13 @@ export function buildOfflineIndex(examples: readonly TrainingExample[], catalog:
     searchOptions: { boost: { title: 2 } },
   });
   search.addAll(profiles.map((p, i) => ({ id: i, title: p.workflow.name ?? '', request: examples[p.id].request })));
+  return search;
+}
 
+function profilesByType(profiles: readonly WorkflowProfile[]): Map<string, number[]> {
   const profilesWithType = new Map<string, number[]>();
   profiles.forEach((profile, i) => {
     for (const t of profile.typeSet) (profilesWithType.get(t) ?? profilesWithType.set(t, []).get(t)!).push(i);
   });
-
-  return { catalog, services, profiles, phrases, associations, configs, configChoices, typeCounts: typeDocs, profilesWithType, search };
+  return profilesWithType;
 }
