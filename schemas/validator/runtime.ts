@@ -178,12 +178,13 @@ function checkInputs(node: RuntimeNode, ports: CatalogPorts, incoming: GraphEdge
   if (!known || known.list.length === 0) return;
   const name = node.wired.name;
   // A finding is an error when every possible port list has it, and nothing is unknown.
-  let tally: Map<string, { finding: Finding; times: number }> | undefined;
-  const note = (key: string, code: IssueCode, message: string) => {
+  // `ignored`: an extra sub-node on an input the node does not have is dropped when it runs (dead wiring, not a failure).
+  let tally: Map<string, { finding: Finding; times: number; ignored: boolean }> | undefined;
+  const note = (key: string, code: IssueCode, message: string, ignored = false) => {
     tally ??= new Map();
     const t = tally.get(key);
     if (t) t.times++;
-    else tally.set(key, { finding: { code, message, node: name, path: pointer('nodes', node.index) }, times: 1 });
+    else tally.set(key, { finding: { code, message, node: name, path: pointer('nodes', node.index) }, times: 1, ignored });
   };
   for (const scenario of known.list) {
     const compiled = compilePorts(scenario);
@@ -204,13 +205,11 @@ function checkInputs(node: RuntimeNode, ports: CatalogPorts, incoming: GraphEdge
       const key = `idx ${e.type}#${e.input}`;
       if (reported?.has(key)) continue;
       (reported ??= new Set()).add(key);
-      note(key, 'CONNECTION_BAD_INPUT_INDEX', `"${name}" has ${available} "${e.type}" input(s); a connection goes to input ${e.input + 1}`);
+      note(key, 'CONNECTION_BAD_INPUT_INDEX', `"${name}" has ${available} "${e.type}" input(s); a connection goes to input ${e.input + 1}`, e.type !== 'main');
     }
   }
   if (!tally) return;
-  for (const { finding, times } of tally.values()) {
-    // An extra sub-node on an input the node does not have is ignored when it runs: dead wiring, not a failure.
-    const ignored = finding.code === 'CONNECTION_BAD_INPUT_INDEX' && !finding.message.includes('"main"');
+  for (const { finding, times, ignored } of tally.values()) {
     const certain = !known.unknown && times === known.list.length && !ignored;
     // Without any parameters there is nothing to go on: only certain findings are worth reporting.
     if (!certain && known.stripped && !ignored) continue;
