@@ -95,7 +95,7 @@ function readWorkflow(value: unknown, issues: IssueCollector): { workflow: Valid
 }
 
 /** Rules of RULES in order; a run of node rules goes node by node, so each node's issues stay together. */
-type RuleStep = { nodeRules: readonly NodeRule[] } | { rule: WorkflowRule };
+type RuleStep = { nodeRules: NodeRule[] } | { rule: WorkflowRule };
 
 const STEPS: readonly RuleStep[] = planSteps(RULES);
 
@@ -104,7 +104,7 @@ function planSteps(rules: readonly ValidatorRule[]): RuleStep[] {
   for (const rule of rules) {
     const last = steps[steps.length - 1];
     if (!isNodeRule(rule)) steps.push({ rule });
-    else if (last && 'nodeRules' in last) (last.nodeRules as NodeRule[]).push(rule);
+    else if (last && 'nodeRules' in last) last.nodeRules.push(rule);
     else steps.push({ nodeRules: [rule] });
   }
   return steps;
