@@ -8,7 +8,7 @@ import { isObject } from '../json-value';
 import type { WiredNode } from './connections';
 import type { ValidationStats } from './issues';
 import { mergePolicy, type ValidationPolicy } from './policy';
-import type { RuntimeNode, WorkflowScan } from './runtime';
+import type { RunGraph, RuntimeNode, WorkflowScan } from './runtime';
 
 /** One node object of `nodes` (entries that are not objects have none). */
 export interface NodeFacts extends RuntimeNode {
@@ -40,10 +40,14 @@ export interface ValidationContext {
   named: NodeFacts[];
   /** The node connections reach by each name: as in n8n's Workflow class, the last of that name. */
   wired: Map<string, WiredNode>;
+  /** Names more than one node has (undefined when there are none). */
+  duplicateNames?: Set<string>;
   /** Node types the catalog does not have. */
   unknownTypes: Set<string>;
   /** The expressions the limits walk read (scanWorkflow), by node index. */
   scan?: WorkflowScan;
+  /** The edges by node index, read on first use by the runnable rules (runtime.ts `graphOf`): the one field filled after the context is built. */
+  runGraph: RunGraph | undefined;
   /** Counts reported with the result; filled while the context is built (and `connections` by its rule). */
   stats: ValidationStats;
 }
@@ -55,7 +59,8 @@ export function buildContext(
   scan: WorkflowScan | undefined,
   stats: ValidationStats,
 ): ValidationContext {
-  const context: ValidationContext = { workflow, catalog, policy, nodes: [], named: [], wired: new Map(), unknownTypes: new Set(), scan, stats };
+  // Every field set here, even when undefined: one object shape for every workflow (and below, for every node) keeps the rules' property reads monomorphic.
+  const context: ValidationContext = { workflow, catalog, policy, nodes: [], named: [], wired: new Map(), duplicateNames: undefined, unknownTypes: new Set(), scan, runGraph: undefined, stats };
   const seenTypes = new Set<string>();
   const list = workflow.nodes;
   for (let i = 0; i < list.length; i++) {
@@ -74,12 +79,13 @@ function readNode(raw: Record<string, unknown>, index: number, context: Validati
   const type = typeof raw.type === 'string' ? raw.type : undefined;
   const version = typeof raw.typeVersion === 'number' ? raw.typeVersion : undefined;
   const wired: WiredNode = { name: name ?? '', type, version: version ?? 0, onError: raw.onError };
-  const node: NodeFacts = { raw, index, wired, path: `/nodes/${index}`, name, type, version };
+  const node: NodeFacts = { raw, index, wired, path: `/nodes/${index}`, name, type, version, info: undefined, sameNameBefore: undefined };
   context.nodes.push(node);
   context.stats.nodes++;
   if (name !== undefined) {
     context.named.push(node);
     node.sameNameBefore = context.wired.get(name);
+    if (node.sameNameBefore) (context.duplicateNames ??= new Set()).add(name);
     context.wired.set(name, wired);
   }
   if (type === undefined) return node;

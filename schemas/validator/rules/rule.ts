@@ -4,7 +4,8 @@ import type { NodeFacts, ValidationContext } from '../context';
 /**
  * A validator rule: a pure check over the context (the workflow, the catalog, the policy
  * and what was read of the nodes once) that reports issues with the codes it declares.
- * Rules read the context and never change it; the connections rule alone fills `stats.connections`.
+ * Rules read the context and never change it, but for two fields: the connections rule fills `stats.connections`,
+ * and the runnable rules read the edges once into `runGraph`.
  */
 export type ValidatorRule = NodeRule | WorkflowRule;
 
