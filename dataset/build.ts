@@ -10,7 +10,7 @@ import type { ValidationPolicy } from '../schemas/validator';
 import { estimateTrainingCost } from './cost';
 import { writeRequestsWithModel, type ModelRequestsOptions } from './model-requests';
 import { Acceptor, rejectionDetail, type AcceptCounts, type Rejection, type Verdict } from './accept';
-import { sha1 } from './dedupe';
+import { sha1 } from '../util/hash';
 import { alpacaRecord, llamaFactoryDatasetInfo, openAiChatLine, outputFileName, shareGptLine, type EncodedPair, type OutputFormat, type Split } from './formats';
 import { SYSTEM_PROMPT_VERSION, systemPrompt, type TargetFormat } from './prompt';
 import { defaultWorkerCount, prepareRecords } from './prepare-pool';

@@ -3,14 +3,10 @@
  * edges — the same workflow with other parameters), and near-duplicate requests
  * (MinHash over word shingles with LSH banding; Jaccard verified on candidates).
  */
-import { hash } from 'node:crypto';
 import { forEachConnection } from '../schemas/graph';
 import { isObject } from '../schemas/json-value';
+import { sha1 } from '../util/hash';
 import type { Workflow } from './types';
-
-export function sha1(text: string): string {
-  return hash('sha1', text, 'hex');
-}
 
 /** Node types (as a multiset) and typed edges between node types. */
 export function structureKey(workflow: Workflow): string {

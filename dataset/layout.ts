@@ -104,38 +104,66 @@ export function analyzeGraph(nodes: LayoutNode[], connections: unknown): Workflo
   const count = nodes.length;
   const edges = readConnections(nodes, connections);
   const parent = findParents(count, edges);
-  const children: number[][] = nodes.map(() => []);
+  const children = childrenOf(parent);
+  const main = mainEdges(count, edges, parent);
+  const { graphNodes, disconnected } = splitMainNodes(nodes, parent, main);
+  const back = findBackEdges(nodes, graphNodes, main);
+  const layer = longestPathLayers(count, graphNodes, main, back);
+  const layers = orderLayers(count, graphNodes, layer, main, back);
+  const order = canonicalOrder(layers, disconnected, children);
+  return { edges, parent, children, layer, layers, disconnected, order };
+}
+
+/** `main` connections between main nodes, by node: what the columns are made of. */
+interface MainEdges {
+  out: GraphEdge[][];
+  in: GraphEdge[][];
+}
+
+function childrenOf(parent: Array<number | undefined>): number[][] {
+  const children: number[][] = parent.map(() => []);
   parent.forEach((p, i) => {
     if (p !== undefined) children[p].push(i);
   });
+  return children;
+}
 
+function mainEdges(count: number, edges: GraphEdge[], parent: Array<number | undefined>): MainEdges {
   const isMain = (i: number) => parent[i] === undefined;
-  const mainOut: GraphEdge[][] = nodes.map(() => []);
-  const mainIn: GraphEdge[][] = nodes.map(() => []);
+  const main: MainEdges = { out: Array.from({ length: count }, () => []), in: Array.from({ length: count }, () => []) };
   for (const e of edges) {
     if (e.type !== 'main' || !isMain(e.from) || !isMain(e.to)) continue;
-    mainOut[e.from].push(e);
-    mainIn[e.to].push(e);
+    main.out[e.from].push(e);
+    main.in[e.to].push(e);
   }
-  const wired = (i: number) => mainOut[i].length > 0 || mainIn[i].length > 0;
+  return main;
+}
+
+/** Main nodes in the columns (wired by `main`, or triggers), and the disconnected rest. */
+function splitMainNodes(nodes: LayoutNode[], parent: Array<number | undefined>, main: MainEdges): { graphNodes: number[]; disconnected: number[] } {
   const disconnected: number[] = [];
   const graphNodes: number[] = [];
-  for (let i = 0; i < count; i++) {
-    if (!isMain(i)) continue;
-    if (wired(i) || nodes[i].trigger) graphNodes.push(i);
+  for (let i = 0; i < nodes.length; i++) {
+    if (parent[i] !== undefined) continue;
+    if (main.out[i].length > 0 || main.in[i].length > 0 || nodes[i].trigger) graphNodes.push(i);
     else disconnected.push(i);
   }
+  return { graphNodes, disconnected };
+}
 
-  // Back edges of loops, found depth first from the roots (in input order), then from
-  // whatever a loop keeps unreachable (by name, so the result does not depend on order).
+/**
+ * Back edges of loops, found depth first from the roots (in input order), then from
+ * whatever a loop keeps unreachable (by name, so the result does not depend on order).
+ */
+function findBackEdges(nodes: LayoutNode[], graphNodes: number[], main: MainEdges): Set<GraphEdge> {
   const back = new Set<GraphEdge>();
-  const state = new Array<0 | 1 | 2>(count).fill(0);
+  const state = new Array<0 | 1 | 2>(nodes.length).fill(0);
   const visit = (start: number) => {
     const stack: Array<{ node: number; next: number }> = [{ node: start, next: 0 }];
     state[start] = 1;
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
-      const out = mainOut[top.node];
+      const out = main.out[top.node];
       if (top.next >= out.length) {
         state[top.node] = 2;
         stack.pop();
@@ -149,27 +177,33 @@ export function analyzeGraph(nodes: LayoutNode[], connections: unknown): Workflo
       }
     }
   };
-  const roots = graphNodes.filter((i) => mainIn[i].every((e) => e.from === i));
+  const roots = graphNodes.filter((i) => main.in[i].every((e) => e.from === i));
   for (const r of roots) if (state[r] === 0) visit(r);
   const rest = graphNodes.filter((i) => state[i] === 0).sort((a, b) => compareNames(nodes[a].name, nodes[b].name) || a - b);
   for (const r of rest) if (state[r] === 0) visit(r);
+  return back;
+}
 
-  // Longest path over the forward edges (Kahn's order).
+/** Longest path over the forward edges (Kahn's order): each main node's column. */
+function longestPathLayers(count: number, graphNodes: number[], main: MainEdges, back: Set<GraphEdge>): Array<number | undefined> {
   const layer = new Array<number | undefined>(count).fill(undefined);
   const pending = new Array<number>(count).fill(0);
-  for (const i of graphNodes) pending[i] = mainIn[i].filter((e) => !back.has(e)).length;
+  for (const i of graphNodes) pending[i] = main.in[i].filter((e) => !back.has(e)).length;
   const queue = graphNodes.filter((i) => pending[i] === 0);
   for (const i of queue) layer[i] = 0;
   for (let q = 0; q < queue.length; q++) {
     const u = queue[q];
-    for (const e of mainOut[u]) {
+    for (const e of main.out[u]) {
       if (back.has(e)) continue;
       layer[e.to] = Math.max(layer[e.to] ?? 0, layer[u]! + 1);
       if (--pending[e.to] === 0) queue.push(e.to);
     }
   }
+  return layer;
+}
 
-  // Order within layers: follow the earliest (source slot, output, entry) that reaches a node.
+/** Order within layers: follow the earliest (source slot, output, entry) that reaches a node. */
+function orderLayers(count: number, graphNodes: number[], layer: Array<number | undefined>, main: MainEdges, back: Set<GraphEdge>): number[][] {
   const depth = graphNodes.reduce((max, i) => Math.max(max, layer[i] ?? 0), -1);
   const layers: number[][] = Array.from({ length: depth + 1 }, () => []);
   for (const i of graphNodes) layers[layer[i] ?? 0].push(i);
@@ -180,7 +214,7 @@ export function analyzeGraph(nodes: LayoutNode[], connections: unknown): Workflo
       const key = new Map<number, [number, number, number]>();
       for (const v of members) {
         let best: [number, number, number] = [Infinity, Infinity, Infinity];
-        for (const e of mainIn[v]) {
+        for (const e of main.in[v]) {
           if (back.has(e) || slot[e.from] < 0) continue;
           const k: [number, number, number] = [slot[e.from], e.output, e.entry];
           if (compareTuples(k, best) < 0) best = k;
@@ -191,8 +225,11 @@ export function analyzeGraph(nodes: LayoutNode[], connections: unknown): Workflo
     }
     for (const v of members) slot[v] = nextSlot++;
   });
+  return layers;
+}
 
-  // Each node, then its sub-nodes depth first: iterative, as a chain of sub-nodes may be thousands deep.
+/** Each node, then its sub-nodes depth first: iterative, as a chain of sub-nodes may be thousands deep. */
+function canonicalOrder(layers: number[][], disconnected: number[], children: number[][]): number[] {
   const order: number[] = [];
   const emit = (root: number) => {
     const stack = [root];
@@ -204,7 +241,7 @@ export function analyzeGraph(nodes: LayoutNode[], connections: unknown): Workflo
   };
   for (const members of layers) for (const i of members) emit(i);
   for (const i of disconnected) emit(i);
-  return { edges, parent, children, layer, layers, disconnected, order };
+  return order;
 }
 
 function compareNames(a: string, b: string): number {

@@ -12,7 +12,8 @@ import { unwrapWorkflow, validateWorkflow, type ValidationPolicy } from '../sche
 import { cleanWorkflow } from './clean';
 import { compactWorkflow, hydrateWorkflow } from './compact';
 import { completeTarget } from './complete';
-import { requestSignature, sha1, structureKey } from './dedupe';
+import { sha1 } from '../util/hash';
+import { requestSignature, structureKey } from './dedupe';
 import { systemPrompt, type TargetFormat } from './prompt';
 import { Redactor, redactText, redactWorkflowStrings } from './redact';
 import type { RejectReason } from './report';

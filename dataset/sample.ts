@@ -5,7 +5,7 @@
  */
 import type { NodeCatalog } from '../schemas/catalog/catalog';
 import { isObject } from '../schemas/json-value';
-import { sha1 } from './dedupe';
+import { sha1 } from '../util/hash';
 import { nodeSummary } from './requests';
 
 export interface SamplePair {

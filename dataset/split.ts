@@ -5,7 +5,7 @@
  * ordered by a seeded hash, not by a random generator.
  */
 import type { NodeCatalog } from '../schemas/catalog/catalog';
-import { sha1 } from './dedupe';
+import { sha1 } from '../util/hash';
 import type { Workflow } from './types';
 
 /** Share of the examples held out for validation by `flowtune dataset build` (and the bench, the tests). */

@@ -2,7 +2,7 @@
  * Training files and the BM25 index (MiniSearch) over their requests: the pipeline's
  * few-shot examples come from it, and the offline baseline (offline/) is built on it.
  */
-import { createHash } from 'node:crypto';
+import { sha1 } from '../util/hash';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import MiniSearch from 'minisearch';
@@ -111,7 +111,7 @@ function datasetFingerprint(catalog: NodeCatalog): string {
     // A package without its package.json still gets a fingerprint from the rest.
   }
   const catalogSources = catalog.sources.map((s) => `${s.package}@${s.version}`).sort();
-  return createHash('sha1').update(JSON.stringify([version, catalogSources, DEFAULT_BUILD_SETTINGS])).digest('hex').slice(0, 10);
+  return sha1(JSON.stringify([version, catalogSources, DEFAULT_BUILD_SETTINGS])).slice(0, 10);
 }
 
 /**

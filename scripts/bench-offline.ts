@@ -20,7 +20,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { sha1 } from '../dataset/dedupe';
+import { sha1 } from '../util/hash';
 import { systemPrompt } from '../dataset/prompt';
 import { compareEvals, renderEvalMarkdown } from '../generator/eval/report';
 import { readEvalExamples, runEval } from '../generator/eval/run';

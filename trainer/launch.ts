@@ -11,7 +11,7 @@
  * create the provider is searched again and later twins (other machines, lost answers)
  * are cancelled.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../util/hash';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { checkJsonl, type CheckResult } from '../dataset/check';
 import { checkPreferenceJsonl } from '../dataset/check-preference';
@@ -74,7 +74,6 @@ export type DataLaunchRequest = LaunchRequest & { training: DataFile };
 /** The plan of a launch whose training data flowtune holds. */
 export type DataLaunchPlan = LaunchPlan & { training: CheckResult; cost: TrainingCostEstimate; trainingSha256: string };
 
-const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 const given = (v: unknown) => v !== undefined && v !== 'auto';
 

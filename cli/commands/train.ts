@@ -340,7 +340,20 @@ function addProviderOptions(command: Command, fromRegistry = true): Command {
 
 export function registerTrain(program: Command, io: CliIO, setExit: (code: number) => void): Command {
   const train = program.command('train').description('fine-tuning jobs: launch, watch, cancel, list; models; bundles for open-source trainers');
+  const act: Act = async (provider, action) => setExit(await guarded(io, provider, action));
+  registerStart(train, io, act);
+  registerStatus(train, io, act);
+  registerWatch(train, io, act);
+  registerCancel(train, io, act);
+  registerList(train, io, act);
+  registerModels(train, io, act);
+  return train;
+}
 
+/** Runs a subcommand's action with the provider's errors mapped (guarded) and sets the exit code. */
+type Act = (provider: string | undefined, action: () => Promise<number>) => Promise<void>;
+
+function registerStart(train: Command, io: CliIO, act: Act): void {
   addProviderOptions(
     train
       .command('start')
@@ -363,64 +376,65 @@ export function registerTrain(program: Command, io: CliIO, setExit: (code: numbe
       .option('--watch', 'follow the job after launching')
       .option('--interval <seconds>', 'polling interval with --watch', '15'),
     false,
-  ).action(async (options: StartOptions) => setExit(await guarded(io, options.provider, () => runStart(options, io))));
+  ).action((options: StartOptions) => act(options.provider, () => runStart(options, io)));
+}
 
-  addProviderOptions(train.command('status').description('show a job').argument('<jobId>')).action(async (jobId: string, options: ProviderOptions) =>
-    setExit(
-      await guarded(io, options.provider, async () => {
-        const { provider } = providerFor(options, io, jobId);
-        const job = await provider.getJob(jobId);
-        io.stdout(options.json ? `${JSON.stringify({ ...job, raw: undefined })}\n` : jobLines(job));
-        return EXIT_OK;
-      }),
-    ),
+function registerStatus(train: Command, io: CliIO, act: Act): void {
+  addProviderOptions(train.command('status').description('show a job').argument('<jobId>')).action((jobId: string, options: ProviderOptions) =>
+    act(options.provider, async () => {
+      const { provider } = providerFor(options, io, jobId);
+      const job = await provider.getJob(jobId);
+      io.stdout(options.json ? `${JSON.stringify({ ...job, raw: undefined })}\n` : jobLines(job));
+      return EXIT_OK;
+    }),
   );
+}
 
+function registerWatch(train: Command, io: CliIO, act: Act): void {
   addProviderOptions(
     train
       .command('watch')
       .description('follow a job until it ends (Ctrl-C detaches; the job keeps running); on success save metrics.csv and loss.svg')
       .argument('<jobId>')
       .option('--interval <seconds>', 'polling interval', '15'),
-  ).action(async (jobId: string, options: WatchOptions) => setExit(await guarded(io, options.provider, () => runWatch(jobId, options, io))));
+  ).action((jobId: string, options: WatchOptions) => act(options.provider, () => runWatch(jobId, options, io)));
+}
 
-  addProviderOptions(train.command('cancel').description('cancel a job').argument('<jobId>')).action(async (jobId: string, options: ProviderOptions) =>
-    setExit(
-      await guarded(io, options.provider, async () => {
-        const { provider } = providerFor(options, io, jobId);
-        const job = await provider.cancelJob(jobId);
-        registryOf(options).update(jobId, { status: job.status });
-        io.stdout(options.json ? `${JSON.stringify({ ...job, raw: undefined })}\n` : `job ${job.id}: ${job.status}\n`);
-        return EXIT_OK;
-      }),
-    ),
+function registerCancel(train: Command, io: CliIO, act: Act): void {
+  addProviderOptions(train.command('cancel').description('cancel a job').argument('<jobId>')).action((jobId: string, options: ProviderOptions) =>
+    act(options.provider, async () => {
+      const { provider } = providerFor(options, io, jobId);
+      const job = await provider.cancelJob(jobId);
+      registryOf(options).update(jobId, { status: job.status });
+      io.stdout(options.json ? `${JSON.stringify({ ...job, raw: undefined })}\n` : `job ${job.id}: ${job.status}\n`);
+      return EXIT_OK;
+    }),
   );
+}
 
+function registerList(train: Command, io: CliIO, act: Act): void {
   addProviderOptions(train.command('list').description("the provider's fine-tuning jobs, newest first").option('--limit <n>', 'at most this many', '20'), false).action(
-    async (options: ProviderOptions & { limit: string }) =>
-      setExit(
-        await guarded(io, options.provider, async () => {
-          const limit = wholeNumber(options.limit, '--limit', 1, 10_000);
-          const { provider } = providerFor(options, io);
-          const jobs: FineTuneJob[] = [];
-          for await (const job of provider.listJobs({ limit })) jobs.push(job);
-          if (options.json) io.stdout(`${JSON.stringify(jobs.map((j) => ({ ...j, raw: undefined })))}\n`);
-          else for (const j of jobs) io.stdout(`${j.id}  ${String(j.status).padEnd(16)} ${j.model}  ${j.fineTunedModel ?? ''}\n`);
-          return EXIT_OK;
-        }),
-      ),
-  );
-
-  addProviderOptions(train.command('models').description('fine-tuned models of the account'), false).action(async (options: ProviderOptions) =>
-    setExit(
-      await guarded(io, options.provider, async () => {
+    (options: ProviderOptions & { limit: string }) =>
+      act(options.provider, async () => {
+        const limit = wholeNumber(options.limit, '--limit', 1, 10_000);
         const { provider } = providerFor(options, io);
-        const models = await provider.listModels();
-        if (options.json) io.stdout(`${JSON.stringify(models)}\n`);
-        else for (const m of models) io.stdout(`${m.id}  ${new Date(m.createdAt * 1000).toISOString().slice(0, 10)}  ${m.ownedBy}\n`);
+        const jobs: FineTuneJob[] = [];
+        for await (const job of provider.listJobs({ limit })) jobs.push(job);
+        if (options.json) io.stdout(`${JSON.stringify(jobs.map((j) => ({ ...j, raw: undefined })))}\n`);
+        else for (const j of jobs) io.stdout(`${j.id}  ${String(j.status).padEnd(16)} ${j.model}  ${j.fineTunedModel ?? ''}\n`);
         return EXIT_OK;
       }),
-    ),
   );
-  return train;
+}
+
+function registerModels(train: Command, io: CliIO, act: Act): void {
+  addProviderOptions(train.command('models').description('fine-tuned models of the account'), false).action((options: ProviderOptions) =>
+    act(options.provider, async () => {
+      const { provider } = providerFor(options, io);
+      const models = await provider.listModels();
+      if (options.json) io.stdout(`${JSON.stringify(models)}\n`);
+      else for (const m of models) io.stdout(`${m.id}  ${new Date(m.createdAt * 1000).toISOString().slice(0, 10)}  ${m.ownedBy}\n`);
+      return EXIT_OK;
+    }),
+  );
 }

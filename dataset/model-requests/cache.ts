@@ -8,7 +8,7 @@
  * better check applies to old answers) and a re-run pays nothing, for failed answers too. Calls
  * that failed (timeouts, errors after the retries) are not cached.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../util/hash';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isObject } from '../../schemas/json-value';
@@ -34,9 +34,7 @@ export interface CacheKeyInput {
 
 export function cacheKey(input: CacheKeyInput): string {
   const settings = Object.fromEntries(Object.entries(input.settings).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return createHash('sha256')
-    .update(JSON.stringify([input.model, input.promptVersion, settings, input.messages.map((m) => [m.role, m.content])]))
-    .digest('hex');
+  return sha256(JSON.stringify([input.model, input.promptVersion, settings, input.messages.map((m) => [m.role, m.content])]));
 }
 
 export interface CachedAnswer {

@@ -6,7 +6,7 @@
  * listed one ("This workflow is a…", "Managing emails can be overwhelming") is not phrased:
  * no request reads "Create a workflow that is…".
  */
-import { sha1 } from '../dedupe';
+import { sha1 } from '../../util/hash';
 import { sentenceCase } from './title';
 import { baseOfThirdPerson, isBaseVerb, thirdPerson } from './verbs';
 

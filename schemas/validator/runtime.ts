@@ -9,6 +9,7 @@ import { readConnections, type GraphEdge } from '../graph';
 import { isDisplayed } from '../catalog/display';
 import type { CatalogPorts, PortCase, PortCases, PortLimit } from '../catalog/types';
 import type { WiredNode } from './connections';
+import type { NodeFacts, ValidationContext } from './context';
 import { type IssueCollector, type IssueCode, pointer } from './issues';
 import { isObject } from '../json-value';
 import { checkJsonLimits, deeperThan, WORKFLOW_LIMITS, type LimitViolation } from '../limits';
@@ -33,13 +34,13 @@ interface Finding {
 }
 
 /** The workflow's edges, by node index; read only when a rule needs them (most workflows have no node whose inputs have limits). */
-interface Graph {
+export interface RunGraph {
   incoming: Array<GraphEdge[] | undefined>;
   outgoing: Array<GraphEdge[] | undefined>;
   byIndex: Array<RuntimeNode | undefined>;
 }
 
-function readGraph(nodes: RuntimeNode[], connections: unknown, count: number): Graph {
+function readGraph(nodes: RuntimeNode[], connections: unknown, count: number): RunGraph {
   const graphNodes = new Array<{ name: string }>(count);
   for (let i = 0; i < count; i++) graphNodes[i] = { name: '' };
   for (const n of nodes) graphNodes[n.index] = { name: n.wired.name };
@@ -55,24 +56,33 @@ function readGraph(nodes: RuntimeNode[], connections: unknown, count: number): G
   return { incoming, outgoing, byIndex };
 }
 
-export function checkRunnable(nodes: RuntimeNode[], wired: Map<string, WiredNode>, connections: unknown, count: number, issues: IssueCollector, scan?: WorkflowScan): void {
-  let graph: Graph | undefined;
-  const g = () => (graph ??= readGraph(nodes, connections, count));
+// The runnable rules (rules/inputs.ts, rules/expressions.ts, rules/webhook-response.ts) judge enabled nodes with a name: the ones that run.
+const runs = (node: NodeFacts) => node.name !== undefined && node.raw.disabled !== true;
+
+/** The workflow's edges by node index, read once per workflow by the first rule that needs them (kept in the context: a WeakMap keyed by context cost 15–25% of throughput, measured). */
+function graphOf(context: ValidationContext): RunGraph {
+  return (context.runGraph ??= readGraph(context.named, context.workflow.connections, context.workflow.nodes.length));
+}
+
+export function checkNodeInputs(node: NodeFacts, context: ValidationContext, issues: IssueCollector): void {
+  if (!runs(node)) return;
+  const ports = node.wired.info?.variantFor(node.wired.version)?.inputs;
+  // Only inputs with limits, or computed from parameters, have anything to check.
+  if (!ports || !(ports.limits || ports.cases)) return;
   // Connections reach only the last of several same-named nodes (DUPLICATE_NODE_NAME says so already): inputs of neither are judged.
-  let duplicated: Set<string> | undefined;
-  if (wired.size < nodes.length) {
-    const seen = new Set<string>();
-    duplicated = new Set();
-    for (const n of nodes) (seen.has(n.wired.name) ? duplicated : seen).add(n.wired.name);
-  }
-  for (const node of nodes) {
-    if (node.raw.disabled === true) continue;
-    const ports = node.wired.info?.variantFor(node.wired.version)?.inputs;
-    // Only inputs with limits, or computed from parameters, have anything to check.
-    if (ports && (ports.limits || ports.cases) && !duplicated?.has(node.wired.name)) checkInputs(node, ports, g().incoming[node.index] ?? NO_EDGES, issues);
-    checkExpressions(node, wired, () => isUsedAsTool(node, g().outgoing[node.index] ?? NO_EDGES), issues, scan);
-    if (responseMode(node)) checkResponseMode(node, g().byIndex, g().outgoing, issues);
-  }
+  if (context.duplicateNames?.has(node.wired.name)) return;
+  checkInputs(node, ports, graphOf(context).incoming[node.index] ?? NO_EDGES, issues);
+}
+
+export function checkNodeExpressions(node: NodeFacts, context: ValidationContext, issues: IssueCollector): void {
+  if (!runs(node)) return;
+  checkExpressions(node, context.wired, () => isUsedAsTool(node, graphOf(context).outgoing[node.index] ?? NO_EDGES), issues, context.scan);
+}
+
+export function checkWebhookResponse(node: NodeFacts, context: ValidationContext, issues: IssueCollector): void {
+  if (!runs(node) || !responseMode(node)) return;
+  const { byIndex, outgoing } = graphOf(context);
+  checkResponseMode(node, byIndex, outgoing, issues);
 }
 
 type Scenario = { types: string[]; limits?: Array<PortLimit | null> };
@@ -178,12 +188,13 @@ function checkInputs(node: RuntimeNode, ports: CatalogPorts, incoming: GraphEdge
   if (!known || known.list.length === 0) return;
   const name = node.wired.name;
   // A finding is an error when every possible port list has it, and nothing is unknown.
-  let tally: Map<string, { finding: Finding; times: number }> | undefined;
-  const note = (key: string, code: IssueCode, message: string) => {
+  // `ignored`: an extra sub-node on an input the node does not have is dropped when it runs (dead wiring, not a failure).
+  let tally: Map<string, { finding: Finding; times: number; ignored: boolean }> | undefined;
+  const note = (key: string, code: IssueCode, message: string, ignored = false) => {
     tally ??= new Map();
     const t = tally.get(key);
     if (t) t.times++;
-    else tally.set(key, { finding: { code, message, node: name, path: pointer('nodes', node.index) }, times: 1 });
+    else tally.set(key, { finding: { code, message, node: name, path: pointer('nodes', node.index) }, times: 1, ignored });
   };
   for (const scenario of known.list) {
     const compiled = compilePorts(scenario);
@@ -204,13 +215,11 @@ function checkInputs(node: RuntimeNode, ports: CatalogPorts, incoming: GraphEdge
       const key = `idx ${e.type}#${e.input}`;
       if (reported?.has(key)) continue;
       (reported ??= new Set()).add(key);
-      note(key, 'CONNECTION_BAD_INPUT_INDEX', `"${name}" has ${available} "${e.type}" input(s); a connection goes to input ${e.input + 1}`);
+      note(key, 'CONNECTION_BAD_INPUT_INDEX', `"${name}" has ${available} "${e.type}" input(s); a connection goes to input ${e.input + 1}`, e.type !== 'main');
     }
   }
   if (!tally) return;
-  for (const { finding, times } of tally.values()) {
-    // An extra sub-node on an input the node does not have is ignored when it runs: dead wiring, not a failure.
-    const ignored = finding.code === 'CONNECTION_BAD_INPUT_INDEX' && !finding.message.includes('"main"');
+  for (const { finding, times, ignored } of tally.values()) {
     const certain = !known.unknown && times === known.list.length && !ignored;
     // Without any parameters there is nothing to go on: only certain findings are worth reporting.
     if (!certain && known.stripped && !ignored) continue;

@@ -11,6 +11,7 @@
  * directory that holds no previous bundle unless forced.
  */
 import { createHash } from 'node:crypto';
+import { sha256 } from '../../util/hash';
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
@@ -206,10 +207,6 @@ function chatTemplateName(ctx: BundleContext): string {
     case 'trl':
       return 'tokenizer_default';
   }
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /** Hash of the examples as they go into the bundle (canonical OpenAI chat lines, both splits). */

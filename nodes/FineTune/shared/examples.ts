@@ -6,7 +6,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { checkJsonlLines, type CheckCode, type CheckResult } from '../../../dataset/check';
-import { sha1 } from '../../../dataset/dedupe';
+import { sha1 } from '../../../util/hash';
 import { systemPrompt, type TargetFormat } from '../../../dataset/prompt';
 import { splitValidation } from '../../../dataset/split';
 import { isObject } from '../../../schemas/json-value';
