@@ -22,7 +22,7 @@ import { hostLabels, hostNamed, isHttpType, literalHost } from './http';
 import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges, type Edge } from './graph';
 import { TRIGGER, triggerTypeOf, type Intent, type WantedService } from './intent';
 import { AGENT_TYPE, configSignature, type OfflineIndex, type WorkflowProfile } from './learn';
-import { operationsOf, roleOf, type NodeRole, type Operation } from './services';
+import { operationsOf, phraseKey, roleOf, type NodeRole, type Operation } from './services';
 import { allWords, contentWords } from './words';
 
 export interface Adaptation {
@@ -327,6 +327,7 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
   };
   startAsAsked(step);
   replaceUnrequestedServices(step);
+  doAskedOperations(step);
   addMissingServices(step);
   offerServerTools(step);
   addFetchStep(step);
@@ -434,6 +435,64 @@ function replaceUnrequestedServices({ draft, intent, index, wanted, named, reque
     }
     draft.remove(node);
     draft.changes.push(`removed: "${node.name}" (${foreignHttp ? `calls ${literalHost(node)}` : serviceOf(node)}, not asked for)`);
+  }
+}
+
+/** Words that may stand between an operation and its resource ("create an invoice", "update the new row"). */
+const ARTICLES = new Set(['a', 'an', 'the', 'new', 'each', 'every']);
+
+/** The operation a request asks of one of a type's resources ("create an invoice" → invoice/create), if it names one. */
+export function askedOperation(words: readonly string[], operations: readonly Operation[]): Operation | undefined {
+  for (let i = 0; i < words.length; i++) {
+    const verbs = operations.filter((op) => op.operation.toLowerCase() === words[i]);
+    if (verbs.length === 0) continue;
+    let j = i + 1;
+    while (j < words.length && ARTICLES.has(words[j])) j++;
+    if (j >= words.length) continue;
+    const object = phraseKey(words[j]);
+    const asked = verbs.find((op) => op.resource !== undefined && phraseKey(op.resource) === object);
+    if (asked) return asked;
+  }
+  return undefined;
+}
+
+/** The resource and operation a node is set to, its type's defaults where the compact form left them out. */
+function formOf(node: CompactNode, index: OfflineIndex): { resource?: string; operation?: string } {
+  const info = index.catalog.get(node.type);
+  const properties = info?.propertiesAt(node.typeVersion ?? info.entry.defaultVersion)?.list ?? [];
+  const given = node.parameters ?? {};
+  const resource = typeof given.resource === 'string' ? given.resource : (properties.find((p) => p.name === 'resource')?.default as string | undefined);
+  const operationProperty = properties.find((p) => p.name === 'operation' && (resource === undefined || !Array.isArray(p.show?.resource) || p.show.resource.includes(resource)));
+  const operation = typeof given.operation === 'string' ? given.operation : (operationProperty?.default as string | undefined);
+  return { ...(resource !== undefined ? { resource } : {}), ...(operation !== undefined ? { operation } : {}) };
+}
+
+/**
+ * A named service asked to do one thing to one of its resources ("… and create an invoice in QuickBooks") whose
+ * nodes here do something else with it (the pick got an invoice): the one on that resource (else the last) is set
+ * to the asked operation, from the usual configuration of that form when there is one.
+ */
+function doAskedOperations({ draft, intent, index, named }: AdaptStep): void {
+  const words = allWords(intent.request);
+  for (const service of named) {
+    const nodes = draft.nodes.filter((n) => index.services.serviceOf(n.type) === service.key && roleOf(n.type, index.catalog) === 'main');
+    if (nodes.length === 0) continue;
+    const asked = askedOperation(words, operationsOf(nodes[nodes.length - 1].type, index.catalog));
+    if (!asked) continue;
+    const forms = nodes.map((n) => formOf(n, index));
+    if (forms.some((f) => f.operation === asked.operation && f.resource === asked.resource)) continue;
+    const node = nodes[forms.findIndex((f) => f.resource === asked.resource)] ?? nodes[nodes.length - 1];
+    const usual = (index.configs.get(node.type) ?? []).find((c) => {
+      const form = formOf(c, index);
+      return form.operation === asked.operation && form.resource === asked.resource;
+    });
+    const name = draft.uniqueName(nodeLabel(node.type, index));
+    const next: CompactNode = usual
+      ? { ...wholeConfig(usual, index), name }
+      : { name, type: node.type, ...(node.typeVersion !== undefined ? { typeVersion: node.typeVersion } : {}), parameters: { ...asked } };
+    if (node.credentials && !next.credentials) next.credentials = [...node.credentials];
+    draft.replace(node, next, index);
+    draft.changes.push(`${next.name} (${asked.resource}: ${asked.operation}, as asked) instead of "${node.name}"`);
   }
 }
 

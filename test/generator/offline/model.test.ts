@@ -6,7 +6,8 @@
  */
 import { cleanWorkflow } from '../../../dataset/clean';
 import { compactWorkflow, hydrateWorkflow, type CompactWorkflow } from '../../../dataset/compact';
-import { adaptWorkflow, composeWorkflow } from '../../../generator/offline/adapt';
+import { adaptWorkflow, askedOperation, composeWorkflow } from '../../../generator/offline/adapt';
+import { allWords } from '../../../generator/offline/words';
 import { connectedTo, connectionsOf, downstream, edgesOf, removeAndRewire } from '../../../generator/offline/graph';
 import { readIntent } from '../../../generator/offline/intent';
 import { buildOfflineIndex, type OfflineIndex } from '../../../generator/offline/learn';
@@ -147,6 +148,37 @@ describe('adapting', () => {
     const names = workflow.nodes.map((n) => n.name);
     return { ...buildOfflineIndex([{ request: 'x', target: JSON.stringify(workflow), line: 1 }], catalog).profiles[0], edges: edgesOf(names, workflow.connections) };
   };
+
+  it('reads the operation a request asks of a resource, and only next to it', () => {
+    const operations = [
+      { resource: 'invoice', operation: 'create' },
+      { resource: 'invoice', operation: 'get' },
+      { resource: 'message', operation: 'send' },
+    ];
+    expect(askedOperation(allWords('Receive a webhook with an order and create an invoice in QuickBooks'), operations)).toEqual({ resource: 'invoice', operation: 'create' });
+    expect(askedOperation(allWords('Send the new message to the team'), operations)).toEqual({ resource: 'message', operation: 'send' });
+    // "Send Gmail attachments …": the verb's object is no resource of the type.
+    expect(askedOperation(allWords('Send Gmail attachments to Google Drive'), operations)).toBeUndefined();
+  });
+
+  it('sets a named service’s node to the operation the request asks of its resource', () => {
+    const invoices: CompactWorkflow = {
+      name: 'QuickBooks invoices',
+      nodes: [
+        { name: 'Webhook', type: 'n8n-nodes-base.webhook', parameters: { path: 'orders', httpMethod: 'POST' } },
+        { name: 'Get an invoice', type: 'n8n-nodes-base.quickbooks', parameters: { resource: 'invoice', operation: 'get', invoiceId: '={{ $json.id }}' }, credentials: ['quickBooksOAuth2Api'] },
+      ],
+      connections: { Webhook: { main: [['Get an invoice']] } },
+    };
+    const quickbooks = buildOfflineIndex([{ request: 'x', target: JSON.stringify(invoices), line: 1 }], catalog);
+    const intent = readIntent('Receive a webhook with an order and create an invoice in QuickBooks', quickbooks);
+    const { workflow: adapted, changes } = adaptWorkflow(quickbooks.profiles[0], intent, quickbooks);
+    const node = adapted.nodes.find((n) => n.type === 'n8n-nodes-base.quickbooks')!;
+    expect(node.parameters).toMatchObject({ resource: 'invoice', operation: 'create' });
+    expect(node.credentials).toEqual(['quickBooksOAuth2Api']);
+    expect(edgesOf(adapted.nodes.map((n) => n.name), adapted.connections)).toEqual([expect.objectContaining({ from: 'Webhook', to: node.name })]);
+    expect(changes.join('\n')).toMatch(/invoice: create, as asked/);
+  });
 
   it('takes out unrequested services and foreign API calls, rewires around them, swaps the trigger, rewrites references', () => {
     const intent = readIntent('Every morning post a report to Slack', index);
