@@ -16,7 +16,8 @@ export interface CommonOptions {
   allowUnknownCommunity?: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+/** Commander's argument parser of a repeatable option: each use adds its value. */
+export const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function addCatalogOption(command: Command): Command {
   return command

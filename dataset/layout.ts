@@ -278,9 +278,31 @@ interface Block {
 export function layoutWorkflow(nodes: LayoutNode[], connections: unknown, graph = analyzeGraph(nodes, connections)): Array<[number, number]> {
   const positions: Array<[number, number]> = nodes.map(() => [0, 0]);
   const footprints = nodes.map((n) => n.footprint ?? defaultFootprint(n.trigger));
-  // Blocks bottom up and places top down, without recursion: sub-node chains may be thousands deep.
+  const canvas: Canvas = { children: graph.children, footprints, blockOf: blockMeasurer(graph.children, footprints), positions };
+  const columns = graph.disconnected.length > 0 ? [...graph.layers, graph.disconnected] : graph.layers;
+  let columnX = 0;
+  for (const members of columns) {
+    if (members.length === 0) continue;
+    columnX += placeColumn(canvas, members, columnX) + COLUMN_GAP;
+  }
+  return positions;
+}
+
+/** What placing a column needs: the tree of sub-nodes, the nodes' footprints and blocks, and the positions it fills in. */
+interface Canvas {
+  children: number[][];
+  footprints: NodeFootprint[];
+  blockOf: (node: number) => Block;
+  positions: Array<[number, number]>;
+}
+
+/**
+ * The block of a node, measured once: blocks bottom up without recursion, as sub-node chains
+ * may be thousands deep.
+ */
+function blockMeasurer(children: number[][], footprints: NodeFootprint[]): (root: number) => Block {
   const blocks = new Map<number, Block>();
-  const blockOf = (root: number): Block => {
+  return (root: number): Block => {
     const pending: Array<{ node: number; expanded: boolean }> = [{ node: root, expanded: false }];
     while (pending.length > 0) {
       const top = pending[pending.length - 1];
@@ -288,72 +310,79 @@ export function layoutWorkflow(nodes: LayoutNode[], connections: unknown, graph 
         pending.pop();
         continue;
       }
-      const kids = graph.children[top.node];
+      const kids = children[top.node];
       if (!top.expanded) {
         top.expanded = true;
         for (const k of kids) if (!blocks.has(k)) pending.push({ node: k, expanded: false });
         continue;
       }
       pending.pop();
-      // Relative to the node's position: its own outline, then its row of sub-nodes centred below it.
-      const footprint = footprints[top.node];
-      const own = footprintExtent(footprint);
-      let left = own.left;
-      let right = own.right;
-      let bottom = own.bottom;
-      let rowX = 0;
-      if (kids.length > 0) {
-        let row = SUB_GAP * (kids.length - 1);
-        let tallest = 0;
-        for (const k of kids) {
-          const kid = blocks.get(k)!;
-          row += kid.width;
-          tallest = Math.max(tallest, kid.height);
-        }
-        rowX = snap(footprint.width / 2 - row / 2);
-        left = Math.min(left, rowX);
-        right = Math.max(right, rowX + row);
-        bottom = ceilToGrid(own.bottom) + SUB_ROW_GAP + tallest;
-      }
-      const nodeX = -floorToGrid(left);
-      blocks.set(top.node, { width: ceilToGrid(right + nodeX), height: ceilToGrid(bottom), nodeX, rowX });
+      blocks.set(top.node, measureBlock(footprints[top.node], kids.map((k) => blocks.get(k)!)));
     }
     return blocks.get(root)!;
   };
-  const place = (root: number, blockX: number, nodeY: number) => {
-    const pending: Array<[number, number, number]> = [[root, blockX, nodeY]];
-    while (pending.length > 0) {
-      const [i, x, y] = pending.pop()!;
-      const block = blockOf(i);
-      const nodeX = x + block.nodeX;
-      positions[i] = [nodeX, y];
-      const kids = graph.children[i];
-      if (kids.length === 0) continue;
-      const rowY = y + ceilToGrid(footprintExtent(footprints[i]).bottom) + SUB_ROW_GAP;
-      let kidX = nodeX + block.rowX;
-      for (const k of kids) {
-        pending.push([k, kidX, rowY]);
-        kidX += blockOf(k).width + SUB_GAP;
-      }
-    }
-  };
+}
 
-  const columns = graph.disconnected.length > 0 ? [...graph.layers, graph.disconnected] : graph.layers;
-  let columnX = 0;
-  for (const members of columns) {
-    if (members.length === 0) continue;
-    const width = members.reduce((max, i) => Math.max(max, blockOf(i).width), 0);
-    const tops: number[] = [];
-    let y = 0;
-    for (const i of members) {
-      tops.push(y);
-      y += blockOf(i).height + ROW_GAP;
+/** A node's block from its footprint and its sub-nodes' blocks: its own outline, then its row of sub-nodes centred below it. */
+function measureBlock(footprint: NodeFootprint, kids: Block[]): Block {
+  // Relative to the node's position.
+  const own = footprintExtent(footprint);
+  let left = own.left;
+  let right = own.right;
+  let bottom = own.bottom;
+  let rowX = 0;
+  if (kids.length > 0) {
+    let row = SUB_GAP * (kids.length - 1);
+    let tallest = 0;
+    for (const kid of kids) {
+      row += kid.width;
+      tallest = Math.max(tallest, kid.height);
     }
-    // Main nodes are joined at their vertical middle: centre the column's first and last middles on a default node's.
-    const middle = (k: number) => tops[k] + footprints[members[k]].height / 2;
-    const shift = snap((middle(0) + middle(members.length - 1)) / 2 - DEFAULT_NODE_SIZE / 2);
-    members.forEach((i, k) => place(i, columnX + snap((width - blockOf(i).width) / 2), tops[k] - shift));
-    columnX += width + COLUMN_GAP;
+    rowX = snap(footprint.width / 2 - row / 2);
+    left = Math.min(left, rowX);
+    right = Math.max(right, rowX + row);
+    bottom = ceilToGrid(own.bottom) + SUB_ROW_GAP + tallest;
   }
-  return positions;
+  const nodeX = -floorToGrid(left);
+  return { width: ceilToGrid(right + nodeX), height: ceilToGrid(bottom), nodeX, rowX };
+}
+
+/**
+ * Stacks the blocks of one column from `columnX`, their main row centred on the middle of a
+ * default node at y = 0, and places them; returns the column's width.
+ */
+function placeColumn(canvas: Canvas, members: number[], columnX: number): number {
+  const { blockOf, footprints } = canvas;
+  const width = members.reduce((max, i) => Math.max(max, blockOf(i).width), 0);
+  const tops: number[] = [];
+  let y = 0;
+  for (const i of members) {
+    tops.push(y);
+    y += blockOf(i).height + ROW_GAP;
+  }
+  // Main nodes are joined at their vertical middle: centre the column's first and last middles on a default node's.
+  const middle = (k: number) => tops[k] + footprints[members[k]].height / 2;
+  const shift = snap((middle(0) + middle(members.length - 1)) / 2 - DEFAULT_NODE_SIZE / 2);
+  members.forEach((i, k) => placeBlock(canvas, i, columnX + snap((width - blockOf(i).width) / 2), tops[k] - shift));
+  return width;
+}
+
+/** Positions a node at its place in a block whose left edge is `blockX`, then its sub-nodes in rows below it, top down without recursion. */
+function placeBlock(canvas: Canvas, root: number, blockX: number, nodeY: number): void {
+  const { children, footprints, blockOf, positions } = canvas;
+  const pending: Array<[number, number, number]> = [[root, blockX, nodeY]];
+  while (pending.length > 0) {
+    const [i, x, y] = pending.pop()!;
+    const block = blockOf(i);
+    const nodeX = x + block.nodeX;
+    positions[i] = [nodeX, y];
+    const kids = children[i];
+    if (kids.length === 0) continue;
+    const rowY = y + ceilToGrid(footprintExtent(footprints[i]).bottom) + SUB_ROW_GAP;
+    let kidX = nodeX + block.rowX;
+    for (const k of kids) {
+      pending.push([k, kidX, rowY]);
+      kidX += blockOf(k).width + SUB_GAP;
+    }
+  }
 }

@@ -1,4 +1,5 @@
 /** flowtune catalog build --package <spec>... | --n8n-url <url> | --n8n-version <v>  [--out <file>] */
+import type { Command } from 'commander';
 import { writeFileAtomic } from '../../dataset/writer';
 import { buildCatalog, serializeCatalog, type PackageDescriptions } from '../../schemas/catalog/build';
 import { mergeCatalogs } from '../../schemas/catalog/catalog';
@@ -8,6 +9,7 @@ import type { Catalog } from '../../schemas/catalog/types';
 import { buildN8nCatalog, ensureN8nCatalog, isExactVersion } from '../../schemas/catalog/versions';
 import { type CliIO, EXIT_OK } from '../io';
 import { UsageError } from '../errors';
+import { addCatalogOption, collect } from '../options';
 
 export interface CatalogBuildOptions {
   package: string[];
@@ -60,4 +62,20 @@ export async function runCatalogBuild(options: CatalogBuildOptions, io: CliIO, e
   const described = catalog.sources.map((s) => `${s.package} ${s.version} (${s.nodeTypes} types)`).join('; ');
   io.stdout(`wrote ${out}: ${catalog.nodes.length} node types from ${described}\n`);
   return EXIT_OK;
+}
+
+/** `flowtune catalog` and its `build`. */
+export function registerCatalog(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const catalog = program.command('catalog').description('node catalogs');
+  const build = catalog
+    .command('build')
+    .description('build a catalog from npm packages (community nodes), an n8n release (--n8n-version) or a running n8n (--n8n-url)')
+    .option('--package <spec>', 'npm package name[@version] (repeatable)', collect, [])
+    .option('--n8n-url <url>', 'read the exact node set of a running n8n (owner login needed)')
+    .option('--n8n-email <email>', 'owner e-mail for --n8n-url (or N8N_EMAIL)')
+    .option('--n8n-password <password>', 'owner password for --n8n-url (or N8N_PASSWORD)')
+    .option('--out <file>', 'catalog file to write (without it, --n8n-version alone builds into the cache folder)');
+  addCatalogOption(build).action(async (options) => {
+    setExit(await runCatalogBuild(options, io));
+  });
 }

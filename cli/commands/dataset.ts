@@ -2,21 +2,23 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import type { ValidationPolicy } from '../../schemas/validator';
-import { buildDataset, type BuildOptions } from '../../dataset/build';
+import { buildDataset, type BuildOptions, DEFAULT_BUILD_SETTINGS, DEFAULT_DATASET_DIR } from '../../dataset/build';
 import { FORMATS, type OutputFormat } from '../../dataset/formats';
 import { DEFAULT_REQUESTS_CONCURRENCY, RequestsNotConfirmedError, type ModelRequestsOptions, type SpendEstimate } from '../../dataset/model-requests';
 import { DEFAULT_REQUESTS_TIMEOUT_MS } from '../../dataset/model-requests/client';
 import { renderSummary } from '../../dataset/report';
 import { MAX_REQUESTS_PER_WORKFLOW } from '../../dataset/requests';
-import { DEFAULT_SOURCE, parseSourceSpec } from '../../dataset/sources';
+import { DEFAULT_SOURCE, parseSourceSpec, sourceUsages } from '../../dataset/sources';
 import { resolveTemplatesDb } from '../../dataset/sources/templates-db';
 import { pairFromLine, pickSample, renderSample, type SamplePair } from '../../dataset/sample';
 import { templatesDownloadReporter } from '../download-progress';
 import { type CliIO, EXIT_OK, EXIT_USAGE } from '../io';
-import { numberOption } from '../options';
+import { addCatalogOption, addPolicyOptions, catalogFrom, collect, type CommonOptions, numberOption, policyFrom } from '../options';
 import { UsageError } from '../errors';
+import { runDatasetCheck, type DatasetCheckCommandOptions } from './dataset-check';
 
 export interface DatasetBuildCommandOptions {
   from: string[];
@@ -230,4 +232,77 @@ export function runDatasetSample(dir: string, options: DatasetSampleCommandOptio
   const sample = pickSample(pairs, n, seed);
   io.stdout(options.json ? `${JSON.stringify(sample, null, 2)}\n` : renderSample(sample));
   return EXIT_OK;
+}
+
+/** `flowtune dataset` and its `build`, `check` and `sample`. */
+export function registerDataset(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const dataset = program.command('dataset').description('training data: build pairs from workflows, check JSONL files');
+  registerDatasetBuild(dataset, io, setExit);
+  registerDatasetCheck(dataset, io, setExit);
+  registerDatasetSample(dataset, io, setExit);
+}
+
+/** `flowtune dataset build`. */
+function registerDatasetBuild(dataset: Command, io: CliIO, setExit: (code: number) => void): void {
+  const datasetBuild = dataset
+    .command('build')
+    .description('turn workflows into clean, secret-free (request → workflow) training pairs')
+    .option('--from <source>', `${sourceUsages(' (default)')} (repeatable)`, collect, [])
+    .option('--out <dir>', 'output folder', DEFAULT_DATASET_DIR)
+    .option('--target <kind>', 'compact (minimal JSON) or full (importable workflow)', DEFAULT_BUILD_SETTINGS.target)
+    .option('--format <list>', `comma-separated: ${FORMATS.join(', ')}, or all`, 'all')
+    .option('--validation-split <fraction>', 'share of examples for validation', String(DEFAULT_BUILD_SETTINGS.validationSplit))
+    .option('--seed <n>', 'seed of the split and the augmentation', String(DEFAULT_BUILD_SETTINGS.seed))
+    .option('--model <id>', 'base model: tokenizer, per-example limit and price', DEFAULT_BUILD_SETTINGS.model)
+    .option('--min-nodes <n>', 'fewest nodes (sticky notes not counted)', String(DEFAULT_BUILD_SETTINGS.minNodes))
+    .option('--max-nodes <n>', 'most nodes', String(DEFAULT_BUILD_SETTINGS.maxNodes))
+    .option('--min-views <n>', 'fewest n8n.io views (templates only)', String(DEFAULT_BUILD_SETTINGS.minViews))
+    .option('--max-per-structure <n>', 'examples allowed to share node types and typed edges', String(DEFAULT_BUILD_SETTINGS.maxPerStructure))
+    .option('--near-duplicate <jaccard>', 'request similarity above which a request is a near duplicate', String(DEFAULT_BUILD_SETTINGS.nearDuplicateThreshold))
+    .option('--requests-per-workflow <n>', 'requests per workflow (1-3): title-like, a sentence, a short paragraph; all on one side of the split', String(DEFAULT_BUILD_SETTINGS.requestsPerWorkflow))
+    .option('--augment <n>', 'extra seeded phrasings of the first request (0-4)', String(DEFAULT_BUILD_SETTINGS.augment))
+    .option('--prices <file>', 'price table JSON overriding the built-in one')
+    .option('--workers <n>', 'worker threads preparing workflows (0 = none; default one per core); outputs do not depend on it')
+    .option('--n8n-api-key <key>', 'API key for n8n:<baseUrl> sources (or N8N_API_KEY)')
+    .option('--templates-db <file>', "n8n-mcp's data/nodes.db to read the templates from (default: an installed n8n-mcp, else downloaded once into the cache folder)")
+    .option('--requests-model <id>', 'a model that writes the requests in a user\'s voice (any OpenAI-compatible server); rule-based requests stay where its answer fails')
+    .option('--requests-base-url <url>', `OpenAI-compatible endpoint of --requests-model (vLLM, Ollama, Together, Azure…; default ${DEFAULT_REQUESTS_BASE_URL})`)
+    .option('--requests-api-key <key>', 'API key of that endpoint (or FLOWTUNE_REQUESTS_API_KEY; OPENAI_API_KEY for api.openai.com only)')
+    .option('--requests-cache <dir>', 'answer cache folder (default: the user cache folder, ~/.cache/flowtune/requests)')
+    .option('--requests-concurrency <n>', 'calls to --requests-model at the same time', String(DEFAULT_REQUESTS_CONCURRENCY))
+    .option('--requests-timeout <seconds>', 'bound on one call to --requests-model (retries after 429/5xx come on top)', String(DEFAULT_REQUESTS_TIMEOUT_MS / 1000))
+    .option('--yes', 'call --requests-model without asking (the estimate is still printed)')
+    .option('--json', 'print the report as JSON');
+  addPolicyOptions(addCatalogOption(datasetBuild)).action(async (options: CommonOptions & DatasetBuildCommandOptions) => {
+    const build = datasetBuildOptions(options, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io.env ?? process.env);
+    setExit(await runDatasetBuild(build, { ...io, progress: io.color }, options.json, options.yes === true));
+  });
+}
+
+/** `flowtune dataset check`. */
+function registerDatasetCheck(dataset: Command, io: CliIO, setExit: (code: number) => void): void {
+  dataset
+    .command('check')
+    .description('check an OpenAI chat fine-tuning JSONL file: cookbook format checks, token counts, cost estimate (exit 0 no errors, 1 format errors, 2 I/O error)')
+    .argument('<file>', 'JSONL file, or - for stdin')
+    .option('--model <id>', 'base or fine-tuned model id: tokenizer, per-example limit and price', DEFAULT_BUILD_SETTINGS.model)
+    .option('--json', 'print the report as JSON')
+    .option('--prices <file>', 'price table JSON laid over the built-in one (model id → USD per 1M training tokens)')
+    .action((file: string, options: DatasetCheckCommandOptions) => {
+      setExit(runDatasetCheck(file, options, io));
+    });
+}
+
+/** `flowtune dataset sample`. */
+function registerDatasetSample(dataset: Command, io: CliIO, setExit: (code: number) => void): void {
+  const datasetSample = dataset
+    .command('sample')
+    .description('print a few seeded (request → workflow) pairs of a built dataset: the request, and a line about the workflow\'s nodes')
+    .argument('<dir>', 'dataset folder (its train.jsonl and validation.jsonl)')
+    .option('-n <count>', 'how many pairs', '20')
+    .option('--seed <n>', 'seed of the pick', String(DEFAULT_BUILD_SETTINGS.seed))
+    .option('--json', 'print the pairs as JSON');
+  addCatalogOption(datasetSample).action(async (dir: string, options: CommonOptions & DatasetSampleCommandOptions) => {
+    setExit(runDatasetSample(dir, options, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), io));
+  });
 }

@@ -1,10 +1,12 @@
 /** flowtune demo — the README's first command: validate the bundled examples and show the table. */
 import * as path from 'node:path';
+import type { Command } from 'commander';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import { packageRoot } from '../../schemas/paths';
 import type { ValidationPolicy } from '../../schemas/validator';
 import { readWorkflowInputs } from '../inputs';
 import { type CliIO, EXIT_INVALID, EXIT_OK } from '../io';
+import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, policyFrom } from '../options';
 import { formatReport, validateInputs } from './validate';
 
 export function demoDirectory(): string {
@@ -30,4 +32,12 @@ export function runDemo(catalog: NodeCatalog, policy: ValidationPolicy, io: CliI
       : '',
   );
   return surprises.length === 0 ? EXIT_OK : EXIT_INVALID;
+}
+
+/** `flowtune demo`. */
+export function registerDemo(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const demo = program.command('demo').description('validate the bundled example workflows (a valid one and typical hallucinations)');
+  addPolicyOptions(addCatalogOption(demo)).action(async (options: CommonOptions) => {
+    setExit(runDemo(await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io));
+  });
 }

@@ -1,14 +1,16 @@
 /** flowtune fix <file|dir|->... [--min-confidence medium] [--write | --out <dir>] [--json] */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
+import type { Command } from 'commander';
 import { createColors } from 'picocolors';
 import { writeFileAtomic } from '../../dataset/writer';
-import { fixWorkflow, isConfidence, type FixConfidence, type FixRecord } from '../../schemas/fix';
+import { DEFAULT_MIN_CONFIDENCE, fixWorkflow, isConfidence, type FixConfidence, type FixRecord } from '../../schemas/fix';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
 import type { ValidationIssue, ValidationPolicy } from '../../schemas/validator';
 import { readWorkflowInputs, type InputEntry } from '../inputs';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
 import { UsageError } from '../errors';
+import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, policyFrom } from '../options';
 import type { UnreadablePath } from './validate';
 
 export interface FixCommandOptions {
@@ -158,4 +160,19 @@ export function runFix(paths: string[], options: FixCommandOptions, catalog: Nod
     if (toStdout !== undefined) io.stdout(`${JSON.stringify(toStdout, null, 2)}\n`);
   }
   return unreadable.length > 0 ? EXIT_USAGE : report.summary.invalid > 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+/** `flowtune fix`. */
+export function registerFix(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const fix = program
+    .command('fix')
+    .description('repair workflow files deterministically (no model): each validator error gets the smallest change that makes it valid, with a confidence (exit 0 all valid after fixing, 1 any invalid, 2 usage or I/O error)')
+    .argument('<paths...>', 'workflow files, directories (recursive *.json) or - for stdin')
+    .option('--min-confidence <level>', 'apply fixes of this confidence or more (high, medium, low); the rest are only reported', DEFAULT_MIN_CONFIDENCE)
+    .option('--write', 'write the fixed files in place (atomically; only files that changed)')
+    .option('--out <dir>', 'write the fixed files into this folder')
+    .option('--json', 'print machine-readable results (with the fixed workflows unless --write or --out)');
+  addPolicyOptions(addCatalogOption(fix)).action(async (paths: string[], options: CommonOptions & FixCommandOptions) => {
+    setExit(runFix(paths, options, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io));
+  });
 }

@@ -1,10 +1,12 @@
 /** flowtune validate <file|dir|->... [--json] */
+import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { createColors } from 'picocolors';
 import type { NodeCatalog } from '../../schemas/catalog/catalog';
-import { type IssueCounts, validateWorkflow, type ValidationIssue, type ValidationPolicy } from '../../schemas/validator';
+import { DEFAULT_MAX_ISSUES, type IssueCounts, validateWorkflow, type ValidationIssue, type ValidationPolicy } from '../../schemas/validator';
 import { readWorkflowInputs, type InputEntry } from '../inputs';
 import { type CliIO, EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../io';
+import { addCatalogOption, addPolicyOptions, catalogFrom, type CommonOptions, numberOption, policyFrom } from '../options';
 
 export interface FileResult {
   file: string;
@@ -98,4 +100,18 @@ export function runValidate(paths: string[], options: ValidateCommandOptions, ca
   if (report.results.length > 0) io.stdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, io.color));
   // README's contract: 2 for an I/O error (after the results of what could be read), else 1 for any invalid.
   return report.unreadable ? EXIT_USAGE : report.summary.invalid > 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+/** `flowtune validate`. */
+export function registerValidate(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  const validate = program
+    .command('validate')
+    .description('validate n8n workflow files against the node catalog (exit 0 all valid, 1 any invalid, 2 usage or I/O error)')
+    .argument('<paths...>', 'workflow files, directories (recursive *.json) or - for stdin')
+    .option('--json', 'print machine-readable results')
+    .option('--max-issues <n>', 'issues listed per workflow; the rest are counted ("truncated")', String(DEFAULT_MAX_ISSUES));
+  addPolicyOptions(addCatalogOption(validate)).action(async (paths: string[], options: CommonOptions & { json?: boolean; maxIssues: string }) => {
+    const maxIssues = numberOption(options.maxIssues, '--max-issues', { min: 1, max: 1_000_000, integer: true });
+    setExit(runValidate(paths, { json: options.json, maxIssues }, await catalogFrom(options, (line) => io.stderr(`${line}\n`)), policyFrom(options), io));
+  });
 }

@@ -148,14 +148,57 @@ export async function writeRequestsWithModel(
   items: Iterable<ModelRequestItem> | AsyncIterable<ModelRequestItem>,
   options: ModelRequestsOptions,
 ): Promise<{ requests: Map<string, ModelRequestResult>; stats: ModelRequestsStats; estimate: SpendEstimate }> {
+  const { count, concurrency, temperature } = checkedSettings(options);
+  const cache = new RequestsCache(options.cacheDir ?? defaultRequestsCacheDir());
+  const planned = await planPrompts(items, options, count, temperature);
+  const { cachedAnswers, misses } = readCachedAnswers(planned, cache);
+  const estimate = estimateSpend(planned, misses, options);
+  if (misses.length > 0 && options.confirm && !(await options.confirm(estimate))) throw new RequestsNotConfirmedError(estimate);
+
+  const client = new RequestsClient({ ...options, temperature });
+  const called = await callForMisses(planned, misses, { client, cache, concurrency, options });
+  const answers = new Map([...cachedAnswers, ...called.answers]);
+  const outcome = requestsFromAnswers(planned, answers, called.callFailures);
+  const stats: ModelRequestsStats = {
+    model: options.model,
+    baseURL: options.baseURL,
+    promptVersion: REQUESTS_PROMPT_VERSION,
+    count,
+    items: planned.length,
+    calls: misses.length,
+    cached: planned.length - misses.length,
+    retries: client.retries,
+    fromModel: outcome.fromModel,
+    fellBack: outcome.fellBack,
+    fallbackReasons: outcome.fallbackReasons,
+    failures: outcome.failures,
+    summarised: planned.filter((p) => p.prompt.summarised).length,
+    promptTokens: called.used.prompt,
+    completionTokens: called.used.completion,
+    estimatedUsd: estimate.usd,
+    usd: usdFor(options.model, called.used.prompt, called.used.completion).usd,
+    jsonMode: client.jsonMode,
+  };
+  return { requests: outcome.requests, stats, estimate };
+}
+
+/** The options' count, concurrency and temperature, defaulted; a count or concurrency below 1 is a RangeError. */
+function checkedSettings(options: ModelRequestsOptions): { count: number; concurrency: number; temperature: number } {
   const count = options.count ?? DEFAULT_REQUESTS_COUNT;
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a whole number ≥ 1 (got ${count})`);
   const concurrency = options.concurrency ?? DEFAULT_REQUESTS_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError(`concurrency must be a whole number ≥ 1 (got ${concurrency})`);
-  const temperature = options.temperature ?? 0;
-  const cache = new RequestsCache(options.cacheDir ?? defaultRequestsCacheDir());
+  return { count, concurrency, temperature: options.temperature ?? 0 };
+}
 
-  // Prompts first (the workflows are not kept: a prompt is capped, a workflow is not).
+/** Each item's prompt and cache key, in the items' order; a key given twice is an error. */
+async function planPrompts(
+  items: Iterable<ModelRequestItem> | AsyncIterable<ModelRequestItem>,
+  options: ModelRequestsOptions,
+  count: number,
+  temperature: number,
+): Promise<Planned[]> {
+  // The workflows are not kept: a prompt is capped, a workflow is not.
   const planned: Planned[] = [];
   const keys = new Set<string>();
   for await (const { compactWorkflow, ...item } of items) {
@@ -169,19 +212,27 @@ export async function writeRequestsWithModel(
     const key = cacheKey({ model: options.model, promptVersion: REQUESTS_PROMPT_VERSION, settings: { temperature, maxTokens }, messages: prompt.messages });
     planned.push({ item, prompt, cacheKey: key });
   }
+  return planned;
+}
 
-  const answers = new Map<number, CachedAnswer>();
+/** The cached answers by plan index, and the indexes still to call for (in order). */
+function readCachedAnswers(planned: Planned[], cache: RequestsCache): { cachedAnswers: Map<number, CachedAnswer>; misses: number[] } {
+  const cachedAnswers = new Map<number, CachedAnswer>();
   const misses: number[] = [];
   for (const [index, plan] of planned.entries()) {
     const hit = cache.get(plan.cacheKey);
-    if (hit) answers.set(index, hit);
+    if (hit) cachedAnswers.set(index, hit);
     else misses.push(index);
   }
+  return { cachedAnswers, misses };
+}
 
+/** What the calls for `misses` would take: tokens, and dollars when the model has a price. */
+function estimateSpend(planned: Planned[], misses: number[], options: ModelRequestsOptions): SpendEstimate {
   const promptTokens = misses.reduce((sum, i) => sum + planned[i].prompt.promptTokens, 0);
   const completionTokens = misses.reduce((sum, i) => sum + answerTokens(planned[i].prompt), 0);
   const price = usdFor(options.model, promptTokens, completionTokens);
-  const estimate: SpendEstimate = {
+  return {
     model: options.model,
     baseURL: options.baseURL,
     calls: misses.length,
@@ -192,75 +243,84 @@ export async function writeRequestsWithModel(
     usd: price.usd,
     priceKey: price.key,
   };
-  if (misses.length > 0 && options.confirm && !(await options.confirm(estimate))) throw new RequestsNotConfirmedError(estimate);
+}
 
-  const client = new RequestsClient({ ...options, temperature });
+interface CallsResult {
+  /** The new answers by plan index (each also put in the cache). */
+  answers: Map<number, CachedAnswer>;
+  /** Messages of the calls that failed, by plan index. */
+  callFailures: Map<number, string>;
+  /** Tokens of the answered calls. */
+  used: { prompt: number; completion: number };
+}
+
+/**
+ * Calls the model for every miss, at most `concurrency` at a time, caching each answer as it comes.
+ * A RequestCallError fails that item only; any other error stops the other calls and is thrown.
+ */
+async function callForMisses(
+  planned: Planned[],
+  misses: number[],
+  { client, cache, concurrency, options }: { client: RequestsClient; cache: RequestsCache; concurrency: number; options: ModelRequestsOptions },
+): Promise<CallsResult> {
+  const answers = new Map<number, CachedAnswer>();
   const callFailures = new Map<number, string>();
   const used = { prompt: 0, completion: 0 };
   let done = planned.length - misses.length;
   options.onProgress?.(done, planned.length);
-  if (misses.length > 0) {
-    // A failure every call would share stops the others (answers already in are cached).
-    const stop = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-    let fatal: unknown;
-    let next = 0;
-    const worker = async () => {
-      while (next < misses.length && !signal.aborted) {
-        const index = misses[next++];
-        const plan = planned[index];
-        try {
-          const answer = await client.complete(plan.prompt.messages, signal, answerMaxTokens(plan.prompt));
-          const stored: CachedAnswer = {
-            text: answer.text,
-            promptTokens: answer.promptTokens ?? plan.prompt.promptTokens,
-            completionTokens: answer.completionTokens ?? countTokens(answer.text, options.model),
-          };
-          used.prompt += stored.promptTokens!;
-          used.completion += stored.completionTokens!;
-          cache.put(plan.cacheKey, stored, options.model);
-          answers.set(index, stored);
-        } catch (error) {
-          if (error instanceof RequestCallError) callFailures.set(index, error.message);
-          else {
-            fatal ??= error;
-            stop.abort(error);
-            return;
-          }
+  if (misses.length === 0) return { answers, callFailures, used };
+  // A failure every call would share stops the others (answers already in are cached).
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  let fatal: unknown;
+  let next = 0;
+  const worker = async () => {
+    while (next < misses.length && !signal.aborted) {
+      const index = misses[next++];
+      const plan = planned[index];
+      try {
+        const answer = await client.complete(plan.prompt.messages, signal, answerMaxTokens(plan.prompt));
+        const stored: CachedAnswer = {
+          text: answer.text,
+          promptTokens: answer.promptTokens ?? plan.prompt.promptTokens,
+          completionTokens: answer.completionTokens ?? countTokens(answer.text, options.model),
+        };
+        used.prompt += stored.promptTokens!;
+        used.completion += stored.completionTokens!;
+        cache.put(plan.cacheKey, stored, options.model);
+        answers.set(index, stored);
+      } catch (error) {
+        if (error instanceof RequestCallError) callFailures.set(index, error.message);
+        else {
+          fatal ??= error;
+          stop.abort(error);
+          return;
         }
-        options.onProgress?.(++done, planned.length);
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, misses.length) }, worker));
-    if (options.signal?.aborted) throw options.signal.reason;
-    if (fatal !== undefined) throw fatal;
-  }
-
-  const stats: ModelRequestsStats = {
-    model: options.model,
-    baseURL: options.baseURL,
-    promptVersion: REQUESTS_PROMPT_VERSION,
-    count,
-    items: planned.length,
-    calls: misses.length,
-    cached: planned.length - misses.length,
-    retries: client.retries,
-    fromModel: 0,
-    fellBack: 0,
-    fallbackReasons: {},
-    failures: [],
-    summarised: planned.filter((p) => p.prompt.summarised).length,
-    promptTokens: used.prompt,
-    completionTokens: used.completion,
-    estimatedUsd: estimate.usd,
-    usd: usdFor(options.model, used.prompt, used.completion).usd,
-    jsonMode: client.jsonMode,
+      options.onProgress?.(++done, planned.length);
+    }
   };
+  await Promise.all(Array.from({ length: Math.min(concurrency, misses.length) }, worker));
+  if (options.signal?.aborted) throw options.signal.reason;
+  if (fatal !== undefined) throw fatal;
+  return { answers, callFailures, used };
+}
+
+/** How an item's requests came out, as the stats count it. */
+type RequestsOutcome = Pick<ModelRequestsStats, 'fromModel' | 'fellBack' | 'fallbackReasons' | 'failures'>;
+
+/** Each item's texts: the model's when its answer passes the checks, else its rule-based fallback (counted by reason). */
+function requestsFromAnswers(
+  planned: Planned[],
+  answers: Map<number, CachedAnswer>,
+  callFailures: Map<number, string>,
+): RequestsOutcome & { requests: Map<string, ModelRequestResult> } {
   const requests = new Map<string, ModelRequestResult>();
+  const outcome: RequestsOutcome = { fromModel: 0, fellBack: 0, fallbackReasons: {}, failures: [] };
   const fallBack = (plan: Planned, reason: AnswerProblemCode | 'call_failed', message: string) => {
-    stats.fellBack++;
-    stats.fallbackReasons[reason] = (stats.fallbackReasons[reason] ?? 0) + 1;
-    if (stats.failures.length < MAX_FAILURE_SAMPLES) stats.failures.push({ key: plan.item.key, reason, message });
+    outcome.fellBack++;
+    outcome.fallbackReasons[reason] = (outcome.fallbackReasons[reason] ?? 0) + 1;
+    if (outcome.failures.length < MAX_FAILURE_SAMPLES) outcome.failures.push({ key: plan.item.key, reason, message });
     requests.set(plan.item.key, { texts: plan.item.fallback, source: 'fallback' });
   };
   for (const [index, plan] of planned.entries()) {
@@ -274,10 +334,10 @@ export async function writeRequestsWithModel(
       fallBack(plan, checked.problem.code, checked.problem.message);
       continue;
     }
-    stats.fromModel++;
+    outcome.fromModel++;
     requests.set(plan.item.key, { texts: checked.texts, source: 'model' });
   }
-  return { requests, stats, estimate };
+  return { requests, ...outcome };
 }
 
 /** The answer's token bound: every style at its longest, one token per character (scripts without spaces), plus the JSON. */
