@@ -471,12 +471,295 @@ function bipartiteMapping(g1: GedGraph, g2: GedGraph, typeIds: Map<string, numbe
 }
 
 /**
+ * What the exact search reads and the partial mapping it extends. Built once per search:
+ * the steps below read and write its typed arrays in place, so a search state allocates
+ * nothing (but the copy of a mapping that beats the best).
+ */
+interface SearchState {
+  n1: number;
+  n2: number;
+  a: Adjacency;
+  b: Adjacency;
+  model: GedCostModel;
+  /** Substitution cost of G1 node i → G2 node j at i * n2 + j. */
+  substitution: Float64Array;
+  deletion: Float64Array;
+  insertion: Float64Array;
+  minInsertion: number;
+  minDeletion: number;
+  /** Cheapest edge operation: the edge bound's unit (0 turns the bound off). */
+  minEdge: number;
+  /** G1's nodes in the order they are mapped (depth → node). */
+  order: Int32Array;
+  /** Edge ends and connection-type ids (adjacency cells) per edge of each graph. */
+  from1: Int32Array;
+  to1: Int32Array;
+  type1: Int32Array;
+  from2: Int32Array;
+  to2: Int32Array;
+  type2: Int32Array;
+  /** G2 edges touching node j: incident[incidentStart[j] .. incidentStart[j + 1]). */
+  incidentStart: Int32Array;
+  incident: Int32Array;
+  /** Scratch of the edge bound (edges left per type id) and of the completion (edges counted). */
+  left1: Int32Array;
+  left2: Int32Array;
+  counted: Uint8Array;
+  /** Ranked choices of each depth: (n2 + 1) slots per depth, G2 node or -1 and its increment. */
+  choiceTarget: Int32Array;
+  choiceCost: Float64Array;
+  /** The partial mapping: G1 node → G2 node or -1; G2 node → G1 node or -1. */
+  mapping: number[];
+  mapped: Uint8Array;
+  usedBy: Int32Array;
+  best: number;
+  bestMapping: number[];
+  expansions: number;
+  maxExpansions: number;
+  complete: boolean;
+}
+
+const SEARCH_EPS = 1e-9;
+
+/** Most connected G1 node first (ties by index): its edges are costed earliest. */
+function searchOrder(g1: GedGraph): Int32Array {
+  const degree = g1.nodes.map(() => 0);
+  for (const e of g1.edges) {
+    degree[e.from]++;
+    degree[e.to]++;
+  }
+  return Int32Array.from(g1.nodes.map((_, i) => i).sort((x, y) => degree[y] - degree[x] || x - y));
+}
+
+/** Edges of G2 by node, a self-loop once: what completing a mapping inserts for unmatched G2 nodes. */
+function incidentEdges(g2: GedGraph): { incidentStart: Int32Array; incident: Int32Array } {
+  const incidentStart = new Int32Array(g2.nodes.length + 1);
+  for (const e of g2.edges) {
+    incidentStart[e.from + 1]++;
+    if (e.to !== e.from) incidentStart[e.to + 1]++;
+  }
+  for (let j = 0; j < g2.nodes.length; j++) incidentStart[j + 1] += incidentStart[j];
+  const incident = new Int32Array(incidentStart[g2.nodes.length]);
+  const next = incidentStart.slice(0, g2.nodes.length);
+  g2.edges.forEach((e, k) => {
+    incident[next[e.from]++] = k;
+    if (e.to !== e.from) incident[next[e.to]++] = k;
+  });
+  return { incidentStart, incident };
+}
+
+/** The search's tables, its scratch arrays and the empty mapping, `start` as the best so far. */
+function searchState(
+  g1: GedGraph,
+  g2: GedGraph,
+  a: Adjacency,
+  b: Adjacency,
+  nodeCost: (i: number, j: number) => number,
+  start: { cost: number; mapping: number[] },
+  model: GedCostModel,
+  maxExpansions: number,
+): SearchState {
+  const n1 = g1.nodes.length;
+  const n2 = g2.nodes.length;
+  const substitution = new Float64Array(n1 * n2);
+  for (let i = 0; i < n1; i++) for (let j = 0; j < n2; j++) substitution[i * n2 + j] = nodeCost(i, j);
+  const deletion = Float64Array.from(g1.nodes, (_, i) => nodeCost(i, -1));
+  const insertion = Float64Array.from(g2.nodes, (n) => nodeInsertionCost(n, model));
+  const type1 = Int32Array.from(g1.edges, (e) => a.cell[e.from * a.n + e.to]);
+  const type2 = Int32Array.from(g2.edges, (e) => b.cell[e.from * b.n + e.to]);
+  const typeCount = Math.max(0, ...type1, ...type2) + 1;
+  return {
+    n1,
+    n2,
+    a,
+    b,
+    model,
+    substitution,
+    deletion,
+    insertion,
+    minInsertion: n2 > 0 ? Math.min(...insertion) : 0,
+    minDeletion: n1 > 0 ? Math.min(...deletion) : 0,
+    minEdge: Math.min(model.edges.insertion, model.edges.deletion, model.edges.mismatch),
+    order: searchOrder(g1),
+    from1: Int32Array.from(g1.edges, (e) => e.from),
+    to1: Int32Array.from(g1.edges, (e) => e.to),
+    type1,
+    from2: Int32Array.from(g2.edges, (e) => e.from),
+    to2: Int32Array.from(g2.edges, (e) => e.to),
+    type2,
+    ...incidentEdges(g2),
+    left1: new Int32Array(typeCount),
+    left2: new Int32Array(typeCount),
+    counted: new Uint8Array(g2.edges.length),
+    choiceTarget: new Int32Array(n1 * (n2 + 1)),
+    choiceCost: new Float64Array(n1 * (n2 + 1)),
+    mapping: new Array<number>(n1).fill(-1),
+    mapped: new Uint8Array(n1),
+    usedBy: new Int32Array(n2).fill(-1),
+    best: start.cost,
+    bestMapping: start.mapping.slice(),
+    expansions: 0,
+    maxExpansions,
+    complete: true,
+  };
+}
+
+/**
+ * Node part of the lower bound: the larger of (each unmapped G1 node's cheapest choice +
+ * the insertions the surplus of free G2 nodes needs) and the same from G2's side.
+ */
+function nodesLowerBound(s: SearchState, depth: number): number {
+  const { n1, n2, substitution, usedBy, order } = s;
+  const left = n1 - depth;
+  let free = 0;
+  for (let j = 0; j < n2; j++) if (usedBy[j] < 0) free++;
+  let rows = 0;
+  for (let d = depth; d < n1; d++) {
+    const i = order[d];
+    let m = s.deletion[i];
+    for (let j = 0; j < n2; j++) if (usedBy[j] < 0 && substitution[i * n2 + j] < m) m = substitution[i * n2 + j];
+    rows += m;
+  }
+  rows += Math.max(0, free - left) * s.minInsertion;
+  let cols = 0;
+  for (let j = 0; j < n2; j++) {
+    if (usedBy[j] >= 0) continue;
+    let m = s.insertion[j];
+    for (let d = depth; d < n1; d++) if (substitution[order[d] * n2 + j] < m) m = substitution[order[d] * n2 + j];
+    cols += m;
+  }
+  cols += Math.max(0, left - free) * s.minDeletion;
+  return Math.max(rows, cols);
+}
+
+/**
+ * Edge part of the lower bound. G1 edges touching an unmapped node can only pair with G2
+ * edges touching a free node: each costs at least `minEdge`, but for pairs of one type.
+ */
+function edgesLowerBound(s: SearchState): number {
+  if (s.minEdge <= 0) return 0;
+  const { left1, left2, mapped, usedBy } = s;
+  left1.fill(0);
+  left2.fill(0);
+  let r1 = 0;
+  let r2 = 0;
+  for (let k = 0; k < s.type1.length; k++) {
+    if (mapped[s.from1[k]] && mapped[s.to1[k]]) continue;
+    r1++;
+    left1[s.type1[k]]++;
+  }
+  for (let k = 0; k < s.type2.length; k++) {
+    if (usedBy[s.from2[k]] >= 0 && usedBy[s.to2[k]] >= 0) continue;
+    r2++;
+    left2[s.type2[k]]++;
+  }
+  let same = 0;
+  for (let t = 0; t < left1.length; t++) same += Math.min(left1[t], left2[t]);
+  return (Math.max(r1, r2) - same) * s.minEdge;
+}
+
+/** Edge cost of mapping i → j against the nodes mapped before it (and i's self-loop). */
+function edgeIncrement(s: SearchState, depth: number, i: number, j: number): number {
+  const { a, b, model } = s;
+  let cost = pairEdgeCost(a, b, i, i, j, j, model);
+  for (let d = 0; d < depth; d++) {
+    const p = s.order[d];
+    const q = s.mapping[p];
+    cost += pairEdgeCost(a, b, p, i, q, j, model) + pairEdgeCost(a, b, i, p, j, q, model);
+  }
+  return cost;
+}
+
+/** Cost of finishing a full mapping of G1: insert the free G2 nodes and their edges. */
+function completionCost(s: SearchState): number {
+  const { counted, incident, incidentStart } = s;
+  counted.fill(0);
+  let cost = 0;
+  for (let j = 0; j < s.n2; j++) {
+    if (s.usedBy[j] >= 0) continue;
+    cost += s.insertion[j];
+    for (let x = incidentStart[j]; x < incidentStart[j + 1]; x++) {
+      const k = incident[x];
+      if (counted[k]) continue;
+      counted[k] = 1;
+      cost += s.model.edges.insertion;
+    }
+  }
+  return cost;
+}
+
+/**
+ * The choices for G1 node i at `depth` (each free G2 node, then deletion) with their cost
+ * increments, cheapest first (ties: lower G2 index, deletion first), into the depth's
+ * slots of `choiceTarget` / `choiceCost`. Returns how many there are.
+ */
+function rankChoices(s: SearchState, depth: number, i: number): number {
+  const base = depth * (s.n2 + 1);
+  let count = 0;
+  for (let j = 0; j < s.n2; j++) {
+    if (s.usedBy[j] < 0) insertChoice(s, base, count++, j, s.substitution[i * s.n2 + j] + edgeIncrement(s, depth, i, j));
+  }
+  insertChoice(s, base, count++, -1, s.deletion[i] + edgeIncrement(s, depth, i, -1));
+  return count;
+}
+
+/** Insertion step of `rankChoices`: slots base .. base + count - 1 are sorted already. */
+function insertChoice(s: SearchState, base: number, count: number, j: number, inc: number): void {
+  const { choiceTarget, choiceCost } = s;
+  let k = base + count;
+  while (k > base && (choiceCost[k - 1] > inc || (choiceCost[k - 1] === inc && choiceTarget[k - 1] > j))) {
+    choiceTarget[k] = choiceTarget[k - 1];
+    choiceCost[k] = choiceCost[k - 1];
+    k--;
+  }
+  choiceTarget[k] = j;
+  choiceCost[k] = inc;
+}
+
+/**
+ * One search state: a full mapping is costed and kept when it beats the best; otherwise
+ * the next G1 node tries its ranked choices, descending where the lower bound still
+ * undercuts the best. Stops the whole search once the budget is spent.
+ */
+function branch(s: SearchState, depth: number, costSoFar: number): void {
+  if (!s.complete) return;
+  if (++s.expansions > s.maxExpansions) {
+    s.complete = false;
+    return;
+  }
+  if (depth === s.n1) {
+    const total = costSoFar + completionCost(s);
+    if (total < s.best - SEARCH_EPS) {
+      s.best = total;
+      s.bestMapping = s.mapping.slice();
+    }
+    return;
+  }
+  const i = s.order[depth];
+  const count = rankChoices(s, depth, i);
+  const base = depth * (s.n2 + 1);
+  for (let c = base; c < base + count; c++) {
+    const j = s.choiceTarget[c];
+    const inc = s.choiceCost[c];
+    s.mapping[i] = j;
+    s.mapped[i] = 1;
+    if (j >= 0) s.usedBy[j] = i;
+    const bound = nodesLowerBound(s, depth + 1) + edgesLowerBound(s);
+    if (costSoFar + inc + bound < s.best - SEARCH_EPS) branch(s, depth + 1, costSoFar + inc);
+    if (j >= 0) s.usedBy[j] = -1;
+    s.mapped[i] = 0;
+    s.mapping[i] = -1;
+    if (!s.complete) return;
+  }
+}
+
+/**
  * Depth-first branch-and-bound over the mappings of G1's nodes (to a G2 node or deleted),
- * most connected first, cheapest choice first. Lower bound of a partial mapping: its cost
- * so far, plus for the nodes left the larger of (each G1 node's cheapest choice + the
- * insertions the surplus of G2 nodes needs) and the same from G2's side, plus for the
- * edges left max(|E1 left|, |E2 left|) − Σ_type min(E1 left, E2 left) times the cheapest
- * edge cost.
+ * most connected first, cheapest choice first, from the `start` upper bound. Lower bound
+ * of a partial mapping: its cost so far, plus for the nodes left the larger of (each G1
+ * node's cheapest choice + the insertions the surplus of G2 nodes needs) and the same
+ * from G2's side, plus for the edges left max(|E1 left|, |E2 left|) − Σ_type min(E1 left,
+ * E2 left) times the cheapest edge cost.
  */
 function exactSearch(
   g1: GedGraph,
@@ -488,153 +771,9 @@ function exactSearch(
   model: GedCostModel,
   maxExpansions: number,
 ): { cost: number; mapping: number[]; complete: boolean } {
-  const n1 = g1.nodes.length;
-  const n2 = g2.nodes.length;
-  const C: number[][] = [];
-  for (let i = 0; i < n1; i++) {
-    const row: number[] = [];
-    for (let j = 0; j < n2; j++) row.push(nodeCost(i, j));
-    C.push(row);
-  }
-  const del = g1.nodes.map((_, i) => nodeCost(i, -1));
-  const ins = g2.nodes.map((n) => nodeInsertionCost(n, model));
-  const minIns = ins.length > 0 ? Math.min(...ins) : 0;
-  const minDel = del.length > 0 ? Math.min(...del) : 0;
-  const degree = g1.nodes.map(() => 0);
-  for (const e of g1.edges) {
-    degree[e.from]++;
-    degree[e.to]++;
-  }
-  const order = g1.nodes.map((_, i) => i).sort((x, y) => degree[y] - degree[x] || x - y);
-  // G2 edges touching a node: what completing a mapping inserts for unmatched G2 nodes.
-  const g2Incident = g2.nodes.map(() => [] as number[]);
-  g2.edges.forEach((e, k) => {
-    g2Incident[e.from].push(k);
-    if (e.to !== e.from) g2Incident[e.to].push(k);
-  });
-
-  const type1 = g1.edges.map((e) => a.cell[e.from * a.n + e.to]);
-  const type2 = g2.edges.map((e) => b.cell[e.from * b.n + e.to]);
-  const mapped = new Uint8Array(n1);
-  let best = start.cost;
-  let bestMapping = start.mapping.slice();
-  const mapping = new Array<number>(n1).fill(-1);
-  const usedBy = new Int32Array(n2).fill(-1);
-  let expansions = 0;
-  let complete = true;
-  const EPS = 1e-9;
-
-  const lowerBound = (depth: number): number => {
-    const left = n1 - depth;
-    let free = 0;
-    for (let j = 0; j < n2; j++) if (usedBy[j] < 0) free++;
-    let rows = 0;
-    for (let d = depth; d < n1; d++) {
-      const i = order[d];
-      let m = del[i];
-      for (let j = 0; j < n2; j++) if (usedBy[j] < 0 && C[i][j] < m) m = C[i][j];
-      rows += m;
-    }
-    rows += Math.max(0, free - left) * minIns;
-    let cols = 0;
-    for (let j = 0; j < n2; j++) {
-      if (usedBy[j] >= 0) continue;
-      let m = ins[j];
-      for (let d = depth; d < n1; d++) if (C[order[d]][j] < m) m = C[order[d]][j];
-      cols += m;
-    }
-    cols += Math.max(0, left - free) * minDel;
-    return Math.max(rows, cols) + edgeBound();
-  };
-
-  // Edges not yet costed: G1 edges touching an unmapped node can only pair with G2 edges
-  // touching a free node. Each costs at least `minEdge`, but for pairs of one type.
-  const minEdge = Math.min(model.edges.insertion, model.edges.deletion, model.edges.mismatch);
-  const left1 = new Map<number, number>();
-  const left2 = new Map<number, number>();
-  const edgeBound = (): number => {
-    if (minEdge <= 0) return 0;
-    left1.clear();
-    left2.clear();
-    let r1 = 0;
-    let r2 = 0;
-    for (let k = 0; k < g1.edges.length; k++) {
-      const e = g1.edges[k];
-      if (!mapped[e.from] || !mapped[e.to]) {
-        r1++;
-        left1.set(type1[k], (left1.get(type1[k]) ?? 0) + 1);
-      }
-    }
-    for (let k = 0; k < g2.edges.length; k++) {
-      const e = g2.edges[k];
-      if (usedBy[e.from] < 0 || usedBy[e.to] < 0) {
-        r2++;
-        left2.set(type2[k], (left2.get(type2[k]) ?? 0) + 1);
-      }
-    }
-    let same = 0;
-    for (const [t, c] of left1) same += Math.min(c, left2.get(t) ?? 0);
-    return (Math.max(r1, r2) - same) * minEdge;
-  };
-
-  /** Edge cost of mapping i → j against the nodes mapped before it (and i's self-loop). */
-  const edgeIncrement = (depth: number, i: number, j: number): number => {
-    let cost = pairEdgeCost(a, b, i, i, j, j, model);
-    for (let d = 0; d < depth; d++) {
-      const p = order[d];
-      const q = mapping[p];
-      cost += pairEdgeCost(a, b, p, i, q, j, model) + pairEdgeCost(a, b, i, p, j, q, model);
-    }
-    return cost;
-  };
-
-  const completion = (): number => {
-    let cost = 0;
-    const counted = new Uint8Array(g2.edges.length);
-    for (let j = 0; j < n2; j++) {
-      if (usedBy[j] >= 0) continue;
-      cost += ins[j];
-      for (const k of g2Incident[j]) {
-        if (counted[k]) continue;
-        counted[k] = 1;
-        cost += model.edges.insertion;
-      }
-    }
-    return cost;
-  };
-
-  const visit = (depth: number, g: number): void => {
-    if (!complete) return;
-    if (++expansions > maxExpansions) {
-      complete = false;
-      return;
-    }
-    if (depth === n1) {
-      const total = g + completion();
-      if (total < best - EPS) {
-        best = total;
-        bestMapping = mapping.slice();
-      }
-      return;
-    }
-    const i = order[depth];
-    const choices: Array<{ j: number; inc: number }> = [];
-    for (let j = 0; j < n2; j++) if (usedBy[j] < 0) choices.push({ j, inc: C[i][j] + edgeIncrement(depth, i, j) });
-    choices.push({ j: -1, inc: del[i] + edgeIncrement(depth, i, -1) });
-    choices.sort((x, y) => x.inc - y.inc || x.j - y.j);
-    for (const { j, inc } of choices) {
-      mapping[i] = j;
-      mapped[i] = 1;
-      if (j >= 0) usedBy[j] = i;
-      if (g + inc + lowerBound(depth + 1) < best - EPS) visit(depth + 1, g + inc);
-      if (j >= 0) usedBy[j] = -1;
-      mapped[i] = 0;
-      mapping[i] = -1;
-      if (!complete) return;
-    }
-  };
-  visit(0, 0);
-  return { cost: best, mapping: bestMapping, complete };
+  const s = searchState(g1, g2, a, b, nodeCost, start, model, maxExpansions);
+  branch(s, 0, 0);
+  return { cost: s.best, mapping: s.bestMapping, complete: s.complete };
 }
 
 export interface GedOptions {
