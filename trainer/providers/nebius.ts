@@ -25,11 +25,48 @@ export const NEBIUS_HYPERPARAMETERS = {
   'lora.dropout': 'lora_dropout',
 } as const;
 
+/** FastAPI's `detail`: a sentence, or a list of `{loc, msg}` for a request that does not validate. */
+function detailText(detail: unknown): string | undefined {
+  if (typeof detail === 'string') return detail;
+  if (!Array.isArray(detail)) return undefined;
+  const parts = detail.map((d) => {
+    const item = d as { loc?: unknown; msg?: unknown };
+    const where = Array.isArray(item.loc) ? item.loc.filter((x) => x !== 'body').join('.') : '';
+    return typeof item.msg === 'string' ? (where ? `${where}: ${item.msg}` : item.msg) : JSON.stringify(d);
+  });
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}
+
+/**
+ * Nebius answers errors as FastAPI does (`{detail}`); the OpenAI SDK reads only `{error}` and says
+ * "409 status code (no body)". An error body in Nebius's shape is handed to the SDK in OpenAI's.
+ */
+export function withNebiusErrors(fetchImpl: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await fetchImpl(input, init);
+    if (response.ok || !(response.headers.get('content-type') ?? '').includes('json')) return response;
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
+    const message = record && record.error === undefined ? detailText(record.detail) : undefined;
+    const headers = new Headers(response.headers);
+    // The body is rewritten: its length and encoding are no longer the server's.
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+    return new Response(message !== undefined ? JSON.stringify({ error: { message } }) : text, { status: response.status, statusText: response.statusText, headers });
+  };
+}
+
 export class NebiusProvider extends OpenAIProvider {
   override readonly name: ProviderName = 'nebius';
 
   constructor(options: OpenAICompatibleOptions) {
-    super({ ...options, baseURL: options.baseURL ?? NEBIUS_BASE_URL });
+    super({ ...options, baseURL: options.baseURL ?? NEBIUS_BASE_URL, fetch: withNebiusErrors(options.fetch ?? globalThis.fetch) });
   }
 
   protected override createBody(request: CreateJobRequest): JobCreateParams & Record<string, unknown> {

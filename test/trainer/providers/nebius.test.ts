@@ -4,7 +4,7 @@
  * settings refused before any request, a checkpoint registered as a LoRA model for serving, and
  * Nebius's FastAPI-style errors read as kinds.
  */
-import { NEBIUS, NEBIUS_BASE_URL, NebiusProvider } from '../../../trainer/providers/nebius';
+import { NEBIUS, NEBIUS_BASE_URL, NebiusProvider, withNebiusErrors } from '../../../trainer/providers/nebius';
 import { TrainerError } from '../../../trainer/errors';
 import { describeProviderError } from '../../../trainer/provider-errors';
 import type { CreateJobRequest } from '../../../trainer/types';
@@ -114,6 +114,26 @@ describe('answers read', () => {
   });
 });
 
+describe('withNebiusErrors', () => {
+  const answer = (status: number, body: string, type = 'application/json') => withNebiusErrors(async () => new Response(body, { status, headers: { 'content-type': type } }));
+  const read = async (f: typeof fetch) => (await (await f('https://x')).json()) as unknown;
+
+  it("hands Nebius's { detail } to the SDK as { error: { message } }: a sentence, or each field of a request that does not validate", async () => {
+    await expect(read(answer(409, JSON.stringify({ detail: 'Model with name x already exists' })))).resolves.toEqual({ error: { message: 'Model with name x already exists' } });
+    const invalid = { detail: [{ loc: ['body', 'hyperparameters', 'lora_r'], msg: 'Input should be a valid integer', type: 'int_parsing' }] };
+    await expect(read(answer(422, JSON.stringify(invalid)))).resolves.toEqual({ error: { message: 'hyperparameters.lora_r: Input should be a valid integer' } });
+  });
+
+  it('leaves answers in OpenAI\'s shape, successes and bodies that are not JSON as they are', async () => {
+    const openai = JSON.stringify({ error: { message: 'bad', type: 'invalid_request_error' } });
+    await expect(read(answer(400, openai))).resolves.toEqual(JSON.parse(openai));
+    await expect(read(answer(200, JSON.stringify({ detail: 'fine' })))).resolves.toEqual({ detail: 'fine' });
+    const html = await answer(502, '<html>bad gateway</html>', 'text/html')('https://x');
+    expect(html.status).toBe(502);
+    await expect(html.text()).resolves.toBe('<html>bad gateway</html>');
+  });
+});
+
 describe('failures as kinds', () => {
   it("a wrong key on Nebius's own routes ({ detail }) is invalid_key naming NEBIUS_API_KEY", async () => {
     const p = provider('wrong');
@@ -130,7 +150,8 @@ describe('failures as kinds', () => {
     fake.faults.add({ method: 'POST', path: '/v0/models', status: 409, body: { detail: 'Model with name flowtune-x already exists' } });
     const error = await p.servingFor(created.id).catch((e: unknown) => e);
     const described = describeProviderError(error, 'nebius');
-    expect(described).toMatchObject({ kind: 'bad_request', status: 409, provider: 'nebius' });
+    expect(described).toMatchObject({ kind: 'bad_request', status: 409, provider: 'nebius', serviceMessage: 'Model with name flowtune-x already exists' });
+    expect(described.message).toContain('Model with name flowtune-x already exists');
     expect(fake.requestsTo('/v0/models', 'POST')).toHaveLength(1);
   });
 });
