@@ -49,6 +49,7 @@ export const TRIGGER = {
   manual: 'n8n-nodes-base.manualTrigger',
   imap: 'n8n-nodes-base.emailReadImap',
   mcp: '@n8n/n8n-nodes-langchain.mcpTrigger',
+  feed: 'n8n-nodes-base.rssFeedReadTrigger',
 } as const;
 
 const SCHEDULE =
@@ -60,6 +61,8 @@ const EMAIL_IN =
   /\b(receive[sd]?|new|incoming|inbound|unread|arriving|get)\s+(an?\s+)?e-?mails?\b|\be-?mails?\s+(arrive|arrives|received|comes? in)\b|\binbox\b|\bwhen (i|we|you) (get|receive) (an? )?e-?mail\b/i;
 const EVENT = /\b(when(ever)?|new|monitor(s|ing)?|watch(es|ing)?|each time|every time|incoming|receives?|received|submitted|submissions?|added|created|updated|changed|uploaded|arrives?|listens?|responses?|replies)\b/i;
 const MCP = /\bmcp\b/i;
+/** New items of a feed ("new RSS feed items", "when my blog's feed has a new post"): the RSS Feed Trigger polls it. */
+const FEED_IN = /\b(new|latest|incoming|each|every)\s+(\w+\s+){0,2}(rss|atom)\b|\b(rss|atom)(\s+feed)?\s+(items?|posts?|entries|articles?)\b.*\b(to|into|on|in)\b|\bfeeds?\s+(has|gets|publishes)\s+(a\s+)?new\b/i;
 const EMAIL = /\be-?mails?\b|\binbox\b|\bnewsletters?\b/i;
 /** Services that send or receive email. */
 const EMAIL_SERVICES = ['gmail', 'microsoftoutlook', 'emailsend', 'emailreadimap'];
@@ -150,6 +153,8 @@ function wantedTrigger(request: string, words: string[], services: WantedService
     const gmail = triggerTypeOf('gmail', index);
     return gmail ? { type: gmail, reason: `"${email[0]}"` } : { type: TRIGGER.imap, reason: `"${email[0]}"` };
   }
+  const feed = FEED_IN.exec(request);
+  if (feed && index.catalog.has(TRIGGER.feed)) return { type: TRIGGER.feed, reason: `"${feed[0]}"` };
   const event = EVENT.exec(request);
   if (event && withTrigger.length > 0) {
     // "…, when a new row is added to Google Sheets": the service of the when-clause starts it.

@@ -41,7 +41,9 @@ export function generateOffline(request: string, index: OfflineIndex, examples: 
   // "Monitor GitHub issues …" picked a workflow that writes files to GitHub: the service the request listens on is one it acts on there.
   const triggerService = intent.trigger ? index.services.serviceOf(intent.trigger.type) : undefined;
   const actsOnTriggerService = triggerService !== undefined && best !== undefined && best.services.has(triggerService);
-  if (startsOtherwise && (lacksService || actsOnTriggerService)) {
+  // …or thinks with a model nobody asked for: a trigger and the named services say it all.
+  const unaskedAi = best !== undefined && !intent.ai.llm && best.roles.has('model');
+  if (startsOtherwise && (lacksService || actsOnTriggerService || unaskedAi)) {
     const composed = composeWorkflow(intent, index);
     if (isValid(composed)) return { ...composed, intent, from: { line: 0, name: '', score: 0 }, valid: true };
   }

@@ -72,6 +72,8 @@ describe('reading a request', () => {
     // "email" names the email service the training pairs use most.
     ['When I receive an email, save it to Notion', 'n8n-nodes-base.gmailTrigger', ['gmail', 'notion']],
     ['Send a daily digest of new Hacker News posts to my email', 'n8n-nodes-base.scheduleTrigger', ['hackernews', 'gmail']],
+    // New items of a feed: the RSS Feed Trigger polls it.
+    ['Post new RSS feed items to Discord', 'n8n-nodes-base.rssFeedReadTrigger', ['discord']],
     // Dropbox has no trigger node: its new files are looked for on a schedule.
     ['Upload new Dropbox files to Google Drive', 'n8n-nodes-base.scheduleTrigger', ['dropbox', 'googledrive']],
     ['Receive a webhook and store the payload in Airtable', 'n8n-nodes-base.webhook', ['airtable']],
