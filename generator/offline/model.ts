@@ -41,9 +41,11 @@ export function generateOffline(request: string, index: OfflineIndex, examples: 
   // "Monitor GitHub issues …" picked a workflow that writes files to GitHub: the service the request listens on is one it acts on there.
   const triggerService = intent.trigger ? index.services.serviceOf(intent.trigger.type) : undefined;
   const actsOnTriggerService = triggerService !== undefined && best !== undefined && best.services.has(triggerService);
-  // …or thinks with a model nobody asked for: a trigger and the named services say it all.
+  // …or thinks with a model nobody asked for: when the request says how it starts and which services it uses, that is
+  // the workflow ("Save new Typeform responses to Google Sheets" is no Gemini ticket categoriser).
   const unaskedAi = best !== undefined && !intent.ai.llm && best.roles.has('model');
-  if (startsOtherwise && (lacksService || actsOnTriggerService || unaskedAi)) {
+  const saysItAll = intent.trigger !== undefined && named.length > 0;
+  if ((startsOtherwise && (lacksService || actsOnTriggerService)) || (unaskedAi && (startsOtherwise || saysItAll))) {
     const composed = composeWorkflow(intent, index);
     if (isValid(composed)) return { ...composed, intent, from: { line: 0, name: '', score: 0 }, valid: true };
   }

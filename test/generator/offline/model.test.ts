@@ -294,6 +294,14 @@ describe('everyday requests', () => {
     expect([...connectedTo([start.name], edges)]).toContain(gmail.name);
   });
 
+  it('thinks with no model when the request asks for none and says how it starts and which services it uses', () => {
+    for (const request of ['Save new Typeform responses to Google Sheets', 'Post new RSS feed items to Discord']) {
+      const generation = generateOffline(request, index, examples);
+      expect(generation.valid).toBe(true);
+      expect(generation.workflow.nodes.filter((n) => ['model', 'embeddings'].includes(roleOf(n.type, catalog)) || n.type === '@n8n/n8n-nodes-langchain.agent')).toEqual([]);
+    }
+  });
+
   it('reads from the service things come from, even when the training pairs only ever write to it', () => {
     const generation = generateOffline('Upload new Dropbox files to Google Drive', index, examples);
     const edges = edgesOf(generation.workflow.nodes.map((n) => n.name), generation.workflow.connections);
