@@ -761,17 +761,8 @@ function branch(s: SearchState, depth: number, costSoFar: number): void {
  * from G2's side, plus for the edges left max(|E1 left|, |E2 left|) − Σ_type min(E1 left,
  * E2 left) times the cheapest edge cost.
  */
-function exactSearch(
-  g1: GedGraph,
-  g2: GedGraph,
-  a: Adjacency,
-  b: Adjacency,
-  nodeCost: (i: number, j: number) => number,
-  start: { cost: number; mapping: number[] },
-  model: GedCostModel,
-  maxExpansions: number,
-): { cost: number; mapping: number[]; complete: boolean } {
-  const s = searchState(g1, g2, a, b, nodeCost, start, model, maxExpansions);
+function exactSearch(...input: Parameters<typeof searchState>): { cost: number; mapping: number[]; complete: boolean } {
+  const s = searchState(...input);
   branch(s, 0, 0);
   return { cost: s.best, mapping: s.bestMapping, complete: s.complete };
 }
