@@ -146,17 +146,14 @@ function wholeConfig(config: CompactNode, index: OfflineIndex): CompactNode {
   return filled.find(readsInput) ?? filled[0] ?? whole[0] ?? config;
 }
 
-/** Operations that read from a service rather than act on it. */
-const READ_OPERATION = /^(get|getAll|getMany|list|search|read|download|fetch|query)$/;
-const readsData = (node: CompactNode): boolean => typeof node.parameters?.operation === 'string' && READ_OPERATION.test(node.parameters.operation);
-
-/** Reading operations in the order a workflow usually wants them: all new items first. */
-const READ_PREFERENCE = ['getAll', 'getMany', 'list', 'download', 'search', 'get', 'read', 'fetch', 'query'];
+/** Operations that read from a service rather than act on it, in the order a workflow usually wants them: all new items first. */
+const READ_OPERATIONS: readonly unknown[] = ['getAll', 'getMany', 'list', 'download', 'search', 'get', 'read', 'fetch', 'query'];
+const readsData = (node: CompactNode): boolean => READ_OPERATIONS.includes(node.parameters?.operation);
 
 /** The reading operation (with its resource) a type offers, most wanted first. */
 function readingOperation(type: string, index: OfflineIndex): Operation | undefined {
-  const reads = operationsOf(type, index.catalog).filter((op) => READ_OPERATION.test(op.operation));
-  return reads.sort((a, b) => READ_PREFERENCE.indexOf(a.operation) - READ_PREFERENCE.indexOf(b.operation))[0];
+  const reads = operationsOf(type, index.catalog).filter((op) => READ_OPERATIONS.includes(op.operation));
+  return reads.sort((a, b) => READ_OPERATIONS.indexOf(a.operation) - READ_OPERATIONS.indexOf(b.operation))[0];
 }
 
 /** Named before the request says where things go ("… Hacker News posts to my email"), or after "from". */
@@ -202,7 +199,7 @@ export function configuredNode(type: string, name: string, intent: Intent, index
     // The place it takes: a vector store keeps the mode (insert / retrieve) of the one it replaces.
     const sameMode = like?.parameters?.mode !== undefined && like.parameters.mode === p.mode ? 3 : 0;
     const repeated = avoid?.has(configSignature(candidate)) ? 5 : 0;
-    const reading = fit.reads && typeof p.operation === 'string' && READ_OPERATION.test(p.operation) ? 4 : 0;
+    const reading = fit.reads && readsData(candidate) ? 4 : 0;
     const score = overlap * 2 + sameMode + reading - rank * 0.3 - repeated;
     if (score > bestScore) {
       bestScore = score;
