@@ -20,7 +20,7 @@ import { validateWorkflow } from '../../schemas/validator';
 import { nameForRequest } from '../retrieval';
 import { hostLabels, hostNamed, isHttpType, literalHost } from './http';
 import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges, type Edge } from './graph';
-import { TRIGGER, triggerTypeOf, type Intent, type WantedService } from './intent';
+import { namedBeforeTo, TRIGGER, triggerTypeOf, type Intent, type WantedService } from './intent';
 import { AGENT_TYPE, configSignature, type OfflineIndex, type WorkflowProfile } from './learn';
 import { operationsOf, phraseKey, roleOf, type NodeRole, type Operation } from './services';
 import { allWords, contentWords } from './words';
@@ -161,7 +161,7 @@ function isSourceOf(service: { at: number }, intent: Intent): boolean {
   const words = allWords(intent.request);
   const to = words.indexOf('to');
   const from = words.indexOf('from');
-  return (to > 0 && service.at < to && intent.services.some((s) => s.named && s.at > to)) || (from >= 0 && service.at > from && (to < from || service.at < to));
+  return namedBeforeTo(service, words, intent.services) || (from >= 0 && service.at > from && (to < from || service.at < to));
 }
 
 /** The node with the required settings it lacks taken from a whole node of the same form (its own values win), or undefined. */

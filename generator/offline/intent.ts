@@ -123,6 +123,12 @@ export function triggerTypeOf(service: string, index: OfflineIndex): string | un
   return types.sort((a, b) => (index.typeCounts.get(b) ?? 0) - (index.typeCounts.get(a) ?? 0) || (a < b ? -1 : 1))[0];
 }
 
+/** Named before the request's "to", with a named service after it ("Gmail attachments to Google Drive"): where things come from. */
+export function namedBeforeTo(service: { at: number }, words: readonly string[], services: readonly WantedService[]): boolean {
+  const to = words.indexOf('to');
+  return to > 0 && service.at < to && services.some((s) => s.named && s.at > to);
+}
+
 function wantedTrigger(request: string, words: string[], services: WantedService[], index: OfflineIndex): WantedTrigger | undefined {
   const named = services.filter((s) => s.named);
   const withTrigger = named.map((s) => ({ service: s, type: triggerTypeOf(s.key, index) })).filter((x): x is { service: WantedService; type: string } => x.type !== undefined);
@@ -170,9 +176,8 @@ function wantedTrigger(request: string, words: string[], services: WantedService
   const polled = event ? named.find((s) => triggerTypeOf(s.key, index) === undefined && eventNear(words, s.at)) : undefined;
   if (event && polled) return { type: TRIGGER.schedule, reason: `"${event[0]}" in ${polled.label}, which has no trigger: checked on a schedule` };
   // "Gmail attachments to Google Drive": the service things come from starts the workflow.
-  const to = words.indexOf('to');
-  const source = withTrigger.filter((x) => to > 0 && x.service.at < to).sort((a, b) => a.service.at - b.service.at)[0];
-  if (source && named.some((s) => s.at > to)) return { type: source.type, reason: `from ${source.service.label} to ${named.find((s) => s.at > to)!.label}` };
+  const source = withTrigger.filter((x) => namedBeforeTo(x.service, words, services)).sort((a, b) => a.service.at - b.service.at)[0];
+  if (source) return { type: source.type, reason: `from ${source.service.label} to ${named.find((s) => s.at > words.indexOf('to'))!.label}` };
   const manual = MANUAL.exec(request);
   if (manual) return { type: TRIGGER.manual, reason: `"${manual[0]}"` };
   return undefined;
