@@ -9,7 +9,7 @@
  * BENCHMARKS.md (bench:dataset markers).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BUILD_STEPS, buildDataset, DEFAULT_BUILD_SETTINGS, type BuildOptions } from '../dataset/build';
@@ -19,7 +19,7 @@ import type { StepTimes } from '../dataset/prepare';
 import { readTemplates } from '../dataset/sources/templates';
 import { countChatTokens, countTokens } from '../dataset/tokens';
 import { loadCatalog } from '../schemas/catalog/load';
-import { packageRoot } from '../schemas/paths';
+import { measureTable, writeBenchmarkSection } from './benchmarks-md';
 
 let peakRss = 0;
 setInterval(() => {
@@ -203,16 +203,7 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) process.stdout.write(`${k}: ${v}\n`);
 
   if (!process.argv.includes('--no-write')) {
-    const file = path.join(packageRoot(), 'BENCHMARKS.md');
-    const start = '<!-- bench:dataset:start -->';
-    const end = '<!-- bench:dataset:end -->';
-    const text = readFileSync(file, 'utf8');
-    if (!text.includes(start)) throw new Error(`${file}: marker ${start} not found`);
-    const section = [`Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:dataset\`.`, '', '| measure | figure |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-    const next = `${text.slice(0, text.indexOf(start) + start.length)}\n${section}\n${text.slice(text.indexOf(end))}`;
-    writeFileSync(`${file}.tmp`, next);
-    renameSync(`${file}.tmp`, file);
-    process.stdout.write(`updated ${file}\n`);
+    process.stdout.write(`updated ${writeBenchmarkSection('dataset', measureTable(rows))}\n`);
   }
 }
 

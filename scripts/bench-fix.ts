@@ -9,13 +9,13 @@
  *
  *   node dist/scripts/bench-fix.js [--mcp-per-kind 60] [--no-mcp] [--no-write] [--show-failures 3]
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { readTemplates, templatesDatabasePath } from '../dataset/sources/templates';
 import { fixWorkflow, type FixConfidence } from '../schemas/fix';
 import { loadCatalog } from '../schemas/catalog/load';
-import { packageRoot } from '../schemas/paths';
+import { writeBenchmarkSection } from './benchmarks-md';
 import { validateWorkflow } from '../schemas/validator';
 import { isObject } from '../schemas/json-value';
 import { FAULT_KINDS, injectFaults, normaliseConnections, pick, type Fault, type FaultKind, type Json, type Workflow } from './faults';
@@ -205,15 +205,8 @@ async function main(): Promise<void> {
   for (const [kind, t] of tallies) for (const f of t.failures) process.stdout.write(`  ${kind}: ${f}\n`);
 
   if (!args['no-write']) {
-    const file = path.join(packageRoot(), 'BENCHMARKS.md');
-    const start = '<!-- bench:fix:start -->';
-    const end = '<!-- bench:fix:end -->';
-    const text = readFileSync(file, 'utf8');
-    if (!text.includes(start) || !text.includes(end)) throw new Error(`${file}: markers ${start} / ${end} not found`);
-    const section = [`Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:fix\`.`, '', ...facts.map((f) => `- ${f}`), '', ...table, '', 'Per variant (minConfidence low):', '', ...variantLines.map((l) => `- ${l}`)].join('\n');
-    writeFileSync(`${file}.tmp`, `${text.slice(0, text.indexOf(start) + start.length)}\n${section}\n${text.slice(text.indexOf(end))}`);
-    renameSync(`${file}.tmp`, file);
-    process.stdout.write(`updated ${file}\n`);
+    const body = [...facts.map((f) => `- ${f}`), '', ...table, '', 'Per variant (minConfidence low):', '', ...variantLines.map((l) => `- ${l}`)];
+    process.stdout.write(`updated ${writeBenchmarkSection('fix', body)}\n`);
   }
 }
 

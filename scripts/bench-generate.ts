@@ -6,8 +6,6 @@
  * else a repair round is prepared). Also the offline baseline's latency.
  * Figures go to BENCHMARKS.md (bench:generate markers).
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { cleanWorkflow } from '../dataset/clean';
 import { compactWorkflow } from '../dataset/compact';
 import { generateWorkflow } from '../generator/pipeline';
@@ -16,7 +14,7 @@ import { RetrievalIndex } from '../generator/retrieval';
 import type { ChatMessage, ModelReply, WorkflowModel } from '../generator/types';
 import { readTemplates } from '../dataset/sources/templates';
 import { loadCatalog } from '../schemas/catalog/load';
-import { packageRoot } from '../schemas/paths';
+import { measureTable, writeBenchmarkSection } from './benchmarks-md';
 import { validateWorkflow } from '../schemas/validator';
 
 const quantile = (xs: number[], q: number) => {
@@ -97,15 +95,7 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) process.stdout.write(`${k}: ${v}\n`);
 
   if (!process.argv.includes('--no-write')) {
-    const file = path.join(packageRoot(), 'BENCHMARKS.md');
-    const start = '<!-- bench:generate:start -->';
-    const end = '<!-- bench:generate:end -->';
-    const text = readFileSync(file, 'utf8');
-    if (!text.includes(start)) throw new Error(`${file}: marker ${start} not found`);
-    const section = [`Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:generate\` (node ${process.version}).`, '', '| measure | figure |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
-    writeFileSync(`${file}.tmp`, `${text.slice(0, text.indexOf(start) + start.length)}\n${section}\n${text.slice(text.indexOf(end))}`);
-    renameSync(`${file}.tmp`, file);
-    process.stdout.write(`updated ${file}\n`);
+    process.stdout.write(`updated ${writeBenchmarkSection('generate', measureTable(rows), { node: true })}\n`);
   }
 }
 

@@ -18,7 +18,7 @@
  * (default 0; 1–3 were the cross-check). `--out <dir>` (default
  * flowtune-eval/offline), `--no-write` leaves BENCHMARKS.md alone.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { sha1 } from '../util/hash';
 import { systemPrompt } from '../dataset/prompt';
@@ -30,7 +30,7 @@ import { generateWorkflow } from '../generator/pipeline';
 import { nameForRequest, readTrainingExamples, RetrievalIndex, templatesDataset, type TrainingExample } from '../generator/retrieval';
 import type { ChatMessage, CompleteOptions, ModelReply, WorkflowModel } from '../generator/types';
 import { loadCatalog } from '../schemas/catalog/load';
-import { packageRoot } from '../schemas/paths';
+import { writeBenchmarkSection } from './benchmarks-md';
 
 /** The baseline before the offline generator: the workflow of the nearest training request (BM25), renamed. */
 class NearestRequestModel implements WorkflowModel {
@@ -150,15 +150,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${summary.join('\n')}\n\n${table.join('\n')}\n\nwritten: ${out}\n`);
 
   if (!dev && !args.includes('--no-write')) {
-    const file = path.join(packageRoot(), 'BENCHMARKS.md');
-    const start = '<!-- bench:offline:start -->';
-    const end = '<!-- bench:offline:end -->';
-    const text = readFileSync(file, 'utf8');
-    if (!text.includes(start)) throw new Error(`${file}: marker ${start} not found`);
-    const section = [`Measured ${new Date().toISOString().slice(0, 10)} by \`npm run bench:offline\` (node ${process.version}).`, '', ...summary, '', ...table].join('\n');
-    writeFileSync(`${file}.tmp`, `${text.slice(0, text.indexOf(start) + start.length)}\n${section}\n${text.slice(text.indexOf(end))}`);
-    renameSync(`${file}.tmp`, file);
-    process.stdout.write(`updated ${file}\n`);
+    process.stdout.write(`updated ${writeBenchmarkSection('offline', [...summary, '', ...table], { node: true })}\n`);
   }
 }
 

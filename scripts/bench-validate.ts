@@ -6,13 +6,13 @@
  *
  *   node dist/scripts/bench-validate.js [--runs 9] [--mcp-limit N] [--no-mcp] [--no-write]
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readTemplates, templatesDatabasePath, type TemplateRecord } from '../dataset/sources/templates';
 import { loadCatalog } from '../schemas/catalog/load';
-import { packageRoot } from '../schemas/paths';
+import { measureTable, writeBenchmarkSection } from './benchmarks-md';
 import { validateWorkflow } from '../schemas/validator';
 
 const { values: args } = parseArgs({
@@ -125,24 +125,6 @@ async function benchN8nMcp(templates: TemplateRecord[]) {
   }
 }
 
-function writeBenchmarks(section: string): string {
-  const file = path.join(packageRoot(), 'BENCHMARKS.md');
-  const start = '<!-- bench:validate:start -->';
-  const end = '<!-- bench:validate:end -->';
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = `# Benchmarks\n\n${start}\n${end}\n`;
-  }
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from < 0 || to < 0) throw new Error(`${file}: markers ${start} / ${end} not found`);
-  const next = `${text.slice(0, from + start.length)}\n${section}\n${text.slice(to)}`;
-  writeFileSync(`${file}.tmp`, next);
-  renameSync(`${file}.tmp`, file);
-  return file;
-}
 
 async function main(): Promise<void> {
   const runs = Math.max(1, Number(args.runs));
@@ -175,18 +157,11 @@ async function main(): Promise<void> {
   }
   for (const line of lines) process.stdout.write(`${line}\n`);
   if (!args['no-write']) {
-    const date = new Date().toISOString().slice(0, 10);
-    const table = [
-      `Measured ${date} by \`npm run bench:validate\`.`,
-      '',
-      '| measure | figure |',
-      '|---|---|',
-      ...lines.map((line) => {
-        const i = line.indexOf(': ');
-        return `| ${line.slice(0, i)} | ${line.slice(i + 2)} |`;
-      }),
-    ].join('\n');
-    process.stdout.write(`updated ${writeBenchmarks(table)}\n`);
+    const rows = lines.map((line) => {
+      const i = line.indexOf(': ');
+      return [line.slice(0, i), line.slice(i + 2)] as const;
+    });
+    process.stdout.write(`updated ${writeBenchmarkSection('validate', measureTable(rows), { createIfMissing: true })}\n`);
   }
 }
 
