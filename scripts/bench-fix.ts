@@ -9,13 +9,12 @@
  *
  *   node dist/scripts/bench-fix.js [--mcp-per-kind 60] [--no-mcp] [--no-write] [--show-failures 3]
  */
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { readTemplates, templatesDatabasePath } from '../dataset/sources/templates';
+import { readTemplates } from '../dataset/sources/templates';
 import { fixWorkflow, type FixConfidence } from '../schemas/fix';
 import { loadCatalog } from '../schemas/catalog/load';
 import { writeBenchmarkSection } from './benchmarks-md';
+import { openN8nMcp } from './n8n-mcp';
 import { validateWorkflow } from '../schemas/validator';
 import { isObject } from '../schemas/json-value';
 import { FAULT_KINDS, injectFaults, normaliseConnections, pick, type Fault, type FaultKind, type Json, type Workflow } from './faults';
@@ -55,30 +54,16 @@ interface McpFixer {
 /**
  * n8n-mcp's auto-fixer as its `n8n_autofix_workflow` tool runs it: its validator (ai-friendly
  * profile) → WorkflowAutoFixer.generateFixes (applied, its default confidence threshold) → WorkflowDiffEngine.applyDiff.
- * Dist files are required by path (its `exports` map only exposes the entry point). Never close its
- * sql.js adapter's save path: closing writes the in-memory database back over data/nodes.db.
  */
 async function n8nMcpFixer(): Promise<McpFixer> {
-  process.env.DISABLE_CONSOLE_OUTPUT = 'true';
-  process.env.LOG_LEVEL = 'error';
-  process.env.N8N_MCP_TELEMETRY_DISABLED = 'true';
-  const pkg = path.resolve(path.dirname(require.resolve('n8n-mcp')), '..');
-  const version = (JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { createSQLJSAdapter } = require(path.join(pkg, 'dist/database/database-adapter'));
-  const { NodeRepository } = require(path.join(pkg, 'dist/database/node-repository'));
-  const { EnhancedConfigValidator } = require(path.join(pkg, 'dist/services/enhanced-config-validator'));
-  const { WorkflowValidator } = require(path.join(pkg, 'dist/services/workflow-validator'));
-  const { WorkflowAutoFixer } = require(path.join(pkg, 'dist/services/workflow-auto-fixer'));
-  const { WorkflowDiffEngine } = require(path.join(pkg, 'dist/services/workflow-diff-engine'));
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const adapter = await createSQLJSAdapter(templatesDatabasePath());
-  const repository = new NodeRepository(adapter);
-  EnhancedConfigValidator.initializeSimilarityServices(repository);
-  const validator = new WorkflowValidator(repository, EnhancedConfigValidator);
-  const fixer = new WorkflowAutoFixer(repository);
+  const mcp = await openN8nMcp();
+  const { WorkflowValidator } = mcp.load('services/workflow-validator');
+  const { WorkflowAutoFixer } = mcp.load('services/workflow-auto-fixer');
+  const { WorkflowDiffEngine } = mcp.load('services/workflow-diff-engine');
+  const validator = new WorkflowValidator(mcp.repository, mcp.EnhancedConfigValidator);
+  const fixer = new WorkflowAutoFixer(mcp.repository);
   return {
-    version,
+    version: mcp.version,
     async fix(workflow) {
       const copy = structuredClone(workflow);
       const validation = await validator.validateWorkflow(copy, { validateNodes: true, validateConnections: true, validateExpressions: true, profile: 'ai-friendly' });
@@ -88,10 +73,7 @@ async function n8nMcpFixer(): Promise<McpFixer> {
       const applied = await new WorkflowDiffEngine().applyDiff(copy, { id: 'bench', operations: result.operations, continueOnError: true });
       return applied.workflow ?? copy;
     },
-    close() {
-      if (adapter.saveTimer) clearTimeout(adapter.saveTimer);
-      adapter.db?.close();
-    },
+    close: mcp.close,
   };
 }
 

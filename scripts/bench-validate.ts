@@ -6,13 +6,12 @@
  *
  *   node dist/scripts/bench-validate.js [--runs 9] [--mcp-limit N] [--no-mcp] [--no-write]
  */
-import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readTemplates, templatesDatabasePath, type TemplateRecord } from '../dataset/sources/templates';
+import { readTemplates, type TemplateRecord } from '../dataset/sources/templates';
 import { loadCatalog } from '../schemas/catalog/load';
 import { measureTable, writeBenchmarkSection } from './benchmarks-md';
+import { openN8nMcp } from './n8n-mcp';
 import { validateWorkflow } from '../schemas/validator';
 
 const { values: args } = parseArgs({
@@ -86,28 +85,13 @@ interface McpValidator {
   validateWorkflow(workflow: unknown, options: Record<string, unknown>): Promise<{ valid: boolean }>;
 }
 
-/**
- * n8n-mcp's own validator, constructed the way its server does. Its `exports` map only
- * exposes the entry point, so dist files are required by path. Never close its sql.js
- * adapter: closing writes the in-memory database back over data/nodes.db.
- */
+/** n8n-mcp's own validator, constructed the way its server does. */
 async function benchN8nMcp(templates: TemplateRecord[]) {
-  process.env.DISABLE_CONSOLE_OUTPUT = 'true';
-  process.env.LOG_LEVEL = 'error';
-  process.env.N8N_MCP_TELEMETRY_DISABLED = 'true';
-  const pkg = path.resolve(path.dirname(require.resolve('n8n-mcp')), '..');
-  const version = (JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { createSQLJSAdapter } = require(path.join(pkg, 'dist/database/database-adapter'));
-  const { NodeRepository } = require(path.join(pkg, 'dist/database/node-repository'));
-  const { EnhancedConfigValidator } = require(path.join(pkg, 'dist/services/enhanced-config-validator'));
-  const { WorkflowValidator } = require(path.join(pkg, 'dist/services/workflow-validator'));
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const adapter = await createSQLJSAdapter(templatesDatabasePath());
+  const mcp = await openN8nMcp();
+  const version = mcp.version;
   try {
-    const repository = new NodeRepository(adapter);
-    EnhancedConfigValidator.initializeSimilarityServices(repository);
-    const validator: McpValidator = new WorkflowValidator(repository, EnhancedConfigValidator);
+    const { WorkflowValidator } = mcp.load('services/workflow-validator');
+    const validator: McpValidator = new WorkflowValidator(mcp.repository, mcp.EnhancedConfigValidator);
     const options = { validateNodes: true, validateConnections: true, validateExpressions: true, profile: 'runtime' };
     let valid = 0;
     const cpu0 = process.cpuUsage();
@@ -120,8 +104,7 @@ async function benchN8nMcp(templates: TemplateRecord[]) {
     const cpu = process.cpuUsage(cpu0);
     return { version, count: templates.length, valid, wallMs, cpuMs: (cpu.user + cpu.system) / 1e3 };
   } finally {
-    if (adapter.saveTimer) clearTimeout(adapter.saveTimer);
-    adapter.db?.close();
+    mcp.close();
   }
 }
 
