@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { describeJsonError } from '../../schemas/json-text';
 import type { SourceRecord } from '../types';
 import { recordsFromValue } from './records';
-import type { SourceAdapter } from './source';
+import { pathSource } from './source';
 
 /** A `*.json` file to read, or a folder below the root that cannot be listed (reported and skipped). */
 type Found = { file: string } | { dir: string; error: string };
@@ -77,10 +77,4 @@ export async function* readDirectory(root: string): AsyncGenerator<SourceRecord>
   }
 }
 
-export const DIR_SOURCE: SourceAdapter<{ kind: 'dir'; path: string }> = {
-  prefix: 'dir',
-  usage: 'dir:<path>',
-  parse: (rest) => (rest ? { kind: 'dir', path: rest } : undefined),
-  describe: (spec) => `dir:${spec.path}`,
-  read: (spec) => readDirectory(spec.path),
-};
+export const DIR_SOURCE = pathSource('dir', readDirectory);

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { describeJsonError } from '../../schemas/json-text';
 import type { SourceRecord } from '../types';
 import { recordFromObject } from './records';
-import type { SourceAdapter } from './source';
+import { pathSource } from './source';
 
 export async function* readJsonl(file: string): AsyncGenerator<SourceRecord> {
   const stream = createReadStream(file, { encoding: 'utf8' });
@@ -41,10 +41,4 @@ export async function* readJsonl(file: string): AsyncGenerator<SourceRecord> {
   }
 }
 
-export const JSONL_SOURCE: SourceAdapter<{ kind: 'jsonl'; path: string }> = {
-  prefix: 'jsonl',
-  usage: 'jsonl:<path>',
-  parse: (rest) => (rest ? { kind: 'jsonl', path: rest } : undefined),
-  describe: (spec) => `jsonl:${spec.path}`,
-  read: (spec) => readJsonl(spec.path),
-};
+export const JSONL_SOURCE = pathSource('jsonl', readJsonl);

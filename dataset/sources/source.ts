@@ -33,3 +33,14 @@ export interface SourceAdapter<Spec extends { kind: string }> {
   describe(spec: Spec): string;
   read(spec: Spec, options: SourceOptions): AsyncIterable<SourceRecord>;
 }
+
+/** The adapter of a source given by one path (`<prefix>:<path>`). */
+export function pathSource<K extends string>(prefix: K, read: (path: string) => AsyncIterable<SourceRecord>): SourceAdapter<{ kind: K; path: string }> {
+  return {
+    prefix,
+    usage: `${prefix}:<path>`,
+    parse: (rest) => (rest ? { kind: prefix, path: rest } : undefined),
+    describe: (spec) => `${prefix}:${spec.path}`,
+    read: (spec) => read(spec.path),
+  };
+}
