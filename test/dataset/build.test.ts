@@ -4,7 +4,6 @@
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync, utimesSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import type { Writable } from 'node:stream';
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { loadCatalog } from '../../schemas/catalog/load';
