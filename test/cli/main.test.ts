@@ -12,6 +12,7 @@ import { runCli } from '../../cli/main';
 import type { CliIO } from '../../cli/io';
 import type { Catalog } from '../../schemas/catalog/types';
 import { baseWorkflow, link, node } from '../helpers/workflows';
+import { newestSource } from '../helpers/sources';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -744,17 +745,6 @@ describe('flowtune demo', () => {
 describe('the compiled binary', () => {
   const main = path.join(ROOT, 'dist', 'cli', 'main.js');
   const exec = promisify(execFile);
-
-  /** Newest modification time of the TypeScript sources the binary is built from. */
-  function newestSource(dir: string): number {
-    let newest = 0;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
-    }
-    return newest;
-  }
 
   beforeAll(() => {
     const sources = Math.max(newestSource(path.join(ROOT, 'cli')), newestSource(path.join(ROOT, 'schemas')));

@@ -6,7 +6,7 @@
  * answers ends the command with an error naming it.
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { JobRegistry } from '../../trainer/job-store';
 import { IDEMPOTENCY_METADATA_KEY, launchJob, planLaunch, type DataLaunchRequest } from '../../trainer/launch';
 import { createProvider } from '../../trainer/providers';
 import { startFakeOpenAI, type FakeOpenAI } from '../fake-openai/server';
+import { newestSource } from '../helpers/sources';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'flowtune-once-'));
@@ -292,17 +293,6 @@ describe('timeouts', () => {
 describe('three processes sharing one registry', () => {
   let main: string;
   const exec = promisify(execFile);
-
-  /** Newest modification time of the TypeScript sources the CLI is built from. */
-  function newestSource(dir: string): number {
-    let newest = 0;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) newest = Math.max(newest, newestSource(full));
-      else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(full).mtimeMs);
-    }
-    return newest;
-  }
 
   beforeAll(() => {
     // Our own build (not dist/, which other suites rebuild): compiled once per source change.
