@@ -20,8 +20,8 @@ import { validateWorkflow } from '../../schemas/validator';
 import { nameForRequest } from '../retrieval';
 import { hostLabels, hostNamed, isHttpType, literalHost } from './http';
 import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges, type Edge } from './graph';
-import { namedBeforeTo, TRIGGER, triggerTypeOf, type Intent, type WantedService } from './intent';
-import { AGENT_TYPE, configSignature, type OfflineIndex, type WorkflowProfile } from './learn';
+import { namedBeforeTo, servicesNamedIn, TRIGGER, triggerTypeOf, type Intent, type WantedService } from './intent';
+import { AGENT_TYPE, configSignature, OPTION_KEYS, type OfflineIndex, type WorkflowProfile } from './learn';
 import { operationsOf, phraseKey, roleOf, type NodeRole, type Operation } from './services';
 import { allWords, contentWords } from './words';
 
@@ -29,6 +29,8 @@ export interface Adaptation {
   workflow: CompactWorkflow;
   /** What was changed, in words (`trigger: Schedule Trigger for "every morning"`, `removed: AWS IAM (not asked for)`). */
   changes: string[];
+  /** Steps acting on services nobody asked for (their triggers, actions and foreign HTTP calls) whose output glue works on, replaced or removed: that glue was made for them. */
+  unaskedActions: number;
 }
 
 /** Built-in stand-ins for memory and vector stores of services nobody named. */
@@ -38,10 +40,16 @@ const BUILT_IN: Partial<Record<NodeRole, string>> = {
 };
 
 const HTTP_REQUEST = 'n8n-nodes-base.httpRequest';
+const LLM_CHAIN_TYPE = '@n8n/n8n-nodes-langchain.chainLlm';
+/** The chat model a composed agent or chain thinks with when the request names no provider. */
+const OPENAI_CHAT_MODEL = '@n8n/n8n-nodes-langchain.lmChatOpenAi';
 const EXECUTE_WORKFLOW_TRIGGER = 'n8n-nodes-base.executeWorkflowTrigger';
 
 /** An HTTP call to some service's own API that the request does not speak of ("iam.amazonaws.com" for a Slack request). */
-function isForeignHttp(node: CompactNode, requestWords: Set<string>, wanted: Set<string>): boolean {
+function isForeignHttp(node: CompactNode, requestWords: Set<string>, wanted: Set<string>, index: OfflineIndex): boolean {
+  if (!isHttpType(node.type)) return false;
+  // No literal URL (an expression, or stripped): its name says whose API it calls ("Gitlab: Get projects").
+  if (literalHost(node) === undefined) return servicesNamedIn(node.name, index).some((key) => !wanted.has(key) && !GENERIC_EMAIL.has(key));
   return !hostNamed(hostLabels(node), requestWords, wanted);
 }
 
@@ -156,12 +164,18 @@ function readingOperation(type: string, index: OfflineIndex): Operation | undefi
   return reads.sort((a, b) => READ_OPERATIONS.indexOf(a.operation) - READ_OPERATIONS.indexOf(b.operation))[0];
 }
 
-/** Named before the request says where things go ("… Hacker News posts to my email"), or after "from". */
-function isSourceOf(service: { at: number }, intent: Intent): boolean {
+/** Words just before a service that make it what is read ("a summary of my Google Calendar events"). */
+const OF = new Set(['of', 'my', 'the', 'our', 'all']);
+
+/** The service a schedule looks at for new items, one named before the request says where things go ("… Hacker News posts to my email"), after "from", or what a summary or list is "of". */
+function isSourceOf(service: { key: string; at: number }, intent: Intent): boolean {
+  if (intent.trigger?.polls === service.key) return true;
   const words = allWords(intent.request);
   const to = words.indexOf('to');
   const from = words.indexOf('from');
-  return namedBeforeTo(service, words, intent.services) || (from >= 0 && service.at > from && (to < from || service.at < to));
+  const before = words.slice(Math.max(0, service.at - 3), service.at);
+  const of = before.includes('of') && before.slice(before.indexOf('of') + 1).every((w) => OF.has(w));
+  return namedBeforeTo(service, words, intent.services) || (from >= 0 && service.at > from && (to < from || service.at < to)) || of;
 }
 
 /** The node with the required settings it lacks taken from a whole node of the same form (its own values win), or undefined. */
@@ -185,6 +199,46 @@ export interface NodeFit {
   reads?: boolean;
 }
 
+/** Settings that say which events a trigger listens to. */
+const EVENT_SETTINGS = ['topic', 'event', 'events', 'triggerOn', 'updates'];
+/** Event verbs: what a request says → the stems an event value spells them with. */
+const EVENT_VERBS: ReadonlyArray<[RegExp, readonly string[]]> = [
+  [/^(new|add|added|create|created|opened|submitted|booked|made|received|arrives?)$/, ['creat', 'add', 'new', 'open', 'submit']],
+  [/^(updated?|changed?|edited|modified)$/, ['updat', 'chang', 'edit']],
+  [/^(deleted?|removed?|cancell?ed|canceled)$/, ['delet', 'remov', 'cancel']],
+  [/^(fails?|failed|failing)$/, ['fail']],
+];
+const stem = (word: string): string => word.toLowerCase().replace(/(ing|ed|es|e|s|d)$/, (end, _x, at: number) => (at >= 3 ? '' : end));
+
+/**
+ * The event a trigger left without one is asked to listen to ("new Shopify customers" → customers/create): the option
+ * of its event setting that names what the request names, with its verb.
+ */
+export function askedEvent(type: string, request: string, index: OfflineIndex): { name: string; value: string } | undefined {
+  const info = index.catalog.get(type);
+  if (!info?.entry.trigger) return undefined;
+  const words = allWords(request);
+  const stems = new Set(words.map(stem));
+  const verbStems = EVENT_VERBS.filter(([said]) => words.some((w) => said.test(w))).flatMap(([, spelt]) => spelt);
+  const allVerbStems = new Set(EVENT_VERBS.flatMap(([, spelt]) => spelt));
+  let best: { name: string; value: string; score: number } | undefined;
+  for (const property of info.propertiesAt(info.entry.defaultVersion)?.list ?? []) {
+    if (!EVENT_SETTINGS.includes(property.name) || (property.type !== 'options' && property.type !== 'multiOptions')) continue;
+    for (const option of property.options ?? []) {
+      if (typeof option !== 'string') continue;
+      const parts = (option.match(/[a-z]+/gi) ?? []).map(stem);
+      const nouns = parts.filter((p) => !allVerbStems.has(p) && stems.has(p)).length;
+      if (nouns === 0) continue;
+      const score = nouns * 2 + (parts.some((p) => verbStems.includes(p)) ? 1 : 0) - parts.length * 0.1;
+      if (!best || score > best.score) best = { name: property.name, value: option, score };
+    }
+    if (best) break;
+  }
+  return best && { name: best.name, value: best.value };
+}
+
+const isEmptySetting = (value: unknown): boolean => value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+
 export function configuredNode(type: string, name: string, intent: Intent, index: OfflineIndex, fit: NodeFit = {}): CompactNode {
   const { like, avoid } = fit;
   const words = new Set(contentWords(intent.request));
@@ -193,7 +247,7 @@ export function configuredNode(type: string, name: string, intent: Intent, index
   let bestScore = -Infinity;
   candidates.forEach((candidate, rank) => {
     const p = candidate.parameters ?? {};
-    const values = ['resource', 'operation', 'mode', 'event', 'events', 'updates', 'triggerOn'].map((k) => JSON.stringify(p[k] ?? '')).join(' ');
+    const values = OPTION_KEYS.map((k) => JSON.stringify(p[k] ?? '')).join(' ');
     // Whole option values only: "sendAndWait" is not what "send a message" asks for.
     const overlap = contentWords(values).filter((w) => words.has(w)).length;
     // The place it takes: a vector store keeps the mode (insert / retrieve) of the one it replaces.
@@ -222,6 +276,11 @@ export function configuredNode(type: string, name: string, intent: Intent, index
   if (type === TRIGGER.schedule) {
     const rule = scheduleRule(intent.request);
     if (rule) node.parameters = { ...node.parameters, rule };
+  }
+  const event = askedEvent(type, intent.request, index);
+  if (event && isEmptySetting(node.parameters?.[event.name])) {
+    const multi = index.catalog.get(type)?.propertiesAt(node.typeVersion ?? index.catalog.get(type)!.entry.defaultVersion)?.list.find((p) => p.name === event.name)?.type === 'multiOptions';
+    node.parameters = { ...node.parameters, [event.name]: multi ? [event.value] : event.value };
   }
   return node;
 }
@@ -258,6 +317,7 @@ class Draft {
   edges: Edge[];
   readonly renamed = new Map<string, string>();
   readonly changes: string[] = [];
+  unaskedActions = 0;
 
   constructor(profile: WorkflowProfile) {
     this.nodes = structuredClone(profile.workflow.nodes);
@@ -330,6 +390,7 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
   addFetchStep(step);
   dropUnreached(step);
   fillStrippedNodes(step);
+  renameForeignNames(step);
   const { draft } = step;
   const known = new Set(draft.nodes.map((n) => n.name));
   const nodes = draft.nodes.map((n) => (n.parameters ? { ...n, parameters: rewriteReferences(n.parameters, draft.renamed, known) as Record<string, unknown> } : n));
@@ -337,6 +398,7 @@ export function adaptWorkflow(profile: WorkflowProfile, intent: Intent, index: O
   return {
     workflow: { name: nameForRequest(intent.request), nodes, connections: connectionsOf(draft.edges, order), ...(profile.workflow.settings ? { settings: profile.workflow.settings } : {}) },
     changes: draft.changes,
+    unaskedActions: draft.unaskedActions,
   };
 }
 
@@ -393,7 +455,7 @@ function replaceUnrequestedServices({ draft, intent, index, wanted, named, reque
   for (const node of [...draft.nodes]) {
     const service = serviceOf(node);
     const role = roleOf(node.type, catalog);
-    const foreignHttp = isForeignHttp(node, requestWords, wanted);
+    const foreignHttp = isForeignHttp(node, requestWords, wanted, index);
     if (!foreignHttp && (!service || wanted.has(service))) continue;
     if (role === 'model' || role === 'embeddings') {
       // How the AI thinks, not an action: a named provider replaces it, else it stays.
@@ -414,6 +476,7 @@ function replaceUnrequestedServices({ draft, intent, index, wanted, named, reque
       }
       continue;
     }
+    if (role !== 'tool' && feedsGlue(node, draft, index)) draft.unaskedActions++;
     if (role === 'trigger') {
       draft.remove(node);
       draft.changes.push(`removed: "${node.name}" (${service ?? 'an HTTP call'} was not asked for)`);
@@ -433,6 +496,15 @@ function replaceUnrequestedServices({ draft, intent, index, wanted, named, reque
     draft.remove(node);
     draft.changes.push(`removed: "${node.name}" (${foreignHttp ? `calls ${literalHost(node)}` : serviceOf(node)}, not asked for)`);
   }
+}
+
+/** Does glue (a Set, Code, If… — no service's node) work on this node's output? Then it was made for what this node gave; a last step or an agent's tool leaves no such trace. */
+function feedsGlue(node: CompactNode, draft: Draft, index: OfflineIndex): boolean {
+  return draft.edges.some((e) => {
+    if (e.from !== node.name || e.type !== 'main') return false;
+    const next = draft.nodes.find((n) => n.name === e.to);
+    return next !== undefined && index.services.serviceOf(next.type) === undefined && !isHttpType(next.type);
+  });
 }
 
 /** Words that may stand between an operation and its resource ("create an invoice", "update the new row"). */
@@ -584,6 +656,23 @@ function fillStrippedNodes({ draft, index }: AdaptStep): void {
   });
 }
 
+/** n8n's own email nodes: "Send email" names no vendor. */
+const GENERIC_EMAIL = new Set(['emailsend', 'emailreadimap']);
+
+/** 6. A kept node whose name speaks of a service nobody asked for ("QuickBooks AI Agent Orchestrator" in a Postgres request) is called what it is. */
+function renameForeignNames({ draft, index, wanted }: AdaptStep): void {
+  // A service still in the workflow (the agent's GPT-4o) is rightly named; so is what the type's own name says ("Microsoft Excel (OneDrive)").
+  const present = presentServices(draft, index);
+  const speaksOf = (key: string) => !wanted.has(key) && !present.has(key) && !GENERIC_EMAIL.has(key);
+  for (const node of [...draft.nodes]) {
+    const own = new Set(servicesNamedIn(nodeLabel(node.type, index), index));
+    if (!servicesNamedIn(node.name, index).some((key) => speaksOf(key) && !own.has(key))) continue;
+    const next = { ...node, name: draft.uniqueName(nodeLabel(node.type, index)) };
+    draft.replace(node, next, index);
+    draft.changes.push(`renamed: "${node.name}" to "${next.name}" (it named a service nobody asked for)`);
+  }
+}
+
 /** A chatbot on an app answers on that app: its trigger's service also gets a node. */
 const REPLY = /\b(answers?|repl(y|ies)|respond|responds|chat\s?bots?|bots?)\b/i;
 
@@ -592,7 +681,8 @@ const MCP_SERVER = /\bmcp\s+servers?\b/i;
 /** More tools than this on one server help no agent choose. */
 const MAX_SERVER_TOOLS = 40;
 
-const FETCH = /\b(fetch|api|http|scrape|scraping|crawl|download|endpoint|url|website|web page)\b/i;
+/** An API or a page to fetch ("my website form" is a form). */
+const FETCH = /\b(fetch|api|http|scrape|scraping|crawl|download|endpoint|url|website(?!\s+forms?\b)|web page)\b/i;
 
 /**
  * When no training workflow covers the request's services and trigger by itself: the smallest
@@ -622,23 +712,65 @@ export function composeWorkflow(intent: Intent, index: OfflineIndex): Adaptation
     edges.push({ from: last.name, type: 'main', output: 0, to: node.name, input: 0 });
     last = node;
   };
+  /** `node` between `next` and what fed it. */
+  const insertBefore = (next: CompactNode, node: CompactNode) => {
+    for (const e of edges) if (e.to === next.name && e.type === 'main') e.to = node.name;
+    edges.push({ from: node.name, type: 'main', output: 0, to: next.name, input: 0 });
+  };
   if (FETCH.test(intent.request)) chain(add(HTTP_REQUEST));
   const provider = named.map((s) => typeInRole(s.key, 'model', index)).find((t) => t !== undefined);
+  let agent: CompactNode | undefined;
   if (intent.ai.agent) {
-    const agent = add(AGENT_TYPE);
+    agent = add(AGENT_TYPE);
     chain(agent);
-    const model = add(provider ?? '@n8n/n8n-nodes-langchain.lmChatOpenAi');
+    const model = add(provider ?? OPENAI_CHAT_MODEL);
     edges.push({ from: model.name, type: 'ai_languageModel', output: 0, to: agent.name, input: 0 });
     if (intent.ai.memory) edges.push({ from: add(BUILT_IN.memory!).name, type: 'ai_memory', output: 0, to: agent.name, input: 0 });
   }
   const triggerService = index.services.serviceOf(triggerType);
-  for (const service of named) {
+  const words = allWords(intent.request);
+  const to = words.indexOf('to');
+  const steps = named
+    .filter((service) => {
+      // The trigger's own service is already there (a bot answers on it); a model provider is the agent's model.
+      if (service.key === triggerService && !REPLY.test(intent.request)) return false;
+      return !(provider && typeInRole(service.key, 'model', index) === provider && (intent.ai.agent || typeInRole(service.key, 'main', index) === undefined));
+    })
+    .map((service) => ({ service, source: isSourceOf(service, intent) }))
+    // Where things come from is read first, then what is done with them, in the order named.
+    .sort((a, b) => Number(b.source) - Number(a.source));
+  // Asked to think (summarise, classify, write) with no agent: a provider named for it does (the OpenAI node), else a Basic LLM Chain with a model — after what it reads, before where its answer goes.
+  const thinker = agent ? undefined : steps.find((s) => typeInRole(s.service.key, 'model', index) !== undefined && typeInRole(s.service.key, 'main', index) !== undefined);
+  let thought = !intent.ai.llm || agent !== undefined || thinker !== undefined;
+  const think = () => {
+    if (thought) return;
+    thought = true;
+    const chainLlm = add(LLM_CHAIN_TYPE);
+    chain(chainLlm);
+    edges.push({ from: add(provider ?? OPENAI_CHAT_MODEL).name, type: 'ai_languageModel', output: 0, to: chainLlm.name, input: 0 });
+  };
+  for (const { service, source } of steps) {
+    if (!source) think();
+    const tool = typeInRole(service.key, 'tool', index);
+    // An agent works with the services it is asked about through tools; a source feeds it, a destination ("… to Slack") gets its answer.
+    if (agent && tool && catalog.has(tool) && !source && !(to >= 0 && service.at > to) && service.key !== triggerService) {
+      edges.push({ from: add(tool).name, type: 'ai_tool', output: 0, to: agent.name, input: 0 });
+      continue;
+    }
     const type = typeInRole(service.key, 'main', index);
-    // The trigger's own service is already there; a model provider is the agent's model.
-    if (!type || (service.key === triggerService && !REPLY.test(intent.request)) || (intent.ai.agent && provider && typeInRole(service.key, 'model', index) === provider)) continue;
-    if (!catalog.has(type)) continue;
-    chain(add(type, { reads: isSourceOf(service, intent) }));
+    if (!type || !catalog.has(type)) continue;
+    const node = add(type, { reads: source });
+    if (agent && source) {
+      // Read before the agent thinks about it.
+      insertBefore(agent, node);
+      continue;
+    }
+    chain(node);
   }
+  think();
+  // Settings copied from other workflows name their nodes: those that are not here read the input.
+  const known = new Set(nodes.map((n) => n.name));
+  for (const node of nodes) if (node.parameters) node.parameters = rewriteReferences(node.parameters, new Map(), known) as Record<string, unknown>;
   changes.push(`composed: ${nodes.map((n) => n.name).join(' → ')}`);
-  return { workflow: { name: nameForRequest(intent.request), nodes, connections: connectionsOf(edges, nodes.map((n) => n.name)) }, changes };
+  return { workflow: { name: nameForRequest(intent.request), nodes, connections: connectionsOf(edges, nodes.map((n) => n.name)) }, changes, unaskedActions: 0 };
 }

@@ -23,6 +23,8 @@ export interface WantedTrigger {
   type: string;
   /** What in the request asked for it. */
   reason: string;
+  /** The service whose new items a schedule looks for ("new Dropbox files": Dropbox has no trigger). */
+  polls?: string;
 }
 
 export interface Intent {
@@ -35,8 +37,20 @@ export interface Intent {
   types: Map<string, number>;
 }
 
-/** Names of models users say instead of the provider. */
-const PROVIDER_WORDS: Record<string, string> = { chatgpt: 'openai', gpt: 'openai', gpt4: 'openai', gpt4o: 'openai', dalle: 'openai', whisper: 'openai', claude: 'anthropic', gemini: 'googlegemini' };
+/** Words users say instead of a service's name: a model for its provider, a tweet for X (Twitter). */
+const SERVICE_WORDS: Record<string, string> = {
+  chatgpt: 'openai',
+  gpt: 'openai',
+  gpt4: 'openai',
+  gpt4o: 'openai',
+  dalle: 'openai',
+  whisper: 'openai',
+  claude: 'anthropic',
+  gemini: 'googlegemini',
+  tweet: 'twitter',
+  tweets: 'twitter',
+  retweet: 'twitter',
+};
 
 /** A word implies a service (not named) from this association strength on. */
 const IMPLIED_SERVICE = 0.6;
@@ -103,7 +117,7 @@ function namedServices(words: string[], index: OfflineIndex): WantedService[] {
   const taken = new Array<boolean>(words.length).fill(false);
   const found = new Map<string, WantedService>();
   const matches = phrasesOf(words)
-    .map((p) => ({ ...p, keys: index.phrases.get(p.key) ?? (p.length === 1 && PROVIDER_WORDS[p.key] ? [PROVIDER_WORDS[p.key]] : []) }))
+    .map((p) => ({ ...p, keys: index.phrases.get(p.key) ?? (p.length === 1 && SERVICE_WORDS[p.key] ? [SERVICE_WORDS[p.key]] : []) }))
     .filter((p) => p.keys.length > 0)
     .sort((a, b) => b.length - a.length || a.at - b.at);
   for (const m of matches) {
@@ -117,6 +131,9 @@ function namedServices(words: string[], index: OfflineIndex): WantedService[] {
   return [...found.values()];
 }
 
+/** The keys of the services a text names ("QuickBooks AI Agent Orchestrator" → quickbooks). */
+export const servicesNamedIn = (text: string, index: OfflineIndex): string[] => namedServices(allWords(text), index).map((s) => s.key);
+
 /** The trigger type of a service most used in the training pairs (Gmail → Gmail Trigger). */
 export function triggerTypeOf(service: string, index: OfflineIndex): string | undefined {
   const types = index.services.services.get(service)?.types.filter((t) => index.catalog.get(t)?.entry.trigger) ?? [];
@@ -128,6 +145,9 @@ export function namedBeforeTo(service: { at: number }, words: readonly string[],
   const to = words.indexOf('to');
   return to > 0 && service.at < to && services.some((s) => s.named && s.at > to);
 }
+
+/** Where the request's when-clause starts (-1 when it has none). */
+const whenAt = (words: readonly string[]): number => words.findIndex((w) => w === 'when' || w === 'whenever' || w === 'once' || w === 'after');
 
 function wantedTrigger(request: string, words: string[], services: WantedService[], index: OfflineIndex): WantedTrigger | undefined {
   const named = services.filter((s) => s.named);
@@ -145,13 +165,14 @@ function wantedTrigger(request: string, words: string[], services: WantedService
     if (hooked) return { type: TRIGGER.webhook, reason: `"${chat[0]}" on ${hooked.label} (its messages arrive through a webhook)` };
     return { type: TRIGGER.chat, reason: `"${chat[0]}"` };
   }
+  // "A webhook that receives form data" is a webhook.
+  const webhook = WEBHOOK.exec(request);
+  if (webhook) return { type: TRIGGER.webhook, reason: `"${webhook[0]}"` };
   const form = FORM.exec(request);
   if (form) {
     const app = withTrigger.find((x) => /form/.test(x.service.key));
     return app ? { type: app.type, reason: `${app.service.label} form` } : { type: TRIGGER.form, reason: `"${form[0]}"` };
   }
-  const webhook = WEBHOOK.exec(request);
-  if (webhook) return { type: TRIGGER.webhook, reason: `"${webhook[0]}"` };
   const email = EMAIL_IN.exec(request);
   if (email) {
     const app = withTrigger.find((x) => /gmail|outlook|imap|email/.test(x.service.key));
@@ -164,7 +185,7 @@ function wantedTrigger(request: string, words: string[], services: WantedService
   const event = EVENT.exec(request);
   if (event && withTrigger.length > 0) {
     // "…, when a new row is added to Google Sheets": the service of the when-clause starts it.
-    const when = words.findIndex((w) => w === 'when' || w === 'whenever' || w === 'once' || w === 'after');
+    const when = whenAt(words);
     const inClause = when >= 0 ? withTrigger.filter((x) => x.service.at > when) : [];
     // Else the event must be the service's own: "new WooCommerce orders", "monitors GitHub issues", "Notion page updated"
     // ("Store Responses in Google Sheets", "Monitor prices with … and Google Sheets" start some other way).
@@ -173,8 +194,12 @@ function wantedTrigger(request: string, words: string[], services: WantedService
     if (pick) return { type: pick.type, reason: `"${event[0]}" in ${pick.service.label}` };
   }
   // "New Dropbox files": an event on a service with no trigger node is found by looking on a schedule.
-  const polled = event ? named.find((s) => triggerTypeOf(s.key, index) === undefined && eventNear(words, s.at)) : undefined;
-  if (event && polled) return { type: TRIGGER.schedule, reason: `"${event[0]}" in ${polled.label}, which has no trigger: checked on a schedule` };
+  // (the one in the when-clause first: "Post a tweet when a new YouTube video is published" looks at YouTube)
+  const when = whenAt(words);
+  const polled = event
+    ? named.filter((s) => triggerTypeOf(s.key, index) === undefined && eventNear(words, s.at)).sort((a, b) => Number(when >= 0 && b.at > when) - Number(when >= 0 && a.at > when))[0]
+    : undefined;
+  if (event && polled) return { type: TRIGGER.schedule, reason: `"${event[0]}" in ${polled.label}, which has no trigger: checked on a schedule`, polls: polled.key };
   // "Gmail attachments to Google Drive": the service things come from starts the workflow.
   const source = withTrigger.filter((x) => namedBeforeTo(x.service, words, services)).sort((a, b) => a.service.at - b.service.at)[0];
   if (source) return { type: source.type, reason: `from ${source.service.label} to ${named.find((s) => s.at > words.indexOf('to'))!.label}` };

@@ -145,10 +145,13 @@ function countsOf(items: readonly string[]): Map<string, number> {
 /** Does a parameter value refer to another node by name (`$('X')`, `$node["X"]`)? Such a configuration only fits its own workflow. */
 export const refersToNodes = (value: unknown): boolean => /\$\(\s*['"]|\$node\s*\[/.test(JSON.stringify(value ?? {}));
 
+/** The settings that say which of a node's forms is in use (Shopify's trigger says it with `topic`). */
+export const OPTION_KEYS: readonly string[] = ['resource', 'operation', 'mode', 'event', 'events', 'updates', 'triggerOn', 'topic'];
+
 /** resource / operation / event values: which of a node's forms is in use. */
 export function configSignature(node: CompactNode): string {
   const p = node.parameters ?? {};
-  const pick = ['resource', 'operation', 'mode', 'event', 'events', 'updates', 'triggerOn'].map((k) => (k in p ? `${k}=${JSON.stringify(p[k])}` : '')).filter(Boolean);
+  const pick = OPTION_KEYS.map((k) => (k in p ? `${k}=${JSON.stringify(p[k])}` : '')).filter(Boolean);
   return `${node.typeVersion ?? ''}|${pick.join('&')}`;
 }
 

@@ -52,6 +52,12 @@ export function generateOffline(request: string, index: OfflineIndex, examples: 
   let first: OfflineGeneration | undefined;
   for (const pick of picks) {
     const adaptation = adaptWorkflow(pick.profile, intent, index);
+    // Its glue worked on what services nobody asked for gave (a Reddit filter before a Discord post): when the request says
+    // how it starts and what it uses, compose (a RAG workflow stays adapted: composing builds no vector store).
+    if (first === undefined && saysItAll && adaptation.unaskedActions > 0 && !intent.ai.rag) {
+      const composed = composeWorkflow(intent, index);
+      if (isValid(composed)) return { ...composed, intent, from: { line: 0, name: '', score: 0 }, valid: true };
+    }
     const valid = isValid(adaptation);
     const generation = { ...adaptation, intent, from: { line: examples[pick.profile.id].line, name: pick.profile.workflow.name ?? '', score: pick.score }, valid };
     if (valid) return generation;
@@ -59,7 +65,7 @@ export function generateOffline(request: string, index: OfflineIndex, examples: 
   }
   if (first) return first;
   // No training workflow at all could be read: an empty workflow, reported invalid by the pipeline.
-  return { workflow: { nodes: [], connections: {} }, changes: [], intent, from: { line: 0, name: '', score: 0 }, valid: false };
+  return { workflow: { nodes: [], connections: {} }, changes: [], unaskedActions: 0, intent, from: { line: 0, name: '', score: 0 }, valid: false };
 }
 
 const offlineIndexes = new WeakMap<RetrievalIndex, { catalog: NodeCatalog; index: OfflineIndex }>();

@@ -6,10 +6,10 @@
  */
 import { cleanWorkflow } from '../../../dataset/clean';
 import { compactWorkflow, hydrateWorkflow, type CompactWorkflow } from '../../../dataset/compact';
-import { adaptWorkflow, askedOperation, composeWorkflow } from '../../../generator/offline/adapt';
+import { adaptWorkflow, askedEvent, askedOperation, composeWorkflow } from '../../../generator/offline/adapt';
 import { allWords } from '../../../generator/offline/words';
 import { connectedTo, connectionsOf, downstream, edgesOf, removeAndRewire } from '../../../generator/offline/graph';
-import { readIntent } from '../../../generator/offline/intent';
+import { readIntent, servicesNamedIn } from '../../../generator/offline/intent';
 import { buildOfflineIndex, type OfflineIndex } from '../../../generator/offline/learn';
 import { generateOffline } from '../../../generator/offline/model';
 import { CONSENSUS, consensusPicks, rankWorkflows } from '../../../generator/offline/pick';
@@ -150,6 +150,15 @@ describe('adapting', () => {
     const names = workflow.nodes.map((n) => n.name);
     return { ...buildOfflineIndex([{ request: 'x', target: JSON.stringify(workflow), line: 1 }], catalog).profiles[0], edges: edgesOf(names, workflow.connections) };
   };
+
+  it('reads the event a trigger is asked to listen to, with its verb, and guesses none it cannot read', () => {
+    expect(askedEvent('n8n-nodes-base.shopifyTrigger', 'Add new Shopify customers to Mailchimp', index)).toEqual({ name: 'topic', value: 'customers/create' });
+    expect(askedEvent('n8n-nodes-base.shopifyTrigger', 'When a Shopify order is updated', index)).toEqual({ name: 'topic', value: 'orders/updated' });
+    expect(askedEvent('n8n-nodes-base.stripeTrigger', 'Text me when a Stripe charge fails', index)).toEqual({ name: 'events', value: 'charge.failed' });
+    expect(askedEvent('n8n-nodes-base.jiraTrigger', 'Create a Trello card for every new Jira issue', index)).toEqual({ name: 'events', value: 'jira:issue_created' });
+    expect(askedEvent('n8n-nodes-base.calendlyTrigger', 'Create a Google Calendar event when a Calendly booking is made', index)).toBeUndefined();
+    expect(askedEvent('n8n-nodes-base.slack', 'new Slack channel', index)).toBeUndefined();
+  });
 
   it('reads the operation a request asks of a resource, and only next to it', () => {
     const operations = [
@@ -310,6 +319,55 @@ describe('everyday requests', () => {
     expect(['list', 'download', 'search']).toContain(dropbox.parameters?.operation);
     expect(downstream(dropbox.name, edges)).toContain(drive.name);
     expect(downstream(drive.name, edges)).not.toContain(dropbox.name);
+  });
+
+  /** The types along the main chain from the trigger, in order (a single chain). */
+  const chainOf = (workflow: CompactWorkflow): string[] => {
+    const edges = edgesOf(workflow.nodes.map((n) => n.name), workflow.connections).filter((e) => e.type === 'main');
+    const typeOf = new Map(workflow.nodes.map((n) => [n.name, n.type]));
+    let at = workflow.nodes.find((n) => catalog.get(n.type)?.entry.trigger)?.name;
+    const chain: string[] = [];
+    while (at !== undefined && !chain.includes(typeOf.get(at)!)) {
+      chain.push(typeOf.get(at)!);
+      at = edges.find((e) => e.from === at)?.to;
+    }
+    return chain;
+  };
+
+  it('composes when the pick’s glue worked on a service nobody asked for (listening to the asked event), and reads first what is summarised', () => {
+    const shopify = generateOffline('Add new Shopify customers to Mailchimp', index, examples);
+    expect(shopify.valid).toBe(true);
+    expect(chainOf(shopify.workflow)).toEqual(['n8n-nodes-base.shopifyTrigger', 'n8n-nodes-base.mailchimp']);
+    expect(shopify.workflow.nodes[0].parameters?.topic).toBe('customers/create');
+    const calendar = composeWorkflow(readIntent('Every Friday email me a summary of my Google Calendar events for next week', index), index);
+    expect(validateWorkflow(hydrateWorkflow(calendar.workflow, { catalog }), { catalog }).valid).toBe(true);
+    expect(chainOf(calendar.workflow)).toEqual(['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.googleCalendar', '@n8n/n8n-nodes-langchain.chainLlm', 'n8n-nodes-base.gmail']);
+    expect(calendar.workflow.nodes.find((n) => n.type === 'n8n-nodes-base.googleCalendar')?.parameters?.operation).toBe('getAll');
+  });
+
+  it('looks on a schedule at the service of the when-clause, and a tweet names X', () => {
+    const generation = generateOffline('Post a tweet when a new YouTube video is published', index, examples);
+    expect(generation.intent.trigger).toMatchObject({ type: 'n8n-nodes-base.scheduleTrigger', polls: 'youtube' });
+    expect(chainOf(generation.workflow)).toEqual(['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.youTube', 'n8n-nodes-base.twitter']);
+  });
+
+  it('starts on a webhook when the request says webhook, whatever the data is', () => {
+    expect(readIntent('Webhook that receives form data and stores it in MySQL', index).trigger?.type).toBe('n8n-nodes-base.webhook');
+    expect(readIntent('When someone fills out my website form, add them to Mailchimp', index).trigger?.type).toBe('n8n-nodes-base.formTrigger');
+  });
+
+  it('gives a composed agent the services it is asked about as tools, and no kept node a name of a service nobody asked for', () => {
+    const request = 'AI agent that answers questions about my Postgres database in chat';
+    const composed = composeWorkflow(readIntent(request, index), index).workflow;
+    const edges = edgesOf(composed.nodes.map((n) => n.name), composed.connections);
+    const tool = composed.nodes.find((n) => n.type === 'n8n-nodes-base.postgresTool')!;
+    expect(edges).toContainEqual(expect.objectContaining({ from: tool.name, type: 'ai_tool' }));
+    const generation = generateOffline(request, index, examples);
+    const services = new Set(readIntent(request, index).services.map((s) => s.key));
+    const present = new Set(generation.workflow.nodes.map((n) => index.services.serviceOf(n.type)));
+    for (const node of generation.workflow.nodes) {
+      expect(servicesNamedIn(node.name, index).filter((key) => !services.has(key) && !present.has(key))).toEqual([]);
+    }
   });
 
   it('answers the README example with what it asks: GitHub issues start it, Slack is told, nothing is left to fill in but the placeholders', () => {
