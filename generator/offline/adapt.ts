@@ -10,7 +10,10 @@
  * - every named service still missing gets a node: a tool of the agent when the request
  *   wants an agent, else the next step after the last one;
  * - glue (Set, If, Code, Merge, generic HTTP, the agent…) stays; nodes cut off from every
- *   trigger go; expressions that named a renamed or removed node are rewritten.
+ *   trigger go; expressions that named a renamed or removed node are rewritten;
+ * - a kept node named after a service nobody asked for is called what it is.
+ * How many replaced or removed steps fed glue is reported (`unaskedActions`): the caller composes instead
+ * when that glue was made for a service nobody asked for.
  * Added nodes take the configuration the training pairs use most for their type, the one
  * whose option values share the most words with the request. Pure: the picked workflow is
  * not changed.
