@@ -81,7 +81,10 @@ function fitPorts(edges: Edge[], node: CompactNode, index: OfflineIndex): Edge[]
   });
 }
 
-/** "at 9", "9am", "every morning" → the hour; "every 15 minutes" → an interval. */
+/** Day numbers as n8n's Schedule Trigger counts them (Sunday 0). */
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+/** "at 9", "9am", "every morning" → the hour; "every Friday" → that day of the week; "every 15 minutes" → an interval. */
 function scheduleRule(request: string): Record<string, unknown> | undefined {
   const minutes = /\bevery\s+(\d+)\s*(minutes?|mins?)\b/i.exec(request);
   if (minutes) return { interval: [{ field: 'minutes', minutesInterval: Number(minutes[1]) }] };
@@ -99,9 +102,12 @@ function scheduleRule(request: string): Record<string, unknown> | undefined {
   } else if (/\bmorning\b/i.test(request)) hour = 8;
   else if (/\bevening\b/i.test(request)) hour = 18;
   else if (/\bnight(ly)?\b/i.test(request)) hour = 22;
+  // "Every Friday": weekly on that day (at 9 unless an hour is said).
+  const days = WEEKDAYS.map((day, n) => (new RegExp(`\\b${day}s?\\b`, 'i').test(request) ? n : -1)).filter((n) => n >= 0);
+  if (days.length > 0) hour ??= 9;
   if (hour === undefined || hour > 23 || minute > 59) return undefined;
-  const field = /\bweek(ly)?\b|\bmonday|\btuesday|\bwednesday|\bthursday|\bfriday|\bsaturday|\bsunday/i.test(request) ? 'weeks' : /\bmonth(ly)?\b/i.test(request) ? 'months' : 'days';
-  return { interval: [{ field, triggerAtHour: hour, ...(minute ? { triggerAtMinute: minute } : {}) }] };
+  const field = days.length > 0 || /\bweek(ly)?\b/i.test(request) ? 'weeks' : /\bmonth(ly)?\b/i.test(request) ? 'months' : 'days';
+  return { interval: [{ field, ...(days.length > 0 ? { triggerAtDay: days } : {}), triggerAtHour: hour, ...(minute ? { triggerAtMinute: minute } : {}) }] };
 }
 
 /**
@@ -749,6 +755,8 @@ export function composeWorkflow(intent: Intent, index: OfflineIndex): Adaptation
     if (thought) return;
     thought = true;
     const chainLlm = add(LLM_CHAIN_TYPE);
+    // Another workflow's prompt (and its output parser) is no answer here: the request is the instruction, the input what it reads.
+    chainLlm.parameters = { promptType: 'define', text: `=${intent.request.replace(/{{/g, '{ {')}\n\n{{ JSON.stringify($json) }}` };
     chain(chainLlm);
     edges.push({ from: add(provider ?? OPENAI_CHAT_MODEL).name, type: 'ai_languageModel', output: 0, to: chainLlm.name, input: 0 });
   };

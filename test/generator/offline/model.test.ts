@@ -343,6 +343,12 @@ describe('everyday requests', () => {
     expect(validateWorkflow(hydrateWorkflow(calendar.workflow, { catalog }), { catalog }).valid).toBe(true);
     expect(chainOf(calendar.workflow)).toEqual(['n8n-nodes-base.scheduleTrigger', 'n8n-nodes-base.googleCalendar', '@n8n/n8n-nodes-langchain.chainLlm', 'n8n-nodes-base.gmail']);
     expect(calendar.workflow.nodes.find((n) => n.type === 'n8n-nodes-base.googleCalendar')?.parameters?.operation).toBe('getAll');
+    expect(calendar.workflow.nodes[0].parameters?.rule).toEqual({ interval: [{ field: 'weeks', triggerAtDay: [5], triggerAtHour: 9 }] });
+    // The request is the chain's instruction, not another workflow's prompt.
+    expect(calendar.workflow.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.chainLlm')?.parameters).toEqual({
+      promptType: 'define',
+      text: '=Every Friday email me a summary of my Google Calendar events for next week\n\n{{ JSON.stringify($json) }}',
+    });
   });
 
   it('looks on a schedule at the service of the when-clause, and a tweet names X', () => {
