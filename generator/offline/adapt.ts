@@ -24,7 +24,7 @@ import { nameForRequest } from '../retrieval';
 import { hostLabels, hostNamed, isHttpType, literalHost } from './http';
 import { connectedTo, connectionsOf, downstream, removeAndRewire, renameInEdges, type Edge } from './graph';
 import { namedBeforeTo, servicesNamedIn, TRIGGER, triggerTypeOf, type Intent, type WantedService } from './intent';
-import { AGENT_TYPE, configSignature, OPTION_KEYS, type OfflineIndex, type WorkflowProfile } from './learn';
+import { AGENT_TYPE, configSignature, EVENT_KEYS, OPTION_KEYS, type OfflineIndex, type WorkflowProfile } from './learn';
 import { operationsOf, phraseKey, roleOf, type NodeRole, type Operation } from './services';
 import { allWords, contentWords } from './words';
 
@@ -208,8 +208,6 @@ export interface NodeFit {
   reads?: boolean;
 }
 
-/** Settings that say which events a trigger listens to. */
-const EVENT_SETTINGS = ['topic', 'event', 'events', 'triggerOn', 'updates'];
 /** Event verbs: what a request says → the stems an event value spells them with. */
 const EVENT_VERBS: ReadonlyArray<[RegExp, readonly string[]]> = [
   [/^(new|add|added|create|created|opened|submitted|booked|made|received|arrives?)$/, ['creat', 'add', 'new', 'open', 'submit']],
@@ -221,25 +219,25 @@ const stem = (word: string): string => word.toLowerCase().replace(/(ing|ed|es|e|
 
 /**
  * The event a trigger left without one is asked to listen to ("new Shopify customers" → customers/create): the option
- * of its event setting that names what the request names, with its verb.
+ * of its event setting that names what the request names, with its verb — as the setting holds it (a list for a multi-option).
  */
-export function askedEvent(type: string, request: string, index: OfflineIndex): { name: string; value: string } | undefined {
+export function askedEvent(type: string, request: string, index: OfflineIndex): { name: string; value: string | string[] } | undefined {
   const info = index.catalog.get(type);
   if (!info?.entry.trigger) return undefined;
   const words = allWords(request);
   const stems = new Set(words.map(stem));
   const verbStems = EVENT_VERBS.filter(([said]) => words.some((w) => said.test(w))).flatMap(([, spelt]) => spelt);
   const allVerbStems = new Set(EVENT_VERBS.flatMap(([, spelt]) => spelt));
-  let best: { name: string; value: string; score: number } | undefined;
+  let best: { name: string; value: string | string[]; score: number } | undefined;
   for (const property of info.propertiesAt(info.entry.defaultVersion)?.list ?? []) {
-    if (!EVENT_SETTINGS.includes(property.name) || (property.type !== 'options' && property.type !== 'multiOptions')) continue;
+    if (!EVENT_KEYS.includes(property.name) || (property.type !== 'options' && property.type !== 'multiOptions')) continue;
     for (const option of property.options ?? []) {
       if (typeof option !== 'string') continue;
       const parts = (option.match(/[a-z]+/gi) ?? []).map(stem);
       const nouns = parts.filter((p) => !allVerbStems.has(p) && stems.has(p)).length;
       if (nouns === 0) continue;
       const score = nouns * 2 + (parts.some((p) => verbStems.includes(p)) ? 1 : 0) - parts.length * 0.1;
-      if (!best || score > best.score) best = { name: property.name, value: option, score };
+      if (!best || score > best.score) best = { name: property.name, value: property.type === 'multiOptions' ? [option] : option, score };
     }
     if (best) break;
   }
@@ -287,10 +285,7 @@ export function configuredNode(type: string, name: string, intent: Intent, index
     if (rule) node.parameters = { ...node.parameters, rule };
   }
   const event = askedEvent(type, intent.request, index);
-  if (event && isEmptySetting(node.parameters?.[event.name])) {
-    const multi = index.catalog.get(type)?.propertiesAt(node.typeVersion ?? index.catalog.get(type)!.entry.defaultVersion)?.list.find((p) => p.name === event.name)?.type === 'multiOptions';
-    node.parameters = { ...node.parameters, [event.name]: multi ? [event.value] : event.value };
-  }
+  if (event && isEmptySetting(node.parameters?.[event.name])) node.parameters = { ...node.parameters, [event.name]: event.value };
   return node;
 }
 

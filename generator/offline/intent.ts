@@ -183,9 +183,9 @@ function wantedTrigger(request: string, words: string[], services: WantedService
   const feed = FEED_IN.exec(request);
   if (feed && index.catalog.has(TRIGGER.feed)) return { type: TRIGGER.feed, reason: `"${feed[0]}"` };
   const event = EVENT.exec(request);
+  const when = whenAt(words);
   if (event && withTrigger.length > 0) {
     // "…, when a new row is added to Google Sheets": the service of the when-clause starts it.
-    const when = whenAt(words);
     const inClause = when >= 0 ? withTrigger.filter((x) => x.service.at > when) : [];
     // Else the event must be the service's own: "new WooCommerce orders", "monitors GitHub issues", "Notion page updated"
     // ("Store Responses in Google Sheets", "Monitor prices with … and Google Sheets" start some other way).
@@ -195,7 +195,6 @@ function wantedTrigger(request: string, words: string[], services: WantedService
   }
   // "New Dropbox files": an event on a service with no trigger node is found by looking on a schedule.
   // (the one in the when-clause first: "Post a tweet when a new YouTube video is published" looks at YouTube)
-  const when = whenAt(words);
   const polled = event
     ? named.filter((s) => triggerTypeOf(s.key, index) === undefined && eventNear(words, s.at)).sort((a, b) => Number(when >= 0 && b.at > when) - Number(when >= 0 && a.at > when))[0]
     : undefined;

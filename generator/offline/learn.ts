@@ -145,8 +145,10 @@ function countsOf(items: readonly string[]): Map<string, number> {
 /** Does a parameter value refer to another node by name (`$('X')`, `$node["X"]`)? Such a configuration only fits its own workflow. */
 export const refersToNodes = (value: unknown): boolean => /\$\(\s*['"]|\$node\s*\[/.test(JSON.stringify(value ?? {}));
 
-/** The settings that say which of a node's forms is in use (Shopify's trigger says it with `topic`). */
-export const OPTION_KEYS: readonly string[] = ['resource', 'operation', 'mode', 'event', 'events', 'updates', 'triggerOn', 'topic'];
+/** The settings that say which events a trigger listens to (Shopify's says it with `topic`). */
+export const EVENT_KEYS: readonly string[] = ['event', 'events', 'updates', 'triggerOn', 'topic'];
+/** The settings that say which of a node's forms is in use. */
+export const OPTION_KEYS: readonly string[] = ['resource', 'operation', 'mode', ...EVENT_KEYS];
 
 /** resource / operation / event values: which of a node's forms is in use. */
 export function configSignature(node: CompactNode): string {

@@ -45,9 +45,18 @@ export function generateOffline(request: string, index: OfflineIndex, examples: 
   // the workflow ("Save new Typeform responses to Google Sheets" is no Gemini ticket categoriser).
   const unaskedAi = best !== undefined && !intent.ai.llm && best.roles.has('model');
   const saysItAll = intent.trigger !== undefined && named.length > 0;
+  // The composed workflow when it validates, built and checked at most once (two reasons below may ask for it).
+  let composition: OfflineGeneration | null | undefined;
+  const validComposition = (): OfflineGeneration | undefined => {
+    if (composition === undefined) {
+      const composed = composeWorkflow(intent, index);
+      composition = isValid(composed) ? { ...composed, intent, from: { line: 0, name: '', score: 0 }, valid: true } : null;
+    }
+    return composition ?? undefined;
+  };
   if ((startsOtherwise && (lacksService || actsOnTriggerService)) || (unaskedAi && (startsOtherwise || saysItAll))) {
-    const composed = composeWorkflow(intent, index);
-    if (isValid(composed)) return { ...composed, intent, from: { line: 0, name: '', score: 0 }, valid: true };
+    const composed = validComposition();
+    if (composed) return composed;
   }
   let first: OfflineGeneration | undefined;
   for (const pick of picks) {
@@ -55,8 +64,8 @@ export function generateOffline(request: string, index: OfflineIndex, examples: 
     // Its glue worked on what services nobody asked for gave (a Reddit filter before a Discord post): when the request says
     // how it starts and what it uses, compose (a RAG workflow stays adapted: composing builds no vector store).
     if (first === undefined && saysItAll && adaptation.unaskedActions > 0 && !intent.ai.rag) {
-      const composed = composeWorkflow(intent, index);
-      if (isValid(composed)) return { ...composed, intent, from: { line: 0, name: '', score: 0 }, valid: true };
+      const composed = validComposition();
+      if (composed) return composed;
     }
     const valid = isValid(adaptation);
     const generation = { ...adaptation, intent, from: { line: examples[pick.profile.id].line, name: pick.profile.workflow.name ?? '', score: pick.score }, valid };

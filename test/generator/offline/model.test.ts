@@ -154,8 +154,8 @@ describe('adapting', () => {
   it('reads the event a trigger is asked to listen to, with its verb, and guesses none it cannot read', () => {
     expect(askedEvent('n8n-nodes-base.shopifyTrigger', 'Add new Shopify customers to Mailchimp', index)).toEqual({ name: 'topic', value: 'customers/create' });
     expect(askedEvent('n8n-nodes-base.shopifyTrigger', 'When a Shopify order is updated', index)).toEqual({ name: 'topic', value: 'orders/updated' });
-    expect(askedEvent('n8n-nodes-base.stripeTrigger', 'Text me when a Stripe charge fails', index)).toEqual({ name: 'events', value: 'charge.failed' });
-    expect(askedEvent('n8n-nodes-base.jiraTrigger', 'Create a Trello card for every new Jira issue', index)).toEqual({ name: 'events', value: 'jira:issue_created' });
+    expect(askedEvent('n8n-nodes-base.stripeTrigger', 'Text me when a Stripe charge fails', index)).toEqual({ name: 'events', value: ['charge.failed'] });
+    expect(askedEvent('n8n-nodes-base.jiraTrigger', 'Create a Trello card for every new Jira issue', index)).toEqual({ name: 'events', value: ['jira:issue_created'] });
     expect(askedEvent('n8n-nodes-base.calendlyTrigger', 'Create a Google Calendar event when a Calendly booking is made', index)).toBeUndefined();
     expect(askedEvent('n8n-nodes-base.slack', 'new Slack channel', index)).toBeUndefined();
   });
